@@ -1,0 +1,1 @@
+// The CSV reader lives here (issue 4).
