@@ -8,8 +8,8 @@ import PackagePlugin
 struct EmbedRulesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let rules = context.package.directoryURL.appending(path: "rules")
-        let files = try FileManager.default
-            .contentsOfDirectory(at: rules, includingPropertiesForKeys: nil)
+        // A checkout without rules/ still builds; `kam rules list` then shows no packs.
+        let files = ((try? FileManager.default.contentsOfDirectory(at: rules, includingPropertiesForKeys: nil)) ?? [])
             .filter { $0.pathExtension == "json5" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "BundledRuleFiles.swift")
