@@ -1,0 +1,508 @@
+import KamExpr
+import KamSource
+
+/// Reads a pack file into a `RulePack`: JSON5 with positions, then every section checked,
+/// every expression compiled, every problem reported (not just the first), each with file,
+/// line and column.
+public enum PackLoader {
+    /// Names the engine itself provides to risks and classifications.
+    public static let scoreName = "score"
+
+    /// Loads `file`. Returns the pack when there is no error, and all diagnostics either way.
+    public static func load(_ file: SourceFile, profiles: [PackProfile]) -> (RulePack?, [Diagnostic]) {
+        let root: JSONNode
+        switch JSON5Reader.read(file) {
+        case .success(let node): root = node
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+        let sink = DiagnosticSink(file: file)
+        let pack = Loader(file: file, sink: sink, profiles: profiles).load(root)
+        let diagnostics = sink.diagnostics.sortedByPosition()
+        return (diagnostics.hasErrors ? nil : pack, diagnostics)
+    }
+}
+
+private final class Loader {
+    let file: SourceFile
+    let sink: DiagnosticSink
+    let profiles: [PackProfile]
+    var declarations = Declarations()
+    var usedIds: [String: SourceSpan] = [:]
+
+    init(file: SourceFile, sink: DiagnosticSink, profiles: [PackProfile]) {
+        self.file = file
+        self.sink = sink
+        self.profiles = profiles
+    }
+
+    func load(_ root: JSONNode) -> RulePack? {
+        guard let fields = Fields(root, "the pack", sink) else { return nil }
+        let kind = fields.string("kind", required: true) ?? ""
+        let profile = profiles.first { $0.kind == kind }
+        guard let profile else {
+            // The kind decides which keys and names are valid; checking the rest against a
+            // guess would bury the one real mistake under consequences.
+            if let node = fields["kind"], node.string != nil {
+                let kinds = profiles.map(\.kind)
+                sink.error(
+                    "unknown pack kind `\(kind)`", node.span,
+                    help: Suggestion.didYouMean(kind, among: kinds) ?? "the kinds are \(kinds.map { "`\($0)`" }.joined(separator: ", "))")
+            }
+            return nil
+        }
+        let outcomeKey = profile.outcomeName + "s"
+        fields.rejectUnknownKeys([
+            "kind", "id", "version", "title", "description", "inputs", "derived", "factors", "gates", "risks",
+            outcomeKey, "classifications", "tests",
+        ] + profile.extraKeys)
+        let id = fields.string("id", required: true) ?? ""
+        if let node = fields["id"], !id.isEmpty, !isIdentifier(id, allowing: "-.") {
+            sink.error("the pack id `\(id)` may hold only letters, digits, `_`, `-` and `.`", node.span)
+        }
+        let version = fields.string("version", required: true) ?? ""
+        let title = fields.string("title", required: true) ?? ""
+
+        let inputs = fields.object("inputs", required: true).compactMap(input)
+        for name in profile.requiredInputs where !inputs.contains(where: { $0.name == name }) {
+            sink.error("a pack of kind `\(kind)` must declare the input `\(name)`", fields["inputs"]?.span ?? root.span)
+        }
+        var context: [PackProfile.ContextName] = []
+        for name in profile.context where declarations.variable(named: name.name) == nil {
+            declarations.declare(name.name, name.type)
+            context.append(name)
+        }
+        declarations.declare(PackLoader.scoreName, .number)
+        let derived = derivedValues(fields.object("derived"))
+
+        let factors = fields.array("factors", required: true).compactMap(factor)
+        let gates = fields.array("gates").compactMap(gate)
+        let risks = fields.array("risks").compactMap(risk)
+        let outcome = outcomeScale(profile.outcomeName, fields, root)
+        let classifications = fields.object("classifications").compactMap(classification)
+        let tests = fields.array("tests").compactMap { test($0, outcomeName: outcome.name, classifications: classifications) }
+
+        var domains: [String: BandAnalysis.Interval] = [:]
+        for input in inputs where input.minimum != nil || input.maximum != nil {
+            domains[input.name] = .init(
+                low: input.minimum ?? -.infinity, lowClosed: input.minimum != nil,
+                high: input.maximum ?? .infinity, highClosed: input.maximum != nil)
+        }
+        BandAnalysis(sink: sink).check(factors, domains: domains)
+        return RulePack(
+            file: file, hash: SHA256.hex(file.bytes), kind: profile.kind, id: id, version: version, title: title,
+            description: fields.string("description"), inputs: inputs, context: context, derived: derived,
+            factors: factors, gates: gates, risks: risks, outcome: outcome, classifications: classifications,
+            tests: tests, declarations: declarations,
+            extras: Dictionary(uniqueKeysWithValues: profile.extraKeys.compactMap { key in fields[key].map { (key, $0) } }))
+    }
+
+    // MARK: Names and expressions
+
+    func isIdentifier(_ name: String, allowing extra: String = "") -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || extra.unicodeScalars.contains($0)
+        }
+    }
+
+    static let reservedNames: Set<String> = [
+        "true", "false", "null", "in", "and", "or", "not", PackLoader.scoreName,
+        "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
+        "namespace", "return", "var", "void", "while",
+    ]
+
+    /// Checks a name that expressions will read; reports why it cannot be one.
+    func declarable(_ name: String, _ span: SourceSpan, _ what: String) -> Bool {
+        if !isIdentifier(name) {
+            sink.error(
+                "the \(what) name `\(name)` is not a valid name: use letters, digits and `_`, not starting with a digit", span,
+                help: "aliases can hold the spreadsheet's own spelling")
+            return false
+        }
+        if Loader.reservedNames.contains(name) {
+            sink.error("`\(name)` is a reserved word and cannot name \(what == "input" ? "an" : "a") \(what)", span)
+            return false
+        }
+        if declarations.variable(named: name) != nil {
+            sink.error("`\(name)` is declared twice", span, help: "inputs, host figures and derived values share one set of names")
+            return false
+        }
+        return true
+    }
+
+    /// Compiles an expression written as a JSON5 string; errors point into the file.
+    func expression(_ node: JSONNode, _ what: String, expecting type: ExprType?, allowScore: Bool = true) -> CompiledExpression? {
+        guard let source = node.sourceText(in: file) else {
+            sink.error("\(what) must be an expression written as text, found \(node.kindName)", node.span,
+                       help: node.bool != nil ? "write it as text: \"true\"" : nil)
+            return nil
+        }
+        let (compiled, diagnostics) = Expression.compile(source, declarations)
+        sink.add(diagnostics, note: "in \(what)")
+        guard let compiled else { return nil }
+        if !allowScore, compiled.tree.identifiers.contains(PackLoader.scoreName) {
+            sink.error("\(what) cannot read `score`: the score is only known after every factor", node.span)
+            return nil
+        }
+        if let type, compiled.type != type && compiled.type != .dyn {
+            let wanted = type == .bool ? "a condition (true or false)" : "a number"
+            sink.error("\(what) must give \(wanted), but this expression gives \(compiled.type.withArticleForMessages)", node.span)
+            return nil
+        }
+        return compiled
+    }
+
+    func claimId(_ id: String, _ span: SourceSpan) {
+        if let first = usedIds[id] {
+            let line = file.location(of: first.start).line
+            sink.error("the id `\(id)` is used twice (first on line \(line))", span, help: "factors, gates and risks need distinct ids")
+        } else {
+            usedIds[id] = span
+        }
+    }
+
+    // MARK: Sections
+
+    func input(_ member: JSONNode.Member) -> Input? {
+        let what = "input `\(member.key)`"
+        guard let fields = Fields(member.value, what, sink) else { return nil }
+        fields.rejectUnknownKeys(["type", "unit", "min", "max", "required", "default", "values", "question", "aliases", "description"])
+        let type = fields.string("type", required: true)
+        let values = fields.strings("values")
+        var kind: Input.Kind
+        switch type {
+        case "number": kind = .number
+        case "bool": kind = .bool
+        case "string": kind = values.isEmpty ? .string : .choice(values)
+        case nil: return nil
+        case let other?:
+            sink.error(
+                "unknown input type `\(other)`", fields["type"]!.span,
+                help: Suggestion.didYouMean(other, among: ["number", "bool", "string"]) ?? "the types are `number`, `bool` and `string`")
+            return nil
+        }
+        if !values.isEmpty, type != "string" {
+            sink.error("`values` lists the choices of a `string` input, but \(what) is a \(type!)", fields["values"]!.span)
+        }
+        let minimum = fields.number("min"), maximum = fields.number("max")
+        if (minimum != nil || maximum != nil), kind != .number {
+            sink.error("`min` and `max` apply to numbers, but \(what) is a \(type!)", fields["min"]?.span ?? fields["max"]!.span)
+        }
+        if let minimum, let maximum, minimum > maximum {
+            sink.error("`min` (\(NumberFormat.shortest(minimum))) is above `max` (\(NumberFormat.shortest(maximum)))", fields["min"]!.span)
+        }
+        let hasDefault = fields["default"] != nil
+        let required = fields.bool("required") ?? !hasDefault
+        if required, hasDefault {
+            sink.error("a required input has no use for a `default`", fields["default"]!.span, help: "write `required: false`, or remove the default")
+        }
+        guard declarable(member.key, member.keySpan, "input") else { return nil }
+        declarations.declare(member.key, kind == .number ? .number : kind == .bool ? .bool : .string)
+        let made = Input(
+            name: member.key, kind: kind, unit: fields.string("unit"), minimum: minimum, maximum: maximum,
+            required: required, defaultValue: nil, question: fields.string("question"), aliases: fields.strings("aliases"),
+            span: member.keySpan)
+        guard let node = fields["default"] else { return made }
+        let value = Loader.value(node)
+        if let problem = made.problem(with: value) {
+            sink.error("the default does not fit: \(problem)", node.span)
+        }
+        return Input(
+            name: made.name, kind: made.kind, unit: made.unit, minimum: made.minimum, maximum: made.maximum,
+            required: false, defaultValue: value, question: made.question, aliases: made.aliases, span: made.span)
+    }
+
+    static func value(_ node: JSONNode) -> Value {
+        switch node.value {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .number(let x): .number(x)
+        case .string(let s): .string(s)
+        case .array(let items): .list(items.map(value))
+        case .object: .null
+        }
+    }
+
+    /// Derived values are compiled in dependency order, so each may use those it depends on
+    /// wherever it is written; a cycle is an error naming the whole loop.
+    func derivedValues(_ members: [JSONNode.Member]) -> [Derived] {
+        var trees: [String: (JSONNode.Member, Set<String>)] = [:]
+        var order: [String] = []
+        for member in members {
+            guard declarable(member.key, member.keySpan, "derived value") else { continue }
+            guard trees[member.key] == nil else {
+                continue
+            }
+            var names: Set<String> = []
+            if let source = member.value.sourceText(in: file), case .success(let tree) = Parser.parse(source) {
+                names = Set(tree.identifiers)
+            }
+            trees[member.key] = (member, names)
+            order.append(member.key)
+        }
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        var sorted: [String] = []
+        var cyclic: Set<String> = []
+        func visit(_ name: String, _ path: [String]) {
+            if state[name] == 2 { return }
+            if state[name] == 1 {
+                let loop = Array(path.drop { $0 != name })
+                cyclic.formUnion(loop)
+                let text = (loop + [name]).map { "`\($0)`" }.joined(separator: " -> ")
+                sink.error("derived values depend on each other in a loop: \(text)", trees[name]!.0.keySpan)
+                return
+            }
+            state[name] = 1
+            for dependency in trees[name]!.1.sorted() where trees[dependency] != nil { visit(dependency, path + [name]) }
+            state[name] = 2
+            sorted.append(name)
+        }
+        for name in order { visit(name, []) }
+        var out: [Derived] = []
+        for name in sorted {
+            let member = trees[name]!.0
+            if cyclic.contains(name) {
+                declarations.declare(name, .dyn)
+                continue
+            }
+            guard let compiled = expression(member.value, "derived value `\(name)`", expecting: nil, allowScore: false) else {
+                declarations.declare(name, .dyn)
+                continue
+            }
+            let slot = declarations.declare(name, compiled.type)
+            out.append(Derived(name: name, expression: compiled, slot: slot))
+        }
+        return out
+    }
+
+    func factor(_ node: JSONNode) -> Factor? {
+        let label = node["id"]?.string.map { "factor `\($0)`" } ?? "a factor"
+        guard let fields = Fields(node, label, sink) else { return nil }
+        fields.rejectUnknownKeys(["id", "title", "max", "bands", "description"])
+        guard let id = fields.string("id", required: true), let title = fields.string("title", required: true) else { return nil }
+        claimId(id, fields["id"]!.span)
+        let declaredMaximum = fields.number("max")
+        var bands: [Band] = []
+        var fallbackSeen = false
+        for (index, bandNode) in fields.array("bands", required: true).enumerated() {
+            let what = "band \(index + 1) of \(label)"
+            guard let band = Fields(bandNode, what, sink) else { continue }
+            band.rejectUnknownKeys(["when", "points", "because"])
+            if fallbackSeen {
+                sink.warning("\(what) can never hold: the band before it has no `when`, so it always holds", bandNode.span)
+            }
+            var when: CompiledExpression?
+            var whenFailed = false
+            if let condition = band["when"] {
+                when = expression(condition, "`when` of \(what)", expecting: .bool, allowScore: false)
+                whenFailed = when == nil
+            } else {
+                fallbackSeen = true
+            }
+            var points: Band.Points?
+            switch band["points"] {
+            case nil:
+                sink.error("\(what) needs `points` (a number or an expression)", bandNode.span)
+            case let p? where p.number != nil:
+                if p.number!.isFinite { points = .constant(p.number!) } else { sink.error("`points` must be finite", p.span) }
+            case let p?:
+                points = expression(p, "`points` of \(what)", expecting: .number, allowScore: false).map { .expression($0) }
+            }
+            guard let because = band.string("because", required: true), let points, !whenFailed else { continue }
+            bands.append(Band(when: when, points: points, because: because, span: bandNode.span))
+        }
+        if bands.isEmpty { return nil }
+        var maximum = declaredMaximum ?? 0
+        if declaredMaximum == nil {
+            for band in bands {
+                switch band.points {
+                case .constant(let x): maximum = max(maximum, x)
+                case .expression:
+                    sink.error("\(label) has points computed by an expression, so it must declare `max`", node.span,
+                               help: "the most points the factor can give, used for the score's scale and confidence")
+                    return nil
+                }
+            }
+        }
+        return Factor(id: id, title: title, bands: bands, maximum: maximum, span: node.span)
+    }
+
+    func gate(_ node: JSONNode) -> Gate? {
+        let label = node["id"]?.string.map { "gate `\($0)`" } ?? "a gate"
+        guard let fields = Fields(node, label, sink) else { return nil }
+        fields.rejectUnknownKeys(["id", "when", "outcome", "because"])
+        let id = fields.string("id", required: true), outcome = fields.string("outcome", required: true)
+        let because = fields.string("because", required: true)
+        guard let whenNode = fields["when"] else {
+            sink.error("\(label) needs `when` (the condition that blocks the outcome)", node.span)
+            return nil
+        }
+        let when = expression(whenNode, "`when` of \(label)", expecting: .bool, allowScore: false)
+        guard let id, let outcome, let because, let when else { return nil }
+        claimId(id, fields["id"]!.span)
+        return Gate(id: id, when: when, outcome: outcome, because: because, span: node.span)
+    }
+
+    func risk(_ node: JSONNode) -> Risk? {
+        let label = node["id"]?.string.map { "risk `\($0)`" } ?? "a risk"
+        guard let fields = Fields(node, label, sink) else { return nil }
+        fields.rejectUnknownKeys(["id", "title", "when", "severity", "because", "mitigation"])
+        let id = fields.string("id", required: true)
+        let because = fields.string("because", required: true), mitigation = fields.string("mitigation", required: true)
+        var severity: Risk.Severity?
+        if let text = fields.string("severity", required: true) {
+            severity = Risk.Severity(rawValue: text)
+            if severity == nil {
+                sink.error("unknown severity `\(text)`", fields["severity"]!.span,
+                           help: Suggestion.didYouMean(text, among: Risk.Severity.allCases.map(\.rawValue)) ?? "use `low`, `medium` or `high`")
+            }
+        }
+        guard let whenNode = fields["when"] else {
+            sink.error("\(label) needs `when` (the condition under which the risk applies)", node.span)
+            return nil
+        }
+        let when = expression(whenNode, "`when` of \(label)", expecting: .bool)
+        guard let id, let because, let mitigation, let severity, let when else { return nil }
+        claimId(id, fields["id"]!.span)
+        return Risk(id: id, title: fields.string("title"), when: when, severity: severity, because: because,
+                    mitigation: mitigation, span: node.span)
+    }
+
+    func outcomeScale(_ name: String, _ fields: Fields, _ root: JSONNode) -> OutcomeScale {
+        let key = name + "s"
+        var levels: [OutcomeScale.Level] = []
+        let nodes = fields.array(key, required: true)
+        for (index, node) in nodes.enumerated() {
+            let what = "\(name) \(index + 1)"
+            guard let level = Fields(node, what, sink) else { continue }
+            level.rejectUnknownKeys(["value", "min", "title", "because"])
+            guard let value = level.string("value", required: true) else { continue }
+            let minimum = level.number("min")
+            if let minimum, let previous = levels.last?.minimum, minimum >= previous {
+                sink.error(
+                    "\(name) `\(value)` starts at \(NumberFormat.shortest(minimum)), not below the one before it (\(NumberFormat.shortest(previous)))",
+                    level["min"]!.span, help: "list the \(key) from the highest `min` down")
+            }
+            if levels.contains(where: { $0.value == value }) {
+                sink.error("the \(name) `\(value)` is listed twice", node.span)
+            }
+            if minimum == nil, index != nodes.count - 1 {
+                sink.error("only the last \(name) may leave out `min`; `\(value)` would take every score", node.span)
+            }
+            if minimum != nil, index == nodes.count - 1 {
+                sink.error("the last \(name) must leave out `min`, so that every score has a \(name)", level["min"]!.span,
+                           help: "scores below \(NumberFormat.shortest(minimum!)) would have none")
+            }
+            levels.append(.init(value: value, minimum: minimum, title: level.string("title"), because: level.string("because")))
+        }
+        return OutcomeScale(name: name, levels: levels)
+    }
+
+    func classification(_ member: JSONNode.Member) -> Classification? {
+        let what = "classification `\(member.key)`"
+        guard let nodes = member.value.array else {
+            sink.error("\(what) must be a list of `{ value, when }` options", member.value.span)
+            return nil
+        }
+        var options: [Classification.Option] = []
+        for (index, node) in nodes.enumerated() {
+            guard let option = Fields(node, "option \(index + 1) of \(what)", sink) else { continue }
+            option.rejectUnknownKeys(["value", "when"])
+            guard let value = option.string("value", required: true) else { continue }
+            var when: CompiledExpression?
+            if let condition = option["when"] {
+                when = expression(condition, "`when` of option \(index + 1) of \(what)", expecting: .bool)
+                if when == nil { continue }
+            } else if index != nodes.count - 1 {
+                sink.warning("option \(index + 1) of \(what) has no `when`, so the options after it can never be chosen", node.span)
+            }
+            options.append(.init(value: value, when: when))
+        }
+        return Classification(name: member.key, options: options, span: member.keySpan)
+    }
+
+    func test(_ node: JSONNode, outcomeName: String, classifications: [Classification]) -> TestCase? {
+        let label = node["name"]?.string.map { "test `\($0)`" } ?? "a test"
+        guard let fields = Fields(node, label, sink) else { return nil }
+        fields.rejectUnknownKeys(["name", "inputs", "expect"])
+        guard let name = fields.string("name", required: true) else { return nil }
+        var values: [(Int, Value)] = []
+        for member in fields.object("inputs", required: true) {
+            guard let variable = declarations.variable(named: member.key), variable.name != PackLoader.scoreName,
+                  !isDerived(member.key)
+            else {
+                let known = declarations.variables.map(\.name).filter { $0 != PackLoader.scoreName }
+                sink.error("unknown input `\(member.key)` in \(label)", member.keySpan, help: Suggestion.didYouMean(member.key, among: known))
+                continue
+            }
+            let value = Loader.value(member.value)
+            if value.type != variable.type, !(variable.type == .dyn) {
+                sink.error("`\(member.key)` is \(variable.type.withArticleForMessages), found \(member.value.kindName)", member.value.span)
+                continue
+            }
+            values.append((variable.slot, value))
+        }
+        var expect = TestCase.Expectation()
+        if let expectNode = fields["expect"], let e = Fields(expectNode, "`expect` of \(label)", sink) {
+            e.rejectUnknownKeys([outcomeName, "score", "fired", "not_fired", "classes", "missing", "fails"])
+            expect.outcome = e.string(outcomeName)
+            if let scoreNode = e["score"] {
+                if let x = scoreNode.number {
+                    expect.score = x...x
+                } else if let pair = scoreNode.array, pair.count == 2, let lo = pair[0].number, let hi = pair[1].number, lo <= hi {
+                    expect.score = lo...hi
+                } else {
+                    sink.error("`score` expects a number or `[lowest, highest]`", scoreNode.span)
+                }
+            }
+            expect.fired = e.strings("fired")
+            expect.notFired = e.strings("not_fired")
+            expect.missing = e.strings("missing")
+            expect.failed = e.bool("fails") ?? false
+            for member in e.object("classes") {
+                guard classifications.contains(where: { $0.name == member.key }) else {
+                    sink.error("unknown classification `\(member.key)` in \(label)", member.keySpan,
+                               help: Suggestion.didYouMean(member.key, among: classifications.map(\.name)))
+                    continue
+                }
+                guard let value = member.value.string else {
+                    sink.error("the expected class must be text", member.value.span)
+                    continue
+                }
+                expect.classes.append((member.key, value))
+            }
+            for id in expect.fired + expect.notFired + expect.missing {
+                let base = String(id.split(separator: ":").first ?? "")
+                if usedIds[base] == nil {
+                    sink.error("\(label) names `\(id)`, which is no factor, gate or risk of this pack", expectNode.span,
+                               help: Suggestion.didYouMean(base, among: usedIds.keys.sorted()))
+                }
+            }
+        } else if fields["expect"] == nil {
+            sink.error("\(label) needs `expect`", node.span)
+        }
+        return TestCase(name: name, values: values, expect: expect, span: node.span)
+    }
+
+    func isDerived(_ name: String) -> Bool {
+        // Derived values are declared after inputs and host names; tests set only those.
+        guard let slot = declarations.variable(named: name)?.slot, let score = declarations.variable(named: PackLoader.scoreName)?.slot
+        else { return false }
+        return slot > score
+    }
+}
+
+extension ExprType {
+    var withArticleForMessages: String {
+        switch self {
+        case .number: "a number"
+        case .string: "text"
+        case .bool: "true or false"
+        case .null: "null"
+        case .list: "a list"
+        case .dyn: "a value of any type"
+        }
+    }
+}

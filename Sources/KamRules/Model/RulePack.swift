@@ -1,0 +1,224 @@
+import KamExpr
+import KamSource
+
+/// A loaded, checked and compiled rule pack: a declarative scorecard.
+///
+/// The engine knows nothing of what the scorecard is about. The host (the Advisor) says which
+/// kinds of pack exist and which extra names it provides to their expressions
+/// (`PackProfile`); everything a person reads (titles, reasons, mitigations, questions) comes
+/// from the pack's file.
+public struct RulePack: Sendable {
+    public let file: SourceFile
+    /// SHA-256 of the file's bytes, carried into every result so a decision can be traced to
+    /// the exact rules that made it.
+    public let hash: String
+    public let kind: String
+    public let id: String
+    public let version: String
+    public let title: String
+    public let description: String?
+    public let inputs: [Input]
+    /// Names the host provides (portfolio figures, say), in slot order after the inputs.
+    public let context: [PackProfile.ContextName]
+    public let derived: [Derived]
+    public let factors: [Factor]
+    public let gates: [Gate]
+    public let risks: [Risk]
+    public let outcome: OutcomeScale
+    public let classifications: [Classification]
+    public let tests: [TestCase]
+    public let declarations: Declarations
+    /// Top-level sections the host reads itself (`PackProfile.extraKeys`), with positions so
+    /// the host's own errors point into the file too.
+    public let extras: [String: JSONNode]
+
+    public func input(named name: String) -> Input? { inputs.first { $0.name == name } }
+
+    /// The slot of any declared name (input, context name or derived value).
+    public func slot(of name: String) -> Int? { declarations.variable(named: name)?.slot }
+
+    /// The most points the factors can give.
+    public var maximumScore: Double { factors.reduce(0) { $0 + $1.maximum } }
+}
+
+/// What a host tells the engine about one kind of pack.
+public struct PackProfile: Sendable {
+    public struct ContextName: Sendable {
+        public let name: String
+        public let type: ExprType
+        public let meaning: String
+
+        public init(_ name: String, _ type: ExprType, _ meaning: String) {
+            self.name = name
+            self.type = type
+            self.meaning = meaning
+        }
+    }
+
+    public let kind: String
+    /// The name of the outcome this kind of pack must produce ("verdict", "tier").
+    public let outcomeName: String
+    public let context: [ContextName]
+    /// Inputs a pack of this kind must declare, because the host fills them.
+    public let requiredInputs: [String]
+    /// Top-level keys the host reads itself; the engine keeps them in `RulePack.extras`.
+    public let extraKeys: [String]
+
+    public init(
+        kind: String, outcomeName: String, context: [ContextName] = [], requiredInputs: [String] = [], extraKeys: [String] = []
+    ) {
+        self.kind = kind
+        self.outcomeName = outcomeName
+        self.context = context
+        self.requiredInputs = requiredInputs
+        self.extraKeys = extraKeys
+    }
+}
+
+public struct Input: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case number, bool, string
+        /// A string from a fixed list.
+        case choice([String])
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let unit: String?
+    public let minimum: Double?
+    public let maximum: Double?
+    public let required: Bool
+    /// Used when the answer or cell is absent; an optional input without one is missing.
+    public let defaultValue: Value?
+    /// The question a person answers.
+    public let question: String?
+    /// Other headers the input goes by in spreadsheets and CRM exports.
+    public let aliases: [String]
+    public let span: SourceSpan
+
+    public var type: ExprType {
+        switch kind {
+        case .number: .number
+        case .bool: .bool
+        case .string, .choice: .string
+        }
+    }
+
+    /// Why `value` is not acceptable for this input, or nil if it is.
+    public func problem(with value: Value) -> String? {
+        switch (kind, value) {
+        case (.number, .number(let x)):
+            if !x.isFinite { return "`\(name)` must be a finite number" }
+            if let minimum, x < minimum {
+                return "`\(name)` is \(NumberFormat.shortest(x)); the lowest accepted is \(NumberFormat.shortest(minimum))"
+            }
+            if let maximum, x > maximum {
+                return "`\(name)` is \(NumberFormat.shortest(x)); the highest accepted is \(NumberFormat.shortest(maximum))"
+            }
+            return nil
+        case (.bool, .bool), (.string, .string):
+            return nil
+        case (.choice(let values), .string(let s)):
+            if values.contains(s) { return nil }
+            let hint = Suggestion.nearest(to: s, among: values).map { "; did you mean `\($0)`?" } ?? ""
+            return "`\(name)` is \(JSONString.quote(s)); expected one of \(values.map { "`\($0)`" }.joined(separator: ", "))\(hint)"
+        default:
+            return "`\(name)` must be \(typeDescription), found \(value.type == .null ? "null" : value.type.rawValue)"
+        }
+    }
+
+    public var typeDescription: String {
+        switch kind {
+        case .number: "a number"
+        case .bool: "true or false"
+        case .string: "text"
+        case .choice(let values): "one of " + values.map { "`\($0)`" }.joined(separator: ", ")
+        }
+    }
+}
+
+public struct Derived: Sendable {
+    public let name: String
+    public let expression: CompiledExpression
+    public let slot: Int
+}
+
+public struct Band: Sendable {
+    public enum Points: Sendable {
+        case constant(Double)
+        case expression(CompiledExpression)
+    }
+
+    /// Nil for the fallback band, which holds when no band before it does.
+    public let when: CompiledExpression?
+    public let points: Points
+    public let because: String
+    public let span: SourceSpan
+}
+
+public struct Factor: Sendable {
+    public let id: String
+    public let title: String
+    public let bands: [Band]
+    /// The most points the factor gives; declared, or the largest constant band.
+    public let maximum: Double
+    public let span: SourceSpan
+}
+
+public struct Gate: Sendable {
+    public let id: String
+    public let when: CompiledExpression
+    /// The outcome the gate imposes, whatever the score.
+    public let outcome: String
+    public let because: String
+    public let span: SourceSpan
+}
+
+public struct Risk: Sendable {
+    public enum Severity: String, Sendable, CaseIterable, Comparable {
+        case low, medium, high
+
+        public static func < (a: Severity, b: Severity) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    public let id: String
+    public let title: String?
+    public let when: CompiledExpression
+    public let severity: Severity
+    public let because: String
+    public let mitigation: String
+    public let span: SourceSpan
+}
+
+/// The verdict or tier: bands over the score, highest threshold first.
+public struct OutcomeScale: Sendable {
+    public struct Level: Sendable {
+        public let value: String
+        /// The least score for this level; nil for the last level, which takes the rest.
+        public let minimum: Double?
+        public let title: String?
+        public let because: String?
+    }
+
+    public let name: String
+    public let levels: [Level]
+
+    /// The level for a score: the first whose minimum the score reaches.
+    public func level(for score: Double) -> Int {
+        levels.firstIndex { $0.minimum.map { score >= $0 } ?? true } ?? levels.count - 1
+    }
+}
+
+/// A named label given by the first option whose condition holds.
+public struct Classification: Sendable {
+    public struct Option: Sendable {
+        public let value: String
+        public let when: CompiledExpression?
+    }
+
+    public let name: String
+    public let options: [Option]
+    public let span: SourceSpan
+}

@@ -1,0 +1,24 @@
+import KamExpr
+import KamSource
+
+/// One of a pack's own test cases: given these values, expect this result.
+public struct TestCase: Sendable {
+    public struct Expectation: Sendable {
+        public var outcome: String?
+        /// The score must lie in this closed range.
+        public var score: ClosedRange<Double>?
+        /// Ids of gates and risks, or `factor:band` (1-based band number), that must fire.
+        public var fired: [String] = []
+        public var notFired: [String] = []
+        public var classes: [(name: String, value: String)] = []
+        /// Factors that must be reported as missing (unanswered).
+        public var missing: [String] = []
+        public var failed: Bool = false
+    }
+
+    public let name: String
+    /// Values by slot, for inputs and host context names; absent slots are missing.
+    public let values: [(slot: Int, value: Value)]
+    public let expect: Expectation
+    public let span: SourceSpan
+}
