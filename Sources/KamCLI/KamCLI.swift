@@ -1,1 +1,96 @@
-import KamReport
+import KamSource
+
+/// The `kam` command line: finds the command, parses its options, runs it, and turns the
+/// outcome into an exit code (0 success, 1 wrong inputs or rules, 64 wrong command line).
+/// It holds no rule or domain logic; that lives in the libraries it calls.
+public enum KamCLI {
+    public static let version = "0.1.0"
+
+    static let commands: [Command] = [
+        EvalCommand.command,
+        RulesCommands.check, RulesCommands.test, RulesCommands.list,
+    ]
+
+    public static func run(_ arguments: [String], console: Console) -> Int32 {
+        guard let first = arguments.first else {
+            console.err(overview)
+            return 64
+        }
+        switch first {
+        case "--help", "-h", "help":
+            console.out(overview)
+            return 0
+        case "--version":
+            console.out("kam \(version)\n")
+            return 0
+        default:
+            break
+        }
+        // The longest run of leading words that names a command.
+        let match = commands
+            .filter { arguments.starts(with: $0.words) }
+            .max { $0.words.count < $1.words.count }
+        guard let command = match else {
+            return usageError(UsageError(message: "unknown command `\(commandWords(arguments))`", help: suggestion(arguments)), nil, console)
+        }
+        let rest = Array(arguments.dropFirst(command.words.count))
+        if rest.contains("--help") || rest.contains("-h") {
+            console.out(command.help)
+            return 0
+        }
+        do throws(UsageError) {
+            return try command.run(try Arguments(rest, command.options), console)
+        } catch {
+            return usageError(error, command, console)
+        }
+    }
+
+    private static func commandWords(_ arguments: [String]) -> String {
+        arguments.prefix { !$0.hasPrefix("-") }.prefix(2).joined(separator: " ")
+    }
+
+    private static func suggestion(_ arguments: [String]) -> String? {
+        let group = commands.filter { $0.words.count > 1 && $0.words[0] == arguments[0] }
+        if !group.isEmpty {
+            let words = group.map { $0.words[1] }
+            let given = arguments.count > 1 ? arguments[1] : ""
+            return Suggestion.didYouMean(given, among: words)
+                ?? "`kam \(arguments[0])` is followed by one of: \(words.joined(separator: ", "))"
+        }
+        return Suggestion.didYouMean(arguments[0], among: Set(commands.map { $0.words[0] }))
+    }
+
+    private static func usageError(_ error: UsageError, _ command: Command?, _ console: Console) -> Int32 {
+        var text = "error: \(error.message)\n"
+        if let help = error.help { text += "help: \(help)\n" }
+        text += "see `kam \(command.map { $0.name + " " } ?? "")--help`\n"
+        console.err(text)
+        return 64
+    }
+
+    static var overview: String {
+        var text = """
+            kam \(version) — a key-account management advisor
+
+            Decides from evidence and declarative rules whether key-account management suits a
+            supplier, which customers should be key accounts, and who should run them.
+
+            Usage: kam <command> [options]
+
+            Commands:
+
+            """
+        let width = commands.map(\.name.count).max()! + 2
+        for command in commands {
+            text += "  " + command.name.padding(toLength: width) + command.summary + "\n"
+        }
+        text += """
+
+            Every command has --help. `kam --version` prints the version.
+            Results go to standard output; diagnostics go to standard error.
+            Exit codes: 0 success, 1 the inputs or rules are wrong, 64 the command line is wrong.
+
+            """
+        return text
+    }
+}

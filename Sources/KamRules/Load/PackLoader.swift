@@ -63,8 +63,12 @@ private final class Loader {
         let title = fields.string("title", required: true) ?? ""
 
         let inputs = fields.object("inputs", required: true).compactMap(input)
-        for name in profile.requiredInputs where !inputs.contains(where: { $0.name == name }) {
-            sink.error("a pack of kind `\(kind)` must declare the input `\(name)`", fields["inputs"]?.span ?? root.span)
+        let absent = profile.requiredInputs.filter { name in !inputs.contains { $0.name == name } }
+        if !absent.isEmpty {
+            let names = absent.map { "`\($0)`" }.joined(separator: ", ")
+            sink.error(
+                "a pack of kind `\(kind)` must declare the input\(absent.count == 1 ? "" : "s") \(names)",
+                fields["inputs"]?.span ?? root.span, help: "kam fills \(absent.count == 1 ? "it" : "them") from its own inputs")
         }
         var context: [PackProfile.ContextName] = []
         for name in profile.context where declarations.variable(named: name.name) == nil {

@@ -1,0 +1,82 @@
+import KamSource
+
+/// One option a command accepts.
+struct OptionSpec: Sendable {
+    let name: String
+    /// The value's placeholder in help (`FILE`), or nil for a flag.
+    let value: String?
+    let help: String
+    var repeats = false
+}
+
+/// A command line that does not fit the command: exit code 64, with a pointer to `--help`.
+struct UsageError: Error {
+    let message: String
+    var help: String?
+}
+
+/// The parsed command line of one command.
+struct Arguments {
+    private(set) var values: [String: [String]] = [:]
+    private(set) var flags: Set<String> = []
+    private(set) var positionals: [String] = []
+
+    /// Parses `words` against `specs`: `--name value`, `--name=value`, flags, `--` to end
+    /// options, and `-` as a positional (standard input or output).
+    init(_ words: [String], _ specs: [OptionSpec]) throws(UsageError) {
+        var index = 0
+        var optionsEnded = false
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if optionsEnded || !word.hasPrefix("-") || word == "-" {
+                positionals.append(word)
+                continue
+            }
+            if word == "--" {
+                optionsEnded = true
+                continue
+            }
+            var name = word, inline: String?
+            if let equals = word.firstIndex(of: "=") {
+                name = String(word[..<equals])
+                inline = String(word[word.index(after: equals)...])
+            }
+            guard let spec = specs.first(where: { $0.name == name }) else {
+                throw UsageError(
+                    message: "unknown option `\(name)`",
+                    help: Suggestion.didYouMean(name, among: specs.map(\.name) + ["--help"]))
+            }
+            guard let placeholder = spec.value else {
+                if inline != nil { throw UsageError(message: "`\(name)` takes no value") }
+                flags.insert(name)
+                continue
+            }
+            let value: String
+            if let inline {
+                value = inline
+            } else if index < words.count {
+                value = words[index]
+                index += 1
+            } else {
+                throw UsageError(message: "`\(name)` needs a value (\(placeholder))")
+            }
+            if !spec.repeats, values[name] != nil {
+                throw UsageError(message: "`\(name)` is given twice")
+            }
+            values[name, default: []].append(value)
+        }
+    }
+
+    func value(_ name: String) -> String? { values[name]?.last }
+    func has(_ name: String) -> Bool { flags.contains(name) }
+
+    /// A whole number option within a range, or a usage error saying what was wrong.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            throw UsageError(message: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
+        }
+        return n
+    }
+}

@@ -1,0 +1,45 @@
+import KamAdvisor
+import KamRules
+import KamSource
+
+/// One `kam` command: its words, its help and its options, and the function that runs it.
+/// The table of commands is the CLI's whole surface; help is generated from it.
+struct Command: Sendable {
+    /// The words that name it: `["rules", "check"]`.
+    let words: [String]
+    let summary: String
+    /// The arguments after the command's words, for the usage line.
+    let synopsis: String
+    /// Examples and explanations shown by `--help`.
+    let discussion: String
+    let options: [OptionSpec]
+    let run: @Sendable (Arguments, Console) throws(UsageError) -> Int32
+
+    var name: String { words.joined(separator: " ") }
+
+    var help: String {
+        var text = "\(summary)\n\nUsage: kam \(name) \(synopsis)\n"
+        if !options.isEmpty {
+            text += "\nOptions:\n"
+            let width = options.map { $0.name.count + ($0.value.map { $0.count + 1 } ?? 0) }.max()! + 2
+            for option in options + [OptionSpec(name: "--help", value: nil, help: "Show this help.")] {
+                let left = option.name + (option.value.map { " " + $0 } ?? "")
+                text += "  " + left.padding(toLength: width) + option.help + "\n"
+            }
+        }
+        if !discussion.isEmpty { text += "\n" + discussion + "\n" }
+        return text
+    }
+}
+
+extension String {
+    func padding(toLength length: Int) -> String {
+        count >= length ? self + " " : self + String(repeating: " ", count: length - count)
+    }
+}
+
+/// Prints diagnostics to standard error, and says whether any was an error.
+func report(_ diagnostics: [Diagnostic], _ console: Console) -> Bool {
+    if !diagnostics.isEmpty { console.err(DiagnosticRenderer.render(diagnostics)) }
+    return diagnostics.hasErrors
+}
