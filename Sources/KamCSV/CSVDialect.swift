@@ -1,0 +1,171 @@
+/// How one file spells its fields and numbers. Exports from European and Russian
+/// spreadsheets use `;` with a decimal comma, so guessing both from a sample spares users
+/// from knowing the difference.
+public struct CSVDialect: Sendable, Equatable {
+    /// Which marks may group thousands in numbers. The one of `.`/`,` that is not the
+    /// decimal separator is `otherMark`.
+    public struct ThousandsSeparators: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let space = ThousandsSeparators(rawValue: 1)
+        /// U+00A0, what Excel in a Russian locale writes.
+        public static let noBreakSpace = ThousandsSeparators(rawValue: 2)
+        /// U+202F, what newer CLDR locales (French, Russian) write.
+        public static let narrowNoBreakSpace = ThousandsSeparators(rawValue: 4)
+        /// `'`, the Swiss style.
+        public static let apostrophe = ThousandsSeparators(rawValue: 8)
+        /// `,` when the decimal separator is `.`, and `.` when it is `,`.
+        public static let otherMark = ThousandsSeparators(rawValue: 16)
+        public static let all: ThousandsSeparators = [.space, .noBreakSpace, .narrowNoBreakSpace, .apostrophe, .otherMark]
+    }
+
+    public var delimiter: UInt8
+    public var quote: UInt8
+    /// `.` or `,`.
+    public var decimalSeparator: UInt8
+    public var thousandsSeparators: ThousandsSeparators
+
+    public init(
+        delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""),
+        decimalSeparator: UInt8 = UInt8(ascii: "."), thousandsSeparators: ThousandsSeparators = .all
+    ) {
+        precondition(delimiter != quote, "the delimiter and the quote must differ")
+        precondition(delimiter != 10 && delimiter != 13 && quote != 10 && quote != 13, "CR and LF end records")
+        precondition(decimalSeparator == UInt8(ascii: ".") || decimalSeparator == UInt8(ascii: ","),
+                     "the decimal separator is . or ,")
+        self.delimiter = delimiter
+        self.quote = quote
+        self.decimalSeparator = decimalSeparator
+        self.thousandsSeparators = thousandsSeparators
+    }
+
+    public static let comma = CSVDialect()
+    public static let semicolon = CSVDialect(delimiter: UInt8(ascii: ";"), decimalSeparator: UInt8(ascii: ","))
+    public static let tab = CSVDialect(delimiter: 9)
+
+    /// The delimiters a sniff considers, in order of preference on a tie.
+    public static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 9, UInt8(ascii: "|")]
+
+    /// Guesses the dialect from the first lines of a file. `delimiter` fixes the delimiter
+    /// and leaves only the decimal separator to guess, so a caller's override still gets a
+    /// sensible number format.
+    public static func sniff(sample: some Collection<UInt8>, delimiter: UInt8? = nil) -> CSVDialect {
+        let bytes = Array(sample.prefix(64 << 10))
+        let lines = CSVSniffer.splitLines(bytes, maxLines: 50)
+        let chosen = delimiter ?? CSVSniffer.bestDelimiter(lines: lines)
+        var dialect = CSVDialect(delimiter: chosen)
+        if chosen == UInt8(ascii: ";") || chosen == 9 || chosen == UInt8(ascii: "|") {
+            if CSVSniffer.prefersDecimalComma(lines: lines, delimiter: chosen) {
+                dialect.decimalSeparator = UInt8(ascii: ",")
+            }
+        }
+        return dialect
+    }
+}
+
+/// The counting behind `CSVDialect.sniff`, kept apart from the dialect's definition.
+enum CSVSniffer {
+    /// Splits at line ends outside quotes. A last line with no line end is dropped when
+    /// others exist, since a sample usually cuts a line short.
+    static func splitLines(_ bytes: [UInt8], maxLines: Int) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var inQuotes = false
+        var i = start
+        while i < bytes.count && lines.count < maxLines {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if !inQuotes && (b == 10 || b == 13) {
+                if i > start { lines.append(bytes[start..<i]) }
+                if b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        if lines.count < maxLines && start < bytes.count && (lines.isEmpty || i < bytes.count) {
+            lines.append(bytes[start..<bytes.count])
+        }
+        return lines
+    }
+
+    static func fieldCount(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> Int {
+        var count = 1
+        var inQuotes = false
+        for b in line {
+            if b == UInt8(ascii: "\"") { inQuotes.toggle() } else if b == delimiter && !inQuotes { count += 1 }
+        }
+        return count
+    }
+
+    /// The delimiter whose most common field count (>1) covers the most lines; ties go to
+    /// the earlier candidate, so `,` wins when nothing speaks against it.
+    static func bestDelimiter(lines: [ArraySlice<UInt8>]) -> UInt8 {
+        var best = UInt8(ascii: ",")
+        var bestScore = 0
+        for delimiter in CSVDialect.candidateDelimiters {
+            var histogram: [Int: Int] = [:]
+            for line in lines { histogram[fieldCount(line, delimiter: delimiter), default: 0] += 1 }
+            guard let (fields, lineCount) = histogram.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }),
+                  fields > 1 else { continue }
+            // Consistent lines count most; wider rows break ties between equally consistent ones.
+            let score = lineCount * 1_000_000 + min(fields, 999_999)
+            if score > bestScore {
+                best = delimiter
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// True when numeric-looking fields write `d,dd` more often than `d.dd`.
+    static func prefersDecimalComma(lines: [ArraySlice<UInt8>], delimiter: UInt8) -> Bool {
+        var commas = 0
+        var points = 0
+        for line in lines {
+            for field in line.split(separator: delimiter, omittingEmptySubsequences: true) {
+                switch decimalMark(of: field) {
+                case UInt8(ascii: ","): commas += 1
+                case UInt8(ascii: "."): points += 1
+                default: break
+                }
+            }
+        }
+        return commas > points
+    }
+
+    /// The mark in a field like `-1 234,56` or `12.5%`: the last `.`/`,` when it is followed
+    /// by digits only and the field holds nothing but digits, signs, spaces and marks.
+    static func decimalMark(of field: ArraySlice<UInt8>) -> UInt8? {
+        var trimmed = field
+        while let f = trimmed.first, f == 32 || f == UInt8(ascii: "\"") { trimmed.removeFirst() }
+        while let l = trimmed.last, l == 32 || l == UInt8(ascii: "\"") || l == UInt8(ascii: "%") { trimmed.removeLast() }
+        guard !trimmed.isEmpty else { return nil }
+        var lastMark: UInt8?
+        var digitsAfterMark = 0
+        var sawDigit = false
+        var marks = 0
+        for (k, b) in trimmed.enumerated() {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                sawDigit = true
+                digitsAfterMark += 1
+            case UInt8(ascii: "."), UInt8(ascii: ","):
+                lastMark = b
+                digitsAfterMark = 0
+                marks += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                if k != 0 { return nil }
+            case 32, 0xC2, 0xA0:
+                continue
+            default:
+                return nil
+            }
+        }
+        guard sawDigit, let mark = lastMark, digitsAfterMark > 0 else { return nil }
+        // `1,234` alone could be either; only a group that is not three digits, or a
+        // second, different mark before it, tells which one is decimal.
+        if digitsAfterMark == 3 && marks == 1 { return nil }
+        return mark
+    }
+}
