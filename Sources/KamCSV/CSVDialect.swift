@@ -134,38 +134,39 @@ enum CSVSniffer {
         return commas > points
     }
 
-    /// The mark in a field like `-1 234,56` or `12.5%`: the last `.`/`,` when it is followed
-    /// by digits only and the field holds nothing but digits, signs, spaces and marks.
+    /// The mark in a field like `-1 234,56 ₽` or `12.5%`: the last `.`/`,` between
+    /// digits when it has digits after it and the stretch from the first digit to the last
+    /// holds only digits, marks and spaces. A short decoration on either side (sign,
+    /// currency, `%`) is allowed; longer text means the field is not a number.
     static func decimalMark(of field: ArraySlice<UInt8>) -> UInt8? {
-        var trimmed = field
-        while let f = trimmed.first, f == 32 || f == UInt8(ascii: "\"") { trimmed.removeFirst() }
-        while let l = trimmed.last, l == 32 || l == UInt8(ascii: "\"") || l == UInt8(ascii: "%") { trimmed.removeLast() }
-        guard !trimmed.isEmpty else { return nil }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        guard let first = field.firstIndex(where: isDigit), let last = field.lastIndex(where: isDigit) else { return nil }
+        if first - field.startIndex > 8 || field.endIndex - last - 1 > 8 { return nil }
+        var firstMark: UInt8?
         var lastMark: UInt8?
         var digitsAfterMark = 0
-        var sawDigit = false
         var marks = 0
-        for (k, b) in trimmed.enumerated() {
+        for b in field[first...last] {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                sawDigit = true
                 digitsAfterMark += 1
             case UInt8(ascii: "."), UInt8(ascii: ","):
+                if firstMark == nil { firstMark = b }
                 lastMark = b
                 digitsAfterMark = 0
                 marks += 1
-            case UInt8(ascii: "-"), UInt8(ascii: "+"):
-                if k != 0 { return nil }
-            case 32, 0xC2, 0xA0:
+            case 32, UInt8(ascii: "'"), 0xC2, 0xA0, 0xE2, 0x80, 0xAF:
                 continue
             default:
                 return nil
             }
         }
-        guard sawDigit, let mark = lastMark, digitsAfterMark > 0 else { return nil }
+        guard let mark = lastMark else { return nil }
         // `1,234` alone could be either; only a group that is not three digits, or a
-        // second, different mark before it, tells which one is decimal.
+        // second mark before it, tells which one is decimal.
         if digitsAfterMark == 3 && marks == 1 { return nil }
+        // A mark that repeats (`1,234,567`) groups thousands.
+        if marks > 1 && firstMark == mark { return nil }
         return mark
     }
 }

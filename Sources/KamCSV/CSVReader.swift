@@ -21,7 +21,7 @@ public struct CSVReader: Sendable {
         /// Check every record for well-formed UTF-8 (UTF-8 input only; transcoded input is
         /// valid by construction).
         public var validateUTF8: Bool
-        /// Bytes per `read`.
+        /// Bytes per `read`. The first block is also the sample a dialect is sniffed from.
         public var blockSize: Int
 
         public init(skipBlankLines: Bool = false, strictQuotes: Bool = false, validateUTF8: Bool = true, blockSize: Int = 1 << 20) {
