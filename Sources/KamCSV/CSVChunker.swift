@@ -32,39 +32,46 @@ public enum CSVChunker {
         var chunkLine = 1
         var i = start
         var atFieldStart = true
-        var inQuotes = false
         while i < n {
-            let b = p[i]
-            if inQuotes {
-                if b == quote {
+            var b = p[i]
+            if b == quote && atFieldStart {
+                // Inside quotes only a quote ends anything; line ends still count as lines.
+                i += 1
+                while true {
+                    while i < n {
+                        b = p[i]
+                        if b == quote { break }
+                        if b <= CR {
+                            if b == CR || (b == LF && p[i - 1] != CR) { line += 1 }
+                        }
+                        i += 1
+                    }
                     // A doubled quote stays inside; otherwise the field is closed and what
                     // follows reads as unquoted text up to the next delimiter or line end.
                     if i + 1 < n && p[i + 1] == quote { i += 2; continue }
-                    inQuotes = false
-                } else if b == CR {
-                    line += 1
-                } else if b == LF && !(i > 0 && p[i - 1] == CR) {
-                    line += 1
+                    break
                 }
                 i += 1
+                atFieldStart = false
                 continue
             }
-            if b == quote && atFieldStart {
-                inQuotes = true
+            // Unquoted text: skip to the next delimiter or line end in a tight loop.
+            while i < n {
+                b = p[i]
+                if b == delim || (b <= CR && (b == LF || b == CR)) { break }
+                i += 1
                 atFieldStart = false
-            } else if b == delim {
-                atFieldStart = true
-            } else if b == LF || b == CR {
+            }
+            if i == n { break }
+            atFieldStart = true
+            if b != delim {
                 line += 1
-                atFieldStart = true
                 if b == CR && i + 1 < n && p[i + 1] == LF { i += 1 }
                 if i + 1 - start >= targetSize && i + 1 < n {
                     chunks.append(CSVChunk(range: start..<(i + 1), firstLine: chunkLine))
                     start = i + 1
                     chunkLine = line
                 }
-            } else {
-                atFieldStart = false
             }
             i += 1
         }
