@@ -59,6 +59,7 @@ public struct CSVReader: Sendable {
 
     /// Reads from an open descriptor (a pipe, a socket, a file). `closeWhenDone` hands the
     /// descriptor to the reader, which closes it when the last copy of the reader goes.
+    /// Copies share the descriptor, so read from one copy only.
     public init(
         fileDescriptor fd: Int32, closeWhenDone: Bool = false, dialect: CSVDialect? = nil,
         encoding: CSVEncoding? = nil, limits: CSVLimits = CSVLimits(), options: Options = Options(),
@@ -66,8 +67,10 @@ public struct CSVReader: Sendable {
     ) throws(CSVError) {
         let box = FileDescriptorBox(fd: fd, owned: closeWhenDone)
         var raw = [UInt8](repeating: 0, count: options.blockSize)
-        let got = try Self.readFully(fd, into: &raw, from: 0, path: path)
-        let done = got < raw.count
+        // Sniffing wants a decent sample even from a pipe that hands out little at a time;
+        // otherwise a byte-order mark's worth is enough to start.
+        let minimum = Swift.min(raw.count, dialect == nil ? 64 << 10 : 4)
+        let (got, done) = try Self.readBlock(fd, into: &raw, minimum: minimum, path: path)
         let (detected, _) = CSVEncoding.detect(prefix: raw[..<got])
         let encoding = encoding ?? detected
         let bom = encoding.bomLength(in: raw[..<got])
@@ -278,41 +281,47 @@ public struct CSVReader: Sendable {
     /// record in progress, so nothing of the old block needs keeping.
     private mutating func refill() throws(CSVError) {
         guard let file, !sourceDone else { sourceDone = true; return }
-        parser.lastWasCR = end > 0 && buffer[end - 1] == 13
+        // A transcoded block can come out empty (half a UTF-16 unit); keep the older answer then.
+        if end > 0 { parser.lastWasCR = buffer[end - 1] == 13 }
         bufferBase += end
         if let t = transcoder {
             var t = t
-            let got = try Self.readFully(file.fd, into: &raw, from: 0, path: path)
-            sourceDone = got < raw.count
+            let (got, done) = try Self.readBlock(file.fd, into: &raw, minimum: 1, path: path)
+            sourceDone = done
             buffer.removeAll(keepingCapacity: true)
             raw.withUnsafeBufferPointer { t.transcode(UnsafeBufferPointer(rebasing: $0[..<got]), into: &buffer, final: sourceDone) }
             transcoder = t
             end = buffer.count
         } else {
-            let got = try Self.readFully(file.fd, into: &buffer, from: 0, path: path)
-            sourceDone = got < buffer.count
+            let (got, done) = try Self.readBlock(file.fd, into: &buffer, minimum: 1, path: path)
+            sourceDone = done
             end = got
         }
         pos = 0
     }
 
-    /// Fills `buffer[from...]` unless the input ends first; returns the bytes now there.
-    private static func readFully(_ fd: Int32, into buffer: inout [UInt8], from: Int, path: String?) throws(CSVError) -> Int {
-        var filled = from
-        let capacity = buffer.count
+    /// Reads into `buffer` until it holds at least `minimum` bytes (or is full, when more
+    /// is at hand), or the input ends. Returning after the first read that reaches the
+    /// minimum lets records from a slow pipe through without waiting for a whole block.
+    private static func readBlock(
+        _ fd: Int32, into buffer: inout [UInt8], minimum: Int, path: String?
+    ) throws(CSVError) -> (count: Int, eof: Bool) {
+        var filled = 0
+        var eof = false
         var failure: Int32 = 0
+        let capacity = buffer.count
         buffer.withUnsafeMutableBytes { raw in
-            while filled < capacity {
+            while filled < minimum {
                 let n = read(fd, raw.baseAddress! + filled, capacity - filled)
                 if n > 0 { filled += n; continue }
-                if n == 0 { break }
+                if n == 0 { eof = true; break }
                 if errno == EINTR { continue }
                 failure = errno
                 break
             }
         }
         if failure != 0 { throw CSVError(.io(errno: failure, operation: "read"), path: path) }
-        return filled
+        return (filled, eof)
     }
 
     private mutating func checkUTF8(_ record: CSVRecord) throws(CSVError) {

@@ -7,8 +7,9 @@ import Musl
 #endif
 
 /// Writes records with as little quoting as will read back the same, into a buffer that
-/// goes to the descriptor in large writes. Call `flush()` (or `close()`) at the end: a
-/// struct has no deinitializer to do it for you.
+/// goes to the descriptor in large writes. Call `flush()` at the end: a struct has no
+/// deinitializer to do it for you. A descriptor the writer owns is closed when the last
+/// copy goes; copies share it but not the buffer, so write through one copy only.
 public struct CSVWriter: Sendable {
     public struct Options: Sendable, Equatable {
         /// Prefix `'` to cells a spreadsheet would run as a formula.
@@ -115,7 +116,7 @@ public struct CSVWriter: Sendable {
         var failure: Int32 = 0
         buffer.withUnsafeBytes { raw in
             while written < raw.count {
-                let n = Glibc_write(file.fd, raw.baseAddress! + written, raw.count - written)
+                let n = posixWrite(file.fd, raw.baseAddress! + written, raw.count - written)
                 if n >= 0 { written += n; continue }
                 if errno == EINTR { continue }
                 failure = errno
@@ -197,6 +198,6 @@ public struct CSVWriter: Sendable {
 
 /// POSIX `write`, named apart from the writer's own methods.
 @inline(__always)
-private func Glibc_write(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
     write(fd, p, n)
 }

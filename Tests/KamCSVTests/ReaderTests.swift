@@ -130,6 +130,21 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
         #expect(try reader.readAll() == [["x", "y"], ["1", "2,5"]])
     }
 
+    /// Records written so far come out before the writer closes the pipe.
+    @Test func doesNotWaitForAFullBlock() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        func send(_ text: String) { _ = Array(text.utf8).withUnsafeBytes { write(fds[1], $0.baseAddress!, $0.count) } }
+        send("a,b\nc,")
+        var reader = try CSVReader(fileDescriptor: fds[0], closeWhenDone: true, dialect: .comma)
+        var record = CSVRecord()
+        #expect(try reader.next(into: &record) && record.strings == ["a", "b"])
+        send("d\n")
+        #expect(try reader.next(into: &record) && record.strings == ["c", "d"])
+        close(fds[1])
+        #expect(try reader.next(into: &record) == false)
+    }
+
     @Test func missingFileIsAnIOError() {
         do {
             _ = try CSVReader(path: "/nonexistent/kam.csv")
