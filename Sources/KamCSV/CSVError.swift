@@ -1,0 +1,87 @@
+/// Everything that can stop reading or writing delimited text, with the position of the
+/// problem, so a user with a million-row export can open it at the right line instead of
+/// bisecting it by hand.
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// A quoted field was still open at the end of the input.
+        case unterminatedQuote
+        /// A strict reader met `"` inside an unquoted field or text after a closing quote.
+        case quoteInUnquotedField
+        /// One field's unescaped bytes went past `CSVLimits.maxFieldBytes`.
+        case fieldTooLarge(limit: Int)
+        /// One record's unescaped bytes went past `CSVLimits.maxRecordBytes`.
+        case recordTooLarge(limit: Int)
+        /// One record had more fields than `CSVLimits.maxColumns`.
+        case tooManyColumns(limit: Int)
+        /// Bytes that are not UTF-8; the flag says they look like Windows-1251 Cyrillic.
+        case invalidUTF8(looksLikeWindows1251: Bool)
+        /// The operating system refused a read, write or open; `errno` and what was tried.
+        case io(errno: Int32, operation: String)
+    }
+
+    public var kind: Kind
+    /// 1-based physical line (CR, LF and CRLF each end one) where the problem is.
+    public var line: Int?
+    /// 1-based field index within the record, where known.
+    public var column: Int?
+    /// 0-based byte offset in the input (in the UTF-8 text after transcoding, if any).
+    public var byteOffset: Int?
+    /// The file name, when the reader was opened from a path.
+    public var path: String?
+    /// Extra words for the message (where the unclosed quote began, for instance).
+    public var detail: String?
+
+    public init(
+        _ kind: Kind, line: Int? = nil, column: Int? = nil, byteOffset: Int? = nil,
+        path: String? = nil, detail: String? = nil
+    ) {
+        self.kind = kind
+        self.line = line
+        self.column = column
+        self.byteOffset = byteOffset
+        self.path = path
+        self.detail = detail
+    }
+
+    public var description: String {
+        var where_: [String] = []
+        if let path { where_.append(path) }
+        if let line { where_.append("line \(line)") }
+        if let column { where_.append("field \(column)") }
+        let prefix = where_.isEmpty ? "" : where_.joined(separator: ", ") + ": "
+        var text = prefix + message
+        if let detail { text += "; " + detail }
+        return text
+    }
+
+    private var message: String {
+        switch kind {
+        case .unterminatedQuote:
+            return "unclosed quote starting here; the record runs to the end of the file"
+        case .quoteInUnquotedField:
+            return "quote character inside an unquoted field (quote the whole field and double the inner quotes)"
+        case .fieldTooLarge(let limit):
+            return "field is larger than the limit maxFieldBytes = \(limit) bytes"
+        case .recordTooLarge(let limit):
+            return "record is larger than the limit maxRecordBytes = \(limit) bytes"
+        case .tooManyColumns(let limit):
+            return "record has more fields than the limit maxColumns = \(limit)"
+        case .invalidUTF8(let cp1251):
+            let at = byteOffset.map { " at byte offset \($0)" } ?? ""
+            if cp1251 {
+                return "invalid UTF-8\(at); the bytes look like Windows-1251 Cyrillic, try --encoding cp1251"
+            }
+            return "invalid UTF-8\(at); give the file's encoding with --encoding"
+        case .io(let errno, let operation):
+            return "\(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif

@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Writes records with as little quoting as will read back the same, into a buffer that
+/// goes to the descriptor in large writes. Call `flush()` at the end: a struct has no
+/// deinitializer to do it for you. A descriptor the writer owns is closed when the last
+/// copy goes; copies share it but not the buffer, so write through one copy only.
+public struct CSVWriter: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Prefix `'` to cells a spreadsheet would run as a formula.
+        ///
+        /// A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed, except a plain
+        /// number such as `-12.5`, `+3` or `-1,5e3`: spreadsheets read those as numbers, not
+        /// formulas, and prefixing them would turn every negative amount in a report into
+        /// text. `-1+2` or `-A1` are not plain numbers and are prefixed.
+        public var neutralizeFormulas: Bool
+        /// `\n` by default; `\r\n` for tools that insist on RFC 4180's line end.
+        public var lineTerminator: [UInt8]
+        /// Bytes gathered before each `write`.
+        public var bufferSize: Int
+
+        public init(neutralizeFormulas: Bool = false, lineTerminator: [UInt8] = [10], bufferSize: Int = 1 << 16) {
+            precondition(!lineTerminator.isEmpty, "records need a terminator")
+            self.neutralizeFormulas = neutralizeFormulas
+            self.lineTerminator = lineTerminator
+            self.bufferSize = bufferSize
+        }
+    }
+
+    public let dialect: CSVDialect
+    public let options: Options
+    /// Everything written so far in memory mode; the unflushed tail otherwise.
+    public private(set) var buffer: [UInt8] = []
+    private let file: FileDescriptorBox?
+    private let path: String?
+    private var fieldsInRecord = 0
+    /// Whether the record so far is one empty field, which must be written as `""` or it
+    /// would be a blank line.
+    private var lastFieldEmpty = false
+
+    /// Writes to an open descriptor; `closeWhenDone` hands it over to the writer.
+    public init(fileDescriptor fd: Int32, closeWhenDone: Bool = false, dialect: CSVDialect = .comma, options: Options = Options()) {
+        self.dialect = dialect
+        self.options = options
+        self.file = FileDescriptorBox(fd: fd, owned: closeWhenDone)
+        self.path = nil
+        buffer.reserveCapacity(options.bufferSize + 1024)
+    }
+
+    /// Creates or truncates a file.
+    public init(path: String, dialect: CSVDialect = .comma, options: Options = Options()) throws(CSVError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw CSVError(.io(errno: errno, operation: "open for writing"), path: path) }
+        self.dialect = dialect
+        self.options = options
+        self.file = FileDescriptorBox(fd: fd, owned: true)
+        self.path = path
+        buffer.reserveCapacity(options.bufferSize + 1024)
+    }
+
+    /// Collects the output in `buffer` instead of writing it anywhere.
+    public init(dialect: CSVDialect = .comma, options: Options = Options()) {
+        self.dialect = dialect
+        self.options = options
+        self.file = nil
+        self.path = nil
+    }
+
+    // MARK: Writing
+
+    /// Adds one field to the record being written.
+    public mutating func writeField(_ field: some Collection<UInt8>) {
+        if let done = field.withContiguousStorageIfAvailable({ writeField(unsafe: $0) }) { return done }
+        Array(field).withUnsafeBufferPointer { writeField(unsafe: $0) }
+    }
+
+    public mutating func writeField(_ field: String) {
+        var field = field
+        field.withUTF8 { writeField(unsafe: $0) }
+    }
+
+    /// Ends the record being written and flushes when the buffer is full.
+    public mutating func endRecord() throws(CSVError) {
+        if fieldsInRecord == 1 && lastFieldEmpty {
+            buffer.append(dialect.quote)
+            buffer.append(dialect.quote)
+        }
+        buffer.append(contentsOf: options.lineTerminator)
+        fieldsInRecord = 0
+        if file != nil && buffer.count >= options.bufferSize { try flush() }
+    }
+
+    public mutating func write(_ fields: [String]) throws(CSVError) {
+        for field in fields { writeField(field) }
+        try endRecord()
+    }
+
+    public mutating func write(_ record: CSVRecord) throws(CSVError) {
+        record.storage.withUnsafeBufferPointer { all in
+            for i in 0..<record.count {
+                writeField(unsafe: UnsafeBufferPointer(rebasing: all[record.range(at: i)]))
+            }
+        }
+        try endRecord()
+    }
+
+    /// Sends the buffer to the descriptor (nothing to do in memory mode).
+    public mutating func flush() throws(CSVError) {
+        guard let file else { return }
+        var written = 0
+        var failure: Int32 = 0
+        buffer.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = posixWrite(file.fd, raw.baseAddress! + written, raw.count - written)
+                if n >= 0 { written += n; continue }
+                if errno == EINTR { continue }
+                failure = errno
+                break
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+        if failure != 0 { throw CSVError(.io(errno: failure, operation: "write"), path: path) }
+    }
+
+    // MARK: Quoting
+
+    private mutating func writeField(unsafe field: UnsafeBufferPointer<UInt8>) {
+        if fieldsInRecord > 0 { buffer.append(dialect.delimiter) }
+        fieldsInRecord += 1
+        lastFieldEmpty = field.isEmpty
+        let prefix = options.neutralizeFormulas && Self.looksLikeFormula(field, decimal: dialect.decimalSeparator)
+        if !needsQuotes(field) {
+            if prefix { buffer.append(UInt8(ascii: "'")) }
+            buffer.append(contentsOf: field)
+            return
+        }
+        let quote = dialect.quote
+        buffer.append(quote)
+        if prefix { buffer.append(UInt8(ascii: "'")) }
+        for b in field {
+            if b == quote { buffer.append(quote) }
+            buffer.append(b)
+        }
+        buffer.append(quote)
+    }
+
+    /// Quotes only when a reader would otherwise split, join or trim the field: delimiter,
+    /// quote, CR or LF inside, or a space or tab at either end (many tools trim those).
+    @inline(__always)
+    private func needsQuotes(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = field.first, let last = field.last else { return false }
+        if first == 32 || first == 9 || last == 32 || last == 9 { return true }
+        let delimiter = dialect.delimiter
+        let quote = dialect.quote
+        for b in field where b == delimiter || b == quote || b == 10 || b == 13 { return true }
+        return false
+    }
+
+    /// See `Options.neutralizeFormulas` for why plain numbers are left alone.
+    static func looksLikeFormula(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
+        guard let first = field.first else { return false }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 9, 13: return true
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): return !isPlainNumber(field, decimal: decimal)
+        default: return false
+        }
+    }
+
+    /// `[+-]digits[(.|,)digits][e[+-]digits]`, with the dialect's decimal mark.
+    static func isPlainNumber(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
+        var i = 0
+        let n = field.count
+        func digits() -> Int {
+            let start = i
+            while i < n && field[i] >= UInt8(ascii: "0") && field[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if i < n && (field[i] == UInt8(ascii: "+") || field[i] == UInt8(ascii: "-")) { i += 1 }
+        var count = digits()
+        if i < n && field[i] == decimal {
+            i += 1
+            count += digits()
+        }
+        if count == 0 { return false }
+        if i < n && (field[i] == UInt8(ascii: "e") || field[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < n && (field[i] == UInt8(ascii: "+") || field[i] == UInt8(ascii: "-")) { i += 1 }
+            if digits() == 0 { return false }
+        }
+        return i == n
+    }
+}
+
+/// POSIX `write`, named apart from the writer's own methods.
+@inline(__always)
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
+    write(fd, p, n)
+}

@@ -1,1 +1,0 @@
-// The CSV reader lives here (issue 4).

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import KamCSV
+
+private func written(_ rows: [[String]], dialect: CSVDialect = .comma, options: CSVWriter.Options = .init()) throws -> String {
+    var writer = CSVWriter(dialect: dialect, options: options)
+    for row in rows { try writer.write(row) }
+    return String(decoding: writer.buffer, as: UTF8.self)
+}
+
+@Suite struct WriterTests {
+    @Test func quotesOnlyWhenNeeded() throws {
+        #expect(try written([["a", "b c", "d,e", "f\"g", "h\ni", " j", "k ", ""]])
+            == "a,b c,\"d,e\",\"f\"\"g\",\"h\ni\",\" j\",\"k \",\n")
+        #expect(try written([["a;b", "c,d"]], dialect: .semicolon) == "\"a;b\";c,d\n")
+        #expect(try written([[""], ["x"]]) == "\"\"\nx\n")
+        #expect(try written([["a"]], options: .init(lineTerminator: [13, 10])) == "a\r\n")
+    }
+
+    @Test func neutralizesFormulasButNotNumbers() throws {
+        let options = CSVWriter.Options(neutralizeFormulas: true)
+        #expect(try written([["=SUM(A1:A2)", "+1+1", "-1+2", "@cmd", "-A1"]], options: options)
+            == "'=SUM(A1:A2),'+1+1,'-1+2,'@cmd,'-A1\n")
+        #expect(try written([["\tx", "\rx"]], options: options) == "\"'\tx\",\"'\rx\"\n")
+        #expect(try written([["-12.5", "+3", "-1e5", "-0", "plain", "a=b"]], options: options)
+            == "-12.5,+3,-1e5,-0,plain,a=b\n")
+        #expect(try written([["-12,5", "-1,2,3"]], dialect: .semicolon, options: options) == "-12,5;'-1,2,3\n")
+        #expect(try written([["=1"]]) == "=1\n")
+    }
+
+    @Test func writesToAFileInBlocks() throws {
+        let path = NSTemporaryDirectory() + "kamcsv-writer-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var writer = try CSVWriter(path: path, options: .init(bufferSize: 64))
+        let rows = (0..<500).map { ["row \($0)", "value, \($0)", "\"q\""] }
+        for row in rows { try writer.write(row) }
+        try writer.flush()
+        var reader = try CSVReader(path: path, dialect: .comma)
+        #expect(try reader.readAll() == rows)
+    }
+
+    @Test func rewritesRecords() throws {
+        var reader = CSVReader(bytes: Array("a,\"b,c\"\n\"\"\n".utf8), dialect: .comma)
+        var writer = CSVWriter()
+        var record = CSVRecord()
+        while try reader.next(into: &record) { try writer.write(record) }
+        #expect(String(decoding: writer.buffer, as: UTF8.self) == "a,\"b,c\"\n\"\"\n")
+    }
+
+    /// Random fields full of the characters that need quoting come back unchanged.
+    @Test(arguments: [CSVDialect.comma, .semicolon, .tab])
+    func roundTrip(_ dialect: CSVDialect) throws {
+        var rng = SplitMix64(seed: UInt64(dialect.delimiter))
+        let pieces = ["a", "b", ",", ";", "\t", "\"", "\n", "\r", "\r\n", " ", "é", "Ж", "😀", "=", "-", "1"]
+        var rows: [[String]] = []
+        for _ in 0..<2000 {
+            rows.append((0..<Int.random(in: 1...6, using: &rng)).map { _ in
+                (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            })
+        }
+        for terminator: [UInt8] in [[10], [13, 10]] {
+            var writer = CSVWriter(dialect: dialect, options: .init(lineTerminator: terminator))
+            for row in rows { try writer.write(row) }
+            var reader = CSVReader(bytes: writer.buffer, dialect: dialect)
+            #expect(try reader.readAll() == rows)
+            var skipping = CSVReader(bytes: writer.buffer, dialect: dialect, options: .init(skipBlankLines: true))
+            #expect(try skipping.readAll() == rows)
+        }
+    }
+}
