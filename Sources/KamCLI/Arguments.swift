@@ -29,12 +29,14 @@ struct Arguments {
         while index < words.count {
             let word = words[index]
             index += 1
-            if optionsEnded || !word.hasPrefix("-") || word == "-" {
-                positionals.append(word)
+            if word == "--" && !optionsEnded {
+                optionsEnded = true
                 continue
             }
-            if word == "--" {
-                optionsEnded = true
+            // Options are `--name`; `-` is standard input or output, and `-7 % 3` or `-x` is an
+            // expression, so a single dash never starts an option.
+            if optionsEnded || !word.hasPrefix("--") {
+                positionals.append(word)
                 continue
             }
             var name = word, inline: String?

@@ -40,7 +40,9 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if !a.celEquals(b) && a.json != b.json { fatalError("compiled \(a.json) but interpreted \(b.json) for \(text)") }
         _ = a.json
     case (.failure(let a), .failure(let b)):
-        if a.message != b.message { fatalError("errors differ: \(a.message) vs \(b.message) for \(text)") }
+        if a.message != b.message || a.span != b.span {
+            fatalError("errors differ: \(a.message) at \(String(describing: a.span)) vs \(b.message) at \(String(describing: b.span)) for \(text)")
+        }
         _ = a.diagnostic()
     default:
         fatalError("compiled and interpreted disagree for \(text): \(fast) vs \(slow)")

@@ -142,3 +142,11 @@ struct EndToEndTests {
         #expect(String(decoding: data, as: UTF8.self) == "6\n")
     }
 }
+
+struct ArgumentTests {
+    @Test func aLeadingMinusIsAnExpressionNotAnOption() {
+        #expect(kam("eval", "-7 % 3").out == "-1\n")
+        #expect(kam("eval", "-x", "--vars", "{x: 2}").out == "-2\n")
+        #expect(kam("eval", "--", "--x").code == 1)  // after `--`, even `--x` is the expression
+    }
+}

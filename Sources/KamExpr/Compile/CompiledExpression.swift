@@ -2,7 +2,10 @@ import KamSource
 
 /// A checked, compiled expression, ready to run against any number of activations from any
 /// number of threads (each with its own `Activation`).
-public struct CompiledExpression: Sendable {
+///
+/// A class, so that the structures holding expressions (bands, gates) copy one reference on
+/// the hot path instead of the whole tree and its tables.
+public final class CompiledExpression: Sendable {
     public let checked: CheckedTree
     /// Set when the whole expression is a constant.
     public let constant: Value?
@@ -24,8 +27,7 @@ public struct CompiledExpression: Sendable {
     public var type: ExprType { checked.type }
     public var tree: SyntaxTree { checked.tree }
 
-    @inlinable
-    public func evaluate(_ activation: Activation) throws(EvalError) -> Value { try evaluateValue(activation) }
+    public func evaluate(_ activation: Activation) throws(EvalError) -> Value { try value(activation) }
 
     public func evaluateValue(_ activation: Activation) throws(EvalError) -> Value { try value(activation) }
 

@@ -165,9 +165,13 @@ final class Compiler {
         switch op {
         case .and, .or:
             return .bool(logical(op, boolCode(left, "`\(op.rawValue)`"), boolCode(right, "`\(op.rawValue)`")))
-        case .add where lt == .number && rt == .number, .subtract, .multiply, .divide, .remainder:
-            let what = "`\(op.rawValue)`"
-            return .number(arithmetic(op, numberCode(left, what), numberCode(right, what), constantNumber(right), site))
+        case .add, .subtract, .multiply, .divide, .remainder:
+            if lt == .number && rt == .number {
+                return .number(arithmetic(op, numberCode(left, ""), numberCode(right, ""), constantNumber(right), site))
+            }
+            // An operand of unknown type: the dynamic semantics, checked as it runs.
+            let (l, r) = (valueCode(left), valueCode(right))
+            return .value { a throws(EvalError) in try Operations.binary(op, try l(a), try r(a), site) }
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             if lt == .number && rt == .number {
                 return .bool(ordering(op, numberCode(left, ""), numberCode(right, ""), constantNumber(right)))
@@ -195,9 +199,6 @@ final class Compiler {
                 guard case .bool(let b) = try Operations.binary(.in, try l(a), try r(a), site) else { return false }
                 return b
             }
-        case .add:
-            let (l, r) = (valueCode(left), valueCode(right))
-            return .value { a throws(EvalError) in try Operations.binary(.add, try l(a), try r(a), site) }
         }
     }
 
@@ -289,15 +290,14 @@ final class Compiler {
     private func call(_ builtin: Builtin, _ arguments: [NodeID], _ site: Site) -> Code {
         let name = "`\(builtin.rawValue)`"
         let numeric = arguments.allSatisfy { checked.type(of: $0) == .number }
-        let rounding: Set<Builtin> = [.abs, .floor, .ceil, .round, .int]
+        let rounding: Set<Builtin> = [.abs, .floor, .ceil, .round]
         if numeric, rounding.contains(builtin) {
             let x = numberCode(arguments[0], name)
             switch builtin {
             case .abs: return .number { a throws(EvalError) in Swift.abs(try x(a)) }
             case .floor: return .number { a throws(EvalError) in (try x(a)).rounded(.down) }
             case .ceil: return .number { a throws(EvalError) in (try x(a)).rounded(.up) }
-            case .round: return .number { a throws(EvalError) in (try x(a)).rounded(.toNearestOrAwayFromZero) }
-            default: return .number { a throws(EvalError) in (try x(a)).rounded(.towardZero) }
+            default: return .number { a throws(EvalError) in (try x(a)).rounded(.toNearestOrAwayFromZero) }
             }
         }
         switch builtin {

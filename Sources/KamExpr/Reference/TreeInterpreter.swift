@@ -59,9 +59,9 @@ public struct TreeInterpreter: Sendable {
             for item in items { out.append(try run(item)) }
             return .list(out)
         case .unary(.not, let operand):
-            return .bool(!(try Operations.bool(try run(operand), "`!`", site)))
+            return .bool(!(try Operations.bool(try run(operand), "`!`", Site(tree, operand))))
         case .unary(.negate, let operand):
-            return .number(-(try Operations.number(try run(operand), "`-`", site)))
+            return .number(-(try Operations.number(try run(operand), "`-`", Site(tree, operand))))
         case .binary(let op, let left, let right) where op == .and || op == .or:
             // CEL's commutative rule: a deciding operand wins over an error on the other side.
             let decisive = op == .or

@@ -1,7 +1,7 @@
 /// How numbers become text: the rule JavaScript uses (`Number.prototype.toString`), built on
 /// Swift's shortest round-tripping digits.
 ///
-/// An integral number prints without a fraction (`7`, `1000000`), anything from 1e-7 up to
+/// An integral number prints without a fraction (`7`, `1000000`), anything from 1e-6 up to
 /// 1e21 prints positionally (`0.1`, `123.456`), the rest in exponent form (`1e+21`, `1e-7`);
 /// `-0` prints as `0`. The text reads back as exactly the same double, and the same number
 /// always prints the same way on every platform, which byte-identical outputs rely on.

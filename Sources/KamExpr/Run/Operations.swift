@@ -123,7 +123,11 @@ enum Operations {
         case .round: return .number(round(try number(args[0], name, site)))
         case .int:
             switch args[0] {
-            case .number(let x): return .number(x.rounded(.towardZero))
+            case .number(let x):
+                guard x.magnitude < 0x1p63 else {
+                    throw site.error(.invalidArgument, "`int` cannot convert \(NumberFormat.shortest(x)): whole numbers go up to ±9.2e18")
+                }
+                return .number(x.rounded(.towardZero))
             case .string(let s):
                 guard let x = Text.parseInteger(s) else {
                     throw site.error(.invalidArgument, "`int` cannot read \(JSONString.quote(s)) as a whole number")

@@ -13,12 +13,34 @@ public final class Evaluator {
     public let activation: Activation
     private let scoreSlot: Int
     private let defaults: [(slot: Int, value: Value)]
+    /// The factors' bands, flattened once into what the loop needs.
+    private let plans: [[BandPlan]]
+    private let maxima: [Double]
+    private let maximumScore: Double
+    private let derived: [(slot: Int, expression: CompiledExpression, name: String)]
+
+    private struct BandPlan {
+        let when: CompiledExpression?
+        let constant: Double
+        let points: CompiledExpression?
+    }
 
     public init(_ pack: RulePack) {
         self.pack = pack
         activation = Activation(pack.declarations)
         scoreSlot = pack.slot(of: PackLoader.scoreName)!
         defaults = pack.inputs.compactMap { input in input.defaultValue.map { (pack.slot(of: input.name)!, $0) } }
+        maxima = pack.factors.map(\.maximum)
+        maximumScore = pack.maximumScore
+        derived = pack.derived.map { ($0.slot, $0.expression, $0.name) }
+        plans = pack.factors.map { factor in
+            factor.bands.map { band in
+                switch band.points {
+                case .constant(let x): BandPlan(when: band.when, constant: x, points: nil)
+                case .expression(let e): BandPlan(when: band.when, constant: 0, points: e)
+                }
+            }
+        }
     }
 
     /// Evaluates the values now in `activation`, into `result` (whose storage is reused).
@@ -27,21 +49,25 @@ public final class Evaluator {
         result.reset(pack)
         for (slot, value) in defaults where a.state(slot) == .missing { a.setValue(slot, value) }
         a.setMissing(scoreSlot)
-        for derived in pack.derived {
+        for (slot, expression, name) in derived {
             do {
-                a.setValue(derived.slot, try derived.expression.evaluateValue(a))
+                switch expression.type {
+                case .number: a.setNumber(slot, try expression.evaluateNumber(a))
+                case .bool: a.setBool(slot, try expression.evaluateBool(a))
+                default: a.setValue(slot, try expression.evaluateValue(a))
+                }
             } catch {
                 var error = error
-                error.notes.append("while computing derived value `\(derived.name)`")
-                a.setFailed(derived.slot, error)
+                error.notes.append("while computing derived value `\(name)`")
+                a.setFailed(slot, error)
             }
         }
-        for factor in pack.factors {
-            let outcome = score(factor)
+        for factorIndex in plans.indices {
+            let outcome = score(factorIndex)
             switch outcome {
             case .scored(_, let points):
                 result.points += points
-                result.answeredMaximum += factor.maximum
+                result.answeredMaximum += maxima[factorIndex]
             case .failed(let error):
                 result.errors.append(error)
             case .missing:
@@ -49,7 +75,7 @@ public final class Evaluator {
             }
             result.factors.append(outcome)
         }
-        let maximum = pack.maximumScore
+        let maximum = maximumScore
         if result.answeredMaximum < maximum && result.answeredMaximum > 0 {
             result.confidence = result.answeredMaximum / maximum
             result.score = result.points / result.confidence
@@ -59,11 +85,11 @@ public final class Evaluator {
         }
         a.setNumber(scoreSlot, result.score)
         for (index, gate) in pack.gates.enumerated() {
-            let check = self.check(gate.when, &result)
+            let check = self.check(gate.when, "gate `\(gate.id)`", &result)
             if check == .fired && result.blockingGate == nil { result.blockingGate = index }
             result.gates.append(check)
         }
-        for risk in pack.risks { result.risks.append(check(risk.when, &result)) }
+        for risk in pack.risks { result.risks.append(check(risk.when, "risk `\(risk.id)`", &result)) }
         result.level = pack.outcome.level(for: result.score)
         for classification in pack.classifications {
             result.classes.append(choose(classification, &result))
@@ -76,28 +102,38 @@ public final class Evaluator {
         return result
     }
 
-    private func score(_ factor: Factor) -> Evaluation.FactorResult {
-        for (index, band) in factor.bands.enumerated() {
+    private func score(_ factorIndex: Int) -> Evaluation.FactorResult {
+        let bands = plans[factorIndex]
+        for index in bands.indices {
             do {
-                if let when = band.when, try !when.evaluateBool(activation) { continue }
-                switch band.points {
-                case .constant(let x): return .scored(band: index, points: x)
-                case .expression(let e): return .scored(band: index, points: try e.evaluateNumber(activation))
+                if let when = bands[index].when, try !when.evaluateBool(activation) { continue }
+                guard let points = bands[index].points else { return .scored(band: index, points: bands[index].constant) }
+                let x = try points.evaluateNumber(activation)
+                if x > maxima[factorIndex] {
+                    let factor = pack.factors[factorIndex]
+                    let error = EvalError(
+                        .invalidArgument,
+                        "band \(index + 1) of factor `\(factor.id)` gives \(NumberFormat.shortest(x)) points, above its `max` of \(NumberFormat.shortest(maxima[factorIndex]))",
+                        file: pack.file, span: factor.bands[index].span)
+                    return .failed(error)
                 }
+                return .scored(band: index, points: x)
             } catch {
-                return error.isMissingValue ? .missing(error) : .failed(noted(error, "in band \(index + 1) of factor `\(factor.id)`"))
+                let id = pack.factors[factorIndex].id
+                return error.isMissingValue ? .missing(error) : .failed(noted(error, "in band \(index + 1) of factor `\(id)`"))
             }
         }
+        let factor = pack.factors[factorIndex]
         let error = EvalError(.invalidArgument, "no band of factor `\(factor.id)` holds for these values", file: pack.file,
                               span: factor.span)
         return .failed(noted(error, "add a last band without `when` as the fallback"))
     }
 
-    private func check(_ condition: CompiledExpression, _ result: inout Evaluation) -> Evaluation.Check {
+    private func check(_ condition: CompiledExpression, _ rule: @autoclosure () -> String, _ result: inout Evaluation) -> Evaluation.Check {
         do {
             return try condition.evaluateBool(activation) ? .fired : .clear
         } catch {
-            if !error.isMissingValue { result.errors.append(error) }
+            if !error.isMissingValue { result.errors.append(noted(error, "in \(rule())")) }
             return .unknown
         }
     }

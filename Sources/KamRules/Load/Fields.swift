@@ -105,7 +105,12 @@ struct Fields {
             sink.error("`\(key)` in \(what) must be an object, found \(value.kindName)", value.span)
             return []
         }
-        return members
+        var seen: Set<String> = []
+        return members.filter { member in
+            if seen.insert(member.key).inserted { return true }
+            sink.error("duplicate key `\(member.key)` in `\(key)` of \(what)", member.keySpan, help: "remove one of them")
+            return false
+        }
     }
 
     private func missing(_ key: String, _ kind: String) {

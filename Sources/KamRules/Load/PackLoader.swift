@@ -28,6 +28,7 @@ private final class Loader {
     let profiles: [PackProfile]
     var declarations = Declarations()
     var usedIds: [String: SourceSpan] = [:]
+    var factorIdsSoFar: [String] = []
 
     init(file: SourceFile, sink: DiagnosticSink, profiles: [PackProfile]) {
         self.file = file
@@ -71,7 +72,11 @@ private final class Loader {
                 fields["inputs"]?.span ?? root.span, help: "kam fills \(absent.count == 1 ? "it" : "them") from its own inputs")
         }
         var context: [PackProfile.ContextName] = []
-        for name in profile.context where declarations.variable(named: name.name) == nil {
+        for name in profile.context {
+            if let input = inputs.first(where: { $0.name == name.name }) {
+                sink.error("`\(name.name)` is provided to every `\(kind)` pack (\(name.meaning)); an input cannot take its name", input.span)
+                continue
+            }
             declarations.declare(name.name, name.type)
             context.append(name)
         }
@@ -287,6 +292,7 @@ private final class Loader {
         fields.rejectUnknownKeys(["id", "title", "max", "bands", "description"])
         guard let id = fields.string("id", required: true), let title = fields.string("title", required: true) else { return nil }
         claimId(id, fields["id"]!.span)
+        factorIdsSoFar.append(id)
         let declaredMaximum = fields.number("max")
         var bands: [Band] = []
         var fallbackSeen = false
@@ -318,6 +324,14 @@ private final class Loader {
             bands.append(Band(when: when, points: points, because: because, span: bandNode.span))
         }
         if bands.isEmpty { return nil }
+        if let declaredMaximum {
+            if declaredMaximum < 0 { sink.error("`max` of \(label) must not be negative", fields["max"]!.span) }
+            for (index, band) in bands.enumerated() {
+                if case .constant(let x) = band.points, x > declaredMaximum {
+                    sink.error("band \(index + 1) of \(label) gives \(NumberFormat.shortest(x)) points, above the factor's `max` of \(NumberFormat.shortest(declaredMaximum))", band.span)
+                }
+            }
+        }
         var maximum = declaredMaximum ?? 0
         if declaredMaximum == nil {
             for band in bands {
@@ -401,6 +415,9 @@ private final class Loader {
             }
             levels.append(.init(value: value, minimum: minimum, title: level.string("title"), because: level.string("because")))
         }
+        if nodes.isEmpty, fields[key] != nil {
+            sink.error("`\(key)` needs at least one \(name)", fields[key]!.span, help: "for example [{ value: \"go\", min: 50 }, { value: \"stop\" }]")
+        }
         return OutcomeScale(name: name, levels: levels)
     }
 
@@ -471,13 +488,22 @@ private final class Loader {
                                help: Suggestion.didYouMean(member.key, among: classifications.map(\.name)))
                     continue
                 }
+                if member.value.isNull {
+                    expect.classes.append((member.key, nil))  // no option holds
+                    continue
+                }
                 guard let value = member.value.string else {
-                    sink.error("the expected class must be text", member.value.span)
+                    sink.error("the expected class must be text, or null for none", member.value.span)
                     continue
                 }
                 expect.classes.append((member.key, value))
             }
-            for id in expect.fired + expect.notFired + expect.missing {
+            let factorIds = Set(factorIdsSoFar)
+            for id in expect.missing where !factorIds.contains(id) {
+                sink.error("\(label) expects `\(id)` to be missing, but only factors can be missing", expectNode.span,
+                           help: Suggestion.didYouMean(id, among: factorIds.sorted()))
+            }
+            for id in expect.fired + expect.notFired {
                 let base = String(id.split(separator: ":").first ?? "")
                 if usedIds[base] == nil {
                     sink.error("\(label) names `\(id)`, which is no factor, gate or risk of this pack", expectNode.span,

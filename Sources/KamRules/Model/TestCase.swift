@@ -10,7 +10,8 @@ public struct TestCase: Sendable {
         /// Ids of gates and risks, or `factor:band` (1-based band number), that must fire.
         public var fired: [String] = []
         public var notFired: [String] = []
-        public var classes: [(name: String, value: String)] = []
+        /// The expected value of each named classification; nil expects that no option holds.
+        public var classes: [(name: String, value: String?)] = []
         /// Factors that must be reported as missing (unanswered).
         public var missing: [String] = []
         public var failed: Bool = false

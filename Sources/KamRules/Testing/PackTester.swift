@@ -61,7 +61,7 @@ public enum PackTester {
         if result.failed != expect.failed {
             failures.append(expect.failed
                 ? "expected the evaluation to fail, but it succeeded"
-                : "the evaluation failed: " + result.errors.map(\.message).joined(separator: "; "))
+                : "the evaluation failed: " + result.errors.map { ([$0.message] + $0.notes).joined(separator: ", ") }.joined(separator: "; "))
         }
         let outcome = result.outcome(in: pack)
         if let wanted = expect.outcome, wanted != outcome {
@@ -82,7 +82,9 @@ public enum PackTester {
         for (name, value) in expect.classes {
             let index = pack.classifications.firstIndex { $0.name == name }!
             let actual = result.classValue(index, in: pack)
-            if actual != value { failures.append("class `\(name)`: expected `\(value)`, got `\(actual ?? "none")`") }
+            if actual != value {
+                failures.append("class `\(name)`: expected \(value.map { "`\($0)`" } ?? "none"), got \(actual.map { "`\($0)`" } ?? "none")")
+            }
         }
         for id in expect.missing {
             let index = pack.factors.firstIndex { $0.id == id }
