@@ -7,6 +7,8 @@ struct OptionSpec: Sendable {
     let value: String?
     let help: String
     var repeats = false
+    /// A one-letter spelling such as `-o`.
+    var short: String? = nil
 }
 
 /// A command line that does not fit the command: exit code 64, with a pointer to `--help`.
@@ -33,14 +35,16 @@ struct Arguments {
                 optionsEnded = true
                 continue
             }
-            // Options are `--name`; `-` is standard input or output, and `-7 % 3` or `-x` is an
-            // expression, so a single dash never starts an option.
-            if optionsEnded || !word.hasPrefix("--") {
+            // Options are `--name` or a declared short form (`-o`); `-` is standard input or
+            // output, and `-7 % 3` or `-x` is an expression, so other single-dash words are not
+            // options.
+            let short = specs.first { $0.short == word }
+            if optionsEnded || (!word.hasPrefix("--") && short == nil) {
                 positionals.append(word)
                 continue
             }
-            var name = word, inline: String?
-            if let equals = word.firstIndex(of: "=") {
+            var name = short?.name ?? word, inline: String?
+            if short == nil, let equals = word.firstIndex(of: "=") {
                 name = String(word[..<equals])
                 inline = String(word[word.index(after: equals)...])
             }

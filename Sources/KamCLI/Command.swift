@@ -21,9 +21,12 @@ struct Command: Sendable {
         var text = "\(summary)\n\nUsage: kam \(name) \(synopsis)\n"
         if !options.isEmpty {
             text += "\nOptions:\n"
-            let width = options.map { $0.name.count + ($0.value.map { $0.count + 1 } ?? 0) }.max()! + 2
+            func left(_ option: OptionSpec) -> String {
+                (option.short.map { $0 + ", " } ?? "") + option.name + (option.value.map { " " + $0 } ?? "")
+            }
+            let width = options.map { left($0).count }.max()! + 2
             for option in options + [OptionSpec(name: "--help", value: nil, help: "Show this help.")] {
-                let left = option.name + (option.value.map { " " + $0 } ?? "")
+                let left = left(option)
                 text += "  " + left.padding(toLength: width) + option.help + "\n"
             }
         }

@@ -14,14 +14,25 @@ public final class Console {
         Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1)
     }
 
-    /// A console that keeps what is written, for tests.
-    public static func capture() -> Console {
-        Console(capturing: true, inputIsTerminal: false)
+    /// A console that keeps what is written, for tests; `input` are the lines a person
+    /// would type.
+    public static func capture(input: [String] = []) -> Console {
+        let console = Console(capturing: true, inputIsTerminal: false)
+        console.pendingInput = input
+        return console
     }
+
+    private var pendingInput: [String] = []
 
     private init(capturing: Bool, inputIsTerminal: Bool) {
         self.capturing = capturing
         self.inputIsTerminal = inputIsTerminal
+    }
+
+    /// One line typed by the user, without its line break; nil at the end of input.
+    public func readLine() -> String? {
+        if capturing { return pendingInput.isEmpty ? nil : pendingInput.removeFirst() }
+        return Swift.readLine(strippingNewline: true)
     }
 
     public func out(_ text: String) {

@@ -7,6 +7,7 @@ public enum KamCLI {
     public static let version = "0.1.0"
 
     static let commands: [Command] = [
+        AssessCommand.command, QuestionnaireCommand.command,
         EvalCommand.command,
         RulesCommands.check, RulesCommands.test, RulesCommands.list,
     ]

@@ -150,3 +150,33 @@ struct SemanticsTests {
         #expect(try compile("x + 1", d).constant == nil)
     }
 }
+
+/// Inputs on which the fuzzer once found the compiled code and the interpreter disagreeing.
+struct FuzzRegressionTests {
+    @Test(arguments: [
+        "d / y / y",
+        "2 % 0 * 3 || true",
+        "2 % 0 * 3 || false",
+        "-(1 / 0 > 1) ",
+        "!(2 % 0)",
+    ])
+    func compiledAndInterpretedAgree(_ text: String) throws {
+        var d = Declarations()
+        d.declare("d", .dyn)
+        d.declare("y", .number)
+        let a = Activation(d)
+        a.setValue(0, .string("x"))
+        a.setNumber(1, 2)
+        let (compiled, _) = Expression.compile(text, d)
+        guard let compiled else { return }
+        let fast = Result { () throws(EvalError) in try compiled.evaluate(a) }
+        let slow = Result { () throws(EvalError) in try compiled.interpreter.evaluate(a) }
+        switch (fast, slow) {
+        case (.success(let x), .success(let y)): #expect(x.celEquals(y))
+        case (.failure(let x), .failure(let y)):
+            #expect(x.message == y.message)
+            #expect(x.span == y.span)
+        default: Issue.record("\(fast) vs \(slow)")
+        }
+    }
+}

@@ -124,8 +124,12 @@ final class Compiler {
         case .constant(.number(let x)): return { _ throws(EvalError) in x }
         case .constant(let v):
             return { _ throws(EvalError) in try Operations.number(v, what, site) }
-        case .bool:
-            return { _ throws(EvalError) in throw Operations.mismatch("\(what) needs a number, found a bool", site) }
+        case .bool(let code):
+            // Evaluated first, as the interpreter does, so its own error wins over the mismatch.
+            return { a throws(EvalError) in
+                _ = try code(a)
+                throw Operations.mismatch("\(what) needs a number, found a bool", site)
+            }
         case .value(let code):
             return { a throws(EvalError) in try Operations.number(try code(a), what, site) }
         }
@@ -138,8 +142,11 @@ final class Compiler {
         case .constant(.bool(let b)): return { _ throws(EvalError) in b }
         case .constant(let v):
             return { _ throws(EvalError) in try Operations.bool(v, what, site) }
-        case .number:
-            return { _ throws(EvalError) in throw Operations.mismatch("\(what) needs a bool, found a number", site) }
+        case .number(let code):
+            return { a throws(EvalError) in
+                _ = try code(a)
+                throw Operations.mismatch("\(what) needs a bool, found a number", site)
+            }
         case .value(let code):
             return { a throws(EvalError) in try Operations.bool(try code(a), what, site) }
         }

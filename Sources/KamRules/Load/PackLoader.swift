@@ -177,7 +177,7 @@ private final class Loader {
     func input(_ member: JSONNode.Member) -> Input? {
         let what = "input `\(member.key)`"
         guard let fields = Fields(member.value, what, sink) else { return nil }
-        fields.rejectUnknownKeys(["type", "unit", "min", "max", "required", "default", "values", "question", "aliases", "description"])
+        fields.rejectUnknownKeys(["type", "unit", "min", "max", "required", "default", "values", "question", "label", "aliases", "description"])
         let type = fields.string("type", required: true)
         let values = fields.strings("values")
         var kind: Input.Kind
@@ -211,8 +211,8 @@ private final class Loader {
         declarations.declare(member.key, kind == .number ? .number : kind == .bool ? .bool : .string)
         let made = Input(
             name: member.key, kind: kind, unit: fields.string("unit"), minimum: minimum, maximum: maximum,
-            required: required, defaultValue: nil, question: fields.string("question"), aliases: fields.strings("aliases"),
-            span: member.keySpan)
+            required: required, defaultValue: nil, question: fields.string("question"), label: fields.string("label"),
+            aliases: fields.strings("aliases"), span: member.keySpan)
         guard let node = fields["default"] else { return made }
         let value = Loader.value(node)
         if let problem = made.problem(with: value) {
@@ -220,7 +220,8 @@ private final class Loader {
         }
         return Input(
             name: made.name, kind: made.kind, unit: made.unit, minimum: made.minimum, maximum: made.maximum,
-            required: false, defaultValue: value, question: made.question, aliases: made.aliases, span: made.span)
+            required: false, defaultValue: value, question: made.question, label: made.label, aliases: made.aliases,
+            span: made.span)
     }
 
     static func value(_ node: JSONNode) -> Value {

@@ -92,6 +92,9 @@ public struct Input: Sendable {
     public let defaultValue: Value?
     /// The question a person answers.
     public let question: String?
+    /// A short noun phrase for sentences ("the share of sales from the largest 20% of
+    /// customers"); the name is used when there is none.
+    public let label: String?
     /// Other headers the input goes by in spreadsheets and CRM exports.
     public let aliases: [String]
     public let span: SourceSpan

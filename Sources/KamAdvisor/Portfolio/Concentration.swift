@@ -1,0 +1,36 @@
+/// How concentrated sales are across customers: the figures the suitability assessment asks
+/// for, computed from the amounts themselves.
+public struct Concentration: Sendable, Equatable {
+    public let customers: Int
+    public let total: Double
+    /// Share of the total from the largest 20% of customers (their count rounded up), 0–100.
+    public let top20SharePct: Double
+    /// Share of the total from the single largest customer, 0–100.
+    public let largestSharePct: Double
+    /// Herfindahl-Hirschman index: the sum of squared percentage shares, 0–10,000.
+    public let hhi: Double
+    /// Gini coefficient of the amounts, 0 (all equal) to nearly 1 (one customer has all).
+    public let gini: Double
+
+    /// Nil when there is nothing to measure (no customers, or a total that is not positive).
+    /// Amounts must not be negative; the caller reports rows that are.
+    public init?(amounts: [Double]) {
+        let n = amounts.count
+        let total = amounts.reduce(0, +)
+        guard n > 0, total > 0, total.isFinite else { return nil }
+        let sorted = amounts.sorted(by: >)
+        let top = max(1, (n + 4) / 5)
+        customers = n
+        self.total = total
+        top20SharePct = 100 * sorted.prefix(top).reduce(0, +) / total
+        largestSharePct = 100 * sorted[0] / total
+        hhi = sorted.reduce(0) { sum, x in
+            let share = 100 * x / total
+            return sum + share * share
+        }
+        // G = 2 Σ i·x(i) / (n Σ x) − (n + 1) / n, with x ascending and i from 1.
+        var weighted = 0.0
+        for (i, x) in sorted.reversed().enumerated() { weighted += Double(i + 1) * x }
+        gini = max(0, 2 * weighted / (Double(n) * total) - Double(n + 1) / Double(n))
+    }
+}

@@ -1,0 +1,172 @@
+import KamAdvisor
+import KamCSV
+import KamExpr
+import KamReport
+import KamRules
+import KamSource
+
+/// `kam assess`: does key-account management suit this supplier?
+enum AssessCommand {
+    static let command = Command(
+        words: ["assess"],
+        summary: "Assess whether key-account management suits the supplier, from a questionnaire.",
+        synopsis: "[FILE] [--customers CSV] [--format text|json|markdown] [-o FILE] [--rules PATH]",
+        discussion: """
+            FILE is a questionnaire (JSON5: { supplier: "…", answers: { … } }); `kam questionnaire`
+            prints a template to fill in. Without FILE, in a terminal (or with --interactive),
+            kam asks the questions one by one and offers to save the answers.
+
+            --customers computes the concentration answers (customer count, share of the largest
+            20% and of the largest customer, HHI, Gini) from a customer list instead of asking,
+            and the result says which answers came from data.
+
+            The result: the verdict (suits, borderline, does_not_suit, or not_ready when a gate
+            such as missing top-management support blocks it), the score out of 100 and the
+            confidence, every factor with its points and reason, the risks with what to do, the
+            unanswered questions, and for each answer the nearest change that would change the
+            verdict. --format json is documented in docs/assessment-json.md.
+
+            Examples:
+              kam questionnaire -o answers.json5
+              kam assess answers.json5
+              kam assess answers.json5 --customers customers.csv --format markdown -o assessment.md
+            """,
+        options: [
+            OptionSpec(name: "--customers", value: "CSV", help: "Compute the concentration answers from this customer list."),
+            OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name if not given)."),
+            OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16, cp1251."),
+            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown."),
+            OptionSpec(name: "--output", value: "FILE", help: "Write the result to FILE (atomically) instead of standard output.", short: "-o"),
+            OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
+            OptionSpec(name: "--interactive", value: nil, help: "Ask the questions even when standard input is not a terminal."),
+        ],
+        run: run)
+
+    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        let format = arguments.value("--format") ?? "text"
+        guard ["text", "json", "markdown"].contains(format) else {
+            throw UsageError(message: "unknown format `\(format)`", help: Suggestion.didYouMean(format, among: ["text", "json", "markdown"]) ?? "use text, json or markdown")
+        }
+        guard arguments.positionals.count <= 1 else {
+            throw UsageError(message: "expected one questionnaire file, found \(arguments.positionals.count) arguments")
+        }
+        var encoding: CSVEncoding?
+        if let name = arguments.value("--encoding") {
+            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16 or cp1251") }
+            encoding = e
+        }
+        guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let file = arguments.positionals.first
+        let interactive = arguments.has("--interactive") || (file == nil && console.inputIsTerminal)
+        if file == nil && !interactive {
+            throw UsageError(
+                message: "missing the questionnaire file",
+                help: "run `kam questionnaire -o answers.json5`, fill it in, then `kam assess answers.json5`; or run kam assess in a terminal to be asked")
+        }
+
+        // Answers computed from the customer list come first; they take the place of questions.
+        var fromData: [String: Answer] = [:]
+        if let customers = arguments.value("--customers") {
+            guard let answers = concentrationAnswers(customers, arguments.value("--measure"), encoding, console) else { return 1 }
+            fromData = answers.filter { pack.input(named: $0.key) != nil }
+        }
+
+        var questionnaire: Questionnaire
+        if let file {
+            guard let source = readFile(file, console) else { return 1 }
+            let (loaded, diagnostics) = Questionnaire.load(source, pack: pack, filled: Set(fromData.keys))
+            if report(diagnostics, console) { return 1 }
+            guard let loaded else { return 1 }
+            questionnaire = loaded
+            for name in fromData.keys.sorted() where questionnaire.answers[name] != nil {
+                console.err("note: `\(name)` is computed from the customer list; the questionnaire's answer is not used\n")
+            }
+        } else {
+            guard let answers = Prompter(console: console).ask(pack, skipping: Set(fromData.keys)) else {
+                console.err("error: the input ended before every required question was answered\n")
+                return 1
+            }
+            questionnaire = Questionnaire(answers: answers)
+            offerToSave(questionnaire, pack, console)
+        }
+        for (name, answer) in fromData { questionnaire.answers[name] = answer }
+
+        let assessment = Assessor.assess(questionnaire, pack: pack)
+        let text: String
+        switch format {
+        case "json": text = AssessmentReport.json(assessment)
+        case "markdown": text = AssessmentReport.markdown(assessment)
+        default: text = AssessmentReport.text(assessment)
+        }
+        do throws(OutputFile.Failure) {
+            let inputs = [file, arguments.value("--customers")].compactMap { $0 }
+            try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        return 0
+    }
+
+    static func readFile(_ path: String, _ console: Console) -> SourceFile? {
+        guard let data = FileSystem.read(path) else {
+            console.err("error: cannot read \(path)\(FileSystem.exists(path) ? "" : ": no such file")\n")
+            return nil
+        }
+        return SourceFile(path: path, bytes: data)
+    }
+
+    /// The concentration answers from a customer list, or nil after reporting why not.
+    static func concentrationAnswers(_ path: String, _ column: String?, _ encoding: CSVEncoding?, _ console: Console) -> [String: Answer]? {
+        let accounts = PackChoice.pack(kind: "account-scoring", rules: nil, console: Console.capture())
+        let names = column.map { [$0] } ?? CustomerAmounts.measureNames(in: accounts)
+        if names.isEmpty {
+            console.err("error: name the column of our sales to each customer with --measure COLUMN\n")
+            return nil
+        }
+        switch CustomerAmounts.read(path: path, column: names, encoding: encoding) {
+        case .failure(let failure):
+            console.err("error: \(path): \(failure)\n")
+            if case .noColumn = failure { console.err("help: name the column with --measure COLUMN\n") }
+            return nil
+        case .success(let result):
+            if !result.problems.isEmpty {
+                for problem in result.problems.prefix(20) { console.err("\(path):\(problem.line): error: \(problem.message)\n") }
+                if result.problems.count > 20 { console.err("… and \(result.problems.count - 20) more rows\n") }
+                console.err("error: \(result.problems.count) row\(result.problems.count == 1 ? "" : "s") of \(path) cannot be read; fix them so that no customer is left out\n")
+                return nil
+            }
+            guard let c = Concentration(amounts: result.amounts) else {
+                console.err("error: \(path): the sales in `\(result.column)` add up to zero\n")
+                return nil
+            }
+            console.err("note: concentration computed from \(c.customers) customers in \(path) (column `\(result.column)`)\n")
+            func answer(_ x: Double) -> Answer { Answer(value: .number(x), source: .customerData) }
+            return [
+                "customer_count": answer(Double(c.customers)),
+                "top20_customers_share_pct": answer(rounded(c.top20SharePct)),
+                "largest_customer_share_pct": answer(rounded(c.largestSharePct)),
+                "customer_hhi": answer(rounded(c.hhi)),
+                "customer_gini": answer((c.gini * 1000).rounded() / 1000),
+            ]
+        }
+    }
+
+    /// Two decimals: figures computed from data are shown and compared as a person reads them.
+    static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+
+    static func offerToSave(_ questionnaire: Questionnaire, _ pack: RulePack, _ console: Console) {
+        console.err("\nSave these answers as a questionnaire file? Type a file name, or press Enter to skip: ")
+        guard let line = console.readLine()?.trimmingCharacters(in: " \t"), !line.isEmpty else {
+            console.err("\n")
+            return
+        }
+        let text = QuestionnaireTemplate.render(pack, answers: questionnaire.answers.mapValues(\.value))
+        do throws(OutputFile.Failure) {
+            try OutputFile.write(text, to: line, inputs: [], console: console)
+            console.err("Saved to \(line); run `kam assess \(line)` to assess again.\n\n")
+        } catch {
+            console.err("error: \(error.message)\n")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import KamReport
+
+/// `kam questionnaire`: a ready-to-fill questionnaire for the assessment pack.
+enum QuestionnaireCommand {
+    static let command = Command(
+        words: ["questionnaire"],
+        summary: "Print a questionnaire template to fill in for `kam assess`.",
+        synopsis: "[-o FILE] [--rules PATH]",
+        discussion: """
+            Every question of the assessment pack, as a comment above its answer, with its unit,
+            range and whether it is required. Replace each null with an answer; optional ones may
+            stay null (unanswered questions lower the confidence and are never read as zero).
+
+            Example:
+              kam questionnaire -o answers.json5 && $EDITOR answers.json5 && kam assess answers.json5
+            """,
+        options: [
+            OptionSpec(name: "--output", value: "FILE", help: "Write the template to FILE instead of standard output.", short: "-o"),
+            OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
+        ],
+        run: run)
+
+    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        if !arguments.positionals.isEmpty {
+            throw UsageError(message: "`kam questionnaire` takes no arguments", help: "to write to a file: kam questionnaire -o answers.json5")
+        }
+        guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
+        do throws(OutputFile.Failure) {
+            try OutputFile.write(QuestionnaireTemplate.render(pack), to: arguments.value("--output"), inputs: [], console: console)
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        return 0
+    }
+}

@@ -1,0 +1,38 @@
+import KamAdvisor
+import KamRules
+import KamSource
+
+/// The pack a command runs: from `--rules PATH` (a file, or a folder holding one pack of the
+/// kind), or the bundled one.
+enum PackChoice {
+    static func pack(kind: String, rules: String?, console: Console) -> RulePack? {
+        let files: [SourceFile]
+        if let rules {
+            guard let found = PackFiles.resolve([rules], console) else { return nil }
+            files = found
+        } else {
+            files = BundledPacks.files
+        }
+        var candidates: [RulePack] = []
+        var failed = false
+        for file in files {
+            let (pack, diagnostics) = PackLoader.load(file, profiles: PackProfiles.all)
+            if let pack {
+                if pack.kind == kind { candidates.append(pack) }
+            } else if rules != nil {
+                // A broken pack among the ones asked for: say why.
+                _ = report(diagnostics, console)
+                failed = true
+            }
+        }
+        if failed { return nil }
+        guard let pack = candidates.first else {
+            console.err("error: no pack of kind `\(kind)` in \(rules ?? "the bundled packs")\n")
+            return nil
+        }
+        if candidates.count > 1 {
+            console.err("warning: \(candidates.count) packs of kind `\(kind)` in \(rules ?? "the bundled packs"); using \(pack.file.path)\n")
+        }
+        return pack
+    }
+}
