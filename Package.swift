@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "KamCSVTests", dependencies: ["KamCSV", "KamTestSupport"]),
         .testTarget(name: "KamAdvisorTests", dependencies: ["KamAdvisor", "KamTestSupport"]),
         .testTarget(name: "KamReportTests", dependencies: ["KamReport", "KamTestSupport"]),
-        .testTarget(name: "KamCLITests", dependencies: ["KamCLI", "kam", "KamTestSupport"]),
+        .testTarget(name: "KamCLITests", dependencies: ["KamCLI", "kam", "KamTestSupport"], exclude: ["Golden"]),
     ]
 )

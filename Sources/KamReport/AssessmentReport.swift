@@ -128,8 +128,8 @@ public enum AssessmentReport {
         for f in t.factors {
             let points = f.points.map { NumberFormat.shortest(rounded($0, 1)) } ?? "–"
             let why = f.state == .scored ? f.because ?? "" : f.state == .missing ? "unanswered" : "could not be scored: \(f.error ?? "")"
-            let used = f.reads.map { "`\($0.name)` = \($0.value.map(display) ?? "unanswered")" }.joined(separator: ", ")
-            out += "| \(Markdown.cell(f.title)) | \(points) / \(NumberFormat.shortest(f.maximum)) | \(Markdown.cell(why)) | \(Markdown.cell(used)) |\n"
+            let used = f.reads.map { "`\($0.name)` = \(Markdown.cell($0.value.map(display) ?? "unanswered"))" }.joined(separator: ", ")
+            out += "| \(Markdown.cell(f.title)) | \(points) / \(NumberFormat.shortest(f.maximum)) | \(Markdown.cell(why)) | \(used) |\n"
         }
         out += "\n## Risks\n\n"
         if t.risks.isEmpty { out += "None of the pack's risks applies to these answers.\n" }
@@ -146,7 +146,7 @@ public enum AssessmentReport {
         }
         out += "\n## What would change the verdict\n\n"
         if a.whatIf.isEmpty { out += "No single answer, changed within its range, changes the verdict.\n" }
-        for w in a.whatIf { out += "- \(Markdown.escape(w.sentence))\n" }
+        for w in a.whatIf { out += "- \(w.sentence(text: Markdown.escape))\n" }
         out += "\n---\nRules: `\(t.packId)` \(Markdown.escape(t.packVersion)), sha256 `\(t.packHash)`\n"
         return out
     }
@@ -167,7 +167,8 @@ enum Markdown {
     static func escape(_ s: String) -> String {
         var out = ""
         for c in s {
-            if "\\`*_{}[]<>()#+!|".contains(c) { out.append("\\") }
+            // What can start markup inside a line; `_` inside words and `(` never do.
+            if "\\`*[]<>|".contains(c) { out.append("\\") }
             out.append(c)
         }
         return out

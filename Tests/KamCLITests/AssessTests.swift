@@ -1,0 +1,176 @@
+import Foundation
+import KamCLI
+import KamTestSupport
+import Testing
+
+/// `kam assess` on the fixture questionnaires, against golden outputs in every format.
+struct AssessTests {
+    static let questionnaires = ["suits", "borderline", "does-not-suit", "not-ready", "high-dependence", "unanswered"]
+    static let formats = ["text", "json", "markdown"]
+
+    func fixture(_ name: String) -> String {
+        TestPaths.fixtures.appending(path: "questionnaires/\(name).json5").path
+    }
+
+    @Test(arguments: questionnaires, formats)
+    func goldenOutput(_ name: String, _ format: String) {
+        let r = kam("assess", fixture(name), "--format", format)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.isEmpty)
+        let ext = ["text": "txt", "json": "json", "markdown": "md"][format]!
+        assertGolden(r.out, named: "assess-\(name).\(ext)")
+    }
+
+    @Test(arguments: [
+        ("suits", "suits"), ("borderline", "borderline"), ("does-not-suit", "does_not_suit"), ("not-ready", "not_ready"),
+    ])
+    func eachVerdict(_ name: String, _ verdict: String) throws {
+        let r = kam("assess", fixture(name), "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == verdict)
+    }
+
+    @Test func theHighDependenceRiskIsReported() {
+        let r = kam("assess", fixture("high-dependence"))
+        #expect(r.out.contains("[high] High dependence on one customer"))
+        #expect(r.out.contains("[high] Too many key accounts for the people available"))
+    }
+
+    @Test func unansweredQuestionsLowerTheConfidence() throws {
+        let r = kam("assess", fixture("unanswered"), "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let confidence = try #require(object["confidence"] as? Double)
+        #expect(confidence < 0.6)
+        let unanswered = (object["unanswered"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        #expect(unanswered.contains("partnership_willingness"))  // answered null: unanswered, not zero
+        let factors = object["factors"] as? [[String: Any]] ?? []
+        let partnership = factors.first { $0["id"] as? String == "partnership" }
+        #expect(partnership?["status"] as? String == "missing")
+        #expect(partnership?["points"] is NSNull)
+    }
+
+    @Test func whatWouldChangeTheVerdictIsPlain() {
+        let r = kam("assess", fixture("unanswered"))
+        #expect(r.out.contains("If the share of sales from the largest 20% of customers fell below 70% (it is 72%), the verdict would be `borderline`."))
+        #expect(kam("assess", fixture("not-ready")).out.contains(
+            "If the answer on top-management support were yes instead of no, the verdict would be `suits`."))
+    }
+
+    @Test(arguments: ["every-mistake", "array", "syntax", "no-answers"])
+    func invalidQuestionnairesReportEveryProblem(_ name: String) {
+        let path = "fixtures/questionnaires/invalid/\(name).json5"
+        let r = kam("assess", TestPaths.fixtures.appending(path: "questionnaires/invalid/\(name).json5").path)
+        #expect(r.code == 1)
+        #expect(r.out.isEmpty)
+        let err = r.err.replacingOccurrences(of: TestPaths.packageRoot.path + "/", with: "")
+        #expect(err.hasPrefix(path))
+        assertGolden(err, named: "invalid-\(name).txt")
+    }
+
+    @Test func theConcentrationAnswersComeFromTheCustomerList() throws {
+        let csv = TestPaths.fixtures.appending(path: "customers/concentration.csv").path
+        let r = kam("assess", fixture("unanswered"), "--customers", csv, "--measure", "Sales 12m", "--format", "json")
+        #expect(r.code == 0, "\(r.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let fromData = object["answers_from_data"] as? [String] ?? []
+        #expect(fromData == ["customer_count", "top20_customers_share_pct", "largest_customer_share_pct", "customer_hhi", "customer_gini"])
+        let factors = object["factors"] as? [[String: Any]] ?? []
+        let count = factors.compactMap { $0["inputs"] as? [String: Any] }.compactMap { $0["customer_hhi"] as? Double }.first
+        #expect(count != nil)
+        #expect(r.err.contains("concentration computed from 60 customers"))
+    }
+
+    @Test func anUnreadableCustomerRowIsAnErrorWithItsLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-assess-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appending(path: "c.csv")
+        try Data("id,sales\nA,100\nB,n/a\nC,-5\n".utf8).write(to: csv)
+        let r = kam("assess", fixture("suits"), "--customers", csv.path, "--measure", "sales")
+        #expect(r.code == 1)
+        #expect(r.err.contains("c.csv:3: error: `sales` is \"n/a\", not a number"))
+        #expect(r.err.contains("c.csv:4: error: `sales` is negative"))
+    }
+
+    @Test func theQuestionsCanBeAnsweredAtThePrompt() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-prompt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let saved = folder.appending(path: "answers.json5").path
+        // The six required answers (one wrong first), then Enter for every optional one, then a file name.
+        let lines = ["340", "150", "78", "12", "60", "14", "yes"] + Array(repeating: "", count: 16) + [saved]
+        let console = Console.capture(input: lines)
+        let code = KamCLI.run(["assess", "--interactive"], console: console)
+        #expect(code == 0, "\(console.capturedErr)")
+        #expect(console.capturedErr.contains("`top20_customers_share_pct` is 150; the highest accepted is 100"))
+        #expect(console.capturedOut.hasPrefix("suits"))
+        let again = kam("assess", saved)
+        #expect(again.code == 0)
+        #expect(again.out.hasPrefix("Your company: suits") || again.out.hasPrefix("suits"))
+    }
+
+    @Test func theTemplateListsEveryQuestion() {
+        let r = kam("questionnaire")
+        #expect(r.code == 0)
+        for name in ["customer_count", "top20_customers_share_pct", "largest_customer_share_pct", "central_purchasing_pct",
+                     "field_sales_cost_pct", "top_management_support"] {
+            #expect(r.out.contains("    \(name): null,"))
+        }
+        #expect(r.out.contains("// required; a number; 0 to 100 %"))
+    }
+
+    @Test func outputsAreWrittenAtomicallyAndNeverOverAnInput() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appending(path: "q.json5")
+        try FileManager.default.copyItem(atPath: fixture("suits"), toPath: input.path)
+        let refused = kam("assess", input.path, "-o", input.path)
+        #expect(refused.code == 1)
+        #expect(refused.err.contains("refusing to write the output over the input"))
+        #expect(try String(contentsOf: input, encoding: .utf8).contains("Uralmash"))
+        let out = folder.appending(path: "a.md").path
+        #expect(kam("assess", input.path, "-o", out, "--format", "markdown").code == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("# Key-account management assessment"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["a.md", "q.json5"])
+        let missing = kam("assess", input.path, "-o", folder.appending(path: "no/such/dir/a.txt").path)
+        #expect(missing.code == 1)
+        #expect(missing.err.contains("does not exist"))
+    }
+}
+
+/// The built binary, driven through a pipe as a person's answers would arrive.
+struct AssessEndToEndTests {
+    @Test func pipedAnswersAndEveryVerdict() throws {
+        let binary = TestPaths.productsDirectory.appending(path: "kam")
+        for (name, verdict) in [("suits", "suits"), ("borderline", "borderline"), ("does-not-suit", "does_not_suit"), ("not-ready", "not_ready")] {
+            let r = try run(binary, ["assess", TestPaths.fixtures.appending(path: "questionnaires/\(name).json5").path], input: "")
+            #expect(r.code == 0)
+            #expect(r.out.contains(": \(verdict)"))
+        }
+        let answers = ["340", "78", "12", "60", "14", "no"].joined(separator: "\n") + "\n" + String(repeating: "\n", count: 17)
+        let r = try run(binary, ["assess", "--interactive"], input: answers)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("not_ready"))
+        let bad = try run(binary, ["assess", TestPaths.fixtures.appending(path: "questionnaires/invalid/every-mistake.json5").path], input: "")
+        #expect(bad.code == 1)
+        #expect(try run(binary, ["assess", "--format", "pdf", "x"], input: "").code == 64)
+    }
+
+    func run(_ binary: URL, _ arguments: [String], input: String) throws -> (code: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
