@@ -34,7 +34,8 @@ public enum AssessmentReport {
         let fromData: [JSON] = a.answers.filter { $0.answer.source == .customerData }.map { .string($0.input.name) }
         let whatIf: [JSON] = a.whatIf.map { w in
             .object([
-                ("input", .string(w.input.name)), ("from", JSON(w.from)), ("to", JSON(w.to)), ("verdict", .string(w.verdict)),
+                ("input", .string(w.input.name)), ("from", JSON(w.from)), ("to", JSON(w.to)),
+                ("direction", .string(w.direction.rawValue)), ("verdict", .string(w.verdict)),
                 ("sentence", .string(w.sentence)),
             ])
         }
