@@ -23,7 +23,7 @@ let package = Package(
             dependencies: ["KamSource", "KamRules", "KamCSV"],
             plugins: ["EmbedRulesPlugin"]
         ),
-        .target(name: "KamReport", dependencies: ["KamAdvisor"]),
+        .target(name: "KamReport", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamAdvisor"]),
         .target(name: "KamCLI", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamAdvisor", "KamReport"]),
 
         // Executables: thin mains over the libraries.

@@ -9,60 +9,16 @@ enum OutputFile {
         let message: String
     }
 
-    /// `path` nil or `-` means standard output.
+    /// Writes `text` whole. `path` nil or `-` means standard output.
     static func write(_ text: String, to path: String?, inputs: [String], console: Console) throws(Failure) {
-        guard let path, path != "-" else {
-            console.out(text)
-            return
-        }
-        for input in inputs where sameFile(input, path) {
-            throw Failure(message: "refusing to write the output over the input \(input); choose another -o path")
-        }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw Failure(message: "cannot write \(path): the folder \(folder) does not exist")
-        }
-        var template = Array((folder + "/.\(url.lastPathComponent).kam-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Failure(message: "cannot write in \(folder): \(String(cString: strerror(errno)))") }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        TemporaryFiles.register(temporary)
-        defer { TemporaryFiles.unregister(temporary) }
+        let output = try Output(path: path, inputs: inputs, console: console)
         do throws(Failure) {
-            try writeAll(Array(text.utf8), fd, path)
-            guard fsync(fd) == 0 || errno == EINVAL else { throw Failure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-            guard close(fd) == 0 else { throw Failure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-            fchmodDefault(temporary)
-            guard rename(temporary, path) == 0 else {
-                throw Failure(message: "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
+            try output.write(Array(text.utf8))
+            try output.commit()
         } catch {
-            close(fd)
-            unlink(temporary)
+            output.abort()
             throw error
         }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], _ fd: Int32, _ path: String) throws(Failure) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(message: "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
-    }
-
-    /// mkstemp creates the file readable by its owner only; outputs get the usual 0644 less
-    /// the umask, like any file a command writes.
-    private static func fchmodDefault(_ path: String) {
-        let mask = umask(0)
-        umask(mask)
-        chmod(path, 0o666 & ~mask)
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {
@@ -70,6 +26,101 @@ enum OutputFile {
         guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
         return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
+
+    static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
+
+/// An output being written piece by piece: standard output, or a temporary file beside the
+/// target that becomes the target only on `commit` (after a flush to disk). `abort`, an
+/// error, or an interruption removes the temporary; the target is never half-written.
+final class Output {
+    private let path: String?
+    private let console: Console
+    private var fd: Int32 = -1
+    private var temporary: String?
+    private var buffer: [UInt8] = []
+
+    init(path: String?, inputs: [String], console: Console) throws(OutputFile.Failure) {
+        self.console = console
+        guard let path, path != "-" else {
+            self.path = nil
+            return
+        }
+        self.path = path
+        for input in inputs where OutputFile.sameFile(input, path) {
+            throw OutputFile.Failure(message: "refusing to write the output over the input \(input); choose another -o path")
+        }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw OutputFile.Failure(message: "cannot write \(path): the folder \(folder) does not exist")
+        }
+        var template = Array((folder + "/.\(url.lastPathComponent).kam-XXXXXX").utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw OutputFile.Failure(message: "cannot write in \(folder): \(OutputFile.describe(errno))") }
+        let name = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        temporary = name
+        TemporaryFiles.register(name)
+    }
+
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
+        guard path != nil else {
+            console.out(String(decoding: bytes, as: UTF8.self))
+            return
+        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func write(_ bytes: [UInt8]) throws(OutputFile.Failure) {
+        try bytes.withUnsafeBufferPointer { (p) throws(OutputFile.Failure) in try write(p) }
+    }
+
+    private func flush() throws(OutputFile.Failure) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputFile.Failure(message: "cannot write \(path!): \(OutputFile.describe(errno))")
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Makes the output the target file. Throws, leaving nothing behind, if that fails.
+    func commit() throws(OutputFile.Failure) {
+        guard let path, let temporary else { return }
+        do throws(OutputFile.Failure) {
+            try flush()
+            guard fsync(fd) == 0 || errno == EINVAL else { throw OutputFile.Failure(message: "cannot write \(path): \(OutputFile.describe(errno))") }
+            guard close(fd) == 0 else { throw OutputFile.Failure(message: "cannot write \(path): \(OutputFile.describe(errno))") }
+            fd = -1
+            let mask = umask(0)
+            umask(mask)
+            chmod(temporary, 0o666 & ~mask)
+            guard rename(temporary, path) == 0 else { throw OutputFile.Failure(message: "cannot write \(path): \(OutputFile.describe(errno))") }
+            TemporaryFiles.unregister(temporary)
+            self.temporary = nil
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    /// Removes the temporary file; the target is left as it was.
+    func abort() {
+        if fd >= 0 { close(fd); fd = -1 }
+        if let temporary {
+            unlink(temporary)
+            TemporaryFiles.unregister(temporary)
+            self.temporary = nil
+        }
+    }
+
+    deinit { abort() }
 }
 
 /// Temporary files being written, removed if the process is interrupted (SIGINT, SIGTERM),

@@ -79,3 +79,77 @@ public enum CSVChunker {
         return chunks
     }
 }
+
+extension CSVChunker {
+    /// Like `split`, for a buffer that may end inside a record (a block read from a stream):
+    /// pieces are cut only after complete records, and `consumed` says where the complete
+    /// records end, so the caller carries the rest over to the next block. A line end as the
+    /// buffer's very last byte is a CR that may yet be followed by LF, so it is left over too.
+    /// With `final`, the buffer is the end of the input and everything is consumed.
+    public static func splitComplete(
+        _ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, targetSize: Int, firstLine: Int, final: Bool
+    ) -> (chunks: [CSVChunk], consumed: Int, nextLine: Int) {
+        precondition(targetSize > 0, "chunks must have a positive size")
+        let n = bytes.count
+        guard let p = bytes.baseAddress, n > 0 else { return ([], 0, firstLine) }
+        let LF: UInt8 = 10
+        let CR: UInt8 = 13
+        let delim = dialect.delimiter
+        let quote = dialect.quote
+        var chunks: [CSVChunk] = []
+        var start = 0, line = firstLine, chunkLine = firstLine
+        var lastEnd = 0, lastEndLine = firstLine
+        var i = 0
+        var atFieldStart = true
+        scan: while i < n {
+            var b = p[i]
+            if b == quote && atFieldStart {
+                i += 1
+                while true {
+                    while i < n {
+                        b = p[i]
+                        if b == quote { break }
+                        if b <= CR {
+                            if b == CR || (b == LF && p[i - 1] != CR) { line += 1 }
+                        }
+                        i += 1
+                    }
+                    if i >= n { break scan }  // the quoted field runs past this buffer
+                    if i + 1 < n && p[i + 1] == quote { i += 2; continue }
+                    if i + 1 == n && !final { break scan }  // a doubled quote may follow
+                    break
+                }
+                i += 1
+                atFieldStart = false
+                continue
+            }
+            while i < n {
+                b = p[i]
+                if b == delim || (b <= CR && (b == LF || b == CR)) { break }
+                i += 1
+                atFieldStart = false
+            }
+            if i == n { break }
+            atFieldStart = true
+            if b != delim {
+                if b == CR && i + 1 == n && !final { break }  // CR, and maybe LF in the next block
+                line += 1
+                if b == CR && i + 1 < n && p[i + 1] == LF { i += 1 }
+                lastEnd = i + 1
+                lastEndLine = line
+                if lastEnd - start >= targetSize {
+                    chunks.append(CSVChunk(range: start..<lastEnd, firstLine: chunkLine))
+                    start = lastEnd
+                    chunkLine = line
+                }
+            }
+            i += 1
+        }
+        if final {
+            if start < n { chunks.append(CSVChunk(range: start..<n, firstLine: chunkLine)) }
+            return (chunks, n, line)
+        }
+        if start < lastEnd { chunks.append(CSVChunk(range: start..<lastEnd, firstLine: chunkLine)) }
+        return (chunks, lastEnd, lastEndLine)
+    }
+}

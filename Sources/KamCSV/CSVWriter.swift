@@ -133,8 +133,16 @@ public struct CSVWriter: Sendable {
         if fieldsInRecord > 0 { buffer.append(dialect.delimiter) }
         fieldsInRecord += 1
         lastFieldEmpty = field.isEmpty
-        let prefix = options.neutralizeFormulas && Self.looksLikeFormula(field, decimal: dialect.decimalSeparator)
-        if !needsQuotes(field) {
+        Self.appendField(field, to: &buffer, dialect: dialect, neutralizeFormulas: options.neutralizeFormulas)
+    }
+
+    /// Appends one field, quoted only when needed and with a formula neutralised when asked,
+    /// for callers that assemble records themselves (a batch worker's output buffer).
+    public static func appendField(
+        _ field: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8], dialect: CSVDialect, neutralizeFormulas: Bool
+    ) {
+        let prefix = neutralizeFormulas && looksLikeFormula(field, decimal: dialect.decimalSeparator)
+        if !needsQuotes(field, dialect) {
             if prefix { buffer.append(UInt8(ascii: "'")) }
             buffer.append(contentsOf: field)
             return
@@ -152,7 +160,7 @@ public struct CSVWriter: Sendable {
     /// Quotes only when a reader would otherwise split, join or trim the field: delimiter,
     /// quote, CR or LF inside, or a space or tab at either end (many tools trim those).
     @inline(__always)
-    private func needsQuotes(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func needsQuotes(_ field: UnsafeBufferPointer<UInt8>, _ dialect: CSVDialect) -> Bool {
         guard let first = field.first, let last = field.last else { return false }
         if first == 32 || first == 9 || last == 32 || last == 9 { return true }
         let delimiter = dialect.delimiter

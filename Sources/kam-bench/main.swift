@@ -4,9 +4,19 @@ import Foundation
 ///
 ///     swift run -c release kam-bench scorecard [ROWS]
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: kam-bench scorecard [ROWS]\n"
+let usage = """
+    usage: kam-bench scorecard [ROWS]        compiled closures against the AST walk
+           kam-bench generate ROWS FILE      the reference workload's CSV (deterministic)
+
+    """
 
 switch arguments.first {
+case "generate" where arguments.count == 3:
+    guard let rows = Int(arguments[1]) else {
+        FileHandle.standardError.write(Data(usage.utf8))
+        exit(64)
+    }
+    try Workload.write(rows: rows, to: arguments[2])
 case "scorecard":
     let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
     print(ScorecardBenchmark.run(rows: rows), terminator: "")

@@ -1,0 +1,398 @@
+import Dispatch
+import Foundation
+import KamCSV
+import KamExpr
+import KamRules
+import Synchronization
+
+/// How a batch is run.
+public struct BatchOptions: Sendable {
+    public var jobs: Int
+    /// Stop at the first row that cannot be scored.
+    public var strict: Bool
+    /// Output only the N best rows, best first.
+    public var top: Int?
+    public var dialect: CSVDialect?
+    public var encoding: CSVEncoding?
+    public var blockSize: Int
+    public var chunkSize: Int
+
+    public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
+                blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
+    {
+        self.jobs = jobs
+        self.strict = strict
+        self.top = top
+        self.dialect = dialect
+        self.encoding = encoding
+        self.blockSize = blockSize
+        self.chunkSize = chunkSize
+    }
+}
+
+/// What a batch did: every row read is either scored or rejected.
+public struct BatchSummary: Sendable {
+    public var rowsRead = 0
+    public var scored = 0
+    public var rejected = 0
+    /// Scored rows per outcome (tier, or a gate's outcome).
+    public var outcomes: [String: Int] = [:]
+    /// Scored rows per class, per classification (`nil` key: no option held).
+    public var classes: [String: [String: Int]] = [:]
+    public var scoreSum = 0.0
+    public var portfolio: PortfolioFigures?
+    public var dialect: CSVDialect?
+    public var encoding: CSVEncoding?
+}
+
+public enum BatchFailure: Error, Sendable, CustomStringConvertible {
+    case csv(CSVError)
+    /// `--strict`: the first row that could not be scored.
+    case row(RowError)
+    case output(String)
+    case noData
+
+    public var description: String {
+        switch self {
+        case .csv(let e): e.description
+        case .row(let e): "line \(e.line)\(e.column.map { ", column `\($0)`" } ?? ""): \(e.message)"
+        case .output(let m): m
+        case .noData: "the file has a header but no rows"
+        }
+    }
+}
+
+/// Scores a customer list with an account-scoring pack, on every core, in two passes over
+/// the file: the first gathers the measure of every account for the portfolio figures
+/// (shares, ranks, cumulative shares: they need the whole list), the second scores each row
+/// against them and renders it. Rows are read in blocks cut at record boundaries, each block
+/// in pieces parsed in parallel; output keeps input order. Memory is the blocks in flight
+/// plus about 12 bytes per distinct measure.
+///
+/// The portfolio is every row whose measure could be read; a row rejected for another column
+/// still counts in it, since its sales are real.
+public final class BatchScorer: @unchecked Sendable {
+    public let pack: RulePack
+    public let mapping: ColumnMapping
+    let renderer: any RowRenderer
+    let options: BatchOptions
+    private let measure: ColumnMapping.Binding?
+    private let id: ColumnMapping.Binding?
+    private let contextSlots: [String: Int]
+    private let outcomeNames: [String]
+
+    public init(pack: RulePack, mapping: ColumnMapping, renderer: any RowRenderer, options: BatchOptions) {
+        self.pack = pack
+        self.mapping = mapping
+        self.renderer = renderer
+        self.options = options
+        let portfolio = pack.extras["portfolio"]
+        let measureName = portfolio?["measure"]?.string
+        let idName = portfolio?["id"]?.string
+        measure = mapping.bindings.first { $0.input.name == measureName }
+        id = mapping.bindings.first { $0.input.name == idName }
+        contextSlots = Dictionary(uniqueKeysWithValues: pack.context.map { ($0.name, pack.slot(of: $0.name)!) })
+        outcomeNames = pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)
+    }
+
+    private var jobs: Int { options.jobs > 0 ? options.jobs : max(1, System.cores) }
+
+    /// Runs the batch on `path` (`-` is refused: two passes need a file). `output` receives the
+    /// rendered bytes in order; `rejected` each row that could not be scored, in file order;
+    /// `progress` the bytes read so far after each block, pass by pass.
+    public func run(
+        path: String, output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void,
+        rejected: (RowError) -> Void, progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void
+    ) throws(BatchFailure) -> BatchSummary {
+        var summary = BatchSummary()
+        var portfolio: PortfolioFigures?
+        if let measure {
+            var measures = try collectMeasures(path, measure, progress)
+            portfolio = PortfolioFigures(measures: &measures)
+            if portfolio == nil, summary.rowsRead == 0 { /* decided below, after reading rows */ }
+            if var figures = portfolio, figures.hasTies, let id {
+                figures.setTiedIds(try collectTiedIds(path, measure, id, figures))
+                portfolio = figures
+            }
+        }
+        summary.portfolio = portfolio
+        try score(path, portfolio, &summary, output, rejected, progress)
+        if summary.rowsRead == 0 { throw .noData }
+        return summary
+    }
+
+    // MARK: Passes
+
+    private func blocks(_ path: String) throws(BatchFailure) -> CSVBlockReader {
+        do throws(CSVError) {
+            return try CSVBlockReader(path: path, dialect: options.dialect, encoding: options.encoding,
+                                      blockSize: options.blockSize, chunkSize: options.chunkSize)
+        } catch {
+            throw .csv(error)
+        }
+    }
+
+    /// Runs `work` on every chunk of every block, `jobs` at a time, and hands the results to
+    /// `merge` in file order, block by block.
+    private func forEachChunk<R>(
+        _ path: String, pass: Int, _ progress: (Int, Int, Int) -> Void,
+        _ work: @escaping @Sendable (CSVBlock, Int, Bool) throws(CSVError) -> R,
+        _ merge: (R) throws(BatchFailure) -> Int
+    ) throws(BatchFailure) {
+        var reader = try blocks(path)
+        defer { reader.close() }
+        var first = true
+        var rows = 0
+        while true {
+            let block: CSVBlock
+            do throws(CSVError) {
+                guard let next = try reader.next() else { break }
+                block = next
+            } catch {
+                throw .csv(error)
+            }
+            let isFirstBlock = first
+            first = false
+            let results = Parallel.map(block.chunks.count, jobs: jobs) { i throws(CSVError) in
+                try work(block, i, isFirstBlock && i == 0)
+            }
+            for result in results {
+                switch result {
+                case .success(let r): rows += try merge(r)
+                case .failure(let e): throw .csv(e)
+                }
+            }
+            progress(pass, reader.bytesRead, rows)
+        }
+    }
+
+    private func collectMeasures(_ path: String, _ measure: ColumnMapping.Binding, _ progress: (Int, Int, Int) -> Void)
+        throws(BatchFailure) -> [Double]
+    {
+        var all: [Double] = []
+        let dialect = try blocks(path).dialect
+        let column = measure.column, input = measure.input
+        try forEachChunk(path, pass: 1, progress, { block, i, skipHeader throws(CSVError) -> [Double] in
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+            var record = CSVRecord()
+            var out: [Double] = []
+            var skip = skipHeader
+            while try reader.next(into: &record) {
+                if skip { skip = false; continue }
+                guard column < record.count, let x = CSVNumber.parse(record, at: column, dialect: dialect),
+                      input.problem(with: .number(x)) == nil
+                else { continue }
+                out.append(x)
+            }
+            return out
+        }, { (part: [Double]) throws(BatchFailure) -> Int in
+            all.append(contentsOf: part)
+            return part.count
+        })
+        return all
+    }
+
+    private func collectTiedIds(_ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: PortfolioFigures)
+        throws(BatchFailure) -> [Double: [[UInt8]]]
+    {
+        var ids: [Double: [[UInt8]]] = [:]
+        let dialect = try blocks(path).dialect
+        let (m, k) = (measure.column, id.column)
+        try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader throws(CSVError) -> [(Double, [UInt8])] in
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+            var record = CSVRecord()
+            var out: [(Double, [UInt8])] = []
+            var skip = skipHeader
+            while try reader.next(into: &record) {
+                if skip { skip = false; continue }
+                guard m < record.count, k < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect),
+                      figures.isTied(x)
+                else { continue }
+                out.append((x, Array(record[k])))
+            }
+            return out
+        }, { (part: [(Double, [UInt8])]) throws(BatchFailure) -> Int in
+            for (x, id) in part { ids[x, default: []].append(id) }
+            return 0
+        })
+        return ids
+    }
+
+    /// What one chunk of the scoring pass produced.
+    private struct ChunkResult: Sendable {
+        var bytes: [UInt8] = []
+        var errors: [RowError] = []
+        var read = 0
+        var scored = 0
+        var outcomes: [Int]
+        var classes: [[Int]]
+        var scoreSum = 0.0
+        /// With `--top`: the best rows of the chunk, as (score, order, bytes).
+        var best: [(Double, Int, [UInt8])] = []
+    }
+
+    private func score(
+        _ path: String, _ portfolio: PortfolioFigures?, _ summary: inout BatchSummary,
+        _ output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, _ rejected: (RowError) -> Void,
+        _ progress: (Int, Int, Int) -> Void
+    ) throws(BatchFailure) {
+        let reader = try blocks(path)
+        reader.close()
+        summary.dialect = reader.dialect
+        summary.encoding = reader.encoding
+        let dialect = reader.dialect
+        let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
+        let pack = self.pack, renderer = self.renderer, top = options.top
+        let measure = self.measure, id = self.id, slots = contextSlots
+        let outcomeCount = outcomeNames.count
+        let separator = renderer.separator()
+        var header: [UInt8] = []
+        renderer.begin(into: &header)
+        try header.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+        var outcomes = [Int](repeating: 0, count: outcomeCount)
+        var classes = pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) }
+        var best: [(Double, Int, [UInt8])] = []
+        var anyRow = false
+        var order = 0
+        try forEachChunk(path, pass: 3, progress, { block, i, skipHeader throws(CSVError) -> ChunkResult in
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+            var record = CSVRecord()
+            let evaluator = Evaluator(pack)
+            let a = evaluator.activation
+            var evaluation = Evaluation()
+            var result = ChunkResult(outcomes: [Int](repeating: 0, count: outcomeCount),
+                                     classes: pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) })
+            var skip = skipHeader
+            var index = 0
+            while try reader.next(into: &record) {
+                if skip { skip = false; continue }
+                if record.count == 1 && record.ends[0] == 0 { continue }  // a blank line is no row
+                result.read += 1
+                a.reset()
+                if let problem = filler.fill(record, a) {
+                    result.errors.append(problem)
+                    continue
+                }
+                if let portfolio, let measure, let x = a.value(measure.slot, as: .number), case .number(let m) = x {
+                    let idBytes = id.map { record[$0.column] } ?? [][...]
+                    let account = portfolio.account(measure: m, id: idBytes)
+                    if let s = slots["share"] { a.setNumber(s, account.share) }
+                    if let s = slots["rank"] { a.setNumber(s, Double(account.rank)) }
+                    if let s = slots["percentile"] { a.setNumber(s, account.percentile) }
+                    if let s = slots["cumulative_share_before"] { a.setNumber(s, account.cumulativeShareBefore) }
+                    if let s = slots["portfolio_total"] { a.setNumber(s, portfolio.total) }
+                    if let s = slots["portfolio_accounts"] { a.setNumber(s, Double(portfolio.accounts)) }
+                    if let s = slots["portfolio_hhi"] { a.setNumber(s, portfolio.hhi) }
+                    if let s = slots["portfolio_gini"] { a.setNumber(s, portfolio.gini) }
+                }
+                evaluator.evaluate(into: &evaluation)
+                if evaluation.failed {
+                    let e = evaluation.errors[0]
+                    let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
+                    result.errors.append(RowError(line: record.line, column: nil,
+                                                  message: ([e.message] + e.notes).joined(separator: ", ") + location))
+                    continue
+                }
+                result.scored += 1
+                result.scoreSum += evaluation.score
+                result.outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level] += 1
+                for (c, choice) in evaluation.classes.enumerated() {
+                    result.classes[c][choice ?? pack.classifications[c].options.count] += 1
+                }
+                if let top {
+                    var bytes: [UInt8] = []
+                    renderer.row(record, evaluation, into: &bytes)
+                    result.best.append((evaluation.score, index, bytes))
+                    if result.best.count > 2 * top { Self.keepBest(&result.best, top) }
+                } else {
+                    if !result.bytes.isEmpty { result.bytes += separator }
+                    renderer.row(record, evaluation, into: &result.bytes)
+                }
+                index += 1
+            }
+            return result
+        }, { (chunk: ChunkResult) throws(BatchFailure) -> Int in
+            summary.rowsRead += chunk.read
+            summary.scored += chunk.scored
+            summary.rejected += chunk.errors.count
+            summary.scoreSum += chunk.scoreSum
+            for (k, n) in chunk.outcomes.enumerated() { outcomes[k] += n }
+            for (c, counts) in chunk.classes.enumerated() { for (k, n) in counts.enumerated() { classes[c][k] += n } }
+            for e in chunk.errors { rejected(e) }
+            if options.strict, let e = chunk.errors.first { throw .row(e) }
+            if top != nil {
+                best += chunk.best.map { ($0.0, order + $0.1, $0.2) }
+                order += chunk.scored
+                Self.keepBest(&best, top!)
+            } else if !chunk.bytes.isEmpty {
+                if anyRow { try separator.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) } }
+                try chunk.bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+                anyRow = true
+            }
+            return chunk.read
+        })
+        if let top {
+            Self.keepBest(&best, top)
+            for (n, entry) in best.enumerated() {
+                var bytes: [UInt8] = []
+                if n > 0 { bytes = separator }
+                bytes += entry.2
+                try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+            }
+        }
+        var footer: [UInt8] = []
+        renderer.end(into: &footer)
+        try footer.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+        for (k, n) in outcomes.enumerated() where n > 0 || k < pack.outcome.levels.count {
+            summary.outcomes[outcomeNames[k], default: 0] += n
+        }
+        for (c, classification) in pack.classifications.enumerated() {
+            var counts: [String: Int] = [:]
+            for (k, n) in classes[c].enumerated() where n > 0 || k < classification.options.count {
+                counts[k < classification.options.count ? classification.options[k].value : "", default: 0] += n
+            }
+            summary.classes[classification.name] = counts
+        }
+    }
+
+    /// Keeps the `n` best rows: highest score first, earlier rows first among equals.
+    private static func keepBest(_ rows: inout [(Double, Int, [UInt8])], _ n: Int) {
+        rows.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        if rows.count > n { rows.removeLast(rows.count - n) }
+    }
+}
+
+
+/// Work spread over threads: `count` items, `jobs` at a time, results in item order.
+enum Parallel {
+    static func map<R, E: Error>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) throws(E) -> R) -> [Result<R, E>] {
+        let slots = UnsafeMutableBufferPointer<Result<R, E>?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer { slots.deallocate() }
+        let next = Atomic<Int>(0)
+        let threads = min(jobs, count)
+        let box = SlotBox(slots)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < count else { break }
+                do throws(E) {
+                    box.slots[i] = .success(try body(i))
+                } catch {
+                    box.slots[i] = .failure(error)
+                }
+            }
+        }
+        return (0..<count).map { slots[$0]! }
+    }
+
+    /// Each slot is written by exactly one thread and read after all have finished.
+    private final class SlotBox<T>: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<T?>
+        init(_ slots: UnsafeMutableBufferPointer<T?>) { self.slots = slots }
+    }
+}
+
+enum System {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

@@ -1,0 +1,264 @@
+import Foundation
+import KamAdvisor
+import KamCSV
+import KamReport
+import KamRules
+import KamSource
+
+/// `kam score`: every account of a customer list scored, tiered and explained.
+enum ScoreCommand {
+    static let command = Command(
+        words: ["score"],
+        summary: "Score every account of a customer list (CSV) and rank the key-account candidates.",
+        synopsis: "FILE [--format csv|jsonl|json] [-o FILE] [--summary FILE] [--errors FILE] [options]",
+        discussion: """
+            FILE is a CSV export from a CRM or a spreadsheet (`-` reads standard input). The
+            delimiter (, ; tab |), decimal comma and thousands separators are detected; UTF-8
+            (with or without BOM) and UTF-16 with a BOM are read as is, Windows-1251 with
+            --encoding cp1251. Columns are matched to the pack's inputs by name and by aliases
+            (case, spaces and punctuation ignored); --map FILE (JSON5: {"column": "input"}, null
+            to leave a column out) overrides, and the mapping is reported on standard error.
+            Beware: a CRM's "Annual Revenue" is the customer's own size, not our sales to it.
+
+            The output keeps input order and adds score, tier, the classifications and the top
+            reasons; cells that could start a spreadsheet formula get a leading '. A row that
+            cannot be read or scored is reported with its line (to --errors FILE as CSV, or on
+            standard error) and counted: rows read = scored + rejected. --strict stops at the
+            first one with exit 1.
+
+            Examples:
+              kam score customers.csv -o scored.csv --summary summary.json
+              kam score export.csv --encoding cp1251 --map map.json5 --top 30
+              kam score customers.csv --columns customer_id,score,tier,abc_class --format jsonl
+            """,
+        options: [
+            OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
+            OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5) that overrides names and aliases."),
+            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json."),
+            OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),
+            OptionSpec(name: "--summary", value: "FILE", help: "Write a JSON summary: counts, totals, tiers, classes, HHI, Gini, pack hash."),
+            OptionSpec(name: "--errors", value: "FILE", help: "Write rejected rows (line, column, reason) as CSV."),
+            OptionSpec(name: "--strict", value: nil, help: "Stop at the first row that cannot be scored (exit 1)."),
+            OptionSpec(name: "--top", value: "N", help: "Output only the N best accounts, best first."),
+            OptionSpec(name: "--columns", value: "LIST", help: "Output only these columns, comma-separated (input headers, score, tier, classes, reasons)."),
+            OptionSpec(name: "--jobs", value: "N", help: "Threads to use (default: every core)."),
+            OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be or cp1251."),
+            OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
+            OptionSpec(name: "--quiet", value: nil, help: "No mapping report, progress or final line on standard error."),
+        ],
+        run: run)
+
+    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        guard arguments.positionals.count == 1, let given = arguments.positionals.first else {
+            throw UsageError(message: arguments.positionals.isEmpty ? "missing the customer list to score" : "expected one file, found \(arguments.positionals.count)",
+                             help: "kam score customers.csv -o scored.csv")
+        }
+        let format = arguments.value("--format") ?? "csv"
+        guard ["csv", "jsonl", "json"].contains(format) else {
+            throw UsageError(message: "unknown format `\(format)`", help: Suggestion.didYouMean(format, among: ["csv", "jsonl", "json"]) ?? "use csv, jsonl or json")
+        }
+        let top = try arguments.integer("--top", in: 1...10_000_000)
+        let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
+        var encoding: CSVEncoding?
+        if let name = arguments.value("--encoding") {
+            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be or cp1251") }
+            encoding = e
+        }
+        var dialect: CSVDialect?
+        if let text = arguments.value("--delimiter") {
+            let map: [String: UInt8] = [",": 44, ";": 59, "tab": 9, "\t": 9, "|": 124]
+            guard let byte = map[text] else { throw UsageError(message: "unknown delimiter `\(text)`", help: "use , ; tab or |") }
+            dialect = byte == 44 ? .comma : CSVDialect(delimiter: byte, decimalSeparator: UInt8(ascii: ","))
+        }
+        let quiet = arguments.has("--quiet")
+        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+
+        // Standard input is read twice (portfolio, then scores), so it is kept in a temporary file.
+        var path = given
+        var spooled: String?
+        if given == "-" {
+            guard let file = spoolStandardInput(console) else { return 1 }
+            path = file
+            spooled = file
+        }
+        defer { if let spooled { unlink(spooled); TemporaryFiles.unregister(spooled) } }
+
+        // The header decides the mapping and the output columns.
+        let headers: [String]
+        var sniffed: CSVDialect
+        do throws(CSVError) {
+            var reader = try CSVReader(path: path, dialect: dialect, encoding: encoding)
+            var record = CSVRecord()
+            guard try reader.next(into: &record) else {
+                console.err("error: \(given) is empty\n")
+                return 1
+            }
+            headers = record.strings
+            sniffed = reader.dialect
+        } catch {
+            console.err("error: \(given): \(error)\n")
+            return 1
+        }
+        if dialect != nil { sniffed = dialect! }
+        var overrides: [(header: String, input: String?, span: SourceSpan?)] = []
+        var mapFile: SourceFile?
+        if let map = arguments.value("--map") {
+            guard let bytes = FileSystem.read(map) else {
+                console.err("error: cannot read \(map)\n")
+                return 1
+            }
+            mapFile = SourceFile(path: map, bytes: bytes)
+            let (read, diagnostics) = ColumnMapping.overrides(from: mapFile!)
+            if report(diagnostics, console) { return 1 }
+            overrides = read ?? []
+        }
+        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides, overrideFile: mapFile)
+        if report(diagnostics, console) { return 1 }
+        guard let mapping else { return 1 }
+        if !quiet {
+            console.err("\(given): columns for pack `\(pack.id)` \(pack.version)\n" + mapping.report.joined(separator: "\n") + "\n")
+        }
+        let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
+        let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
+        guard let columns else { throw UsageError(message: problem ?? "bad --columns") }
+        let renderer: any RowRenderer = format == "csv"
+            ? CSVRowRenderer(pack: pack, columns: columns)
+            : JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
+
+        let inputs = [path] + [arguments.value("--map")].compactMap { $0 }
+        let output: Output, errorsOut: Output?, summaryOut: Output?
+        do throws(OutputFile.Failure) {
+            output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
+            errorsOut = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
+            summaryOut = try arguments.value("--summary").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
+            try errorsOut?.write(Array("line,column,reason\n".utf8))
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        func abortAll() {
+            output.abort()
+            errorsOut?.abort()
+            summaryOut?.abort()
+        }
+
+        let options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let progress = Progress(console: console, enabled: !quiet && isatty(STDERR_FILENO) == 1, size: size)
+        var shown = 0
+        let started = Date()
+        let summary: BatchSummary
+        do throws(BatchFailure) {
+            summary = try scorer.run(
+                path: path,
+                output: { (bytes) throws(BatchFailure) in
+                    do throws(OutputFile.Failure) { try output.write(bytes) } catch { throw .output(error.message) }
+                },
+                rejected: { error in
+                    if let errorsOut {
+                        var line: [UInt8] = []
+                        for (i, field) in ["\(error.line)", error.column ?? "", error.message].enumerated() {
+                            if i > 0 { line.append(44) }
+                            Array(field.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &line, dialect: .comma, neutralizeFormulas: true) }
+                        }
+                        line.append(10)
+                        try? errorsOut.write(line)
+                    } else if shown < 20 {
+                        progress.clear()
+                        console.err("\(given):\(error.line): error: \(error.column.map { "column `\($0)`: " } ?? "")\(error.message)\n")
+                    }
+                    shown += 1
+                },
+                progress: progress.update)
+        } catch {
+            progress.clear()
+            abortAll()
+            switch error {
+            case .row(let row): console.err("\(given):\(row.line): error: \(row.column.map { "column `\($0)`: " } ?? "")\(row.message)\nstopped at the first rejected row (--strict); nothing was written\n")
+            default: console.err("error: \(given): \(error)\n")
+            }
+            return 1
+        }
+        progress.clear()
+        do throws(OutputFile.Failure) {
+            try summaryOut?.write(Array(ScoreSummary.json(summary, pack: pack, mapping: mapping).utf8))
+            try output.commit()
+            try errorsOut?.commit()
+            try summaryOut?.commit()
+        } catch {
+            abortAll()
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        if !quiet {
+            if errorsOut == nil && shown > 20 { console.err("… and \(shown - 20) more rejected rows (--errors FILE lists them all)\n") }
+            let seconds = Date().timeIntervalSince(started)
+            console.err(String(format: "%d rows read, %d scored, %d rejected in %.2f s\n", summary.rowsRead, summary.scored, summary.rejected, seconds))
+        }
+        return 0
+    }
+
+    /// Copies standard input to a temporary file, removed at exit.
+    static func spoolStandardInput(_ console: Console) -> String? {
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array((folder + "/kam-stdin-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            console.err("error: cannot keep standard input in \(folder): \(OutputFile.describe(errno))\n")
+            return nil
+        }
+        let name = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        TemporaryFiles.register(name)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        defer { close(fd) }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                console.err("error: cannot read standard input: \(OutputFile.describe(errno))\n")
+                return nil
+            }
+            var offset = 0
+            while offset < n {
+                let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, n - offset) }
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    console.err("error: cannot keep standard input in \(folder): \(OutputFile.describe(errno))\n")
+                    return nil
+                }
+                offset += w
+            }
+        }
+        return name
+    }
+}
+
+/// The progress line on standard error, for a terminal only.
+final class Progress {
+    let console: Console
+    let enabled: Bool
+    let size: Int
+    let started = Date()
+    private var last = Date.distantPast
+
+    init(console: Console, enabled: Bool, size: Int) {
+        self.console = console
+        self.enabled = enabled
+        self.size = size
+    }
+
+    func update(_ pass: Int, _ bytes: Int, _ rows: Int) {
+        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
+        last = Date()
+        let percent = size > 0 ? min(100, bytes * 100 / size) : 0
+        let seconds = max(Date().timeIntervalSince(started), 0.001)
+        let stage = pass == 3 ? "scoring" : "portfolio"
+        console.err(String(format: "\r  %@: %3d%%  %d rows  %.1f MB/s ", stage, percent, rows, Double(bytes) / seconds / 1e6))
+    }
+
+    func clear() {
+        if enabled { console.err("\r\u{1B}[K") }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// A block of whole records, in UTF-8, ready to be cut into pieces for parallel parsing.
+public struct CSVBlock: Sendable {
+    public let bytes: [UInt8]
+    /// The pieces, each ending on a record boundary, with the line each starts on.
+    public let chunks: [CSVChunk]
+}
+
+/// Reads a file or a pipe in large blocks that end on record boundaries, transcoded to UTF-8,
+/// so that a batch can be parsed on every core while memory stays flat in the file's size:
+/// the incomplete record at the end of a block is carried over to the next one. Finding the
+/// boundary follows the reader's own quote rules (`CSVChunker`), so records, lines and errors
+/// come out exactly as a sequential `CSVReader` gives them.
+public struct CSVBlockReader {
+    public let dialect: CSVDialect
+    public let encoding: CSVEncoding
+    public let limits: CSVLimits
+    public let path: String?
+    /// Bytes read from the source so far, for progress.
+    public private(set) var bytesRead = 0
+
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private let blockSize: Int
+    private let chunkSize: Int
+    private var pending: [UInt8]
+    private var raw: [UInt8]
+    private var transcoder: CSVTranscoder?
+    private var eof = false
+    private var line = 1
+
+    /// `blockSize` is how much is read before cutting; `chunkSize` the size of the pieces.
+    public init(
+        path: String, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil, limits: CSVLimits = CSVLimits(),
+        blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19
+    ) throws(CSVError) {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw CSVError(.io(errno: errno, operation: "open"), path: path) }
+        try self.init(fileDescriptor: fd, closeWhenDone: path != "-", dialect: dialect, encoding: encoding, limits: limits,
+                      path: path == "-" ? "<stdin>" : path, blockSize: blockSize, chunkSize: chunkSize)
+    }
+
+    public init(
+        fileDescriptor fd: Int32, closeWhenDone: Bool, dialect: CSVDialect?, encoding: CSVEncoding?, limits: CSVLimits,
+        path: String?, blockSize: Int, chunkSize: Int
+    ) throws(CSVError) {
+        self.fd = fd
+        self.ownsDescriptor = closeWhenDone
+        self.path = path
+        self.limits = limits
+        self.blockSize = blockSize
+        self.chunkSize = chunkSize
+        raw = [UInt8](repeating: 0, count: blockSize)
+        pending = []
+        // The first read decides the encoding (byte-order mark) and the dialect (a sample).
+        var first = 0
+        (first, eof) = try Self.fill(fd, &raw, path)
+        let (detected, _) = CSVEncoding.detect(prefix: raw[..<first])
+        self.encoding = encoding ?? detected
+        let bom = self.encoding.bomLength(in: raw[..<first])
+        bytesRead = first
+        var text: [UInt8] = []
+        text.reserveCapacity(blockSize * 2)
+        let done = eof
+        if self.encoding == .utf8 {
+            text.append(contentsOf: raw[bom..<first])
+        } else {
+            var t = CSVTranscoder(self.encoding)
+            raw.withUnsafeBufferPointer { t.transcode(UnsafeBufferPointer(rebasing: $0[bom..<first]), into: &text, final: done) }
+            transcoder = t
+        }
+        self.dialect = dialect ?? CSVDialect.sniff(sample: text.prefix(64 << 10))
+        pending = text
+    }
+
+    /// Closes the descriptor if the reader opened it. Call once, when done.
+    public func close() {
+        if ownsDescriptor { _ = Foundation.close(fd) }
+    }
+
+    /// The next block of whole records, or nil at the end of the input.
+    public mutating func next() throws(CSVError) -> CSVBlock? {
+        while true {
+            while !eof && pending.count < blockSize { try readMore() }
+            if pending.isEmpty && eof { return nil }
+            let (chunks, consumed, nextLine) = pending.withUnsafeBufferPointer {
+                CSVChunker.splitComplete($0, dialect: dialect, targetSize: chunkSize, firstLine: line, final: eof)
+            }
+            if consumed == 0 {
+                // Not one complete record yet: read on, unless the record outgrows the limit.
+                if pending.count > limits.maxRecordBytes {
+                    throw CSVError(
+                        .recordTooLarge(limit: limits.maxRecordBytes), line: line, byteOffset: nil, path: path,
+                        detail: "a record starting on line \(line) runs past \(limits.maxRecordBytes) bytes; an unclosed quote is the usual cause")
+                }
+                try readMore(force: true)
+                continue
+            }
+            let block = CSVBlock(bytes: Array(pending[..<consumed]), chunks: chunks)
+            pending.removeFirst(consumed)
+            line = nextLine
+            return block
+        }
+    }
+
+    private mutating func readMore(force: Bool = false) throws(CSVError) {
+        guard !eof else { return }
+        let (count, end) = try Self.fill(fd, &raw, path, minimum: force ? 1 : raw.count)
+        eof = end
+        bytesRead += count
+        if transcoder == nil {
+            pending.append(contentsOf: raw[..<count])
+        } else {
+            raw.withUnsafeBufferPointer { transcoder!.transcode(UnsafeBufferPointer(rebasing: $0[..<count]), into: &pending, final: eof) }
+        }
+    }
+
+    private static func fill(_ fd: Int32, _ buffer: inout [UInt8], _ path: String?, minimum: Int? = nil) throws(CSVError) -> (Int, Bool) {
+        var filled = 0
+        var eof = false
+        var failure: Int32 = 0
+        let want = minimum ?? buffer.count
+        buffer.withUnsafeMutableBytes { p in
+            while filled < want {
+                let n = read(fd, p.baseAddress! + filled, p.count - filled)
+                if n > 0 { filled += n; continue }
+                if n == 0 { eof = true; break }
+                if errno == EINTR { continue }
+                failure = errno
+                break
+            }
+        }
+        if failure != 0 { throw CSVError(.io(errno: failure, operation: "read"), path: path) }
+        return (filled, eof)
+    }
+}

@@ -1,0 +1,162 @@
+import KamAdvisor
+import KamCSV
+import KamExpr
+import KamRules
+import KamSource
+
+/// The columns of `kam score`'s output: the input's own columns, then `score`, the outcome
+/// (`tier`), each classification and `reasons` — or the subset `--columns` asks for.
+public struct OutputColumns: Sendable {
+    public enum Column: Sendable, Equatable {
+        case input(Int)
+        case score
+        case outcome
+        case classification(Int)
+        case reasons
+    }
+
+    public let columns: [Column]
+    public let names: [String]
+
+    /// All columns, or those named in `requested`; nil and a message when a name is unknown.
+    public static func make(requested: [String]?, headers: [String], pack: RulePack) -> (OutputColumns?, String?) {
+        var all: [(String, Column)] = headers.enumerated().map { ($1, .input($0)) }
+        all.append(("score", .score))
+        all.append((pack.outcome.name, .outcome))
+        all += pack.classifications.enumerated().map { ($1.name, .classification($0)) }
+        all.append(("reasons", .reasons))
+        guard let requested else { return (OutputColumns(columns: all.map(\.1), names: all.map(\.0)), nil) }
+        var picked: [(String, Column)] = []
+        for name in requested {
+            guard let found = all.first(where: { $0.0 == name }) else {
+                let help = Suggestion.didYouMean(name, among: all.map(\.0)).map { "; \($0)" } ?? ""
+                return (nil, "unknown output column `\(name)`\(help)")
+            }
+            picked.append(found)
+        }
+        return (OutputColumns(columns: picked.map(\.1), names: picked.map(\.0)), nil)
+    }
+}
+
+/// The top reasons for a score: the factors that gave the most points, best first.
+enum Reasons {
+    static func top(_ evaluation: Evaluation, _ pack: RulePack, count: Int = 3) -> [String] {
+        var scored: [(Double, Int, String)] = []
+        for (index, result) in evaluation.factors.enumerated() {
+            if case .scored(let band, let points) = result, points > 0 {
+                scored.append((points, index, pack.factors[index].bands[band].because))
+            }
+        }
+        scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        return scored.prefix(count).map(\.2)
+    }
+}
+
+/// A score as written in outputs: two decimals at most, integral scores without a fraction.
+func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
+
+/// CSV rows, UTF-8 and comma-separated, with every cell that could start a spreadsheet
+/// formula neutralised.
+public struct CSVRowRenderer: RowRenderer {
+    let pack: RulePack
+    let columns: OutputColumns
+    let dialect = CSVDialect.comma
+
+    public init(pack: RulePack, columns: OutputColumns) {
+        self.pack = pack
+        self.columns = columns
+    }
+
+    public func begin(into out: inout [UInt8]) {
+        for (i, name) in columns.names.enumerated() {
+            if i > 0 { out.append(dialect.delimiter) }
+            append(Array(name.utf8), &out)
+        }
+        out.append(10)
+    }
+
+    public func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+        for (i, column) in columns.columns.enumerated() {
+            if i > 0 { out.append(dialect.delimiter) }
+            switch column {
+            case .input(let k):
+                if k < record.count {
+                    record.withUnsafeField(k) { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+                }
+            case .score: out.append(contentsOf: scoreText(evaluation.score).utf8)
+            case .outcome: append(Array(evaluation.outcome(in: pack).utf8), &out)
+            case .classification(let c): append(Array((evaluation.classValue(c, in: pack) ?? "").utf8), &out)
+            case .reasons: append(Array(Reasons.top(evaluation, pack).joined(separator: "; ").utf8), &out)
+            }
+        }
+        out.append(10)
+    }
+
+    public func separator() -> [UInt8] { [] }
+    public func end(into out: inout [UInt8]) {}
+
+    private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+    }
+}
+
+/// One JSON object per row (`jsonl`), or all rows in one JSON array (`json`).
+public struct JSONRowRenderer: RowRenderer {
+    let pack: RulePack
+    let columns: OutputColumns
+    let lines: Bool
+
+    public init(pack: RulePack, columns: OutputColumns, lines: Bool) {
+        self.pack = pack
+        self.columns = columns
+        self.lines = lines
+    }
+
+    public func begin(into out: inout [UInt8]) {
+        if !lines { out.append(contentsOf: "[\n".utf8) }
+    }
+
+    public func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+        var members: [(String, JSON)] = []
+        for (name, column) in zip(columns.names, columns.columns) {
+            switch column {
+            case .input(let k): members.append((name, k < record.count ? .string(record.string(at: k)) : .null))
+            case .score: members.append((name, .number(rounded(evaluation.score, 2))))
+            case .outcome: members.append((name, .string(evaluation.outcome(in: pack))))
+            case .classification(let c): members.append((name, evaluation.classValue(c, in: pack).map(JSON.string) ?? .null))
+            case .reasons: members.append((name, .array(Reasons.top(evaluation, pack).map(JSON.string))))
+            }
+        }
+        out.append(contentsOf: JSON.object(members).compact.utf8)
+        if lines { out.append(10) }
+    }
+
+    public func separator() -> [UInt8] { lines ? [] : Array(",\n".utf8) }
+
+    public func end(into out: inout [UInt8]) {
+        if !lines { out.append(contentsOf: "\n]\n".utf8) }
+    }
+}
+
+/// The `--summary` file: what was read, scored and rejected, and the portfolio's figures.
+public enum ScoreSummary {
+    public static func json(_ s: BatchSummary, pack: RulePack, mapping: ColumnMapping) -> String {
+        let p = s.portfolio
+        func counts(_ d: [String: Int]) -> JSON { .object(d.keys.sorted().map { ($0.isEmpty ? "none" : $0, .number(Double(d[$0]!))) }) }
+        return JSON.object([
+            ("rows_read", .number(Double(s.rowsRead))),
+            ("scored", .number(Double(s.scored))),
+            ("rejected", .number(Double(s.rejected))),
+            ("accounts_in_portfolio", p.map { .number(Double($0.accounts)) } ?? .null),
+            ("total", p.map { .number(rounded($0.total, 2)) } ?? .null),
+            (pack.outcome.name + "s", counts(s.outcomes)),
+            ("classes", .object(pack.classifications.map { ($0.name, counts(s.classes[$0.name] ?? [:])) })),
+            ("score_sum", .number(rounded(s.scoreSum, 6))),
+            ("top10_share", p.map { .number(rounded($0.top10Share, 6)) } ?? .null),
+            ("hhi", p.map { .number(rounded($0.hhi, 6)) } ?? .null),
+            ("gini", p.map { .number(rounded($0.gini, 6)) } ?? .null),
+            ("rules", .object([("id", .string(pack.id)), ("version", .string(pack.version)), ("sha256", .string(pack.hash))])),
+            ("columns", .object(mapping.columns.map { ($0.header, $0.input.map(JSON.string) ?? .null) })),
+        ]).pretty
+    }
+}
