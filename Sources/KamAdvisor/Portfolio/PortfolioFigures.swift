@@ -26,8 +26,16 @@ public struct PortfolioFigures: Sendable {
     private let checkpointSums: [Double]
     private let checkpointCounts: [Int]
     private static let stride = 16
+    /// A coarse index into `values` by the top bits of each value's bit pattern (non-negative
+    /// doubles sort like their bits), so that finding a value's group is a short search in
+    /// one bucket rather than a binary search over millions of values.
+    private let bucketShift: UInt64
+    private let bucketLow: UInt64
+    private let bucketStarts: [Int32]
     /// For tied values only: the ids of the accounts sharing it, ascending.
     private var tiedIds: [Double: [[UInt8]]] = [:]
+    /// The values more than one account has, for a quick test per row.
+    private let tiedValues: Set<Double>
 
     /// Figures from every account's measure (in any order). Nil when the measures do not add
     /// up to a positive total. The array is sorted in place and emptied, so that a list of
@@ -85,15 +93,35 @@ public struct PortfolioFigures: Sendable {
         self.counts = counts
         self.checkpointSums = sums
         self.checkpointCounts = before
+        // Buckets by the value's top bits; at most about a million of them.
+        if let smallest = values.last, let largest = values.first, smallest >= 0 {
+            var shift: UInt64 = 32
+            while (largest.bitPattern >> shift) - (smallest.bitPattern >> shift) > 1 << 20 { shift += 1 }
+            let low = smallest.bitPattern >> shift, high = largest.bitPattern >> shift
+            // starts[k] = first index (descending order) whose bucket is at most low + k.
+            var starts = [Int32](repeating: Int32(values.count), count: Int(high - low) + 2)
+            var index = values.count - 1
+            for k in 0...Int(high - low) {
+                while index >= 0 && (values[index].bitPattern >> shift) - low <= UInt64(k) { index -= 1 }
+                starts[k] = Int32(index + 1)
+            }
+            bucketShift = shift
+            bucketLow = low
+            bucketStarts = starts
+        } else {
+            bucketShift = 0
+            bucketLow = 0
+            bucketStarts = []
+        }
+        var tied = Set<Double>()
+        for (v, c) in zip(values, counts) where c > 1 { tied.insert(v) }
+        self.tiedValues = tied
     }
 
     /// Whether more than one account has this measure, so ids are needed to order them.
-    public func isTied(_ measure: Double) -> Bool {
-        guard let g = group(of: measure) else { return false }
-        return counts[g] > 1
-    }
+    public func isTied(_ measure: Double) -> Bool { tiedValues.contains(measure) }
 
-    public var hasTies: Bool { counts.contains { $0 > 1 } }
+    public var hasTies: Bool { !tiedValues.isEmpty }
 
     /// Records the ids of tied accounts (from a pass over the file), in any order.
     public mutating func setTiedIds(_ ids: [Double: [[UInt8]]]) {
@@ -135,6 +163,15 @@ public struct PortfolioFigures: Sendable {
 
     private func group(of measure: Double) -> Int? {
         var lo = 0, hi = values.count
+        if !bucketStarts.isEmpty, measure >= 0 {
+            let key = measure.bitPattern >> bucketShift
+            guard key >= bucketLow, Int(key - bucketLow) + 1 < bucketStarts.count else { return nil }
+            let k = Int(key - bucketLow)
+            // Values in bucket k sit from starts[k] (inclusive) back to starts[k - 1].
+            lo = Int(bucketStarts[k])
+            hi = k == 0 ? values.count : Int(bucketStarts[k - 1])
+            (lo, hi) = (min(lo, hi), max(lo, hi))
+        }
         while lo < hi {
             let mid = (lo + hi) / 2
             if values[mid] > measure { lo = mid + 1 } else { hi = mid }

@@ -43,6 +43,8 @@ public struct BatchSummary: Sendable {
     public var portfolio: PortfolioFigures?
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
+    /// Wall-clock seconds of each pass: measures, ids of tied accounts, scoring.
+    public var passSeconds: [Double] = []
 }
 
 public enum BatchFailure: Error, Sendable, CustomStringConvertible {
@@ -78,7 +80,24 @@ public final class BatchScorer: @unchecked Sendable {
     let options: BatchOptions
     private let measure: ColumnMapping.Binding?
     private let id: ColumnMapping.Binding?
-    private let contextSlots: [String: Int]
+    private let contextSlots: ContextSlots
+
+    /// The slots of the portfolio figures, -1 where the pack does not have one.
+    private struct ContextSlots: Sendable {
+        var share = -1, rank = -1, percentile = -1, before = -1, total = -1, accounts = -1, hhi = -1, gini = -1
+
+        init(_ pack: RulePack) {
+            func slot(_ name: String) -> Int { pack.context.contains { $0.name == name } ? pack.slot(of: name)! : -1 }
+            share = slot("share")
+            rank = slot("rank")
+            percentile = slot("percentile")
+            before = slot("cumulative_share_before")
+            total = slot("portfolio_total")
+            accounts = slot("portfolio_accounts")
+            hhi = slot("portfolio_hhi")
+            gini = slot("portfolio_gini")
+        }
+    }
     private let outcomeNames: [String]
 
     public init(pack: RulePack, mapping: ColumnMapping, renderer: any RowRenderer, options: BatchOptions) {
@@ -91,7 +110,7 @@ public final class BatchScorer: @unchecked Sendable {
         let idName = portfolio?["id"]?.string
         measure = mapping.bindings.first { $0.input.name == measureName }
         id = mapping.bindings.first { $0.input.name == idName }
-        contextSlots = Dictionary(uniqueKeysWithValues: pack.context.map { ($0.name, pack.slot(of: $0.name)!) })
+        contextSlots = ContextSlots(pack)
         outcomeNames = pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)
     }
 
@@ -106,17 +125,25 @@ public final class BatchScorer: @unchecked Sendable {
     ) throws(BatchFailure) -> BatchSummary {
         var summary = BatchSummary()
         var portfolio: PortfolioFigures?
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap() {
+            let now = DispatchTime.now().uptimeNanoseconds
+            summary.passSeconds.append(Double(now - clock) / 1e9)
+            clock = now
+        }
         if let measure {
             var measures = try collectMeasures(path, measure, progress)
             portfolio = PortfolioFigures(measures: &measures)
-            if portfolio == nil, summary.rowsRead == 0 { /* decided below, after reading rows */ }
+            lap()
             if var figures = portfolio, figures.hasTies, let id {
                 figures.setTiedIds(try collectTiedIds(path, measure, id, figures))
                 portfolio = figures
             }
+            lap()
         }
         summary.portfolio = portfolio
         try score(path, portfolio, &summary, output, rejected, progress)
+        lap()
         if summary.rowsRead == 0 { throw .noData }
         return summary
     }
@@ -173,7 +200,8 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = try blocks(path).dialect
         let column = measure.column, input = measure.input
         try forEachChunk(path, pass: 1, progress, { block, i, skipHeader throws(CSVError) -> [Double] in
-            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+            // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
             var out: [Double] = []
             var skip = skipHeader
@@ -199,7 +227,7 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = try blocks(path).dialect
         let (m, k) = (measure.column, id.column)
         try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader throws(CSVError) -> [(Double, [UInt8])] in
-            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
             var out: [(Double, [UInt8])] = []
             var skip = skipHeader
@@ -262,6 +290,7 @@ public final class BatchScorer: @unchecked Sendable {
             var evaluation = Evaluation()
             var result = ChunkResult(outcomes: [Int](repeating: 0, count: outcomeCount),
                                      classes: pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) })
+            result.bytes.reserveCapacity(block.chunks[i].range.count)
             var skip = skipHeader
             var index = 0
             while try reader.next(into: &record) {
@@ -276,14 +305,14 @@ public final class BatchScorer: @unchecked Sendable {
                 if let portfolio, let measure, let x = a.value(measure.slot, as: .number), case .number(let m) = x {
                     let idBytes = id.map { record[$0.column] } ?? [][...]
                     let account = portfolio.account(measure: m, id: idBytes)
-                    if let s = slots["share"] { a.setNumber(s, account.share) }
-                    if let s = slots["rank"] { a.setNumber(s, Double(account.rank)) }
-                    if let s = slots["percentile"] { a.setNumber(s, account.percentile) }
-                    if let s = slots["cumulative_share_before"] { a.setNumber(s, account.cumulativeShareBefore) }
-                    if let s = slots["portfolio_total"] { a.setNumber(s, portfolio.total) }
-                    if let s = slots["portfolio_accounts"] { a.setNumber(s, Double(portfolio.accounts)) }
-                    if let s = slots["portfolio_hhi"] { a.setNumber(s, portfolio.hhi) }
-                    if let s = slots["portfolio_gini"] { a.setNumber(s, portfolio.gini) }
+                    if slots.share >= 0 { a.setNumber(slots.share, account.share) }
+                    if slots.rank >= 0 { a.setNumber(slots.rank, Double(account.rank)) }
+                    if slots.percentile >= 0 { a.setNumber(slots.percentile, account.percentile) }
+                    if slots.before >= 0 { a.setNumber(slots.before, account.cumulativeShareBefore) }
+                    if slots.total >= 0 { a.setNumber(slots.total, portfolio.total) }
+                    if slots.accounts >= 0 { a.setNumber(slots.accounts, Double(portfolio.accounts)) }
+                    if slots.hhi >= 0 { a.setNumber(slots.hhi, portfolio.hhi) }
+                    if slots.gini >= 0 { a.setNumber(slots.gini, portfolio.gini) }
                 }
                 evaluator.evaluate(into: &evaluation)
                 if evaluation.failed {

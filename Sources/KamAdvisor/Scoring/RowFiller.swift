@@ -11,15 +11,22 @@ import KamRules
 /// Text inputs the pack never reads are not converted (only checked for presence when
 /// required): turning every name and address into a `String` would cost more than scoring.
 struct RowFiller {
+    /// Only what the loop needs, with no references to count: the input itself is looked up
+    /// by `index` when a message needs it.
     struct Binding {
+        enum Kind { case number, bool, text, choice, skip }
         let column: Int
-        let input: Input
         let slot: Int
-        let header: String
-        let read: Bool
+        let kind: Kind
+        let required: Bool
+        let minimum: Double
+        let maximum: Double
+        let index: Int
     }
 
     let bindings: [Binding]
+    let inputs: [Input]
+    let headers: [String]
     let dialect: CSVDialect
     let headerCount: Int
 
@@ -36,9 +43,18 @@ struct RowFiller {
         for g in pack.gates { note(g.when) }
         for r in pack.risks { note(r.when) }
         for c in pack.classifications { c.options.forEach { note($0.when) } }
-        bindings = mapping.bindings.map { b in
-            Binding(column: b.column, input: b.input, slot: b.slot, header: mapping.columns[b.column].header,
-                    read: used.contains(b.input.name) || b.input.type != .string)
+        inputs = mapping.bindings.map(\.input)
+        headers = mapping.bindings.map { mapping.columns[$0.column].header }
+        bindings = mapping.bindings.enumerated().map { index, b in
+            let kind: Binding.Kind
+            switch b.input.kind {
+            case .number: kind = .number
+            case .bool: kind = .bool
+            case .string: kind = used.contains(b.input.name) ? .text : .skip
+            case .choice: kind = used.contains(b.input.name) ? .choice : .skip
+            }
+            return Binding(column: b.column, slot: b.slot, kind: kind, required: b.input.required,
+                           minimum: b.input.minimum ?? -.infinity, maximum: b.input.maximum ?? .infinity, index: index)
         }
         self.dialect = dialect
         self.headerCount = mapping.columns.count
@@ -56,32 +72,33 @@ struct RowFiller {
             let start = b.column == 0 ? 0 : record.ends[b.column - 1]
             let end = record.ends[b.column]
             if start == end {
-                if b.input.required {
-                    return RowError(line: record.line, column: b.header, message: "`\(b.header)` is empty; `\(b.input.name)` is required")
+                if b.required {
+                    return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is empty; `\(inputs[b.index].name)` is required")
                 }
                 continue
             }
-            switch b.input.kind {
+            switch b.kind {
             case .number:
                 guard let x = CSVNumber.parse(record, at: b.column, dialect: dialect) else {
-                    return RowError(line: record.line, column: b.header, message: "`\(b.header)` is \"\(record.string(at: b.column))\", not a number")
+                    return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is \"\(record.string(at: b.column))\", not a number")
                 }
-                if let problem = b.input.problem(with: .number(x)) {
-                    return RowError(line: record.line, column: b.header, message: problem)
+                if !(x >= b.minimum && x <= b.maximum), let problem = inputs[b.index].problem(with: .number(x)) {
+                    return RowError(line: record.line, column: headers[b.index], message: problem)
                 }
                 activation.setNumber(b.slot, x)
             case .bool:
                 guard let v = record.withUnsafeField(b.column, { CSVBool.parse($0) }) else {
-                    return RowError(line: record.line, column: b.header, message: "`\(b.header)` is \"\(record.string(at: b.column))\", not yes/no")
+                    return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is \"\(record.string(at: b.column))\", not yes/no")
                 }
                 activation.setBool(b.slot, v)
-            case .string, .choice:
-                guard b.read else { continue }
+            case .text, .choice:
                 let text = record.string(at: b.column)
-                if case .choice = b.input.kind, let problem = b.input.problem(with: .string(text)) {
-                    return RowError(line: record.line, column: b.header, message: problem)
+                if b.kind == .choice, let problem = inputs[b.index].problem(with: .string(text)) {
+                    return RowError(line: record.line, column: headers[b.index], message: problem)
                 }
                 activation.setValue(b.slot, .string(text))
+            case .skip:
+                continue
             }
         }
         return nil

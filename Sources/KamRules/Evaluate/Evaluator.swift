@@ -13,16 +13,20 @@ public final class Evaluator {
     public let activation: Activation
     private let scoreSlot: Int
     private let defaults: [(slot: Int, value: Value)]
-    /// The factors' bands, flattened once into what the loop needs.
-    private let plans: [[BandPlan]]
+    /// The factors' bands, flattened once into what the loop needs: factor `f`'s bands are
+    /// `plans[starts[f]..<starts[f + 1]]`.
+    private let plans: [BandPlan]
+    private let starts: [Int]
     private let maxima: [Double]
     private let maximumScore: Double
-    private let derived: [(slot: Int, expression: CompiledExpression, name: String)]
+    private let derived: [(slot: Int, expression: CompiledExpression, type: ExprType, name: String)]
 
+    /// The expressions are held `unowned(unsafe)`: the pack, which this evaluator keeps,
+    /// owns them, and reading them on every row then costs no reference counting.
     private struct BandPlan {
-        let when: CompiledExpression?
+        unowned(unsafe) let when: CompiledExpression?
         let constant: Double
-        let points: CompiledExpression?
+        unowned(unsafe) let points: CompiledExpression?
     }
 
     public init(_ pack: RulePack) {
@@ -32,15 +36,19 @@ public final class Evaluator {
         defaults = pack.inputs.compactMap { input in input.defaultValue.map { (pack.slot(of: input.name)!, $0) } }
         maxima = pack.factors.map(\.maximum)
         maximumScore = pack.maximumScore
-        derived = pack.derived.map { ($0.slot, $0.expression, $0.name) }
-        plans = pack.factors.map { factor in
-            factor.bands.map { band in
+        derived = pack.derived.map { ($0.slot, $0.expression, $0.expression.type, $0.name) }
+        var plans: [BandPlan] = [], starts = [0]
+        for factor in pack.factors {
+            for band in factor.bands {
                 switch band.points {
-                case .constant(let x): BandPlan(when: band.when, constant: x, points: nil)
-                case .expression(let e): BandPlan(when: band.when, constant: 0, points: e)
+                case .constant(let x): plans.append(BandPlan(when: band.when, constant: x, points: nil))
+                case .expression(let e): plans.append(BandPlan(when: band.when, constant: 0, points: e))
                 }
             }
+            starts.append(plans.count)
         }
+        self.plans = plans
+        self.starts = starts
     }
 
     /// Evaluates the values now in `activation`, into `result` (whose storage is reused).
@@ -49,9 +57,9 @@ public final class Evaluator {
         result.reset(pack)
         for (slot, value) in defaults where a.state(slot) == .missing { a.setValue(slot, value) }
         a.setMissing(scoreSlot)
-        for (slot, expression, name) in derived {
+        for (slot, expression, type, name) in derived {
             do {
-                switch expression.type {
+                switch type {
                 case .number: a.setNumber(slot, try expression.evaluateNumber(a))
                 case .bool: a.setBool(slot, try expression.evaluateBool(a))
                 default: a.setValue(slot, try expression.evaluateValue(a))
@@ -62,7 +70,7 @@ public final class Evaluator {
                 a.setFailed(slot, error)
             }
         }
-        for factorIndex in plans.indices {
+        for factorIndex in maxima.indices {
             let outcome = score(factorIndex)
             switch outcome {
             case .scored(_, let points):
@@ -103,11 +111,13 @@ public final class Evaluator {
     }
 
     private func score(_ factorIndex: Int) -> Evaluation.FactorResult {
-        let bands = plans[factorIndex]
-        for index in bands.indices {
+        let first = starts[factorIndex], end = starts[factorIndex + 1]
+        for position in first..<end {
+            let index = position - first
+            let plan = plans[position]
             do {
-                if let when = bands[index].when, try !when.evaluateBool(activation) { continue }
-                guard let points = bands[index].points else { return .scored(band: index, points: bands[index].constant) }
+                if let when = plan.when, try !when.evaluateBool(activation) { continue }
+                guard let points = plan.points else { return .scored(band: index, points: plan.constant) }
                 let x = try points.evaluateNumber(activation)
                 if x > maxima[factorIndex] {
                     let factor = pack.factors[factorIndex]
