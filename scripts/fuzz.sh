@@ -44,6 +44,15 @@ seeds_expr() {
     printf '%s' "d in l && x / y > 0 || missing >= 2" > "$corpus/seed-errors"
 }
 
+seeds_csv() {
+    local corpus="$out/corpus-csv"
+    mkdir -p "$corpus"
+    for f in fixtures/customers/*.csv ../shared/conformance/csv/*/csvs/*.csv ../shared/conformance/csv/*/*.csv; do
+        [[ -f "$f" ]] || continue
+        head -c 4096 "$f" > "$corpus/$(basename "$f")-$(printf '%s' "$f" | sha1sum | cut -c1-8)"
+    done
+}
+
 run() {
     local name=$1
     echo "== fuzz-$name for ${seconds}s"
@@ -52,10 +61,16 @@ run() {
 }
 
 # The linker's notes about AddressSanitizer's local symbols are noise.
+module KamCSV 2> >(grep -v 'Cannot export local symbol' >&2)
 module KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
 module KamExpr 2> >(grep -v 'Cannot export local symbol' >&2)
 if [[ -z "$only" || "$only" == expr ]]; then
     target expr ExprFuzzer.swift KamExpr KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
     seeds_expr
     run expr
+fi
+if [[ -z "$only" || "$only" == csv ]]; then
+    target csv CSVFuzzer.swift KamCSV 2> >(grep -v 'Cannot export local symbol' >&2)
+    seeds_csv
+    run csv
 fi

@@ -1,0 +1,57 @@
+// libFuzzer target: the CSV reader with dialect sniffing and encodings, checked against the
+// chunked reading that batch scoring uses (the same records, lines and errors), plus the
+// number and boolean readers on every field. Built by scripts/fuzz.sh, not by SwiftPM.
+import KamCSV
+
+private let limits = CSVLimits(maxFieldBytes: 4096, maxRecordBytes: 16384, maxColumns: 64)
+
+private func readAll(_ reader: inout CSVReader) -> ([[String]], [Int], String?) {
+    var record = CSVRecord()
+    var rows: [[String]] = [], lines: [Int] = []
+    do throws(CSVError) {
+        while try reader.next(into: &record) {
+            rows.append(record.strings)
+            lines.append(record.line)
+            for i in 0..<record.count {
+                _ = CSVNumber.parse(record, at: i, dialect: reader.dialect)
+                _ = record.withUnsafeField(i) { CSVBool.parse($0) }
+            }
+        }
+        return (rows, lines, nil)
+    } catch {
+        return (rows, lines, error.description)
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // Any encoding the first byte picks, sniffed dialect.
+    let encodings: [CSVEncoding?] = [nil, .windows1251, .utf16LE]
+    var whole = CSVReader(bytes: bytes, encoding: encodings[Int(bytes.first ?? 0) % 3], limits: limits)
+    _ = readAll(&whole)
+
+    // UTF-8 input: a sequential read and a read in pieces must agree record for record.
+    guard CSVEncoding.detect(prefix: bytes).encoding == .utf8 else { return 0 }
+    let dialect = CSVDialect.sniff(sample: bytes)
+    var sequential = CSVReader(bytes: bytes, dialect: dialect, encoding: .utf8, limits: limits)
+    let (rows, lines, failure) = readAll(&sequential)
+    if failure != nil { return 0 }
+    var pieces: [[String]] = [], pieceLines: [Int] = []
+    let target = 1 + Int(bytes.last ?? 7) % 64
+    let (chunks, consumed, _) = bytes.withUnsafeBufferPointer {
+        CSVChunker.splitComplete($0, dialect: dialect, targetSize: target, firstLine: 1, final: true)
+    }
+    precondition(consumed == bytes.count, "a final split must consume everything")
+    for chunk in chunks {
+        var reader = CSVReader(bytes: bytes, chunk: chunk, dialect: dialect, limits: limits)
+        let (r, l, e) = readAll(&reader)
+        if e != nil { return 0 }
+        pieces += r
+        pieceLines += l
+    }
+    if pieces != rows || pieceLines != lines {
+        fatalError("chunked read differs: \(rows) at \(lines) vs \(pieces) at \(pieceLines)")
+    }
+    return 0
+}
