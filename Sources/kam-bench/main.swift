@@ -7,6 +7,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: kam-bench scorecard [ROWS]        compiled closures against the AST walk
            kam-bench generate ROWS FILE      the reference workload's CSV (deterministic)
+           kam-bench score ROWS [--peer]     kam score end to end on it (and the polars peer)
 
     """
 
@@ -17,6 +18,12 @@ case "generate" where arguments.count == 3:
         exit(64)
     }
     try Workload.write(rows: rows, to: arguments[2])
+case "score" where arguments.count >= 2:
+    guard let rows = Int(arguments[1]) else {
+        FileHandle.standardError.write(Data(usage.utf8))
+        exit(64)
+    }
+    print(try EndToEnd.run(rows: rows, peer: arguments.contains("--peer")), terminator: "")
 case "scorecard":
     let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
     print(ScorecardBenchmark.run(rows: rows), terminator: "")
