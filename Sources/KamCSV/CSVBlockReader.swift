@@ -97,8 +97,13 @@ public struct CSVBlockReader {
                 try readMore(force: true)
                 continue
             }
-            let block = CSVBlock(bytes: Array(pending[..<consumed]), chunks: chunks)
-            pending.removeFirst(consumed)
+            // The block keeps the buffer; only the incomplete tail is copied into a new one.
+            var rest: [UInt8] = []
+            rest.reserveCapacity(blockSize + (1 << 16))
+            rest.append(contentsOf: pending[consumed...])
+            pending.removeLast(pending.count - consumed)
+            let block = CSVBlock(bytes: pending, chunks: chunks)
+            pending = rest
             line = nextLine
             return block
         }
@@ -106,32 +111,52 @@ public struct CSVBlockReader {
 
     private mutating func readMore(force: Bool = false) throws(CSVError) {
         guard !eof else { return }
+        if transcoder == nil {
+            // Straight into the pending buffer's spare room: no copy.
+            let room = max(blockSize, 1 << 16)
+            let old = pending.count
+            var count = 0, end = false
+            var failure: CSVError?
+            pending.append(contentsOf: repeatElement(0, count: room))
+            pending.withUnsafeMutableBufferPointer { buffer in
+                let tail = UnsafeMutableBufferPointer(rebasing: buffer[old...])
+                do throws(CSVError) {
+                    (count, end) = try Self.fill(fd, tail, path, minimum: force ? 1 : room)
+                } catch {
+                    failure = error
+                }
+            }
+            pending.removeLast(room - count)
+            if let failure { throw failure }
+            eof = end
+            bytesRead += count
+            return
+        }
         let (count, end) = try Self.fill(fd, &raw, path, minimum: force ? 1 : raw.count)
         eof = end
         bytesRead += count
-        if transcoder == nil {
-            pending.append(contentsOf: raw[..<count])
-        } else {
-            raw.withUnsafeBufferPointer { transcoder!.transcode(UnsafeBufferPointer(rebasing: $0[..<count]), into: &pending, final: eof) }
-        }
+        raw.withUnsafeBufferPointer { transcoder!.transcode(UnsafeBufferPointer(rebasing: $0[..<count]), into: &pending, final: eof) }
     }
 
     private static func fill(_ fd: Int32, _ buffer: inout [UInt8], _ path: String?, minimum: Int? = nil) throws(CSVError) -> (Int, Bool) {
+        let want = minimum ?? buffer.count
+        var result: Result<(Int, Bool), CSVError> = .success((0, false))
+        buffer.withUnsafeMutableBufferPointer { p in
+            result = Result { () throws(CSVError) in try fill(fd, p, path, minimum: want) }
+        }
+        return try result.get()
+    }
+
+    private static func fill(_ fd: Int32, _ p: UnsafeMutableBufferPointer<UInt8>, _ path: String?, minimum want: Int) throws(CSVError) -> (Int, Bool) {
         var filled = 0
         var eof = false
-        var failure: Int32 = 0
-        let want = minimum ?? buffer.count
-        buffer.withUnsafeMutableBytes { p in
-            while filled < want {
-                let n = read(fd, p.baseAddress! + filled, p.count - filled)
-                if n > 0 { filled += n; continue }
-                if n == 0 { eof = true; break }
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
+        while filled < want {
+            let n = read(fd, p.baseAddress! + filled, p.count - filled)
+            if n > 0 { filled += n; continue }
+            if n == 0 { eof = true; break }
+            if errno == EINTR { continue }
+            throw CSVError(.io(errno: errno, operation: "read"), path: path)
         }
-        if failure != 0 { throw CSVError(.io(errno: failure, operation: "read"), path: path) }
         return (filled, eof)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KamCSV
 
 /// kam-bench: throughput measurements, run in release mode. See docs/benchmarks.md.
 ///
@@ -24,6 +25,17 @@ case "score" where arguments.count >= 2:
         exit(64)
     }
     print(try EndToEnd.run(rows: rows, peer: arguments.contains("--peer")), terminator: "")
+case "blocks" where arguments.count == 2:
+    // The serial part of every batch pass: reading blocks and cutting them at record ends.
+    var reader = try CSVBlockReader(path: arguments[1])
+    var chunks = 0, bytes = 0
+    let seconds = Stopwatch.measure {
+        while let block = try! reader.next() {
+            chunks += block.chunks.count
+            bytes += block.bytes.count
+        }
+    }
+    print(String(format: "%d bytes in %d chunks: %.3f s, %.0f MB/s", bytes, chunks, seconds, Double(bytes) / seconds / 1e6))
 case "scorecard":
     let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
     print(ScorecardBenchmark.run(rows: rows), terminator: "")

@@ -43,7 +43,8 @@ public struct BatchSummary: Sendable {
     public var portfolio: PortfolioFigures?
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
-    /// Wall-clock seconds of each pass: measures, ids of tied accounts, scoring.
+    /// Wall-clock seconds of each step: reading the measures, the portfolio figures, reading
+    /// the ids of tied accounts, scoring.
     public var passSeconds: [Double] = []
 }
 
@@ -133,6 +134,7 @@ public final class BatchScorer: @unchecked Sendable {
         }
         if let measure {
             var measures = try collectMeasures(path, measure, progress)
+            lap()
             portfolio = PortfolioFigures(measures: &measures)
             lap()
             if var figures = portfolio, figures.hasTies, let id {
@@ -200,11 +202,20 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = try blocks(path).dialect
         let column = measure.column, input = measure.input
         try forEachChunk(path, pass: 1, progress, { block, i, skipHeader throws(CSVError) -> [Double] in
+            var out: [Double] = []
+            var skip = skipHeader
+            let (low, high) = (input.minimum ?? -.infinity, input.maximum ?? .infinity)
+            let scanned = block.bytes.withUnsafeBufferPointer { bytes in
+                CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (column, column)) { field, _ in
+                    if skip { skip = false; return }
+                    guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
+                    out.append(x)
+                }
+            }
+            if scanned { return out }
             // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
-            var out: [Double] = []
-            var skip = skipHeader
             while try reader.next(into: &record) {
                 if skip { skip = false; continue }
                 guard column < record.count, let x = CSVNumber.parse(record, at: column, dialect: dialect),
@@ -227,10 +238,18 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = try blocks(path).dialect
         let (m, k) = (measure.column, id.column)
         try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader throws(CSVError) -> [(Double, [UInt8])] in
-            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
-            var record = CSVRecord()
             var out: [(Double, [UInt8])] = []
             var skip = skipHeader
+            let scanned = block.bytes.withUnsafeBufferPointer { bytes in
+                CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (m, k)) { measure, id in
+                    if skip { skip = false; return }
+                    guard let measure, let id, let x = CSVNumber.parse(measure, dialect: dialect), figures.isTied(x) else { return }
+                    out.append((x, Array(id)))
+                }
+            }
+            if scanned { return out }
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
+            var record = CSVRecord()
             while try reader.next(into: &record) {
                 if skip { skip = false; continue }
                 guard m < record.count, k < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect),

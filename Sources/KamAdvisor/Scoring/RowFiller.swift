@@ -69,9 +69,7 @@ struct RowFiller {
             }
         }
         for b in bindings {
-            let start = b.column == 0 ? 0 : record.ends[b.column - 1]
-            let end = record.ends[b.column]
-            if start == end {
+            if record.range(at: b.column).isEmpty {
                 if b.required {
                     return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is empty; `\(inputs[b.index].name)` is required")
                 }
