@@ -195,9 +195,9 @@ enum ScoreCommand {
             if errorsOut == nil && shown > 20 { console.err("… and \(shown - 20) more rejected rows (--errors FILE lists them all)\n") }
             let seconds = Date().timeIntervalSince(started)
             console.err(String(format: "%d rows read, %d scored, %d rejected in %.2f s\n", summary.rowsRead, summary.scored, summary.rejected, seconds))
-            if ProcessInfo.processInfo.environment["KAM_TIMING"] != nil {
-                console.err("passes (s): " + summary.passSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n")
-            }
+        }
+        if ProcessInfo.processInfo.environment["KAM_TIMING"] != nil {
+            console.err("passes (s): " + summary.passSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n")
         }
         return 0
     }
