@@ -4,7 +4,9 @@
 ///
 /// Built from the measures alone (the sorted distinct values and their counts, about 12 bytes
 /// per distinct value), so memory stays a few bytes per account. Accounts with equal measures
-/// are ordered by id, ascending; only their ids are kept, and only when there are ties.
+/// are ordered by id, ascending: for those only, an 8-byte key of the id is kept (the id's
+/// first eight bytes, which order ids as their bytes do), and the whole id only where two
+/// tied ids share those eight bytes.
 ///
 /// The cumulative share before an account is defined exactly: the sum, in descending order
 /// of value, of value × count over all larger values, plus value × (tied accounts with a
@@ -22,9 +24,10 @@ public struct PortfolioFigures: Sendable {
     /// Distinct measures, descending, with how many accounts have each.
     private let values: [Double]
     private let counts: [Int32]
-    /// Every `stride`-th group's sum of value × count and account count before it.
+    /// Every `stride`-th group's sum of value × count, accounts, and tied accounts before it.
     private let checkpointSums: [Double]
     private let checkpointCounts: [Int]
+    private let checkpointTied: [Int]
     private static let stride = 16
     /// A coarse index into `values` by the top bits of each value's bit pattern (non-negative
     /// doubles sort like their bits), so that finding a value's group is a short search in
@@ -32,40 +35,60 @@ public struct PortfolioFigures: Sendable {
     private let bucketShift: UInt64
     private let bucketLow: UInt64
     private let bucketStarts: [Int32]
-    /// For tied values only: the ids of the accounts sharing it, ascending.
-    private var tiedIds: [Double: [[UInt8]]] = [:]
-    /// The values more than one account has, for a quick test per row.
-    private let tiedValues: Set<Double>
+    public let hasTies: Bool
+    /// The id keys of the accounts in tied groups, group by group in `values` order, each
+    /// group's keys ascending.
+    private var tieKeys: [UInt64] = []
+    /// Whole ids, ascending, for the groups where two keys are equal.
+    private var longIds: [Int: [[UInt8]]] = [:]
 
     /// Figures from every account's measure (in any order). Nil when the measures do not add
     /// up to a positive total. The array is sorted in place and emptied, so that a list of
     /// ten million accounts is never held twice.
     public init?(measures sorted: inout [Double]) {
-        sorted.sort(by: >)
-        var values: [Double] = []
+        if sorted.allSatisfy({ $0 >= 0 }) {
+            // Non-negative doubles order like their bit patterns, which sort faster.
+            sorted.withUnsafeMutableBufferPointer { buffer in
+                for i in buffer.indices where buffer[i] == 0 { buffer[i] = 0 }  // -0 is 0
+                UnsafeMutableRawBufferPointer(buffer).withMemoryRebound(to: UInt64.self) { bits in
+                    var bits = bits
+                    bits.sort(by: >)
+                }
+            }
+        } else {
+            sorted.sort(by: >)
+        }
+        // Distinct values and their counts, compacted in place.
         var counts: [Int32] = []
-        for x in sorted {
-            if let last = values.last, last == x {
-                counts[counts.count - 1] += 1
-            } else {
-                values.append(x)
-                counts.append(1)
+        var distinct = 0
+        sorted.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices {
+                if distinct > 0 && buffer[distinct - 1] == buffer[i] {
+                    counts[distinct - 1] += 1
+                } else {
+                    buffer[distinct] = buffer[i]
+                    counts.append(1)
+                    distinct += 1
+                }
             }
         }
+        let values = Array(sorted[..<distinct])
         sorted = []
         var total = 0.0
         for (v, c) in zip(values, counts) { total += v * Double(c) }
         guard total > 0, total.isFinite else { return nil }
-        var sums: [Double] = [], before: [Int] = []
-        var running = 0.0, seen = 0
+        var sums: [Double] = [], before: [Int] = [], tiedBefore: [Int] = []
+        var running = 0.0, seen = 0, tied = 0
         var hhi = 0.0, top10 = 0.0, taken = 0
         for (g, (v, c)) in zip(values, counts).enumerated() {
             if g % Self.stride == 0 {
                 sums.append(running)
                 before.append(seen)
+                tiedBefore.append(tied)
             }
             running += v * Double(c)
             seen += Int(c)
+            if c > 1 { tied += Int(c) }
             let share = v / total
             hhi += share * share * Double(c)
             if taken < 10 {
@@ -80,7 +103,6 @@ public struct PortfolioFigures: Sendable {
         var index = 0  // accounts below the current group, ascending
         for (v, c) in zip(values, counts).reversed() {
             let c = Int(c)
-            // Σ of positions index+1 … index+c, times v.
             weighted += v * (Double(index + 1) + Double(index + c)) * Double(c) / 2
             index += c
         }
@@ -93,6 +115,8 @@ public struct PortfolioFigures: Sendable {
         self.counts = counts
         self.checkpointSums = sums
         self.checkpointCounts = before
+        self.checkpointTied = tiedBefore
+        self.hasTies = tied > 0
         // Buckets by the value's top bits; at most about a million of them.
         if let smallest = values.last, let largest = values.first, smallest >= 0 {
             var shift: UInt64 = 32
@@ -100,10 +124,10 @@ public struct PortfolioFigures: Sendable {
             let low = smallest.bitPattern >> shift, high = largest.bitPattern >> shift
             // starts[k] = first index (descending order) whose bucket is at most low + k.
             var starts = [Int32](repeating: Int32(values.count), count: Int(high - low) + 2)
-            var index = values.count - 1
+            var i = values.count - 1
             for k in 0...Int(high - low) {
-                while index >= 0 && (values[index].bitPattern >> shift) - low <= UInt64(k) { index -= 1 }
-                starts[k] = Int32(index + 1)
+                while i >= 0 && (values[i].bitPattern >> shift) - low <= UInt64(k) { i -= 1 }
+                starts[k] = Int32(i + 1)
             }
             bucketShift = shift
             bucketLow = low
@@ -113,19 +137,67 @@ public struct PortfolioFigures: Sendable {
             bucketLow = 0
             bucketStarts = []
         }
-        var tied = Set<Double>()
-        for (v, c) in zip(values, counts) where c > 1 { tied.insert(v) }
-        self.tiedValues = tied
     }
 
-    /// Whether more than one account has this measure, so ids are needed to order them.
-    public func isTied(_ measure: Double) -> Bool { tiedValues.contains(measure) }
+    /// The group of a measure shared by more than one account, or nil.
+    public func tiedGroup(_ measure: Double) -> Int? {
+        guard let g = group(of: measure), counts[g] > 1 else { return nil }
+        return g
+    }
 
-    public var hasTies: Bool { !tiedValues.isEmpty }
+    /// The key that orders ids: their first eight bytes, big-endian, zero-padded. Zero sorts
+    /// below every byte an id holds, so a shorter id sorts first, as byte order wants.
+    public static func key(_ id: some Collection<UInt8>) -> UInt64 {
+        var key: UInt64 = 0
+        var n = 0
+        for b in id.prefix(8) {
+            key = key << 8 | UInt64(b)
+            n += 1
+        }
+        return n == 8 ? key : key << (8 * UInt64(8 - n))
+    }
 
-    /// Records the ids of tied accounts (from a pass over the file), in any order.
-    public mutating func setTiedIds(_ ids: [Double: [[UInt8]]]) {
-        tiedIds = ids.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
+    /// Collects the id keys of tied accounts straight into their final place, so that memory
+    /// is one key per tied account and one cursor per group, nothing more.
+    public struct TieBuilder: Sendable {
+        fileprivate var keys: [UInt64]
+        fileprivate var cursor: [Int32]
+        fileprivate var longer: [Int: [[UInt8]]] = [:]
+
+        /// Adds one tied account: its group (from `tiedGroup`) and its id.
+        public mutating func add(group: Int32, id: some Collection<UInt8>) {
+            let g = Int(group)
+            keys[Int(cursor[g])] = PortfolioFigures.key(id)
+            cursor[g] += 1
+            if id.count > 8 { longer[g, default: []].append(Array(id)) }
+        }
+    }
+
+    public func tieBuilder() -> TieBuilder {
+        var cursor = [Int32](repeating: -1, count: values.count)
+        var next = 0
+        for (g, c) in counts.enumerated() where c > 1 {
+            cursor[g] = Int32(next)
+            next += Int(c)
+        }
+        return TieBuilder(keys: [UInt64](repeating: 0, count: next), cursor: cursor)
+    }
+
+    /// Sorts each tied group's keys and keeps the whole ids of groups where two keys are equal.
+    public mutating func setTies(_ builder: consuming TieBuilder) {
+        var keys = builder.keys
+        let longer = builder.longer
+        builder.cursor = []
+        var start = 0
+        for (g, c) in counts.enumerated() where c > 1 {
+            let end = start + Int(c)
+            keys[start..<end].sort()
+            if let ids = longer[g], (start + 1..<end).contains(where: { keys[$0] == keys[$0 - 1] }) {
+                longIds[g] = ids.sorted { $0.lexicographicallyPrecedes($1) }
+            }
+            start = end
+        }
+        tieKeys = keys
     }
 
     public struct Account: Sendable {
@@ -140,25 +212,36 @@ public struct PortfolioFigures: Sendable {
     public func account(measure: Double, id: some Collection<UInt8>) -> Account {
         let g = group(of: measure) ?? 0
         let block = g / Self.stride
-        var sum = checkpointSums[block], before = checkpointCounts[block]
+        var sum = checkpointSums[block], before = checkpointCounts[block], tiedBefore = checkpointTied[block]
         for h in (block * Self.stride)..<g {
-            sum += values[h] * Double(counts[h])
-            before += Int(counts[h])
+            let c = counts[h]
+            sum += values[h] * Double(c)
+            before += Int(c)
+            if c > 1 { tiedBefore += Int(c) }
         }
         var position = 0
-        if counts[g] > 1, let ids = tiedIds[measure] {
-            // Accounts with this measure and a smaller id come first.
-            var lo = 0, hi = ids.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if ids[mid].lexicographicallyPrecedes(id) { lo = mid + 1 } else { hi = mid }
+        if counts[g] > 1 {
+            if let ids = longIds[g] {
+                position = Self.lowerBound(ids.count) { ids[$0].lexicographicallyPrecedes(id) }
+            } else if !tieKeys.isEmpty {
+                let key = Self.key(id), start = tiedBefore
+                position = Self.lowerBound(Int(counts[g])) { tieKeys[start + $0] < key }
             }
-            position = lo
         }
         let smaller = accounts - before - Int(counts[g])
         return Account(
             share: measure / total, rank: before + position + 1, percentile: Double(smaller) / Double(accounts),
             cumulativeShareBefore: (sum + measure * Double(position)) / total)
+    }
+
+    /// The first index in 0..<count for which `less` is false.
+    private static func lowerBound(_ count: Int, _ less: (Int) -> Bool) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if less(mid) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     private func group(of measure: Double) -> Int? {

@@ -71,6 +71,12 @@ enum ScoreCommand {
             dialect = byte == 44 ? .comma : CSVDialect(delimiter: byte, decimalSeparator: UInt8(ascii: ","))
         }
         let quiet = arguments.has("--quiet")
+        #if canImport(Glibc)
+        // Blocks of several megabytes come and go all run long. glibc would raise its mmap
+        // threshold after the first is freed and then keep later ones on the heap, where the
+        // freed space is not given back; a fixed threshold keeps them in mmap, returned at once.
+        _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 10)
+        #endif
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
 
         // Standard input is read twice (portfolio, then scores), so it is kept in a temporary file.
@@ -197,7 +203,8 @@ enum ScoreCommand {
             console.err(String(format: "%d rows read, %d scored, %d rejected in %.2f s\n", summary.rowsRead, summary.scored, summary.rejected, seconds))
         }
         if ProcessInfo.processInfo.environment["KAM_TIMING"] != nil {
-            console.err("passes (s): " + summary.passSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n")
+            console.err("passes (s): " + summary.passSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
+                + "; peak MB after each: " + summary.peakMegabytes.map(String.init).joined(separator: " ") + "\n")
         }
         return 0
     }
@@ -265,3 +272,9 @@ final class Progress {
         if enabled { console.err("\r\u{1B}[K") }
     }
 }
+
+#if canImport(Glibc)
+/// glibc's `mallopt`, which the Glibc module does not export.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
