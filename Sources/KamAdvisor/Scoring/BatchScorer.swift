@@ -429,7 +429,11 @@ enum Parallel {
     static func map<R, E: Error>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) throws(E) -> R) -> [Result<R, E>] {
         let slots = UnsafeMutableBufferPointer<Result<R, E>?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
-        defer { slots.deallocate() }
+        defer {
+            // The results were copied out; release the slots' own references before freeing.
+            _ = slots.deinitialize()
+            slots.deallocate()
+        }
         let next = Atomic<Int>(0)
         let threads = min(jobs, count)
         let box = SlotBox(slots)
