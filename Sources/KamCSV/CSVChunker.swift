@@ -3,6 +3,11 @@
 public struct CSVChunk: Sendable, Equatable {
     public var range: Range<Int>
     public var firstLine: Int
+
+    public init(range: Range<Int>, firstLine: Int) {
+        self.range = range
+        self.firstLine = firstLine
+    }
 }
 
 /// Cuts an in-memory UTF-8 buffer into pieces at record boundaries so that workers can

@@ -5,17 +5,17 @@
 /// Records and fields are found by the reader's own rules (a quote opens a field only as its
 /// first byte; doubled quotes inside; CR, LF or CRLF end a record). Where a record is not
 /// regular enough to be sure of the same answer as the reader (text after a closing quote, an
-/// unclosed quote), `scan` returns false and the caller reads the chunk with `CSVReader`.
+/// unclosed quote), `scan` stops and returns false; the caller then drops what it collected
+/// and reads the chunk with `CSVReader`.
 public enum CSVColumnScanner {
     /// Calls `body` with each record's two wanted fields (nil where the record is shorter), in
-    /// order, and returns true; or returns false, having called `body` for none of them, when
-    /// the chunk needs the full reader. Quoted values are unescaped into a scratch buffer.
+    /// order, and returns true; or returns false, part way, when the chunk needs the full
+    /// reader. Quoted values are unescaped into a scratch buffer.
     public static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, chunk: CSVChunk, dialect: CSVDialect, columns: (Int, Int),
         _ body: (UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> Void
     ) -> Bool {
         guard let p = bytes.baseAddress else { return true }
-        if !check(p, chunk.range, dialect) { return false }
         let quote = dialect.quote, delim = dialect.delimiter
         let LF: UInt8 = 10, CR: UInt8 = 13
         var scratch: [[UInt8]] = [[], []]
@@ -32,11 +32,14 @@ public enum CSVColumnScanner {
                     start = i
                     while true {
                         while i < end && p[i] != quote { i += 1 }
+                        if i >= end { return false }  // unclosed: the reader decides what it is
                         if i + 1 < end && p[i + 1] == quote { doubled = true; i += 2; continue }
                         break
                     }
                     stop = i
                     i += 1
+                    // Text after the closing quote joins the field in the reader: leave it to it.
+                    if i < end && p[i] != delim && p[i] != LF && p[i] != CR { return false }
                 } else {
                     while i < end && p[i] != delim && p[i] != LF && p[i] != CR { i += 1 }
                     stop = i
@@ -59,11 +62,12 @@ public enum CSVColumnScanner {
             let found = [first, second]
             for k in 0..<2 {
                 scratch[k].removeAll(keepingCapacity: true)
-                guard let (s, e, _) = found[k] else { continue }
+                guard let (s, e, doubled) = found[k] else { continue }
                 var j = s
                 while j < e {
                     scratch[k].append(p[j])
-                    j += p[j] == quote ? 2 : 1
+                    // Only a quoted field holds doubled quotes; elsewhere a quote is itself.
+                    j += doubled && p[j] == quote ? 2 : 1
                 }
             }
             scratch[0].withUnsafeBufferPointer { x in
@@ -71,34 +75,6 @@ public enum CSVColumnScanner {
                     body(found[0] == nil ? nil : x, found[1] == nil ? nil : y)
                 }
             }
-        }
-        return true
-    }
-
-    /// Whether every quoted field in the range closes and is followed by a delimiter or a
-    /// line end, so that the simple scan above reads exactly what the reader would.
-    private static func check(_ p: UnsafePointer<UInt8>, _ range: Range<Int>, _ dialect: CSVDialect) -> Bool {
-        let quote = dialect.quote, delim = dialect.delimiter
-        var i = range.lowerBound
-        let end = range.upperBound
-        var atFieldStart = true
-        while i < end {
-            let b = p[i]
-            if b == quote && atFieldStart {
-                i += 1
-                while true {
-                    while i < end && p[i] != quote { i += 1 }
-                    if i >= end { return false }  // unclosed
-                    if i + 1 < end && p[i + 1] == quote { i += 2; continue }
-                    break
-                }
-                i += 1
-                if i < end && p[i] != delim && p[i] != 10 && p[i] != 13 { return false }
-                atFieldStart = false
-                continue
-            }
-            atFieldStart = b == delim || b == 10 || b == 13
-            i += 1
         }
         return true
     }

@@ -53,5 +53,16 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if pieces != rows || pieceLines != lines {
         fatalError("chunked read differs: \(rows) at \(lines) vs \(pieces) at \(pieceLines)")
     }
+    // The column scanner of the portfolio passes must see the same first two fields.
+    var scanned: [[String?]] = []
+    let complete = bytes.withUnsafeBufferPointer { buffer in
+        CSVColumnScanner.scan(buffer, chunk: CSVChunk(range: 0..<bytes.count, firstLine: 1), dialect: dialect, columns: (0, 1)) { a, b in
+            scanned.append([a.map { String(decoding: $0, as: UTF8.self) }, b.map { String(decoding: $0, as: UTF8.self) }])
+        }
+    }
+    if complete {
+        let expected = rows.map { [$0.count > 0 ? $0[0] : nil, $0.count > 1 ? $0[1] : nil] }
+        if scanned != expected { fatalError("column scan differs: \(expected) vs \(scanned)") }
+    }
     return 0
 }

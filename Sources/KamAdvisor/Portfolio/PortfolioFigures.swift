@@ -164,12 +164,16 @@ public struct PortfolioFigures: Sendable {
         fileprivate var cursor: [Int32]
         fileprivate var longer: [Int: [[UInt8]]] = [:]
 
-        /// Adds one tied account: its group (from `tiedGroup`) and its id.
-        public mutating func add(group: Int32, id: some Collection<UInt8>) {
+        /// Adds one tied account: its group (from `tiedGroup`) and its id's `key`.
+        public mutating func add(group: Int32, key: UInt64) {
             let g = Int(group)
-            keys[Int(cursor[g])] = PortfolioFigures.key(id)
+            keys[Int(cursor[g])] = key
             cursor[g] += 1
-            if id.count > 8 { longer[g, default: []].append(Array(id)) }
+        }
+
+        /// Adds the whole id of a tied account whose id is longer than eight bytes.
+        public mutating func addLonger(group: Int32, id: [UInt8]) {
+            longer[Int(group), default: []].append(id)
         }
     }
 

@@ -172,18 +172,20 @@ public final class BatchScorer: @unchecked Sendable {
         _ work: @escaping @Sendable (CSVBlock, Int, Bool) throws(CSVError) -> R,
         _ merge: (R) throws(BatchFailure) -> Int
     ) throws(BatchFailure) {
-        var reader = try blocks(path)
+        let reader = Prefetcher(try blocks(path))
         defer { reader.close() }
         var first = true
         var rows = 0
+        // The next block is read and cut on another thread while this one is parsed.
+        reader.request()
         while true {
             let block: CSVBlock
-            do throws(CSVError) {
-                guard let next = try reader.next() else { break }
-                block = next
-            } catch {
-                throw .csv(error)
+            switch reader.take() {
+            case .success(nil): return
+            case .success(let next?): block = next
+            case .failure(let error): throw .csv(error)
             }
+            reader.request()
             let isFirstBlock = first
             first = false
             let results = Parallel.map(block.chunks.count, jobs: jobs) { i throws(CSVError) in
@@ -217,6 +219,8 @@ public final class BatchScorer: @unchecked Sendable {
                 }
             }
             if scanned { return out }
+            out.removeAll()
+            skip = skipHeader
             // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
@@ -248,19 +252,23 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = try blocks(path).dialect
         let (m, k) = (measure.column, id.column)
         let lookup = figures
-        // Workers find each tied row's group and key; the builder places them, in file order.
-        try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader throws(CSVError) -> [(Int32, [UInt8])] in
-            var out: [(Int32, [UInt8])] = []
+        // Workers find each tied row's group and id key; the builder places them.
+        typealias Part = (keys: [(Int32, UInt64)], longer: [(Int32, [UInt8])])
+        try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader throws(CSVError) -> Part in
+            var part: Part = ([], [])
             var skip = skipHeader
             func take(_ measure: UnsafeBufferPointer<UInt8>?, _ id: UnsafeBufferPointer<UInt8>?) {
                 if skip { skip = false; return }
                 guard let measure, let id, let x = CSVNumber.parse(measure, dialect: dialect), let g = lookup.tiedGroup(x) else { return }
-                out.append((Int32(g), Array(id)))
+                part.keys.append((Int32(g), PortfolioFigures.key(id)))
+                if id.count > 8 { part.longer.append((Int32(g), Array(id))) }
             }
             let scanned = block.bytes.withUnsafeBufferPointer { bytes in
                 CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (m, k), take)
             }
-            if scanned { return out }
+            if scanned { return part }
+            part = ([], [])
+            skip = skipHeader
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
             while try reader.next(into: &record) {
@@ -270,9 +278,10 @@ public final class BatchScorer: @unchecked Sendable {
                     take(nil, nil)
                 }
             }
-            return out
-        }, { (part: [(Int32, [UInt8])]) throws(BatchFailure) -> Int in
-            for (g, id) in part { builder.add(group: g, id: id) }
+            return part
+        }, { (part: Part) throws(BatchFailure) -> Int in
+            for (g, key) in part.keys { builder.add(group: g, key: key) }
+            for (g, id) in part.longer { builder.addLonger(group: g, id: id) }
             return 0
         })
         figures.setTies(builder)
@@ -423,6 +432,61 @@ public final class BatchScorer: @unchecked Sendable {
     }
 }
 
+
+/// Reads the next block on a background thread while the current one is processed, so the
+/// serial step of a pass (reading and cutting at record ends) overlaps the parallel one.
+private final class Prefetcher: @unchecked Sendable {
+    private var reader: CSVBlockReader
+    private var pending: Result<CSVBlock?, CSVError>?
+    private let ready = DispatchSemaphore(value: 0)
+    private var inFlight = false
+    private var ended = false
+    /// Bytes read up to the block last taken.
+    private(set) var bytesRead = 0
+    private var bytesAhead = 0
+
+    init(_ reader: CSVBlockReader) {
+        self.reader = reader
+    }
+
+    /// Starts reading the next block, unless the input has ended.
+    func request() {
+        guard !ended, !inFlight else { return }
+        inFlight = true
+        Thread.detachNewThread { [self] in
+            do throws(CSVError) {
+                pending = .success(try reader.next())
+            } catch {
+                pending = .failure(error)
+            }
+            bytesAhead = reader.bytesRead
+            ready.signal()
+        }
+    }
+
+    /// The block asked for with `request`, waiting for it if need be.
+    func take() -> Result<CSVBlock?, CSVError> {
+        guard inFlight else { return .success(nil) }
+        ready.wait()
+        inFlight = false
+        let result = pending!
+        pending = nil
+        bytesRead = bytesAhead
+        switch result {
+        case .success(nil), .failure: ended = true
+        default: break
+        }
+        return result
+    }
+
+    func close() {
+        if inFlight {
+            ready.wait()
+            inFlight = false
+        }
+        reader.close()
+    }
+}
 
 /// Work spread over threads: `count` items, `jobs` at a time, results in item order.
 enum Parallel {
