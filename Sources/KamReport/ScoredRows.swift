@@ -56,15 +56,27 @@ enum Reasons {
 func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
 
 /// CSV rows, UTF-8 and comma-separated, with every cell that could start a spreadsheet
-/// formula neutralised.
+/// formula neutralised. Texts that repeat on every row (tiers, classes) are quoted once, up
+/// front, so a row costs no allocation.
 public struct CSVRowRenderer: RowRenderer {
     let pack: RulePack
     let columns: OutputColumns
     let dialect = CSVDialect.comma
+    /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
+    private let outcomes: [[UInt8]]
+    private let classes: [[[UInt8]]]
 
     public init(pack: RulePack, columns: OutputColumns) {
         self.pack = pack
         self.columns = columns
+        let dialect = self.dialect
+        func cell(_ text: String) -> [UInt8] {
+            var out: [UInt8] = []
+            Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+            return out
+        }
+        outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(cell)
+        classes = pack.classifications.map { $0.options.map { cell($0.value) } + [[]] }
     }
 
     public func begin(into out: inout [UInt8]) {
@@ -83,9 +95,11 @@ public struct CSVRowRenderer: RowRenderer {
                 if k < record.count {
                     record.withUnsafeField(k) { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
                 }
-            case .score: out.append(contentsOf: scoreText(evaluation.score).utf8)
-            case .outcome: append(Array(evaluation.outcome(in: pack).utf8), &out)
-            case .classification(let c): append(Array((evaluation.classValue(c, in: pack) ?? "").utf8), &out)
+            case .score: appendScore(evaluation.score, &out)
+            case .outcome:
+                out += outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level]
+            case .classification(let c):
+                out += classes[c][evaluation.classes[c] ?? classes[c].count - 1]
             case .reasons: append(Array(Reasons.top(evaluation, pack).joined(separator: "; ").utf8), &out)
             }
         }
@@ -97,6 +111,29 @@ public struct CSVRowRenderer: RowRenderer {
 
     private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
         bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+    }
+
+    /// Whole scores (the common case) as digits directly; others as `scoreText` writes them.
+    private func appendScore(_ x: Double, _ out: inout [UInt8]) {
+        let r = rounded(x, 2)
+        if r == r.rounded(.towardZero), abs(r) < 1e15 {
+            var n = Int64(r)
+            if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
+            if n == 0 { out.append(UInt8(ascii: "0")); return }
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                while n > 0 {
+                    buffer[count] = UInt8(n % 10) + UInt8(ascii: "0")
+                    n /= 10
+                    count += 1
+                }
+                for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+            }
+            return
+        }
+        out.append(contentsOf: scoreText(x).utf8)
     }
 }
 
