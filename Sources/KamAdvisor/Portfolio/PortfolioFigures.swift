@@ -1,3 +1,11 @@
+import Dispatch
+
+/// A value handed to threads that each touch a disjoint part of it.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
 /// The figures an account-scoring pack reads about the whole portfolio: each account's share
 /// of the measure (our 12-month sales), rank, percentile and the combined share of all larger
 /// accounts (for ABC and Pareto), and the portfolio's total, HHI and Gini.
@@ -36,6 +44,9 @@ public struct PortfolioFigures: Sendable {
     private let bucketLow: UInt64
     private let bucketStarts: [Int32]
     public let hasTies: Bool
+    /// One bit per hash of a tied value: most rows are not tied, and a clear bit says so
+    /// without searching the table of values.
+    private let tiedBits: [UInt64]
     /// The id keys of the accounts in tied groups, group by group in `values` order, each
     /// group's keys ascending.
     private var tieKeys: [UInt64] = []
@@ -50,10 +61,7 @@ public struct PortfolioFigures: Sendable {
             // Non-negative doubles order like their bit patterns, which sort faster.
             sorted.withUnsafeMutableBufferPointer { buffer in
                 for i in buffer.indices where buffer[i] == 0 { buffer[i] = 0 }  // -0 is 0
-                UnsafeMutableRawBufferPointer(buffer).withMemoryRebound(to: UInt64.self) { bits in
-                    var bits = bits
-                    bits.sort(by: >)
-                }
+                UnsafeMutableRawBufferPointer(buffer).withMemoryRebound(to: UInt64.self) { Self.sortDescending($0) }
             }
         } else {
             sorted.sort(by: >)
@@ -117,6 +125,14 @@ public struct PortfolioFigures: Sendable {
         self.checkpointCounts = before
         self.checkpointTied = tiedBefore
         self.hasTies = tied > 0
+        var bits = [UInt64](repeating: 0, count: tied > 0 ? Self.tiedBitWords : 0)
+        if tied > 0 {
+            for (v, c) in zip(values, counts) where c > 1 {
+                let h = Self.bit(v)
+                bits[h >> 6] |= 1 << UInt64(h & 63)
+            }
+        }
+        self.tiedBits = bits
         // Buckets by the value's top bits; at most about a million of them.
         if let smallest = values.last, let largest = values.first, smallest >= 0 {
             var shift: UInt64 = 32
@@ -139,8 +155,46 @@ public struct PortfolioFigures: Sendable {
         }
     }
 
+    private static let tiedBitWords = 1 << 15  // 2^21 bits, 256 KiB
+
+    private static func bit(_ x: Double) -> Int {
+        Int(truncatingIfNeeded: (x.bitPattern &* 0x9E37_79B9_7F4A_7C15) >> 43)  // 21 bits
+    }
+
+    /// Sorts descending on two cores without extra memory: one in-place partition around
+    /// the median of a sample, then each side sorted on its own thread.
+    private static func sortDescending(_ bits: UnsafeMutableBufferPointer<UInt64>) {
+        let n = bits.count
+        guard n > 1 << 16 else {
+            var all = bits
+            all.sort(by: >)
+            return
+        }
+        var sample = (0..<1024).map { bits[$0 * (n / 1024)] }
+        sample.sort()
+        let pivot = sample[512]
+        // Hoare partition: everything above the pivot to the left, below it to the right.
+        var i = -1, j = n
+        while true {
+            repeat { i += 1 } while bits[i] > pivot
+            repeat { j -= 1 } while bits[j] < pivot
+            if i >= j { break }
+            bits.swapAt(i, j)
+        }
+        let split = j + 1
+        let halves = [UnsafeMutableBufferPointer(rebasing: bits[..<split]), UnsafeMutableBufferPointer(rebasing: bits[split...])]
+        let box = UnsafeSendable(halves)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            var part = box.value[k]
+            part.sort(by: >)
+        }
+    }
+
     /// The group of a measure shared by more than one account, or nil.
     public func tiedGroup(_ measure: Double) -> Int? {
+        guard !tiedBits.isEmpty else { return nil }
+        let h = Self.bit(measure == 0 ? 0 : measure)
+        if tiedBits[h >> 6] & (1 << UInt64(h & 63)) == 0 { return nil }
         guard let g = group(of: measure), counts[g] > 1 else { return nil }
         return g
     }
