@@ -120,3 +120,32 @@ struct ScoreTests {
         #expect(r.err.contains("no column for the required input `revenue_ltm`"))
     }
 }
+
+/// The built binary on a customer list, from a file and from standard input.
+struct ScoreEndToEndTests {
+    @Test func fileAndStandardInputGiveTheSameRows() throws {
+        let binary = TestPaths.productsDirectory.appending(path: "kam")
+        let csv = TestPaths.fixtures.appending(path: "customers/crm-export.csv")
+        func run(_ arguments: [String], stdin: Data?) throws -> (Int32, Data) {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments
+            let out = Pipe(), input = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = input
+            try process.run()
+            if let stdin { input.fileHandleForWriting.write(stdin) }
+            try input.fileHandleForWriting.close()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, data)
+        }
+        let (code, fromFile) = try run(["score", csv.path, "--quiet"], stdin: nil)
+        #expect(code == 0)
+        let (code2, fromPipe) = try run(["score", "-", "--quiet"], stdin: try Data(contentsOf: csv))
+        #expect(code2 == 0)
+        #expect(fromFile == fromPipe)
+        #expect(fromFile.count > 1000)
+    }
+}
