@@ -1,22 +1,12 @@
 import KamAdvisor
+import KamTestSupport
 import Testing
 
 /// The portfolio figures against a plain computation: sort everything, walk it.
 struct PortfolioFiguresTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [(50, 3), (5_000, 40)])
     func everyFigureMatchesAPlainComputation(_ count: Int, _ distinct: Int) {
-        var random = Generator(state: UInt64(count))
+        var random = SplitMix64(seed: UInt64(count))
         // Few distinct values so that many accounts tie; some zeros; ids of varied length.
         let accounts: [(Double, [UInt8])] = (0..<count).map { i in
             let value = Double(random.next() % UInt64(distinct)) * 12.5
@@ -72,7 +62,7 @@ struct PortfolioFiguresTests {
 extension PortfolioFiguresTests {
     /// Large enough for the two-core sort; checked in bulk so the test stays quick.
     @Test func aLargePortfolioIsRankedInOrder() throws {
-        var random = Generator(state: 7)
+        var random = SplitMix64(seed: 7)
         let values = (0..<200_000).map { _ in Double(random.next() % 50_000) / 4 }
         var measures = values
         let figures = try #require(PortfolioFigures(measures: &measures))

@@ -1,3 +1,4 @@
+import KamTestSupport
 import Testing
 @testable import KamCSV
 

@@ -1,4 +1,5 @@
 import Foundation
+import KamTestSupport
 import Testing
 @testable import KamCSV
 

@@ -97,7 +97,7 @@ public struct Questionnaire: Sendable {
                 if input.required { error("`\(member.key)` must be answered: \(input.question ?? input.name)", member.value.span) }
                 continue  // null: deliberately unanswered
             }
-            let value = Self.value(member.value)
+            let value = Value(member.value)
             if case .number(let x) = value, !x.isFinite {
                 error("`\(member.key)` must be a finite number", member.value.span)
                 continue
@@ -116,16 +116,6 @@ public struct Questionnaire: Sendable {
             }
         }
         return (diagnostics.hasErrors ? nil : questionnaire, diagnostics)
-    }
-
-    static func value(_ node: JSONNode) -> Value {
-        switch node.value {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .number(let x): .number(x)
-        case .string(let s): .string(s)
-        case .array, .object: .list([])
-        }
     }
 
     /// A fix for the commonest slips: a number written as text, yes/no as text.

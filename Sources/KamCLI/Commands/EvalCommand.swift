@@ -46,7 +46,7 @@ enum EvalCommand {
                     return 1
                 }
                 for member in members {
-                    let value = Self.value(member.value)
+                    let value = Value(member.value)
                     values.append((declarations.declare(member.key, value.type == .null ? .dyn : value.type), value))
                 }
             }
@@ -79,14 +79,4 @@ enum EvalCommand {
         }
     }
 
-    static func value(_ node: JSONNode) -> Value {
-        switch node.value {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .number(let x): .number(x)
-        case .string(let s): .string(s)
-        case .array(let items): .list(items.map(value))
-        case .object: .null
-        }
-    }
 }

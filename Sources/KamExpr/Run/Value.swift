@@ -1,3 +1,5 @@
+import KamSource
+
 /// A value an expression computes or reads.
 ///
 /// Equality and ordering follow CEL, not Swift's `String`: strings are equal when their code
@@ -45,6 +47,20 @@ public enum Value: Sendable, CustomStringConvertible {
     }
 
     public var description: String { json }
+}
+
+extension Value {
+    /// A JSON value as a language value: an object, which the language has no type for, is null.
+    public init(_ node: JSONNode) {
+        switch node.value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let x): self = .number(x)
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .list(items.map(Value.init))
+        case .object: self = .null
+        }
+    }
 }
 
 /// CEL string ordering: by code point, which is the order of the UTF-8 bytes.

@@ -214,7 +214,7 @@ private final class Loader {
             required: required, defaultValue: nil, question: fields.string("question"), label: fields.string("label"),
             aliases: fields.strings("aliases"), span: member.keySpan)
         guard let node = fields["default"] else { return made }
-        let value = Loader.value(node)
+        let value = Value(node)
         if let problem = made.problem(with: value) {
             sink.error("the default does not fit: \(problem)", node.span)
         }
@@ -222,17 +222,6 @@ private final class Loader {
             name: made.name, kind: made.kind, unit: made.unit, minimum: made.minimum, maximum: made.maximum,
             required: false, defaultValue: value, question: made.question, label: made.label, aliases: made.aliases,
             span: made.span)
-    }
-
-    static func value(_ node: JSONNode) -> Value {
-        switch node.value {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .number(let x): .number(x)
-        case .string(let s): .string(s)
-        case .array(let items): .list(items.map(value))
-        case .object: .null
-        }
     }
 
     /// Derived values are compiled in dependency order, so each may use those it depends on
@@ -459,7 +448,7 @@ private final class Loader {
                 sink.error("unknown input `\(member.key)` in \(label)", member.keySpan, help: Suggestion.didYouMean(member.key, among: known))
                 continue
             }
-            let value = Loader.value(member.value)
+            let value = Value(member.value)
             if value.type != variable.type, !(variable.type == .dyn) {
                 sink.error("`\(member.key)` is \(variable.type.withArticleForMessages), found \(member.value.kindName)", member.value.span)
                 continue
