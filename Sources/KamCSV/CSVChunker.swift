@@ -91,6 +91,11 @@ extension CSVChunker {
     /// records end, so the caller carries the rest over to the next block. A line end as the
     /// buffer's very last byte is a CR that may yet be followed by LF, so it is left over too.
     /// With `final`, the buffer is the end of the input and everything is consumed.
+    ///
+    /// Only quotes and line ends matter here, so it jumps from one to the next, sixteen bytes
+    /// at a time. A quote opens a quoted field when it is a field's first byte, which is when
+    /// the byte before it is a delimiter or a line end (or it starts the buffer, which starts a
+    /// record): the reader's own rule, without tracking every delimiter.
     public static func splitComplete(
         _ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, targetSize: Int, firstLine: Int, final: Bool
     ) -> (chunks: [CSVChunk], consumed: Int, nextLine: Int) {
@@ -101,54 +106,68 @@ extension CSVChunker {
         let CR: UInt8 = 13
         let delim = dialect.delimiter
         let quote = dialect.quote
+        let quotes = SIMD16<UInt8>(repeating: quote), lfs = SIMD16<UInt8>(repeating: LF), crs = SIMD16<UInt8>(repeating: CR)
+
+        /// The first index from `i` on holding a quote, LF or CR; `n` if none.
+        @inline(__always) func nextSpecial(_ start: Int) -> Int {
+            var i = start
+            while i + 16 <= n {
+                let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                if any((v .== quotes) .| (v .== lfs) .| (v .== crs)) { break }
+                i += 16
+            }
+            while i < n {
+                let b = p[i]
+                if b == quote || b == LF || b == CR { return i }
+                i += 1
+            }
+            return n
+        }
+
         var chunks: [CSVChunk] = []
         var start = 0, line = firstLine, chunkLine = firstLine
         var lastEnd = 0, lastEndLine = firstLine
         var i = 0
-        var atFieldStart = true
         scan: while i < n {
-            var b = p[i]
-            if b == quote && atFieldStart {
-                i += 1
-                while true {
-                    while i < n {
-                        b = p[i]
-                        if b == quote { break }
-                        if b <= CR {
-                            if b == CR || (b == LF && p[i - 1] != CR) { line += 1 }
-                        }
-                        i += 1
-                    }
-                    if i >= n { break scan }  // the quoted field runs past this buffer
-                    if i + 1 < n && p[i + 1] == quote { i += 2; continue }
-                    if i + 1 == n && !final { break scan }  // a doubled quote may follow
-                    break
+            let j = nextSpecial(i)
+            if j == n { break }
+            let b = p[j]
+            if b == quote {
+                let opens = j == 0 || p[j - 1] == delim || p[j - 1] == LF || p[j - 1] == CR
+                guard opens else {
+                    i = j + 1  // a quote inside unquoted text is just a character
+                    continue
                 }
-                i += 1
-                atFieldStart = false
+                // Inside quotes only a quote ends anything; line ends still count as lines.
+                var k = j + 1
+                while true {
+                    k = nextSpecial(k)
+                    if k >= n { break scan }  // the quoted field runs past this buffer
+                    let c = p[k]
+                    if c == quote {
+                        if k + 1 < n && p[k + 1] == quote { k += 2; continue }
+                        if k + 1 == n && !final { break scan }  // a doubled quote may follow
+                        break
+                    }
+                    if c == CR || p[k - 1] != CR { line += 1 }
+                    k += 1
+                }
+                i = k + 1
                 continue
             }
-            while i < n {
-                b = p[i]
-                if b == delim || (b <= CR && (b == LF || b == CR)) { break }
-                i += 1
-                atFieldStart = false
+            // A line end outside quotes ends a record.
+            if b == CR && j + 1 == n && !final { break }  // CR, and maybe LF in the next block
+            line += 1
+            var end = j
+            if b == CR && j + 1 < n && p[j + 1] == LF { end += 1 }
+            lastEnd = end + 1
+            lastEndLine = line
+            if lastEnd - start >= targetSize {
+                chunks.append(CSVChunk(range: start..<lastEnd, firstLine: chunkLine))
+                start = lastEnd
+                chunkLine = line
             }
-            if i == n { break }
-            atFieldStart = true
-            if b != delim {
-                if b == CR && i + 1 == n && !final { break }  // CR, and maybe LF in the next block
-                line += 1
-                if b == CR && i + 1 < n && p[i + 1] == LF { i += 1 }
-                lastEnd = i + 1
-                lastEndLine = line
-                if lastEnd - start >= targetSize {
-                    chunks.append(CSVChunk(range: start..<lastEnd, firstLine: chunkLine))
-                    start = lastEnd
-                    chunkLine = line
-                }
-            }
-            i += 1
+            i = end + 1
         }
         if final {
             if start < n { chunks.append(CSVChunk(range: start..<n, firstLine: chunkLine)) }
