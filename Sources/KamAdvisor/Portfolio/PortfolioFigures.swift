@@ -33,9 +33,14 @@ public struct PortfolioFigures: Sendable {
     private let values: [Double]
     private let counts: [Int32]
     /// Every `stride`-th group's sum of value × count, accounts, and tied accounts before it.
-    private let checkpointSums: [Double]
-    private let checkpointCounts: [Int]
-    private let checkpointTied: [Int]
+    private let checkpoints: [Checkpoint]
+
+    /// Kept together so that one cache line answers all three for a look-up.
+    private struct Checkpoint: Sendable {
+        let sum: Double
+        let accounts: Int
+        let tied: Int
+    }
     private static let stride = 16
     /// A coarse index into `values` by the top bits of each value's bit pattern (non-negative
     /// doubles sort like their bits), so that finding a value's group is a short search in
@@ -85,15 +90,11 @@ public struct PortfolioFigures: Sendable {
         var total = 0.0
         for (v, c) in zip(values, counts) { total += v * Double(c) }
         guard total > 0, total.isFinite else { return nil }
-        var sums: [Double] = [], before: [Int] = [], tiedBefore: [Int] = []
+        var checkpoints: [Checkpoint] = []
         var running = 0.0, seen = 0, tied = 0
         var hhi = 0.0, top10 = 0.0, taken = 0
         for (g, (v, c)) in zip(values, counts).enumerated() {
-            if g % Self.stride == 0 {
-                sums.append(running)
-                before.append(seen)
-                tiedBefore.append(tied)
-            }
+            if g % Self.stride == 0 { checkpoints.append(Checkpoint(sum: running, accounts: seen, tied: tied)) }
             running += v * Double(c)
             seen += Int(c)
             if c > 1 { tied += Int(c) }
@@ -121,9 +122,7 @@ public struct PortfolioFigures: Sendable {
         self.top10Share = top10 / total
         self.values = values
         self.counts = counts
-        self.checkpointSums = sums
-        self.checkpointCounts = before
-        self.checkpointTied = tiedBefore
+        self.checkpoints = checkpoints
         self.hasTies = tied > 0
         var bits = [UInt64](repeating: 0, count: tied > 0 ? Self.tiedBitWords : 0)
         if tied > 0 {
@@ -270,7 +269,8 @@ public struct PortfolioFigures: Sendable {
     public func account(measure: Double, id: some Collection<UInt8>) -> Account {
         let g = group(of: measure) ?? 0
         let block = g / Self.stride
-        var sum = checkpointSums[block], before = checkpointCounts[block], tiedBefore = checkpointTied[block]
+        let checkpoint = checkpoints[block]
+        var sum = checkpoint.sum, before = checkpoint.accounts, tiedBefore = checkpoint.tied
         for h in (block * Self.stride)..<g {
             let c = counts[h]
             sum += values[h] * Double(c)
