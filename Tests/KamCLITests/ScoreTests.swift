@@ -149,3 +149,44 @@ struct ScoreEndToEndTests {
         #expect(fromFile.count > 1000)
     }
 }
+
+/// An interrupted `kam score` leaves nothing behind.
+struct ScoreInterruptTests {
+    @Test func sigintRemovesTheTemporaryOutput() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-sigint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A list long enough to still be scoring when the signal comes.
+        let input = folder.appending(path: "big.csv")
+        let lines = (0..<1_000).map { i in "A\(i),\(1000 + i % 977).5,\(10 + i % 30),\(i % 40 - 10)\n" }.joined()
+        try Data(("Account ID,Sales LTM,Gross Margin %,Growth %\n" + String(repeating: lines, count: 400)).utf8).write(to: input)
+        let output = folder.appending(path: "scored.csv")
+
+        let process = Process()
+        process.executableURL = TestPaths.productsDirectory.appending(path: "kam")
+        process.arguments = ["score", input.path, "-o", output.path, "--quiet"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the temporary output exists, then interrupt.
+        var sawTemporary = false
+        for _ in 0..<400 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if names.contains(where: { $0.hasPrefix(".scored.csv.kam-") }) {
+                sawTemporary = true
+                break
+            }
+            usleep(5_000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(sawTemporary)
+        if sawTemporary && process.terminationStatus != 0 {
+            #expect(process.terminationStatus == 130)
+            #expect(left == ["big.csv"])
+        } else {
+            // The run finished before the signal: then the output must be whole.
+            #expect(left == ["big.csv", "scored.csv"])
+        }
+    }
+}
