@@ -110,6 +110,18 @@ struct ScoreTests {
         #expect(kam("score", "/no/such.csv").code == 1)
     }
 
+    @Test func anEmptyFileOrAHeaderAloneIsAnErrorWithNoOutput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appending(path: "empty.csv"), header = folder.appending(path: "header.csv")
+        try Data().write(to: empty)
+        try Data("Account ID,Sales LTM\n".utf8).write(to: header)
+        let a = kam("score", empty.path, "--quiet")
+        #expect(a.code == 1 && a.out.isEmpty && a.err.contains("is empty"))
+        let b = kam("score", header.path, "--quiet")
+        #expect(b.code == 1 && b.out.isEmpty && b.err.contains("header but no rows"))
+    }
+
     @Test func aMissingRequiredColumnIsNamed() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

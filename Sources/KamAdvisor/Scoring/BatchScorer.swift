@@ -148,6 +148,8 @@ public final class BatchScorer: @unchecked Sendable {
             lap()
         }
         summary.portfolio = portfolio
+        // A header and nothing else is an error, found before any output is written.
+        if portfolio == nil, try !hasDataRow(path) { throw .noData }
         try score(path, portfolio, &summary, output, rejected, progress)
         lap()
         if summary.rowsRead == 0 { throw .noData }
@@ -285,6 +287,20 @@ public final class BatchScorer: @unchecked Sendable {
             return 0
         })
         figures.setTies(builder)
+    }
+
+    private func hasDataRow(_ path: String) throws(BatchFailure) -> Bool {
+        do throws(CSVError) {
+            var reader = try CSVReader(path: path, dialect: options.dialect, encoding: options.encoding)
+            var record = CSVRecord()
+            guard try reader.next(into: &record) else { return false }
+            while try reader.next(into: &record) {
+                if !(record.count == 1 && record.ends[0] == 0) { return true }
+            }
+            return false
+        } catch {
+            throw .csv(error)
+        }
     }
 
     /// What one chunk of the scoring pass produced.
