@@ -202,3 +202,28 @@ struct ScoreInterruptTests {
         }
     }
 }
+
+/// Accounts with equal sales are ranked by id, also when ids share their first eight bytes.
+struct TieOrderTests {
+    @Test func equalMeasuresAreOrderedByWholeId() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-ties-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pack = folder.appending(path: "rank.json5")
+        try Data("""
+            {
+              kind: "account-scoring", id: "rank-only", version: "1", title: "Rank as the score",
+              portfolio: { measure: "sales", id: "id" },
+              inputs: { id: { type: "string" }, sales: { type: "number", min: 0 } },
+              factors: [{ id: "rank", title: "Rank", max: 1000, bands: [{ points: "rank", because: "the rank" }] }],
+              tiers: [{ value: "any" }],
+            }
+            """.utf8).write(to: pack)
+        let csv = folder.appending(path: "ties.csv")
+        try Data("id,sales\nCUSTOMER-2,100\nCUSTOMER-10,100\nCUSTOMER-1,100\nBIG,500\nSHORT,100\n".utf8).write(to: csv)
+        let r = kam("score", csv.path, "--rules", pack.path, "--columns", "id,score", "--quiet")
+        #expect(r.code == 0, "\(r.err)")
+        // By id among the ties: CUSTOMER-1 < CUSTOMER-10 < CUSTOMER-2 < SHORT.
+        #expect(r.out == "id,score\nCUSTOMER-2,4\nCUSTOMER-10,3\nCUSTOMER-1,2\nBIG,1\nSHORT,5\n")
+    }
+}

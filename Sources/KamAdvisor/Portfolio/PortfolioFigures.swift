@@ -240,21 +240,35 @@ public struct PortfolioFigures: Sendable {
         return TieBuilder(keys: [UInt64](repeating: 0, count: next), cursor: cursor)
     }
 
-    /// Sorts each tied group's keys and keeps the whole ids of groups where two keys are equal.
-    public mutating func setTies(_ builder: consuming TieBuilder) {
+    /// Sorts each tied group's keys and keeps the whole ids of groups where two keys are
+    /// equal. Returns the groups with equal keys for which the builder had no whole ids (the
+    /// caller may supply them with `setWholeIds`; equal short ids need none).
+    @discardableResult
+    public mutating func setTies(_ builder: consuming TieBuilder) -> [Int] {
         var keys = builder.keys
         let longer = builder.longer
         builder.cursor = []
         var start = 0
+        var unresolved: [Int] = []
         for (g, c) in counts.enumerated() where c > 1 {
             let end = start + Int(c)
             keys[start..<end].sort()
-            if let ids = longer[g], (start + 1..<end).contains(where: { keys[$0] == keys[$0 - 1] }) {
-                longIds[g] = ids.sorted { $0.lexicographicallyPrecedes($1) }
+            if (start + 1..<end).contains(where: { keys[$0] == keys[$0 - 1] }) {
+                if let ids = longer[g] {
+                    longIds[g] = ids.sorted { $0.lexicographicallyPrecedes($1) }
+                } else {
+                    unresolved.append(g)
+                }
             }
             start = end
         }
         tieKeys = keys
+        return unresolved
+    }
+
+    /// The whole ids of the accounts of the given tied groups, for groups whose keys collide.
+    public mutating func setWholeIds(_ ids: [Int: [[UInt8]]]) {
+        for (g, list) in ids { longIds[g] = list.sorted { $0.lexicographicallyPrecedes($1) } }
     }
 
     public struct Account: Sendable {

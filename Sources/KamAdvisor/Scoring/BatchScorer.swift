@@ -136,13 +136,22 @@ public final class BatchScorer: @unchecked Sendable {
             clock = now
         }
         if let measure {
-            var measures = try collectMeasures(path, measure, progress)
+            let spill = id == nil ? nil : KeySpill()
+            var measures = try collectMeasures(path, measure, id, spill, progress)
             lap()
             portfolio = PortfolioFigures(measures: &measures)
             lap()
             if var figures = portfolio, figures.hasTies, let id {
                 portfolio = nil  // one copy of the figures while the ties are added
-                try collectTiedIds(path, measure, id, &figures)
+                if let spill {
+                    let colliding = try collectTies(from: spill, &figures)
+                    if spill.longIds && !colliding.isEmpty {
+                        // Ids longer than eight bytes share a key there: read those groups' whole ids.
+                        figures.setWholeIds(try collectWholeIds(path, measure, id, figures, groups: Set(colliding)))
+                    }
+                } else {
+                    try collectTiedIds(path, measure, id, &figures)
+                }
                 portfolio = figures
             }
             lap()
@@ -203,48 +212,94 @@ public final class BatchScorer: @unchecked Sendable {
         }
     }
 
-    private func collectMeasures(_ path: String, _ measure: ColumnMapping.Binding, _ progress: (Int, Int, Int) -> Void)
-        throws(BatchFailure) -> [Double]
-    {
+    /// Pass 1: every readable measure, and, when the pack has an id, each of those accounts'
+    /// measure and id key spilled to `spill` in file order for the tie pass.
+    private func collectMeasures(
+        _ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, _ spill: KeySpill?,
+        _ progress: (Int, Int, Int) -> Void
+    ) throws(BatchFailure) -> [Double] {
         var all: [Double] = []
         let dialect = try blocks(path).dialect
         let column = measure.column, input = measure.input
-        try forEachChunk(path, pass: 1, progress, { block, i, skipHeader, _ throws(CSVError) -> [Double] in
-            var out: [Double] = []
+        let idColumn = id?.column ?? column
+        let keep = spill != nil
+        typealias Part = (measures: [Double], keys: [UInt64], long: Bool)
+        try forEachChunk(path, pass: 1, progress, { block, i, skipHeader, _ throws(CSVError) -> Part in
+            var part: Part = ([], [], false)
             var skip = skipHeader
             let (low, high) = (input.minimum ?? -.infinity, input.maximum ?? .infinity)
-            let scanned = block.bytes.withUnsafeBufferPointer { bytes in
-                CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (column, column)) { field, _ in
-                    if skip { skip = false; return }
-                    guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
-                    out.append(x)
+            func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
+                if skip { skip = false; return }
+                guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
+                part.measures.append(x)
+                if keep {
+                    part.keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
+                    if (idField?.count ?? 0) > 8 { part.long = true }
                 }
             }
-            if scanned { return out }
-            out.removeAll()
+            let scanned = block.bytes.withUnsafeBufferPointer { bytes in
+                CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (column, idColumn), take)
+            }
+            if scanned { return part }
+            part = ([], [], false)
             skip = skipHeader
             // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
             while try reader.next(into: &record) {
-                if skip { skip = false; continue }
-                guard column < record.count, let x = CSVNumber.parse(record, at: column, dialect: dialect),
-                      input.problem(with: .number(x)) == nil
-                else { continue }
-                out.append(x)
+                guard column < record.count else {
+                    take(nil, nil)
+                    continue
+                }
+                record.withUnsafeField(column) { m in
+                    if idColumn < record.count {
+                        record.withUnsafeField(idColumn) { take(m, $0) }
+                    } else {
+                        take(m, nil)
+                    }
+                }
             }
-            return out
-        }, { (part: [Double]) throws(BatchFailure) -> Int in
-            if all.isEmpty && !part.isEmpty {
+            return part
+        }, { (part: Part) throws(BatchFailure) -> Int in
+            if all.isEmpty && !part.measures.isEmpty {
                 // Reserve for the whole file from the first piece's density, so the array is
                 // not copied as it grows (at ten million rows that copy is 80 MB).
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                all.reserveCapacity(Int(Double(size) / Double(options.chunkSize) * Double(part.count) * 1.05))
+                all.reserveCapacity(Int(Double(size) / Double(options.chunkSize) * Double(part.measures.count) * 1.05))
             }
-            all.append(contentsOf: part)
-            return part.count
+            all.append(contentsOf: part.measures)
+            if let spill {
+                try spill.append(part.measures, part.keys)
+                if part.long { spill.longIds = true }
+            }
+            return part.measures.count
         })
         return all
+    }
+
+    /// The tie pass from the spill: 16 bytes per account instead of the whole file again.
+    /// Returns the tied groups whose keys collide, which need whole ids.
+    private func collectTies(from spill: KeySpill, _ figures: inout PortfolioFigures) throws(BatchFailure) -> [Int] {
+        var builder = figures.tieBuilder()
+        let lookup = figures, jobs = self.jobs
+        // Finding each account's group is a cache miss or two at ten million accounts, so the
+        // look-ups of each slice run on every core; placing the keys stays in file order.
+        try spill.forEachSlice { (slice: UnsafeBufferPointer<UInt64>) in
+            let pairs = slice.count / 2
+            let box = UnsafeSliceBox(slice)
+            let parts = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) throws(BatchFailure) -> [Int32] in
+                let range = (pairs * part / jobs)..<(pairs * (part + 1) / jobs)
+                return range.map { p in Int32(lookup.tiedGroup(Double(bitPattern: box.slice[2 * p])) ?? -1) }
+            }
+            var p = 0
+            for case .success(let groups) in parts {
+                for g in groups {
+                    if g >= 0 { builder.add(group: g, key: slice[2 * p + 1]) }
+                    p += 1
+                }
+            }
+        }
+        return figures.setTies(builder)
     }
 
     private func collectTiedIds(_ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: inout PortfolioFigures)
@@ -301,6 +356,34 @@ public final class BatchScorer: @unchecked Sendable {
         } catch {
             throw .csv(error)
         }
+    }
+
+    /// The whole ids of the accounts in `groups`, read from the file.
+    private func collectWholeIds(
+        _ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: PortfolioFigures,
+        groups: Set<Int>
+    ) throws(BatchFailure) -> [Int: [[UInt8]]] {
+        var ids: [Int: [[UInt8]]] = [:]
+        let dialect = try blocks(path).dialect
+        let (m, k) = (measure.column, id.column)
+        try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
+            var out: [(Int, [UInt8])] = []
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
+            var record = CSVRecord()
+            var skip = skipHeader
+            while try reader.next(into: &record) {
+                if skip { skip = false; continue }
+                guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), let g = figures.tiedGroup(x),
+                      groups.contains(g)
+                else { continue }
+                out.append((g, k < record.count ? Array(record[k]) : []))
+            }
+            return out
+        }, { (part: [(Int, [UInt8])]) throws(BatchFailure) -> Int in
+            for (g, id) in part { ids[g, default: []].append(id) }
+            return 0
+        })
+        return ids
     }
 
     /// What one chunk of the scoring pass produced.
@@ -449,6 +532,79 @@ public final class BatchScorer: @unchecked Sendable {
     }
 }
 
+
+/// Each account's measure and id key from pass 1, in an unlinked temporary file (gone with
+/// the process, even when it is interrupted), so memory stays flat while the tie pass reads
+/// 16 bytes per account instead of parsing the file again.
+private final class KeySpill {
+    private let fd: Int32
+    var longIds = false
+
+    init?() {
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array((folder + "/kam-keys-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    func append(_ measures: [Double], _ keys: [UInt64]) throws(BatchFailure) {
+        var words: [UInt64] = []
+        words.reserveCapacity(measures.count * 2)
+        for (m, k) in zip(measures, keys) {
+            words.append(m.bitPattern)
+            words.append(k)
+        }
+        let failure: Int32 = words.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return 0
+        }
+        if failure != 0 {
+            throw BatchFailure.output("cannot keep the id keys in a temporary file: \(String(cString: strerror(failure)))")
+        }
+    }
+
+    /// Reads the pairs back in slices of (measure bits, key) words, in file order.
+    func forEachSlice(_ body: (UnsafeBufferPointer<UInt64>) -> Void) throws(BatchFailure) {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw BatchFailure.output("cannot read back the id keys") }
+        var buffer = [UInt64](repeating: 0, count: 1 << 21)
+        var carry = 0  // bytes of an incomplete pair left at the end of the last read
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + carry, $0.count - carry) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BatchFailure.output("cannot read back the id keys")
+            }
+            let total = carry + n
+            let pairs = total / 16
+            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<(2 * pairs)])) }
+            carry = total - pairs * 16
+            if carry > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + pairs * 16, byteCount: carry)
+                }
+            }
+            if n == 0 { break }
+        }
+    }
+}
+
+/// A slice read by several threads at once, each looking at its own part.
+private struct UnsafeSliceBox: @unchecked Sendable {
+    let slice: UnsafeBufferPointer<UInt64>
+    init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
+}
 
 /// One evaluator per worker thread, each over its own compilation of the pack. Sharing one
 /// compiled pack made every closure call bump reference counts that both cores write: the
