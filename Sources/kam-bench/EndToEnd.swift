@@ -31,7 +31,7 @@ enum EndToEnd {
             rows, Double(bytes) / 1e6, kam.seconds, Double(rows) / kam.seconds / 1e6, Double(bytes) / kam.seconds / 1e6,
             Double(kam.peakKB) / 1024)
         if let line = kam.stderr.split(separator: "\n").first(where: { $0.hasPrefix("passes") }) {
-            report += "  \(line) (reading measures, portfolio figures, ids of tied accounts, scoring)\n"
+            report += "  \(line) (reading measures, portfolio figures, ordering tied accounts, scoring)\n"
         }
         if peer {
             let script = root.appending(path: "benchmarks/peers/polars_score.py").path

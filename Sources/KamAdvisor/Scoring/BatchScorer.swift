@@ -43,8 +43,8 @@ public struct BatchSummary: Sendable {
     public var portfolio: PortfolioFigures?
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
-    /// Wall-clock seconds of each step: reading the measures, the portfolio figures, reading
-    /// the ids of tied accounts, scoring.
+    /// Wall-clock seconds of each step: reading the measures, the portfolio figures, ordering
+    /// the tied accounts, scoring.
     public var passSeconds: [Double] = []
     /// The process's peak resident memory after each step, in MB (Linux only; else 0).
     public var peakMegabytes: [Int] = []
@@ -68,9 +68,9 @@ public enum BatchFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// Scores a customer list with an account-scoring pack, on every core, in two passes over
-/// the file: the first gathers the measure of every account for the portfolio figures
-/// (shares, ranks, cumulative shares: they need the whole list), the second scores each row
-/// against them and renders it. Rows are read in blocks cut at record boundaries, each block
+/// the file: the first gathers the measure (and id key) of every account for the portfolio
+/// figures (shares, ranks, cumulative shares: they need the whole list), the second scores
+/// each row against them and renders it. Rows are read in blocks cut at record boundaries, each block
 /// in pieces parsed in parallel; output keeps input order. Memory is the blocks in flight
 /// plus about 12 bytes per distinct measure.
 ///
