@@ -21,9 +21,13 @@ struct PortfolioFiguresTests {
         var builder = figures.tieBuilder()
         for (value, id) in accounts {
             if let g = figures.tiedGroup(value) { builder.add(group: Int32(g), key: PortfolioFigures.key(id)) }
-            if let g = figures.tiedGroup(value), id.count > 8 { builder.addLonger(group: Int32(g), id: id) }
         }
-        figures.setTies(builder)
+        let colliding = Set(figures.setTies(builder))
+        var whole: [Int: [[UInt8]]] = [:]
+        for (value, id) in accounts {
+            if let g = figures.tiedGroup(value), colliding.contains(g) { whole[g, default: []].append(id) }
+        }
+        figures.setWholeIds(whole)
 
         let order = accounts.indices.sorted { a, b in
             let (x, y) = (accounts[a], accounts[b])

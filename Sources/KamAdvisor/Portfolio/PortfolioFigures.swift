@@ -215,18 +215,12 @@ public struct PortfolioFigures: Sendable {
     public struct TieBuilder: Sendable {
         fileprivate var keys: [UInt64]
         fileprivate var cursor: [Int32]
-        fileprivate var longer: [Int: [[UInt8]]] = [:]
 
         /// Adds one tied account: its group (from `tiedGroup`) and its id's `key`.
         public mutating func add(group: Int32, key: UInt64) {
             let g = Int(group)
             keys[Int(cursor[g])] = key
             cursor[g] += 1
-        }
-
-        /// Adds the whole id of a tied account whose id is longer than eight bytes.
-        public mutating func addLonger(group: Int32, id: [UInt8]) {
-            longer[Int(group), default: []].append(id)
         }
     }
 
@@ -240,30 +234,23 @@ public struct PortfolioFigures: Sendable {
         return TieBuilder(keys: [UInt64](repeating: 0, count: next), cursor: cursor)
     }
 
-    /// Sorts each tied group's keys and keeps the whole ids of groups where two keys are
-    /// equal. Returns the groups with equal keys for which the builder had no whole ids (the
-    /// caller may supply them with `setWholeIds`; equal short ids need none).
+    /// Sorts each tied group's keys. Returns the groups where two keys are equal: the ids there
+    /// share their first eight bytes, so the caller supplies their whole ids with
+    /// `setWholeIds` (unless every id is eight bytes or less, when equal keys are equal ids).
     @discardableResult
     public mutating func setTies(_ builder: consuming TieBuilder) -> [Int] {
         var keys = builder.keys
-        let longer = builder.longer
         builder.cursor = []
         var start = 0
-        var unresolved: [Int] = []
+        var colliding: [Int] = []
         for (g, c) in counts.enumerated() where c > 1 {
             let end = start + Int(c)
             keys[start..<end].sort()
-            if (start + 1..<end).contains(where: { keys[$0] == keys[$0 - 1] }) {
-                if let ids = longer[g] {
-                    longIds[g] = ids.sorted { $0.lexicographicallyPrecedes($1) }
-                } else {
-                    unresolved.append(g)
-                }
-            }
+            if (start + 1..<end).contains(where: { keys[$0] == keys[$0 - 1] }) { colliding.append(g) }
             start = end
         }
         tieKeys = keys
-        return unresolved
+        return colliding
     }
 
     /// The whole ids of the accounts of the given tied groups, for groups whose keys collide.

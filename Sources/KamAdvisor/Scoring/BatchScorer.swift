@@ -135,9 +135,13 @@ public final class BatchScorer: @unchecked Sendable {
             summary.peakMegabytes.append(System.peakMegabytes)
             clock = now
         }
+        // The dialect and encoding are read off the file once, and every pass reuses them.
+        let probe = try blocks(path, options.dialect, options.encoding)
+        probe.close()
+        let source = Source(path: path, dialect: probe.dialect, encoding: probe.encoding)
         if let measure {
             let spill = id == nil ? nil : KeySpill()
-            var measures = try collectMeasures(path, measure, id, spill, progress)
+            var measures = try collectMeasures(source, measure, id, spill, progress)
             lap()
             portfolio = PortfolioFigures(measures: &measures)
             lap()
@@ -147,10 +151,11 @@ public final class BatchScorer: @unchecked Sendable {
                     let colliding = try collectTies(from: spill, &figures)
                     if spill.longIds && !colliding.isEmpty {
                         // Ids longer than eight bytes share a key there: read those groups' whole ids.
-                        figures.setWholeIds(try collectWholeIds(path, measure, id, figures, groups: Set(colliding)))
+                        figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: Set(colliding)))
                     }
                 } else {
-                    try collectTiedIds(path, measure, id, &figures)
+                    // No temporary file for the keys: order every tied group by whole ids.
+                    figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: nil))
                 }
                 portfolio = figures
             }
@@ -158,8 +163,8 @@ public final class BatchScorer: @unchecked Sendable {
         }
         summary.portfolio = portfolio
         // A header and nothing else is an error, found before any output is written.
-        if portfolio == nil, try !hasDataRow(path) { throw .noData }
-        try score(path, portfolio, &summary, output, rejected, progress)
+        if portfolio == nil, try !hasDataRow(source) { throw .noData }
+        try score(source, portfolio, &summary, output, rejected, progress)
         lap()
         if summary.rowsRead == 0 { throw .noData }
         return summary
@@ -167,9 +172,17 @@ public final class BatchScorer: @unchecked Sendable {
 
     // MARK: Passes
 
-    private func blocks(_ path: String) throws(BatchFailure) -> CSVBlockReader {
+    /// The file and how it is read, decided once for every pass.
+    private struct Source {
+        let path: String
+        let dialect: CSVDialect
+        let encoding: CSVEncoding
+    }
+
+    /// Blocks of `path`; a nil dialect or encoding is detected from the file.
+    private func blocks(_ path: String, _ dialect: CSVDialect?, _ encoding: CSVEncoding?) throws(BatchFailure) -> CSVBlockReader {
         do throws(CSVError) {
-            return try CSVBlockReader(path: path, dialect: options.dialect, encoding: options.encoding,
+            return try CSVBlockReader(path: path, dialect: dialect, encoding: encoding,
                                       blockSize: options.blockSize, chunkSize: options.chunkSize)
         } catch {
             throw .csv(error)
@@ -179,11 +192,11 @@ public final class BatchScorer: @unchecked Sendable {
     /// Runs `work` on every chunk of every block, `jobs` at a time, and hands the results to
     /// `merge` in file order, block by block.
     private func forEachChunk<R>(
-        _ path: String, pass: Int, _ progress: (Int, Int, Int) -> Void,
+        _ source: Source, pass: Int, _ progress: (Int, Int, Int) -> Void,
         _ work: @escaping @Sendable (CSVBlock, Int, Bool, Int) throws(CSVError) -> R,
         _ merge: (R) throws(BatchFailure) -> Int
     ) throws(BatchFailure) {
-        let reader = Prefetcher(try blocks(path))
+        let reader = Prefetcher(try blocks(source.path, source.dialect, source.encoding))
         defer { reader.close() }
         var first = true
         var rows = 0
@@ -215,16 +228,16 @@ public final class BatchScorer: @unchecked Sendable {
     /// Pass 1: every readable measure, and, when the pack has an id, each of those accounts'
     /// measure and id key spilled to `spill` in file order for the tie pass.
     private func collectMeasures(
-        _ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, _ spill: KeySpill?,
+        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, _ spill: KeySpill?,
         _ progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) -> [Double] {
         var all: [Double] = []
-        let dialect = try blocks(path).dialect
+        let dialect = source.dialect
         let column = measure.column, input = measure.input
         let idColumn = id?.column ?? column
         let keep = spill != nil
         typealias Part = (measures: [Double], keys: [UInt64], long: Bool)
-        try forEachChunk(path, pass: 1, progress, { block, i, skipHeader, _ throws(CSVError) -> Part in
+        try forEachChunk(source, pass: 1, progress, { block, i, skipHeader, _ throws(CSVError) -> Part in
             var part: Part = ([], [], false)
             var skip = skipHeader
             let (low, high) = (input.minimum ?? -.infinity, input.maximum ?? .infinity)
@@ -264,7 +277,7 @@ public final class BatchScorer: @unchecked Sendable {
             if all.isEmpty && !part.measures.isEmpty {
                 // Reserve for the whole file from the first piece's density, so the array is
                 // not copied as it grows (at ten million rows that copy is 80 MB).
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
                 all.reserveCapacity(Int(Double(size) / Double(options.chunkSize) * Double(part.measures.count) * 1.05))
             }
             all.append(contentsOf: part.measures)
@@ -302,51 +315,9 @@ public final class BatchScorer: @unchecked Sendable {
         return figures.setTies(builder)
     }
 
-    private func collectTiedIds(_ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: inout PortfolioFigures)
-        throws(BatchFailure)
-    {
-        var builder = figures.tieBuilder()
-        let dialect = try blocks(path).dialect
-        let (m, k) = (measure.column, id.column)
-        let lookup = figures
-        // Workers find each tied row's group and id key; the builder places them.
-        typealias Part = (keys: [(Int32, UInt64)], longer: [(Int32, [UInt8])])
-        try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader, _ throws(CSVError) -> Part in
-            var part: Part = ([], [])
-            var skip = skipHeader
-            func take(_ measure: UnsafeBufferPointer<UInt8>?, _ id: UnsafeBufferPointer<UInt8>?) {
-                if skip { skip = false; return }
-                guard let measure, let id, let x = CSVNumber.parse(measure, dialect: dialect), let g = lookup.tiedGroup(x) else { return }
-                part.keys.append((Int32(g), PortfolioFigures.key(id)))
-                if id.count > 8 { part.longer.append((Int32(g), Array(id))) }
-            }
-            let scanned = block.bytes.withUnsafeBufferPointer { bytes in
-                CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (m, k), take)
-            }
-            if scanned { return part }
-            part = ([], [])
-            skip = skipHeader
-            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
-            var record = CSVRecord()
-            while try reader.next(into: &record) {
-                if m < record.count && k < record.count {
-                    record.withUnsafeField(m) { measure in record.withUnsafeField(k) { id in take(measure, id) } }
-                } else {
-                    take(nil, nil)
-                }
-            }
-            return part
-        }, { (part: Part) throws(BatchFailure) -> Int in
-            for (g, key) in part.keys { builder.add(group: g, key: key) }
-            for (g, id) in part.longer { builder.addLonger(group: g, id: id) }
-            return 0
-        })
-        figures.setTies(builder)
-    }
-
-    private func hasDataRow(_ path: String) throws(BatchFailure) -> Bool {
+    private func hasDataRow(_ source: Source) throws(BatchFailure) -> Bool {
         do throws(CSVError) {
-            var reader = try CSVReader(path: path, dialect: options.dialect, encoding: options.encoding)
+            var reader = try CSVReader(path: source.path, dialect: source.dialect, encoding: source.encoding)
             var record = CSVRecord()
             guard try reader.next(into: &record) else { return false }
             while try reader.next(into: &record) {
@@ -358,15 +329,15 @@ public final class BatchScorer: @unchecked Sendable {
         }
     }
 
-    /// The whole ids of the accounts in `groups`, read from the file.
+    /// The whole ids of the accounts in `groups` (every tied group when nil), read from the file.
     private func collectWholeIds(
-        _ path: String, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: PortfolioFigures,
-        groups: Set<Int>
+        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: PortfolioFigures,
+        groups: Set<Int>?
     ) throws(BatchFailure) -> [Int: [[UInt8]]] {
         var ids: [Int: [[UInt8]]] = [:]
-        let dialect = try blocks(path).dialect
+        let dialect = source.dialect
         let (m, k) = (measure.column, id.column)
-        try forEachChunk(path, pass: 2, { _, _, _ in }, { block, i, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
+        try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
             var out: [(Int, [UInt8])] = []
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
@@ -374,7 +345,7 @@ public final class BatchScorer: @unchecked Sendable {
             while try reader.next(into: &record) {
                 if skip { skip = false; continue }
                 guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), let g = figures.tiedGroup(x),
-                      groups.contains(g)
+                      groups?.contains(g) ?? true
                 else { continue }
                 out.append((g, k < record.count ? Array(record[k]) : []))
             }
@@ -400,15 +371,13 @@ public final class BatchScorer: @unchecked Sendable {
     }
 
     private func score(
-        _ path: String, _ portfolio: PortfolioFigures?, _ summary: inout BatchSummary,
+        _ source: Source, _ portfolio: PortfolioFigures?, _ summary: inout BatchSummary,
         _ output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, _ rejected: (RowError) -> Void,
         _ progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) {
-        let reader = try blocks(path)
-        reader.close()
-        summary.dialect = reader.dialect
-        summary.encoding = reader.encoding
-        let dialect = reader.dialect
+        summary.dialect = source.dialect
+        summary.encoding = source.encoding
+        let dialect = source.dialect
         let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
         let pack = self.pack, renderer = self.renderer, top = options.top
         let measure = self.measure, id = self.id, slots = contextSlots
@@ -423,7 +392,7 @@ public final class BatchScorer: @unchecked Sendable {
         var anyRow = false
         let evaluators = WorkerEvaluators(pack, count: jobs)
         var order = 0
-        try forEachChunk(path, pass: 3, progress, { block, i, skipHeader, worker throws(CSVError) -> ChunkResult in
+        try forEachChunk(source, pass: 3, progress, { block, i, skipHeader, worker throws(CSVError) -> ChunkResult in
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
             var record = CSVRecord()
             let evaluator = evaluators.evaluators[worker]
