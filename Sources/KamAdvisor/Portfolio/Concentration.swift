@@ -1,3 +1,5 @@
+import KamRules
+
 /// How concentrated sales are across customers: the figures the suitability assessment asks
 /// for, computed from the amounts themselves.
 public struct Concentration: Sendable, Equatable {
@@ -32,5 +34,23 @@ public struct Concentration: Sendable, Equatable {
         var weighted = 0.0
         for (i, x) in sorted.reversed().enumerated() { weighted += Double(i + 1) * x }
         gini = max(0, 2 * weighted / (Double(n) * total) - Double(n + 1) / Double(n))
+    }
+}
+
+extension Concentration {
+    /// The questionnaire answers these figures give, for the questions `pack` asks, marked as
+    /// computed from data. Shares keep two decimals and the Gini three, as a person reads
+    /// them, so a verdict never hangs on a digit nobody sees.
+    public func answers(for pack: RulePack) -> [String: Answer] {
+        func answer(_ x: Double) -> Answer { Answer(value: .number(x), source: .customerData) }
+        func twoDecimals(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+        let all = [
+            "customer_count": answer(Double(customers)),
+            "top20_customers_share_pct": answer(twoDecimals(top20SharePct)),
+            "largest_customer_share_pct": answer(twoDecimals(largestSharePct)),
+            "customer_hhi": answer(twoDecimals(hhi)),
+            "customer_gini": answer((gini * 1000).rounded() / 1000),
+        ]
+        return all.filter { pack.input(named: $0.key) != nil }
     }
 }

@@ -67,8 +67,8 @@ enum AssessCommand {
         // Answers computed from the customer list come first; they take the place of questions.
         var fromData: [String: Answer] = [:]
         if let customers = arguments.value("--customers") {
-            guard let answers = concentrationAnswers(customers, arguments.value("--measure"), encoding, console) else { return 1 }
-            fromData = answers.filter { pack.input(named: $0.key) != nil }
+            guard let c = concentration(customers, arguments.value("--measure"), encoding, console) else { return 1 }
+            fromData = c.answers(for: pack)
         }
 
         var questionnaire: Questionnaire
@@ -116,8 +116,8 @@ enum AssessCommand {
         return SourceFile(path: path, bytes: data)
     }
 
-    /// The concentration answers from a customer list, or nil after reporting why not.
-    static func concentrationAnswers(_ path: String, _ column: String?, _ encoding: CSVEncoding?, _ console: Console) -> [String: Answer]? {
+    /// The concentration of a customer list, or nil after reporting why not.
+    static func concentration(_ path: String, _ column: String?, _ encoding: CSVEncoding?, _ console: Console) -> Concentration? {
         let accounts = PackChoice.pack(kind: "account-scoring", rules: nil, console: Console.capture())
         let names = column.map { [$0] } ?? CustomerAmounts.measureNames(in: accounts)
         if names.isEmpty {
@@ -141,19 +141,10 @@ enum AssessCommand {
                 return nil
             }
             console.err("note: concentration computed from \(c.customers) customers in \(path) (column `\(result.column)`)\n")
-            func answer(_ x: Double) -> Answer { Answer(value: .number(x), source: .customerData) }
-            return [
-                "customer_count": answer(Double(c.customers)),
-                "top20_customers_share_pct": answer(rounded(c.top20SharePct)),
-                "largest_customer_share_pct": answer(rounded(c.largestSharePct)),
-                "customer_hhi": answer(rounded(c.hhi)),
-                "customer_gini": answer((c.gini * 1000).rounded() / 1000),
-            ]
+            return c
         }
     }
 
-    /// Two decimals: figures computed from data are shown and compared as a person reads them.
-    static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
     static func offerToSave(_ questionnaire: Questionnaire, _ pack: RulePack, _ console: Console) {
         console.err("\nSave these answers as a questionnaire file? Type a file name, or press Enter to skip: ")
