@@ -31,18 +31,7 @@ struct RowFiller {
     let headerCount: Int
 
     init(mapping: ColumnMapping, pack: RulePack, dialect: CSVDialect) {
-        var used = Set<String>()
-        func note(_ e: CompiledExpression?) { e.map { used.formUnion($0.tree.identifiers) } }
-        for d in pack.derived { note(d.expression) }
-        for f in pack.factors {
-            for b in f.bands {
-                note(b.when)
-                if case .expression(let e) = b.points { note(e) }
-            }
-        }
-        for g in pack.gates { note(g.when) }
-        for r in pack.risks { note(r.when) }
-        for c in pack.classifications { c.options.forEach { note($0.when) } }
+        let used = pack.namesRead
         inputs = mapping.bindings.map(\.input)
         headers = mapping.bindings.map { mapping.columns[$0.column].header }
         bindings = mapping.bindings.enumerated().map { index, b in

@@ -37,6 +37,24 @@ public struct RulePack: Sendable {
     /// The slot of any declared name (input, context name or derived value).
     public func slot(of name: String) -> Int? { declarations.variable(named: name)?.slot }
 
+    /// Every name some expression of the pack reads, so a host can skip converting values
+    /// nothing will read.
+    public var namesRead: Set<String> {
+        var names = Set<String>()
+        func note(_ e: CompiledExpression?) { e.map { names.formUnion($0.tree.identifiers) } }
+        for d in derived { note(d.expression) }
+        for f in factors {
+            for b in f.bands {
+                note(b.when)
+                if case .expression(let e) = b.points { note(e) }
+            }
+        }
+        for g in gates { note(g.when) }
+        for r in risks { note(r.when) }
+        for c in classifications { c.options.forEach { note($0.when) } }
+        return names
+    }
+
     /// The most points the factors can give.
     public var maximumScore: Double { factors.reduce(0) { $0 + $1.maximum } }
 }
