@@ -38,20 +38,6 @@ public struct OutputColumns: Sendable {
     }
 }
 
-/// The top reasons for a score: the factors that gave the most points, best first.
-enum Reasons {
-    static func top(_ evaluation: Evaluation, _ pack: RulePack, count: Int = 3) -> [String] {
-        var scored: [(Double, Int, String)] = []
-        for (index, result) in evaluation.factors.enumerated() {
-            if case .scored(let band, let points) = result, points > 0 {
-                scored.append((points, index, pack.factors[index].bands[band].because))
-            }
-        }
-        scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-        return scored.prefix(count).map(\.2)
-    }
-}
-
 /// A score as written in outputs: two decimals at most, integral scores without a fraction.
 func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
 
@@ -100,7 +86,7 @@ public struct CSVRowRenderer: RowRenderer {
                 out += outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level]
             case .classification(let c):
                 out += classes[c][evaluation.classes[c] ?? classes[c].count - 1]
-            case .reasons: append(Array(Reasons.top(evaluation, pack).joined(separator: "; ").utf8), &out)
+            case .reasons: append(Array(evaluation.topReasons(in: pack).joined(separator: "; ").utf8), &out)
             }
         }
         out.append(10)
@@ -161,7 +147,7 @@ public struct JSONRowRenderer: RowRenderer {
             case .score: members.append((name, .number(rounded(evaluation.score, 2))))
             case .outcome: members.append((name, .string(evaluation.outcome(in: pack))))
             case .classification(let c): members.append((name, evaluation.classValue(c, in: pack).map(JSON.string) ?? .null))
-            case .reasons: members.append((name, .array(Reasons.top(evaluation, pack).map(JSON.string))))
+            case .reasons: members.append((name, .array(evaluation.topReasons(in: pack).map(JSON.string))))
             }
         }
         out.append(contentsOf: JSON.object(members).compact.utf8)

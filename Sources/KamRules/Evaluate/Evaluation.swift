@@ -60,7 +60,20 @@ public struct Evaluation: Sendable {
         return seen
     }
 
-    mutating func reset(_ pack: RulePack) {
+    /// The top reasons for the score: the `because` of the factors that gave the most points,
+    /// best first (equal points in the pack's order).
+    public func topReasons(in pack: RulePack, count: Int = 3) -> [String] {
+        var scored: [(points: Double, factor: Int, because: String)] = []
+        for (index, result) in factors.enumerated() {
+            if case .scored(let band, let points) = result, points > 0 {
+                scored.append((points, index, pack.factors[index].bands[band].because))
+            }
+        }
+        scored.sort { $0.points != $1.points ? $0.points > $1.points : $0.factor < $1.factor }
+        return scored.prefix(count).map(\.because)
+    }
+
+    mutating func reset() {
         factors.removeAll(keepingCapacity: true)
         gates.removeAll(keepingCapacity: true)
         risks.removeAll(keepingCapacity: true)

@@ -54,7 +54,7 @@ public final class Evaluator {
     /// Evaluates the values now in `activation`, into `result` (whose storage is reused).
     public func evaluate(into result: inout Evaluation) {
         let a = activation
-        result.reset(pack)
+        result.reset()
         for (slot, value) in defaults where a.state(slot) == .missing { a.setValue(slot, value) }
         a.setMissing(scoreSlot)
         for (slot, expression, type, name) in derived {
