@@ -24,64 +24,10 @@ public enum CSVChunker {
     }
 
     public static func split(_ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, targetSize: Int) -> [CSVChunk] {
-        precondition(targetSize > 0, "chunks must have a positive size")
-        let n = bytes.count
-        guard let p = bytes.baseAddress, n > 0 else { return [] }
-        let LF: UInt8 = 10
-        let CR: UInt8 = 13
-        let delim = dialect.delimiter
-        let quote = dialect.quote
-        var start = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
-        var chunks: [CSVChunk] = []
-        var line = 1
-        var chunkLine = 1
-        var i = start
-        var atFieldStart = true
-        while i < n {
-            var b = p[i]
-            if b == quote && atFieldStart {
-                // Inside quotes only a quote ends anything; line ends still count as lines.
-                i += 1
-                while true {
-                    while i < n {
-                        b = p[i]
-                        if b == quote { break }
-                        if b <= CR {
-                            if b == CR || (b == LF && p[i - 1] != CR) { line += 1 }
-                        }
-                        i += 1
-                    }
-                    // A doubled quote stays inside; otherwise the field is closed and what
-                    // follows reads as unquoted text up to the next delimiter or line end.
-                    if i + 1 < n && p[i + 1] == quote { i += 2; continue }
-                    break
-                }
-                i += 1
-                atFieldStart = false
-                continue
-            }
-            // Unquoted text: skip to the next delimiter or line end in a tight loop.
-            while i < n {
-                b = p[i]
-                if b == delim || (b <= CR && (b == LF || b == CR)) { break }
-                i += 1
-                atFieldStart = false
-            }
-            if i == n { break }
-            atFieldStart = true
-            if b != delim {
-                line += 1
-                if b == CR && i + 1 < n && p[i + 1] == LF { i += 1 }
-                if i + 1 - start >= targetSize && i + 1 < n {
-                    chunks.append(CSVChunk(range: start..<(i + 1), firstLine: chunkLine))
-                    start = i + 1
-                    chunkLine = line
-                }
-            }
-            i += 1
-        }
-        if start < n { chunks.append(CSVChunk(range: start..<n, firstLine: chunkLine)) }
-        return chunks
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        let (chunks, _, _) = splitComplete(
+            UnsafeBufferPointer(rebasing: bytes[bom...]), dialect: dialect, targetSize: targetSize, firstLine: 1, final: true)
+        return chunks.map { CSVChunk(range: ($0.range.lowerBound + bom)..<($0.range.upperBound + bom), firstLine: $0.firstLine) }
     }
 }
 
