@@ -39,6 +39,12 @@ public final class Console {
         write(text, to: STDOUT_FILENO, buffer: &outBuffer)
     }
 
+    /// Bytes as they are, for results already rendered (scored rows), with no detour
+    /// through `String`.
+    public func out(bytes: UnsafeBufferPointer<UInt8>) {
+        write(bytes, to: STDOUT_FILENO, buffer: &outBuffer)
+    }
+
     public func err(_ text: String) {
         write(text, to: STDERR_FILENO, buffer: &errBuffer)
     }
@@ -47,22 +53,24 @@ public final class Console {
     public var capturedErr: String { String(decoding: errBuffer, as: UTF8.self) }
 
     private func write(_ text: String, to descriptor: Int32, buffer: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { write($0, to: descriptor, buffer: &buffer) }
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32, buffer: inout [UInt8]) {
         if capturing {
-            buffer += text.utf8
+            buffer.append(contentsOf: bytes)
             return
         }
-        var bytes = Array(text.utf8)
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { raw in
-                Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-            }
+            let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 return  // a closed pipe: nothing more can be said
             }
             offset += written
         }
-        bytes.removeAll()
     }
 }

@@ -66,7 +66,7 @@ final class Output {
 
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
         guard path != nil else {
-            console.out(String(decoding: bytes, as: UTF8.self))
+            console.out(bytes: bytes)
             return
         }
         buffer.append(contentsOf: bytes)
