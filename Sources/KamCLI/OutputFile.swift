@@ -56,12 +56,11 @@ final class Output {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw OutputFile.Failure(message: "cannot write \(path): the folder \(folder) does not exist")
         }
-        var template = Array((folder + "/.\(url.lastPathComponent).kam-XXXXXX").utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw OutputFile.Failure(message: "cannot write in \(folder): \(OutputFile.describe(errno))") }
-        let name = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let (fd, name) = TemporaryFiles.create(in: folder, named: ".\(url.lastPathComponent).kam") else {
+            throw OutputFile.Failure(message: "cannot write in \(folder): \(OutputFile.describe(errno))")
+        }
+        self.fd = fd
         temporary = name
-        TemporaryFiles.register(name)
     }
 
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
@@ -129,6 +128,17 @@ enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths: Set<String> = []
     nonisolated(unsafe) private static var installed = false
+
+    /// A new file `<folder>/<name>-XXXXXX`, open for writing and registered for removal on
+    /// interruption; nil (with `errno` set) when it cannot be made.
+    static func create(in folder: String, named name: String) -> (fd: Int32, path: String)? {
+        var template = Array((folder + "/\(name)-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        register(path)
+        return (fd, path)
+    }
 
     static func register(_ path: String) {
         lock.lock()

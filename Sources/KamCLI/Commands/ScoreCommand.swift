@@ -212,14 +212,10 @@ enum ScoreCommand {
     /// Copies standard input to a temporary file, removed at exit.
     static func spoolStandardInput(_ console: Console) -> String? {
         let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        var template = Array((folder + "/kam-stdin-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
+        guard let (fd, name) = TemporaryFiles.create(in: folder, named: "kam-stdin") else {
             console.err("error: cannot keep standard input in \(folder): \(OutputFile.describe(errno))\n")
             return nil
         }
-        let name = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        TemporaryFiles.register(name)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         defer { close(fd) }
         while true {
