@@ -25,8 +25,14 @@ public enum PackProfiles {
         .init("portfolio_gini", .number, "Gini coefficient of the measure (0 to 1)"),
     ]
 
+    /// `portfolio`: the measure and id the figures are computed over; `report`: which of the
+    /// pack's values a report shows as the account's name, sales, margin and so on.
     public static let accountScoring = PackProfile(
-        kind: "account-scoring", outcomeName: "tier", context: portfolioFigures, extraKeys: ["portfolio"])
+        kind: "account-scoring", outcomeName: "tier", context: portfolioFigures, extraKeys: ["portfolio", "report"])
 
-    public static let all = [assessment, accountScoring]
+    /// Evaluated per candidate key account: each factor a skill, its points how strongly the
+    /// account calls for it. `guidance` is the text at the head of the report's skills section.
+    public static let skills = PackProfile(kind: "skills", outcomeName: "profile", extraKeys: ["guidance"])
+
+    public static let all = [assessment, accountScoring, skills]
 }

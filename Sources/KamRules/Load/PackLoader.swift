@@ -420,7 +420,7 @@ private final class Loader {
         var options: [Classification.Option] = []
         for (index, node) in nodes.enumerated() {
             guard let option = Fields(node, "option \(index + 1) of \(what)", sink) else { continue }
-            option.rejectUnknownKeys(["value", "when"])
+            option.rejectUnknownKeys(["value", "when", "title", "advice"])
             guard let value = option.string("value", required: true) else { continue }
             var when: CompiledExpression?
             if let condition = option["when"] {
@@ -429,7 +429,7 @@ private final class Loader {
             } else if index != nodes.count - 1 {
                 sink.warning("option \(index + 1) of \(what) has no `when`, so the options after it can never be chosen", node.span)
             }
-            options.append(.init(value: value, when: when))
+            options.append(.init(value: value, when: when, title: option.string("title"), advice: option.string("advice")))
         }
         return Classification(name: member.key, options: options, span: member.keySpan)
     }
