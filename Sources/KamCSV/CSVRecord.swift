@@ -13,7 +13,7 @@ public struct CSVRecord: Sendable {
     /// Number of fields.
     public internal(set) var count: Int = 0
     /// 1-based physical line where the record starts.
-    public internal(set) var line: Int = 0
+    public var line: Int = 0
     /// 0-based byte offset of the record's first byte in the input.
     public internal(set) var byteOffset: Int = 0
 

@@ -293,6 +293,26 @@ public struct PortfolioFigures: Sendable {
             cumulativeShareBefore: (sum + measure * Double(position)) / total)
     }
 
+    /// The Pareto curve: the share of the total held by the largest accounts, at `points`
+    /// evenly spaced shares of the accounts (plus the origin), largest first. A chart needs a
+    /// few hundred points, not one per account.
+    public func paretoCurve(points: Int = 100) -> [(accounts: Double, share: Double)] {
+        var curve: [(accounts: Double, share: Double)] = [(0, 0)]
+        var group = 0, used = 0, taken = 0, sum = 0.0
+        for k in Swift.stride(from: 1, through: points, by: 1) {
+            let target = Int((Double(accounts) * Double(k) / Double(points)).rounded())
+            while taken < target {
+                let n = min(Int(counts[group]) - used, target - taken)
+                sum += values[group] * Double(n)
+                taken += n
+                used += n
+                if used == Int(counts[group]) { (group, used) = (group + 1, 0) }
+            }
+            curve.append((Double(taken) / Double(accounts), min(1, sum / total)))
+        }
+        return curve
+    }
+
     /// The first index in 0..<count for which `less` is false.
     private static func lowerBound(_ count: Int, _ less: (Int) -> Bool) -> Int {
         var lo = 0, hi = count

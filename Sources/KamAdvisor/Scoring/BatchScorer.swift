@@ -16,6 +16,9 @@ public struct BatchOptions: Sendable {
     public var encoding: CSVEncoding?
     public var blockSize: Int
     public var chunkSize: Int
+    /// Names of inputs or derived values to add up over the scored rows where all of them
+    /// are present (so that their ratios compare like with like).
+    public var totals: [String] = []
 
     public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
@@ -40,6 +43,9 @@ public struct BatchSummary: Sendable {
     /// Scored rows per class, per classification (`nil` key: no option held).
     public var classes: [String: [String: Int]] = [:]
     public var scoreSum = 0.0
+    /// `BatchOptions.totals`: each name's sum, and how many rows had all of them.
+    public var totals: [String: Double] = [:]
+    public var totalsRows = 0
     public var portfolio: PortfolioFigures?
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
@@ -81,26 +87,10 @@ public final class BatchScorer: @unchecked Sendable {
     public let mapping: ColumnMapping
     let renderer: any RowRenderer
     let options: BatchOptions
-    private let measure: ColumnMapping.Binding?
-    private let id: ColumnMapping.Binding?
-    private let contextSlots: ContextSlots
+    let measure: ColumnMapping.Binding?
+    let id: ColumnMapping.Binding?
+    private let contextSlots: PortfolioSlots
 
-    /// The slots of the portfolio figures, -1 where the pack does not have one.
-    private struct ContextSlots: Sendable {
-        var share = -1, rank = -1, percentile = -1, before = -1, total = -1, accounts = -1, hhi = -1, gini = -1
-
-        init(_ pack: RulePack) {
-            func slot(_ name: String) -> Int { pack.context.contains { $0.name == name } ? pack.slot(of: name)! : -1 }
-            share = slot("share")
-            rank = slot("rank")
-            percentile = slot("percentile")
-            before = slot("cumulative_share_before")
-            total = slot("portfolio_total")
-            accounts = slot("portfolio_accounts")
-            hhi = slot("portfolio_hhi")
-            gini = slot("portfolio_gini")
-        }
-    }
     private let outcomeNames: [String]
 
     public init(pack: RulePack, mapping: ColumnMapping, renderer: any RowRenderer, options: BatchOptions) {
@@ -113,7 +103,7 @@ public final class BatchScorer: @unchecked Sendable {
         let idName = portfolio?["id"]?.string
         measure = mapping.bindings.first { $0.input.name == measureName }
         id = mapping.bindings.first { $0.input.name == idName }
-        contextSlots = ContextSlots(pack)
+        contextSlots = PortfolioSlots(pack)
         outcomeNames = pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)
     }
 
@@ -366,6 +356,8 @@ public final class BatchScorer: @unchecked Sendable {
         var outcomes: [Int]
         var classes: [[Int]]
         var scoreSum = 0.0
+        var totals: [Double] = []
+        var totalsRows = 0
         /// With `--top`: the best rows of the chunk, as (score, order, bytes).
         var best: [(Double, Int, [UInt8])] = []
     }
@@ -381,6 +373,9 @@ public final class BatchScorer: @unchecked Sendable {
         let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
         let pack = self.pack, renderer = self.renderer, top = options.top
         let measure = self.measure, id = self.id, slots = contextSlots
+        let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
+        let totalSlots = totalNames.map { pack.slot(of: $0)! }
+        var totals = [Double](repeating: 0, count: totalSlots.count)
         let outcomeCount = outcomeNames.count
         let separator = renderer.separator()
         var header: [UInt8] = []
@@ -412,17 +407,8 @@ public final class BatchScorer: @unchecked Sendable {
                     result.errors.append(problem)
                     continue
                 }
-                if let portfolio, let measure, let x = a.value(measure.slot, as: .number), case .number(let m) = x {
-                    let idBytes = id.map { record[$0.column] } ?? [][...]
-                    let account = portfolio.account(measure: m, id: idBytes)
-                    if slots.share >= 0 { a.setNumber(slots.share, account.share) }
-                    if slots.rank >= 0 { a.setNumber(slots.rank, Double(account.rank)) }
-                    if slots.percentile >= 0 { a.setNumber(slots.percentile, account.percentile) }
-                    if slots.before >= 0 { a.setNumber(slots.before, account.cumulativeShareBefore) }
-                    if slots.total >= 0 { a.setNumber(slots.total, portfolio.total) }
-                    if slots.accounts >= 0 { a.setNumber(slots.accounts, Double(portfolio.accounts)) }
-                    if slots.hhi >= 0 { a.setNumber(slots.hhi, portfolio.hhi) }
-                    if slots.gini >= 0 { a.setNumber(slots.gini, portfolio.gini) }
+                if let portfolio, let measure {
+                    slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
                 }
                 evaluator.evaluate(into: &evaluation)
                 if evaluation.failed {
@@ -434,6 +420,7 @@ public final class BatchScorer: @unchecked Sendable {
                 }
                 result.scored += 1
                 result.scoreSum += evaluation.score
+                if !totalSlots.isEmpty { Self.addTotals(totalSlots, a, &result) }
                 result.outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level] += 1
                 for (c, choice) in evaluation.classes.enumerated() {
                     result.classes[c][choice ?? pack.classifications[c].options.count] += 1
@@ -455,6 +442,8 @@ public final class BatchScorer: @unchecked Sendable {
             summary.scored += chunk.scored
             summary.rejected += chunk.errors.count
             summary.scoreSum += chunk.scoreSum
+            for (k, x) in chunk.totals.enumerated() { totals[k] += x }
+            summary.totalsRows += chunk.totalsRows
             for (k, n) in chunk.outcomes.enumerated() { outcomes[k] += n }
             for (c, counts) in chunk.classes.enumerated() { for (k, n) in counts.enumerated() { classes[c][k] += n } }
             for e in chunk.errors { rejected(e) }
@@ -482,6 +471,7 @@ public final class BatchScorer: @unchecked Sendable {
         var footer: [UInt8] = []
         renderer.end(into: &footer)
         try footer.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+        for (name, total) in zip(totalNames, totals) { summary.totals[name] = total }
         for (k, n) in outcomes.enumerated() where n > 0 || k < pack.outcome.levels.count {
             summary.outcomes[outcomeNames[k], default: 0] += n
         }
@@ -492,6 +482,16 @@ public final class BatchScorer: @unchecked Sendable {
             }
             summary.classes[classification.name] = counts
         }
+    }
+
+    private static func addTotals(_ slots: [Int], _ a: Activation, _ result: inout ChunkResult) {
+        var values: [Double] = []
+        for slot in slots {
+            guard case .number(let x)? = a.value(slot, as: .number) else { return }
+            values.append(x)
+        }
+        if result.totals.isEmpty { result.totals = values } else { for k in values.indices { result.totals[k] += values[k] } }
+        result.totalsRows += 1
     }
 
     /// Keeps the `n` best rows: highest score first, earlier rows first among equals.
