@@ -5,7 +5,9 @@ import KamSource
 /// The pack a command runs: from `--rules PATH` (a file, or a folder holding one pack of the
 /// kind), or the bundled one.
 enum PackChoice {
-    static func pack(kind: String, rules: String?, console: Console) -> RulePack? {
+    /// With `fallback`, a kind that PATH does not hold comes from the bundled packs (for
+    /// `kam report`, which runs three kinds of pack and may be given only some).
+    static func pack(kind: String, rules: String?, fallback: Bool = false, console: Console) -> RulePack? {
         let files: [SourceFile]
         if let rules {
             guard let found = PackFiles.resolve([rules], console) else { return nil }
@@ -27,6 +29,7 @@ enum PackChoice {
         }
         if failed { return nil }
         guard let pack = candidates.first else {
+            if fallback, rules != nil { return Self.pack(kind: kind, rules: nil, console: console) }
             console.err("error: no pack of kind `\(kind)` in \(rules ?? "the bundled packs")\n")
             return nil
         }

@@ -6,7 +6,9 @@ import KamRules
 public enum AssessmentReport {
     // MARK: JSON (documented in docs/assessment-json.md; renaming a field is a breaking change)
 
-    public static func json(_ a: Assessment) -> String {
+    public static func json(_ a: Assessment) -> String { jsonValue(a).pretty }
+
+    static func jsonValue(_ a: Assessment) -> JSON {
         let t = a.trace
         let factors: [JSON] = t.factors.map { f in
             .object([
@@ -54,7 +56,7 @@ public enum AssessmentReport {
             ("answers_from_data", .array(fromData)),
             ("what_if", .array(whatIf)),
             ("rules", .object([("id", .string(t.packId)), ("version", .string(t.packVersion)), ("sha256", .string(t.packHash))])),
-        ]).pretty
+        ])
     }
 
     // MARK: Text

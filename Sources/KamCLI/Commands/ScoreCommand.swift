@@ -59,17 +59,8 @@ enum ScoreCommand {
         }
         let top = try arguments.integer("--top", in: 1...10_000_000)
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
-        var encoding: CSVEncoding?
-        if let name = arguments.value("--encoding") {
-            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be or cp1251") }
-            encoding = e
-        }
-        var dialect: CSVDialect?
-        if let text = arguments.value("--delimiter") {
-            let map: [String: UInt8] = [",": 44, ";": 59, "tab": 9, "\t": 9, "|": 124]
-            guard let byte = map[text] else { throw UsageError(message: "unknown delimiter `\(text)`", help: "use , ; tab or |") }
-            dialect = byte == 44 ? .comma : CSVDialect(delimiter: byte, decimalSeparator: UInt8(ascii: ","))
-        }
+        let encoding = try CustomerFile.encoding(arguments)
+        let dialect = try CustomerFile.dialect(arguments)
         let quiet = arguments.has("--quiet")
         #if canImport(Glibc)
         // Blocks of several megabytes come and go all run long. glibc would raise its mmap
@@ -90,40 +81,10 @@ enum ScoreCommand {
         defer { if let spooled { unlink(spooled); TemporaryFiles.unregister(spooled) } }
 
         // The header decides the mapping and the output columns.
-        let headers: [String]
-        var sniffed: CSVDialect
-        do throws(CSVError) {
-            var reader = try CSVReader(path: path, dialect: dialect, encoding: encoding)
-            var record = CSVRecord()
-            guard try reader.next(into: &record) else {
-                console.err("error: \(given) is empty\n")
-                return 1
-            }
-            headers = record.strings
-            sniffed = reader.dialect
-        } catch {
-            console.err("error: \(given): \(error)\n")
-            return 1
-        }
-        if dialect != nil { sniffed = dialect! }
-        var overrides: [(header: String, input: String?, span: SourceSpan?)] = []
-        var mapFile: SourceFile?
-        if let map = arguments.value("--map") {
-            guard let bytes = FileSystem.read(map) else {
-                console.err("error: cannot read \(map)\n")
-                return 1
-            }
-            mapFile = SourceFile(path: map, bytes: bytes)
-            let (read, diagnostics) = ColumnMapping.overrides(from: mapFile!)
-            if report(diagnostics, console) { return 1 }
-            overrides = read ?? []
-        }
-        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides, overrideFile: mapFile)
-        if report(diagnostics, console) { return 1 }
-        guard let mapping else { return 1 }
-        if !quiet {
-            console.err("\(given): columns for pack `\(pack.id)` \(pack.version)\n" + mapping.report.joined(separator: "\n") + "\n")
-        }
+        guard let customers = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
+                                                map: arguments.value("--map"), quiet: quiet, console: console)
+        else { return 1 }
+        let (headers, sniffed, mapping) = (customers.headers, customers.dialect, customers.mapping)
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
         guard let columns else { throw UsageError(message: problem ?? "bad --columns") }

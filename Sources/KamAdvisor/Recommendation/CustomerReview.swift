@@ -1,0 +1,174 @@
+import Foundation
+import KamCSV
+import KamExpr
+import KamRules
+
+/// One account as a report shows it: its scores, classes, risks and the figures an account
+/// plan is built from.
+public struct AccountView: Sendable {
+    public let line: Int
+    public let id: String
+    public let name: String
+    public let trace: Trace
+    public let tier: String
+    public let tierTitle: String?
+    public let reasons: [String]
+    /// The figures named by the pack's `report` section; nil where the row has none.
+    public let sales: Double?
+    public let grossMarginPct: Double?
+    public let costToServe: Double?
+    public let contribution: Double?
+    public let shareOfWalletPct: Double?
+    public let growthPct: Double?
+    public let strength: Double?
+    public let share: Double?
+    public let rank: Int?
+    public let quadrant: Classification.Option?
+    public let stage: Classification.Option?
+    public let abc: String?
+    /// Every input and derived value the evaluation holds, by name, for the skills pack.
+    public let values: [String: Value]
+
+    public var score: Double { trace.score }
+    public var grossMargin: Double? { sales.flatMap { s in grossMarginPct.map { s * $0 / 100 } } }
+    public var contributionPct: Double? {
+        guard let contribution, let sales, sales > 0 else { return nil }
+        return 100 * contribution / sales
+    }
+}
+
+/// The customer list as a report needs it: the batch summary (counts per tier and class,
+/// portfolio figures, totals) and the best accounts in full. The list is scored by the same
+/// batch scorer as `kam score`, so a report of ten million rows keeps memory flat: only the
+/// best `keep` rows are held, as their raw fields, and evaluated again one by one for their
+/// trace.
+public struct CustomerReview: Sendable {
+    public let pack: RulePack
+    public let summary: BatchSummary
+    public let fields: ReportFields
+    /// The best accounts, best first (score, then file order).
+    public let best: [AccountView]
+    public let rejected: [RowError]
+    /// Sum of sales and of contribution over the scored rows that have both.
+    public let contributionTotals: (sales: Double, contribution: Double, rows: Int)?
+
+    public static func run(
+        path: String, pack: RulePack, mapping: ColumnMapping, fields: ReportFields, keep: Int, options: BatchOptions
+    ) throws(BatchFailure) -> CustomerReview {
+        var options = options
+        options.top = max(1, keep)
+        if let sales = fields.sales, let contribution = fields.contribution { options.totals = [sales, contribution] }
+        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: RecordKeeper(), options: options)
+        var kept: [UInt8] = []
+        var rejected: [RowError] = []
+        let summary = try scorer.run(
+            path: path, output: { bytes in kept.append(contentsOf: bytes) }, rejected: { rejected.append($0) },
+            progress: { _, _, _ in })
+        let dialect = summary.dialect ?? options.dialect ?? .comma
+        let records = RecordKeeper.decode(kept)
+        let evaluator = Evaluator(pack)
+        let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
+        let slots = PortfolioSlots(pack)
+        let measure = scorer.measure, id = scorer.id
+        let nameColumn = fields.name.flatMap { name in mapping.bindings.first { $0.input.name == name }?.column }
+        var best: [AccountView] = []
+        for record in records {
+            let a = evaluator.activation
+            a.reset()
+            // The row was scored once already, so it fills and evaluates again without fault.
+            guard filler.fill(record, a) == nil else { continue }
+            if let portfolio = summary.portfolio, let measure {
+                slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
+            }
+            let evaluation = evaluator.evaluate()
+            guard !evaluation.failed else { continue }
+            best.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn))
+        }
+        var totals: (Double, Double, Int)?
+        if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
+            totals = (summary.totals[sales] ?? 0, summary.totals[contribution] ?? 0, summary.totalsRows)
+        }
+        return CustomerReview(pack: pack, summary: summary, fields: fields, best: best, rejected: rejected, contributionTotals: totals)
+    }
+
+    private static func view(
+        _ record: CSVRecord, _ evaluation: Evaluation, _ a: Activation, _ pack: RulePack, _ fields: ReportFields,
+        id: Int?, name: Int?
+    ) -> AccountView {
+        func number(_ name: String?) -> Double? {
+            guard let name, case .number(let x)? = pack.value(named: name, in: a) else { return nil }
+            return x
+        }
+        func option(_ name: String?) -> Classification.Option? {
+            guard let name, let c = pack.classifications.firstIndex(where: { $0.name == name }),
+                  let k = evaluation.classes[c] else { return nil }
+            return pack.classifications[c].options[k]
+        }
+        var values: [String: Value] = [:]
+        for n in pack.inputs.map(\.name) + pack.derived.map(\.name) {
+            if let v = pack.value(named: n, in: a) { values[n] = v }
+        }
+        // Text columns the pack never reads are not filled; the report takes them from the row.
+        let idText = id.map { record.string(at: $0) } ?? ""
+        let nameText = name.map { record.string(at: $0) } ?? idText
+        for (c, classification) in pack.classifications.enumerated() {
+            if let k = evaluation.classes[c] { values[classification.name] = .string(classification.options[k].value) }
+        }
+        let tier = evaluation.outcome(in: pack)
+        values["tier"] = .string(tier)
+        values["score"] = .number(evaluation.score)
+        let rank = number("rank").map { Int($0) }
+        return AccountView(
+            line: record.line, id: idText, name: nameText, trace: Trace(pack, evaluation, a), tier: tier,
+            tierTitle: evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil,
+            reasons: evaluation.topReasons(in: pack), sales: number(fields.sales), grossMarginPct: number(fields.grossMarginPct),
+            costToServe: number(fields.costToServe), contribution: number(fields.contribution),
+            shareOfWalletPct: number(fields.shareOfWalletPct), growthPct: number(fields.growthPct), strength: number(fields.strength),
+            share: number("share"), rank: rank, quadrant: option(fields.quadrant), stage: option(fields.stage), abc: option(fields.abc)?.value,
+            values: values)
+    }
+}
+
+/// Keeps each row as its line and raw fields, so the best rows can be evaluated again after
+/// the batch: `[line: 8 bytes][fields: 4 bytes][each field: 4-byte length, bytes]`.
+struct RecordKeeper: RowRenderer {
+    func begin(into out: inout [UInt8]) {}
+    func separator() -> [UInt8] { [] }
+    func end(into out: inout [UInt8]) {}
+
+    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+        Self.put(UInt64(record.line), 8, &out)
+        Self.put(UInt64(record.count), 4, &out)
+        for i in 0..<record.count {
+            let field = record[i]
+            Self.put(UInt64(field.count), 4, &out)
+            out += field
+        }
+    }
+
+    static func decode(_ bytes: [UInt8]) -> [CSVRecord] {
+        var records: [CSVRecord] = []
+        var at = 0
+        func take(_ width: Int) -> Int {
+            var x = 0
+            for k in 0..<width { x |= Int(bytes[at + k]) << (8 * k) }
+            at += width
+            return x
+        }
+        while at < bytes.count {
+            var record = CSVRecord()
+            record.line = take(8)
+            for _ in 0..<take(4) {
+                let n = take(4)
+                record.append(bytes[at..<(at + n)])
+                at += n
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    private static func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
+        for k in 0..<width { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
+    }
+}

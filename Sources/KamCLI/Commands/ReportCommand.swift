@@ -1,0 +1,141 @@
+import Foundation
+import KamAdvisor
+import KamCSV
+import KamReport
+import KamRules
+import KamSource
+
+/// `kam report`: the recommendation management reads, from the questionnaire, the customer
+/// list, or both.
+enum ReportCommand {
+    static let command = Command(
+        words: ["report"],
+        summary: "Write the recommendation report: suitability, key-account candidates, manager skills, account plans.",
+        synopsis: "--questionnaire FILE --customers CSV [--format html|markdown|json] [-o FILE] [options]",
+        discussion: """
+            Combines the supplier assessment (from --questionnaire, as `kam assess` reads it)
+            with the scored customer list (from --customers, as `kam score` reads it) and
+            recommends which accounts become key accounts, who should run them and how. With
+            only one of the two it reports what that one supports and says what is missing.
+            The programme's size is key-account managers × accounts per manager: the managers
+            come from --managers, else the questionnaire's `kam_managers_available`, else the
+            programme is sized to the best tier (at most 35 accounts); accounts per manager
+            from --accounts-per-manager, else 4 (one manager runs 1 to fewer than 5).
+            Candidates come from the tiers the account pack's `report.candidate_tiers` names,
+            best score first; the next five are listed as next in line.
+            --format html (the default) writes one self-contained page with charts, readable
+            offline, on a phone and on paper; markdown is for pasting into documents; json
+            is for other tools (docs/report-json.md). The same inputs give the same bytes.
+            --rules PATH may hold some of the three packs (assessment, account-scoring,
+            skills); the others come from the bundled ones.
+            Examples:
+              kam report --questionnaire fixtures/sample/questionnaire.json5 --customers fixtures/sample/customers.csv -o report.html
+              kam report --customers customers.csv --managers 2 --format markdown
+            """,
+        options: [
+            OptionSpec(name: "--questionnaire", value: "FILE", help: "The supplier's questionnaire (JSON5; `kam questionnaire` prints the form)."),
+            OptionSpec(name: "--customers", value: "CSV", help: "The customer list to score (CSV export from a CRM or spreadsheet)."),
+            OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json."),
+            OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (atomically) instead of standard output.", short: "-o"),
+            OptionSpec(name: "--managers", value: "N", help: "Key-account managers available (overrides the questionnaire)."),
+            OptionSpec(name: "--accounts-per-manager", value: "K", help: "Accounts one manager runs (default 4)."),
+            OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled packs of its kinds."),
+            OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping for the customer list (JSON5)."),
+            OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16le, utf16be or cp1251."),
+            OptionSpec(name: "--delimiter", value: "CHAR", help: "The customer list's delimiter: , ; tab | (default: detected)."),
+            OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
+            OptionSpec(name: "--quiet", value: nil, help: "No column-mapping report on standard error."),
+        ],
+        run: run)
+
+    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        guard arguments.positionals.isEmpty else {
+            throw UsageError(message: "unexpected argument `\(arguments.positionals[0])`",
+                             help: "name the inputs with --questionnaire FILE and --customers CSV")
+        }
+        let format = arguments.value("--format") ?? "html"
+        guard ["html", "markdown", "json"].contains(format) else {
+            throw UsageError(message: "unknown format `\(format)`", help: Suggestion.didYouMean(format, among: ["html", "markdown", "json"]) ?? "use html, markdown or json")
+        }
+        let questionnairePath = arguments.value("--questionnaire"), customersPath = arguments.value("--customers")
+        guard questionnairePath != nil || customersPath != nil else {
+            throw UsageError(message: "nothing to report on", help: "give --questionnaire FILE, --customers CSV, or both")
+        }
+        if customersPath == "-" || questionnairePath == "-" {
+            throw UsageError(message: "`kam report` reads files, not standard input", help: "save the input to a file first")
+        }
+        let managers = try arguments.integer("--managers", in: 0...10_000)
+        let perManager = try arguments.integer("--accounts-per-manager", in: 1...100)
+        let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
+        let encoding = try CustomerFile.encoding(arguments)
+        let dialect = try CustomerFile.dialect(arguments)
+        let rules = arguments.value("--rules")
+        var packs: [RulePack] = []
+        var audit: [ReportAudit.InputFile] = []
+
+        var assessment: Assessment?
+        var questionnaire: Questionnaire?
+        if let path = questionnairePath {
+            guard let pack = PackChoice.pack(kind: "assessment", rules: rules, fallback: true, console: console),
+                  let source = AssessCommand.readFile(path, console) else { return 1 }
+            let (loaded, diagnostics) = Questionnaire.load(source, pack: pack)
+            if report(diagnostics, console) { return 1 }
+            guard let loaded else { return 1 }
+            questionnaire = loaded
+            assessment = Assessor.assess(loaded, pack: pack)
+            packs.append(pack)
+            audit.append(.init(role: "questionnaire", path: path, sha256: SHA256.hex(source.bytes), bytes: source.bytes.count, rows: nil))
+        }
+
+        var review: CustomerReview?
+        var skills: RulePack?
+        if let path = customersPath {
+            guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
+            let (fields, problems) = ReportFields.read(pack)
+            if report(problems, console) { return 1 }
+            guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
+                                               map: arguments.value("--map"), quiet: arguments.has("--quiet"), console: console)
+            else { return 1 }
+            var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
+            options.strict = false
+            do throws(BatchFailure) {
+                review = try CustomerReview.run(
+                    path: path, pack: pack, mapping: file.mapping, fields: fields,
+                    keep: Recommender.accountsToKeep(managers: managers, accountsPerManager: perManager), options: options)
+            } catch {
+                console.err("error: \(path): \(error)\n")
+                return 1
+            }
+            if let review, review.summary.rejected > 0 {
+                console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(path) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
+            }
+            packs.append(pack)
+            guard let hash = FileSystem.sha256(path) else {
+                console.err("error: cannot read \(path)\n")
+                return 1
+            }
+            audit.append(.init(role: "customers", path: path, sha256: hash.hex, bytes: hash.bytes, rows: review?.summary.rowsRead))
+            skills = PackChoice.pack(kind: "skills", rules: rules, fallback: true, console: console)
+            if let skills { packs.append(skills) } else { return 1 }
+        }
+
+        let recommendation = Recommender.recommend(
+            assessment: assessment, questionnaire: questionnaire, review: review, skillsPack: skills,
+            managers: managers, accountsPerManager: perManager)
+        let context = ReportAudit(kamVersion: KamCLI.version, packs: packs, inputs: audit)
+        let text: String
+        switch format {
+        case "markdown": text = RecommendationReport.markdown(recommendation, audit: context)
+        case "json": text = RecommendationReport.json(recommendation, audit: context)
+        default: text = RecommendationReport.html(recommendation, audit: context)
+        }
+        do throws(OutputFile.Failure) {
+            let inputs = [questionnairePath, customersPath, arguments.value("--map")].compactMap { $0 }
+            try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        return 0
+    }
+}

@@ -1,0 +1,153 @@
+import KamAdvisor
+import KamExpr
+import KamRules
+
+/// `kam report --format json`, documented in docs/report-json.md; renaming a field is a
+/// breaking change. Every text from an input file is a JSON string, escaped as JSON wants.
+public enum RecommendationJSON {
+    public static func render(_ r: Recommendation, audit: ReportAudit) -> String {
+        JSON.object([
+            ("kam_version", .string(audit.kamVersion)),
+            ("supplier", r.assessment?.supplier.map(JSON.string) ?? .null),
+            ("missing", .array(r.missingInputs.map(JSON.string))),
+            ("summary", summary(r)),
+            ("assessment", r.assessment.map(AssessmentReport.jsonValue) ?? .null),
+            ("customers", r.review.map(customers) ?? .null),
+            ("programme", r.programme.map { programme($0, r) } ?? .null),
+            ("candidates", .array(r.candidates.map { candidate($0, r) })),
+            ("next_in_line", .array(r.nextInLine.map { brief($0) })),
+            ("skills", skills(r)),
+            ("audit", auditJSON(audit)),
+        ]).pretty + "\n"
+    }
+
+    static func summary(_ r: Recommendation) -> JSON {
+        .object([
+            ("verdict", r.assessment.map { .string($0.verdict) } ?? .null),
+            ("verdict_title", r.assessment?.verdictTitle.map(JSON.string) ?? .null),
+            ("score", r.assessment.map { .number(rounded($0.score, 1)) } ?? .null),
+            ("main_reasons", .array(r.mainReasons.map(JSON.string))),
+            ("programme_size", r.programme.map { .number(Double($0.capacity)) } ?? .null),
+            ("candidates", .number(Double(r.candidates.count))),
+        ])
+    }
+
+    static func customers(_ review: CustomerReview) -> JSON {
+        let s = review.summary
+        var portfolio: JSON = .null
+        if let p = s.portfolio {
+            portfolio = .object([
+                ("total", .number(rounded(p.total, 2))), ("accounts", .number(Double(p.accounts))),
+                ("top10_share", .number(rounded(p.top10Share, 6))), ("hhi", .number(rounded(p.hhi, 6))),
+                ("gini", .number(rounded(p.gini, 6))),
+                ("pareto", .array(p.paretoCurve(points: 20).map { .array([.number(rounded($0.accounts, 4)), .number(rounded($0.share, 4))]) })),
+            ])
+        }
+        return .object([
+            ("rows_read", .number(Double(s.rowsRead))), ("scored", .number(Double(s.scored))), ("rejected", .number(Double(s.rejected))),
+            ("rejected_rows", .array(review.rejected.prefix(100).map { e in
+                .object([("line", .number(Double(e.line))), ("column", e.column.map(JSON.string) ?? .null), ("reason", .string(e.message))])
+            })),
+            ("portfolio", portfolio),
+            ("tiers", .object(s.outcomes.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
+            ("classes", .object(s.classes.sorted { $0.key < $1.key }.map { name, counts in
+                (name, .object(counts.sorted { $0.key < $1.key }.map { ($0.key.isEmpty ? "none" : $0.key, .number(Double($0.value))) }))
+            })),
+        ])
+    }
+
+    static func programme(_ p: ProgrammeSize, _ r: Recommendation) -> JSON {
+        .object([
+            ("managers", p.managers.map { .number(Double($0)) } ?? .null),
+            ("managers_source", .string(p.managersSource.rawValue)),
+            ("accounts_per_manager", .number(Double(p.accountsPerManager))),
+            ("accounts_per_manager_source", .string(p.accountsPerManagerSource.rawValue)),
+            ("capacity", .number(Double(p.capacity))),
+            ("managers_needed", .number(Double(p.managersNeeded))),
+            ("candidates", .number(Double(r.candidates.count))),
+            ("contribution_pct_portfolio", r.portfolioContributionPct.map { .number(rounded($0, 2)) } ?? .null),
+            ("contribution_pct_outside_programme", r.restContributionPct.map { .number(rounded($0, 2)) } ?? .null),
+        ])
+    }
+
+    static func option(_ o: Classification.Option?) -> JSON {
+        guard let o else { return .null }
+        return .object([("value", .string(o.value)), ("title", o.title.map(JSON.string) ?? .null), ("advice", o.advice.map(JSON.string) ?? .null)])
+    }
+
+    static func number(_ x: Double?, _ digits: Int = 2) -> JSON { x.map { .number(rounded($0, digits)) } ?? .null }
+
+    static func brief(_ a: AccountView) -> JSON {
+        .object([
+            ("id", .string(a.id)), ("name", .string(a.name)), ("line", .number(Double(a.line))),
+            ("score", .number(rounded(a.score, 2))), ("tier", .string(a.tier)), ("reasons", .array(a.reasons.map(JSON.string))),
+        ])
+    }
+
+    static func candidate(_ c: Candidate, _ r: Recommendation) -> JSON {
+        let a = c.account
+        let skills: JSON = c.skills.map { t in
+            .array(t.factors.filter { ($0.points ?? 0) > 0 }.map { f in
+                .object([("id", .string(f.id)), ("title", .string(f.title)), ("points", number(f.points)), ("because", f.because.map(JSON.string) ?? .null)])
+            })
+        } ?? .null
+        return .object([
+            ("id", .string(a.id)), ("name", .string(a.name)), ("line", .number(Double(a.line))),
+            ("score", .number(rounded(a.score, 2))), ("tier", .string(a.tier)), ("tier_title", a.tierTitle.map(JSON.string) ?? .null),
+            ("classes", .object(a.trace.classes.map { ($0.name, $0.value.map(JSON.string) ?? .null) })),
+            ("reasons", .array(a.reasons.map(JSON.string))),
+            ("quadrant", option(a.quadrant)),
+            ("relationship_stage", option(a.stage)),
+            ("figures", .object([
+                ("sales", number(a.sales)), ("share", number(a.share, 6)), ("rank", a.rank.map { .number(Double($0)) } ?? .null),
+                ("gross_margin_pct", number(a.grossMarginPct)), ("gross_margin", number(a.grossMargin)),
+                ("cost_to_serve", number(a.costToServe)), ("contribution", number(a.contribution)),
+                ("contribution_pct", number(a.contributionPct)), ("share_of_wallet_pct", number(a.shareOfWalletPct)),
+                ("growth_pct", number(a.growthPct)), ("strength", number(a.strength)),
+            ])),
+            ("earns_less_than_rest", c.earnsLessThanRest.map(JSON.bool) ?? .null),
+            ("risks", .array(a.trace.risks.map { f in
+                .object([("id", .string(f.id)), ("title", f.title.map(JSON.string) ?? .null), ("severity", .string(f.severity?.rawValue ?? "")),
+                         ("because", .string(f.because)), ("mitigation", f.mitigation.map(JSON.string) ?? .null)])
+            })),
+            ("manager_profile", c.managerProfileTitle.map(JSON.string) ?? .null),
+            ("skills", skills),
+            ("plan", plan(c, r)),
+        ])
+    }
+
+    static func plan(_ c: Candidate, _ r: Recommendation) -> JSON {
+        let p = AccountPlan(c, r)
+        return .object([
+            ("objectives", .array(p.objectives.map(JSON.string))),
+            ("strategies", .array(p.strategies.map(JSON.string))),
+            ("controls", .array(p.controls.map(JSON.string))),
+        ])
+    }
+
+    static func skills(_ r: Recommendation) -> JSON {
+        guard let pack = r.skillsPack else { return .null }
+        return .object([
+            ("pack", .string(pack.id)),
+            ("guidance", r.guidance.map(JSON.string) ?? .null),
+            ("ranked", .array(r.skills.map { s in
+                .object([
+                    ("id", .string(s.id)), ("title", .string(s.title)), ("need", .number(rounded(s.total, 2))),
+                    ("called_for_by", .array(s.callers.map { .object([("account", .string($0.account)), ("points", .number($0.points)), ("because", .string($0.because))]) })),
+                    ("unknown", .number(Double(s.unknown))),
+                ])
+            })),
+        ])
+    }
+
+    static func auditJSON(_ audit: ReportAudit) -> JSON {
+        .object([
+            ("kam_version", .string(audit.kamVersion)),
+            ("rules", .array(audit.packs.map { .object([("kind", .string($0.kind)), ("id", .string($0.id)), ("version", .string($0.version)), ("sha256", .string($0.hash))]) })),
+            ("inputs", .array(audit.inputs.map { f in
+                .object([("role", .string(f.role)), ("path", .string(f.path)), ("sha256", .string(f.sha256)), ("bytes", .number(Double(f.bytes))),
+                         ("rows", f.rows.map { .number(Double($0)) } ?? .null)])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,261 @@
+import KamAdvisor
+import KamExpr
+import KamRules
+
+/// Lays a recommendation out as the report's sections, in the order management reads them:
+/// the answer first, the evidence after, the audit trail last.
+enum ReportBuilder {
+    static func build(_ r: Recommendation, audit: ReportAudit) -> ReportDocument {
+        let supplier = r.assessment?.supplier
+        var doc = ReportDocument(title: "Key-account management report" + (supplier.map { ": " + $0 } ?? ""))
+        doc.sections.append(summary(r))
+        if let a = r.assessment {
+            doc.sections.append(factors(a))
+            doc.sections.append(risks(a))
+        }
+        if let review = r.review {
+            doc.sections.append(concentration(review))
+            doc.sections.append(accounts(r))
+            if r.skillsPack != nil { doc.sections.append(skills(r)) }
+            doc.sections.append(relationships(r))
+            doc.sections.append(plans(r))
+        }
+        doc.sections.append(appendix(r, audit))
+        return doc
+    }
+
+    // MARK: Sections
+
+    static func summary(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("summary", "Executive summary")
+        if let a = r.assessment {
+            let title = a.verdictTitle.map { " — \($0)" } ?? ""
+            s.paragraph(.text("Verdict: "), .strong(a.verdict + title),
+                        .text(" (score \(Figures.score(a.score)) of \(Figures.score(a.trace.maximum)), confidence \(Int((a.confidence * 100).rounded()))%)."))
+            if let gate = a.trace.gates.first { s.paragraph(.text("Blocked: \(gate.because).")) }
+            let reasons = r.mainReasons
+            if !reasons.isEmpty {
+                s.add(.heading("Main reasons"))
+                s.add(.list(reasons.map { [.text(capitalised($0))] }))
+            }
+        }
+        if let p = r.programme {
+            let managers: String
+            switch p.managersSource {
+            case .bestTier:
+                managers = "sized to the \(p.capacity) best-tier accounts (at most \(ProgrammeSize.largestProgramme)); that takes \(p.managersNeeded) key-account manager\(p.managersNeeded == 1 ? "" : "s") at \(p.accountsPerManager) accounts each"
+            default:
+                managers = "\(p.managers ?? 0) key-account manager\(p.managers == 1 ? "" : "s") (\(p.managersSource.rawValue)) × \(p.accountsPerManager) accounts each (\(p.accountsPerManagerSource == .literature ? "one manager runs 1 to fewer than 5" : "command line"))"
+            }
+            s.paragraph(.text("Recommended programme: "), .strong("\(p.capacity) key account\(p.capacity == 1 ? "" : "s")"), .text(", \(managers)."))
+            if r.candidates.count < p.capacity {
+                s.paragraph(.text("Only \(r.candidates.count) account\(r.candidates.count == 1 ? "" : "s") reach a candidate tier; the rest of the capacity stays free."))
+            }
+            if p.capacity > ProgrammeSize.largestProgramme {
+                s.paragraph(.text("A programme above about \(ProgrammeSize.largestProgramme) accounts is hard to run well; start smaller."))
+            }
+            let names = r.candidates.prefix(5).map(\.account.name)
+            if !names.isEmpty {
+                s.paragraph(.text("First candidates: " + names.joined(separator: "; ") + (r.candidates.count > 5 ? "; …" : "") + "."))
+            }
+        }
+        for missing in r.missingInputs {
+            switch missing {
+            case "questionnaire":
+                s.paragraph(.text("No questionnaire was given, so this report does not say whether key-account management suits the supplier. Run "),
+                            .code("kam questionnaire"), .text(" for the form and pass it with "), .code("--questionnaire FILE"), .text("."))
+            default:
+                s.paragraph(.text("No customer list was given, so this report names no accounts and sizes no programme. Pass one with "),
+                            .code("--customers FILE"), .text("."))
+            }
+        }
+        return s
+    }
+
+    static func factors(_ a: Assessment) -> ReportDocument.Section {
+        var s = ReportDocument.Section("factors", "Suitability factors")
+        s.add(.chart(.factors(a.trace.factors.map { ($0.title, $0.points, $0.maximum) })))
+        let rows: [[[ReportDocument.Inline]]] = a.trace.factors.map { f in
+            let why = f.state == .scored ? f.because ?? "" : f.state == .missing ? "unanswered" : "could not be scored: \(f.error ?? "")"
+            return [[.text(f.title)], [.text("\(f.points.map(Figures.score) ?? "–") / \(Figures.score(f.maximum))")], [.text(why)]]
+        }
+        s.add(.table(.init(header: ["Factor", "Points", "Why"], align: [.left, .right, .left], rows: rows)))
+        if !a.whatIf.isEmpty {
+            s.add(.heading("What would change the verdict"))
+            s.add(.list(a.whatIf.map { [.text($0.sentence)] }))
+        }
+        if !a.unanswered.isEmpty {
+            s.paragraph(.text("Unanswered (they lower the confidence; none is read as zero): " + a.unanswered.map(\.name).joined(separator: ", ") + "."))
+        }
+        return s
+    }
+
+    static func risks(_ a: Assessment) -> ReportDocument.Section {
+        var s = ReportDocument.Section("risks", "Risks and mitigations")
+        if a.trace.risks.isEmpty { s.paragraph(.text("None of the pack's risks applies to these answers.")) }
+        let rows: [[[ReportDocument.Inline]]] = a.trace.risks.map { r in
+            [[.strong(r.title ?? r.id)], [.text(r.severity?.rawValue ?? "")], [.text(r.because)], [.text(r.mitigation ?? "")]]
+        }
+        if !rows.isEmpty {
+            s.add(.table(.init(header: ["Risk", "Severity", "Why", "What to do"], align: [.left, .left, .left, .left], rows: rows)))
+        }
+        return s
+    }
+
+    static func concentration(_ review: CustomerReview) -> ReportDocument.Section {
+        var s = ReportDocument.Section("concentration", "Customer concentration")
+        let summary = review.summary
+        s.paragraph(.text("\(summary.rowsRead) rows read, \(summary.scored) scored, \(summary.rejected) rejected."))
+        if let p = summary.portfolio {
+            s.add(.table(.init(header: ["Figure", "Value"], align: [.left, .right], rows: [
+                [[.text("Total sales")], [.text(Figures.money(p.total))]],
+                [[.text("Accounts with sales figures")], [.text("\(p.accounts)")]],
+                [[.text("Share of the ten largest accounts")], [.text(Figures.share(p.top10Share))]],
+                [[.text("Herfindahl-Hirschman index (0–10,000)")], [.text(Figures.money(p.hhi * 10_000))]],
+                [[.text("Gini coefficient")], [.text(Figures.number(p.gini))]],
+            ])))
+            let cuts = abcCuts(review)
+            s.add(.chart(.pareto(points: p.paretoCurve(points: 100), cuts: cuts)))
+        }
+        if let abc = review.fields.abc, let counts = summary.classes[abc] {
+            s.paragraph(.text("ABC classes: " + counts.sorted { $0.key < $1.key }.map { "\($0.key.isEmpty ? "none" : $0.key) \($0.value)" }.joined(separator: ", ") + "."))
+        }
+        let tiers = tierCounts(review)
+        s.add(.chart(.tiers(tiers)))
+        s.add(.table(.init(header: ["Tier", "Accounts"], align: [.left, .right], rows: tiers.map { [[.text($0.name)], [.text("\($0.count)")]] })))
+        if !review.rejected.isEmpty {
+            s.paragraph(.text("Rows that could not be scored (first \(min(10, review.rejected.count)) of \(review.rejected.count)):"))
+            s.add(.list(review.rejected.prefix(10).map { [.text("line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.message)")] }))
+        }
+        return s
+    }
+
+    static func accounts(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("accounts", "Recommended key accounts")
+        if r.candidates.isEmpty { s.paragraph(.text("No account reaches a candidate tier.")) }
+        let points = r.candidates.enumerated().compactMap { i, c -> (String, Double, Double)? in
+            c.account.strength.map { ("\(i + 1)", $0, c.account.score) }
+        }
+        if !points.isEmpty {
+            s.add(.chart(.matrix(accounts: points, quadrants: r.candidates.map { $0.account.quadrant?.title ?? $0.account.quadrant?.value ?? "" })))
+        }
+        s.add(.table(table(r.candidates.map(\.account), numbered: true)))
+        if !r.nextInLine.isEmpty {
+            s.add(.heading("Next in line"))
+            s.add(.table(table(r.nextInLine, numbered: false)))
+        }
+        let quadrants = Dictionary(grouping: r.candidates.compactMap(\.account.quadrant), by: \.value)
+        if !quadrants.isEmpty {
+            s.add(.heading("Management approach by quadrant"))
+            s.add(.list(quadrants.values.map { $0[0] }.sorted { $0.value < $1.value }.map { q in
+                [.strong(q.title ?? q.value), .text(" (\(quadrants[q.value]!.count)): \(q.advice ?? "")")]
+            }))
+        }
+        return s
+    }
+
+    static func table(_ accounts: [AccountView], numbered: Bool) -> ReportDocument.Table {
+        let rows: [[[ReportDocument.Inline]]] = accounts.enumerated().map { i, a in
+            let abc = a.abc ?? "–"
+            return [
+                [.text(numbered ? "\(i + 1)" : "–")], [.strong(a.name), .text(" (\(a.id), line \(a.line))")], [.text(Figures.score(a.score))],
+                [.text(a.tier)], [.text(abc)], [.text(a.quadrant?.title ?? "–")], [.text(a.stage?.title ?? "–")],
+                [.text(Figures.money(a.sales))], [.text(Figures.money(a.costToServe))], [.text(Figures.percent(a.contributionPct))],
+                [.text(a.reasons.joined(separator: "; "))],
+            ]
+        }
+        return .init(header: ["#", "Account", "Score", "Tier", "ABC", "Quadrant", "Stage", "Sales", "Cost to serve", "Contribution", "Why"],
+                     align: [.right, .left, .right, .left, .left, .left, .left, .right, .right, .right, .left], rows: rows)
+    }
+
+    static func skills(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("skills", "Key-account manager skills")
+        if let guidance = r.guidance { s.paragraph(.text(guidance)) }
+        let rows: [[[ReportDocument.Inline]]] = r.skills.map { need in
+            let callers = need.callers.map(\.account)
+            let who = callers.isEmpty ? "no candidate" : callers.prefix(6).joined(separator: "; ") + (callers.count > 6 ? "; and \(callers.count - 6) more" : "")
+            let why = Set(need.callers.map(\.because)).sorted().joined(separator: "; ")
+            return [[.strong(need.title)], [.text(Figures.score(need.total))], [.text(who)], [.text(why.isEmpty ? "–" : why)]]
+        }
+        s.add(.table(.init(header: ["Skill", "Need", "Called for by", "Why"], align: [.left, .right, .left, .left], rows: rows)))
+        let profiles = r.candidates.compactMap { c in c.managerProfileTitle.map { (c.account.name, $0) } }
+        if !profiles.isEmpty {
+            s.add(.heading("The manager each candidate needs"))
+            s.add(.list(profiles.map { [.text($0.0 + ": "), .strong($0.1)] }))
+        }
+        return s
+    }
+
+    static func relationships(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("relationships", "Relationships and warnings")
+        let rows: [[[ReportDocument.Inline]]] = r.candidates.map { c in
+            let a = c.account
+            let warnings = a.trace.risks.map { "\($0.title ?? $0.id) (\($0.severity?.rawValue ?? ""))" }
+            return [[.strong(a.name)], [.text(a.stage?.title ?? "not known")], [.text(warnings.isEmpty ? "none" : warnings.joined(separator: "; "))],
+                    [.text(a.stage?.advice ?? "–")]]
+        }
+        s.add(.table(.init(header: ["Account", "Stage", "Warnings", "Relationship building"], align: [.left, .left, .left, .left], rows: rows)))
+        return s
+    }
+
+    static func plans(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("plans", "Account plan outlines")
+        if let average = r.portfolioContributionPct {
+            s.paragraph(.text("Contribution after cost to serve averages \(Figures.percent(average)) of sales over the portfolio"
+                + (r.restContributionPct.map { " and \(Figures.percent($0)) outside the programme" } ?? "") + "."))
+        }
+        for (i, c) in r.candidates.enumerated() {
+            let a = c.account
+            s.add(.heading("\(i + 1). \(a.name)"))
+            s.add(.table(.init(header: ["Sales", "Gross margin", "Cost to serve", "Contribution", "Contribution %"],
+                               align: [.right, .right, .right, .right, .right], rows: [[
+                                   [.text(Figures.money(a.sales))], [.text(Figures.money(a.grossMargin))], [.text(Figures.money(a.costToServe))],
+                                   [.text(Figures.money(a.contribution))],
+                                   c.earnsLessThanRest == true ? [.strong(Figures.percent(a.contributionPct) + " (below the rest)")] : [.text(Figures.percent(a.contributionPct))],
+                               ]])))
+            let plan = AccountPlan(c, r)
+            for (title, items) in [("Objectives", plan.objectives), ("Strategies", plan.strategies), ("Controls", plan.controls)] where !items.isEmpty {
+                s.paragraph(.strong(title))
+                s.add(.list(items.map { [.text(capitalised($0))] }))
+            }
+        }
+        return s
+    }
+
+    static func appendix(_ r: Recommendation, _ audit: ReportAudit) -> ReportDocument.Section {
+        var s = ReportDocument.Section("audit", "Appendix: what this report was made from")
+        s.paragraph(.text("kam \(audit.kamVersion). The same inputs and rules give the same report, byte for byte."))
+        s.add(.table(.init(header: ["Rule pack", "Kind", "Version", "sha256"], align: [.left, .left, .left, .left],
+                           rows: audit.packs.map { [[.code($0.id)], [.text($0.kind)], [.text($0.version)], [.code($0.hash)]] })))
+        s.add(.table(.init(header: ["Input", "File", "Bytes", "Rows", "sha256"], align: [.left, .left, .right, .right, .left],
+                           rows: audit.inputs.map { f in
+                               [[.text(f.role)], [.code(f.path)], [.text("\(f.bytes)")], [.text(f.rows.map(String.init) ?? "–")], [.code(f.sha256)]]
+                           })))
+        return s
+    }
+
+    // MARK: Helpers
+
+    /// Accounts per tier in the pack's order (then the gates' outcomes), every tier shown.
+    static func tierCounts(_ review: CustomerReview) -> [(name: String, count: Int)] {
+        let pack = review.pack
+        var names = pack.outcome.levels.map(\.value)
+        for gate in pack.gates where !names.contains(gate.outcome) && review.summary.outcomes[gate.outcome] != nil { names.append(gate.outcome) }
+        return names.map { ($0, review.summary.outcomes[$0] ?? 0) }
+    }
+
+    /// Where the ABC classes change along the accounts axis of the Pareto curve: classes
+    /// follow rank, so class `A` is the first accounts, `B` the next.
+    static func abcCuts(_ review: CustomerReview) -> [Double] {
+        guard let abc = review.fields.abc, let counts = review.summary.classes[abc], let p = review.summary.portfolio, p.accounts > 0 else { return [] }
+        var cuts: [Double] = []
+        var running = 0
+        for key in counts.keys.sorted() where !key.isEmpty {
+            running += counts[key] ?? 0
+            if running < p.accounts { cuts.append(Double(running) / Double(p.accounts)) }
+        }
+        return cuts
+    }
+
+    static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+}

@@ -1,0 +1,114 @@
+import KamExpr
+
+/// The report's charts as inline SVG: plain shapes and text, coordinates printed with at
+/// most one decimal so the same data always gives the same bytes.
+enum SVGCharts {
+    static func render(_ chart: Chart) -> String {
+        switch chart {
+        case .pareto(let points, let cuts): pareto(points, cuts)
+        case .factors(let rows):
+            bars(rows.map { ($0.title, $0.points ?? 0, $0.maximum, $0.points == nil) },
+                 title: "Points of each suitability factor against its maximum", color: "#1f6fb2", ofMaximum: true)
+        case .tiers(let rows):
+            bars(rows.map { ($0.name, Double($0.count), Double(rows.map(\.count).max() ?? 1), false) },
+                 title: "Accounts per tier", color: "#2f8f6b", ofMaximum: false)
+        case .matrix(let accounts, let quadrants): matrix(accounts, quadrants)
+        }
+    }
+
+    static func n(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 1)) }
+
+    static func open(_ width: Int, _ height: Int, _ title: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
+            + "<title>\(HTML.escape(title))</title>\n"
+    }
+
+    static func text(_ x: Double, _ y: Double, _ s: String, anchor: String = "start", fill: String = "#1d2733", extra: String = "") -> String {
+        "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(extra)>\(HTML.escape(s))</text>\n"
+    }
+
+    /// The Pareto curve: share of sales held by the largest accounts, with the diagonal of an
+    /// even spread and the ABC boundaries.
+    static func pareto(_ points: [(accounts: Double, share: Double)], _ cuts: [Double]) -> String {
+        let (w, h, left, top, size) = (560.0, 330.0, 60.0, 20.0, 260.0)
+        var out = open(Int(w), Int(h), "Pareto curve: share of sales held by the largest accounts")
+        func x(_ v: Double) -> Double { left + v * size * 1.7 }
+        func y(_ v: Double) -> Double { top + (1 - v) * size }
+        out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size * 1.7))\" height=\"\(n(size))\" fill=\"#f7f9fb\" stroke=\"#d5dbe2\"/>\n"
+        for k in 0...4 {
+            let v = Double(k) / 4
+            out += "<line x1=\"\(n(left))\" x2=\"\(n(x(1)))\" y1=\"\(n(y(v)))\" y2=\"\(n(y(v)))\" stroke=\"#e3e8ee\"/>\n"
+            out += text(left - 6, y(v) + 4, "\(k * 25)%", anchor: "end", fill: "#5b6775")
+            out += text(x(v), y(0) + 16, "\(k * 25)%", anchor: "middle", fill: "#5b6775")
+        }
+        let letters = ["A", "B", "C", "D", "E"]
+        var from = 0.0
+        for (i, cut) in (cuts + [1]).enumerated() where i < letters.count {
+            if cut < 1 {
+                out += "<line x1=\"\(n(x(cut)))\" x2=\"\(n(x(cut)))\" y1=\"\(n(y(0)))\" y2=\"\(n(y(1)))\" stroke=\"#c4622d\" stroke-dasharray=\"4 3\"/>\n"
+            }
+            out += text((x(from) + x(cut)) / 2, y(0) - 8, letters[i], anchor: "middle", fill: "#c4622d", extra: " font-weight=\"bold\"")
+            from = cut
+        }
+        out += "<line x1=\"\(n(x(0)))\" y1=\"\(n(y(0)))\" x2=\"\(n(x(1)))\" y2=\"\(n(y(1)))\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"/>\n"
+        let path = points.map { "\(n(x($0.accounts))),\(n(y($0.share)))" }.joined(separator: " ")
+        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1f6fb2\" stroke-width=\"2.5\"/>\n"
+        out += text(x(0.5), h - 6, "share of accounts, largest first", anchor: "middle", fill: "#5b6775")
+        out += text(14, y(0.5), "share of sales", anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 14 \(n(y(0.5))))\"")
+        return out + "</svg>\n"
+    }
+
+    /// Horizontal bars, one per row: value against a maximum; a row without a value is hatched.
+    static func bars(
+        _ rows: [(label: String, value: Double, maximum: Double, unknown: Bool)], title: String, color: String, ofMaximum: Bool
+    ) -> String {
+        let (labelWidth, barWidth, rowHeight) = (250.0, 300.0, 26.0)
+        let top = 6.0
+        let scale = max(rows.map(\.maximum).max() ?? 1, 1)
+        var out = open(Int(labelWidth + barWidth + 70), Int(top * 2 + rowHeight * Double(rows.count)), title)
+        for (i, row) in rows.enumerated() {
+            let y = top + Double(i) * rowHeight
+            let label = row.label.count > 38 ? String(row.label.prefix(37)) + "…" : row.label
+            out += text(labelWidth - 8, y + 17, label, anchor: "end")
+            out += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 4))\" width=\"\(n(barWidth * row.maximum / scale))\" height=\"18\" fill=\"#eef2f6\"/>\n"
+            if row.unknown {
+                out += text(labelWidth + 6, y + 17, "unanswered", fill: "#5b6775")
+                continue
+            }
+            out += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 4))\" width=\"\(n(barWidth * max(0, row.value) / scale))\" height=\"18\" fill=\"\(color)\"/>\n"
+            let value = ofMaximum ? "\(n(row.value))/\(n(row.maximum))" : n(row.value)
+            out += text(labelWidth + barWidth * max(0, row.value) / scale + 6, y + 17, value, fill: "#1d2733")
+        }
+        return out + "</svg>\n"
+    }
+
+    /// The KAM portfolio matrix: each candidate by its strength against the best competitor
+    /// (1–5) and its attractiveness score (0–100), coloured by the quadrant its pack gave it.
+    /// The frame is split at the middle of each axis.
+    static func matrix(_ accounts: [(label: String, strength: Double, score: Double)], _ quadrants: [String]) -> String {
+        let (left, top, size) = (60.0, 20.0, 300.0)
+        let palette = ["#1f6fb2", "#c4622d", "#2f8f6b", "#8a5cb8", "#5b6775"]
+        let titles = quadrants.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var out = open(Int(left + size + 170), Int(top + size + 46), "KAM portfolio matrix: candidates by relative strength and attractiveness")
+        func x(_ s: Double) -> Double { left + (min(max(s, 1), 5) - 1) / 4 * size }
+        func y(_ v: Double) -> Double { top + (1 - min(max(v, 0), 100) / 100) * size }
+        out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size))\" height=\"\(n(size))\" fill=\"#f7f9fb\" stroke=\"#d5dbe2\"/>\n"
+        out += "<line x1=\"\(n(x(3)))\" x2=\"\(n(x(3)))\" y1=\"\(n(top))\" y2=\"\(n(top + size))\" stroke=\"#9aa5b1\"/>\n"
+        out += "<line x1=\"\(n(left))\" x2=\"\(n(left + size))\" y1=\"\(n(y(50)))\" y2=\"\(n(y(50)))\" stroke=\"#9aa5b1\"/>\n"
+        for v in [0, 50, 100] { out += text(left - 6, y(Double(v)) + 4, "\(v)", anchor: "end", fill: "#5b6775") }
+        for s in 1...5 { out += text(x(Double(s)), top + size + 16, "\(s)", anchor: "middle", fill: "#5b6775") }
+        out += text(left + size / 2, top + size + 36, "our strength against the best competitor", anchor: "middle", fill: "#5b6775")
+        out += text(16, y(50), "attractiveness (score)", anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 16 \(n(y(50))))\"")
+        for (i, a) in accounts.enumerated() {
+            let colour = palette[(titles.firstIndex(of: i < quadrants.count ? quadrants[i] : "") ?? 0) % palette.count]
+            out += "<circle cx=\"\(n(x(a.strength)))\" cy=\"\(n(y(a.score)))\" r=\"9\" fill=\"\(colour)\" fill-opacity=\"0.85\"/>\n"
+            out += text(x(a.strength), y(a.score) + 4, a.label, anchor: "middle", fill: "#fff", extra: " font-size=\"10\"")
+        }
+        for (k, title) in titles.enumerated() {
+            let ly = top + 10 + Double(k) * 20
+            out += "<circle cx=\"\(n(left + size + 20))\" cy=\"\(n(ly))\" r=\"6\" fill=\"\(palette[k % palette.count])\"/>\n"
+            out += text(left + size + 32, ly + 4, title.isEmpty ? "no quadrant" : title)
+        }
+        return out + "</svg>\n"
+    }
+}
