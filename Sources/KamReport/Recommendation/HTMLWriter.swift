@@ -76,6 +76,7 @@ enum HTMLWriter {
         th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
         th{background:#f3f6f9}
         .num{text-align:right;white-space:nowrap}
+        td:last-child{min-width:14rem}
         code{font-size:.8rem;word-break:break-all}
         figure{margin:1rem 0}
         svg{max-width:100%;height:auto;font:12px system-ui,sans-serif}

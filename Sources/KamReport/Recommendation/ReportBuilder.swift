@@ -56,7 +56,8 @@ enum ReportBuilder {
             }
             let names = r.candidates.prefix(5).map(\.account.name)
             if !names.isEmpty {
-                s.paragraph(.text("First candidates: " + names.joined(separator: "; ") + (r.candidates.count > 5 ? "; …" : "") + "."))
+                let more = r.candidates.count - names.count
+                s.paragraph(.text("First candidates: " + names.joined(separator: "; ") + (more > 0 ? "; and \(more) more" : "") + "."))
             }
         }
         for missing in r.missingInputs {
@@ -82,7 +83,7 @@ enum ReportBuilder {
         s.add(.table(.init(header: ["Factor", "Points", "Why"], align: [.left, .right, .left], rows: rows)))
         if !a.whatIf.isEmpty {
             s.add(.heading("What would change the verdict"))
-            s.add(.list(a.whatIf.map { [.text($0.sentence)] }))
+            s.add(.list(a.whatIf.map { codeSpans($0.sentence) }))
         }
         if !a.unanswered.isEmpty {
             s.paragraph(.text("Unanswered (they lower the confidence; none is read as zero): " + a.unanswered.map(\.name).joined(separator: ", ") + "."))
@@ -255,6 +256,13 @@ enum ReportBuilder {
             if running < p.accounts { cuts.append(Double(running) / Double(p.accounts)) }
         }
         return cuts
+    }
+
+    /// A sentence whose names are set in backquotes, as text and code parts.
+    static func codeSpans(_ sentence: String) -> [ReportDocument.Inline] {
+        sentence.split(separator: "`", omittingEmptySubsequences: false).enumerated().compactMap { i, part in
+            part.isEmpty ? nil : i % 2 == 1 ? .code(String(part)) : .text(String(part))
+        }
     }
 
     static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }

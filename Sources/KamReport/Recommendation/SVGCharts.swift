@@ -19,7 +19,7 @@ enum SVGCharts {
     static func n(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 1)) }
 
     static func open(_ width: Int, _ height: Int, _ title: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" font-size=\"13\">"
             + "<title>\(HTML.escape(title))</title>\n"
     }
 
@@ -62,13 +62,13 @@ enum SVGCharts {
     static func bars(
         _ rows: [(label: String, value: Double, maximum: Double, unknown: Bool)], title: String, color: String, ofMaximum: Bool
     ) -> String {
-        let (labelWidth, barWidth, rowHeight) = (250.0, 300.0, 26.0)
+        let (labelWidth, barWidth, rowHeight) = (330.0, 330.0, 28.0)
         let top = 6.0
         let scale = max(rows.map(\.maximum).max() ?? 1, 1)
         var out = open(Int(labelWidth + barWidth + 70), Int(top * 2 + rowHeight * Double(rows.count)), title)
         for (i, row) in rows.enumerated() {
             let y = top + Double(i) * rowHeight
-            let label = row.label.count > 38 ? String(row.label.prefix(37)) + "…" : row.label
+            let label = row.label.count > 46 ? String(row.label.prefix(45)) + "…" : row.label
             out += text(labelWidth - 8, y + 17, label, anchor: "end")
             out += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 4))\" width=\"\(n(barWidth * row.maximum / scale))\" height=\"18\" fill=\"#eef2f6\"/>\n"
             if row.unknown {
@@ -99,10 +99,22 @@ enum SVGCharts {
         for s in 1...5 { out += text(x(Double(s)), top + size + 16, "\(s)", anchor: "middle", fill: "#5b6775") }
         out += text(left + size / 2, top + size + 36, "our strength against the best competitor", anchor: "middle", fill: "#5b6775")
         out += text(16, y(50), "attractiveness (score)", anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 16 \(n(y(50))))\"")
+        // Strength is often a whole number and scores bunch together, so candidates that
+        // would sit on top of each other (same strength, score within 3 points, same
+        // quadrant) share one dot, labelled with all their numbers.
+        var dots: [(strength: Double, score: Double, quadrant: String, labels: [String])] = []
         for (i, a) in accounts.enumerated() {
-            let colour = palette[(titles.firstIndex(of: i < quadrants.count ? quadrants[i] : "") ?? 0) % palette.count]
-            out += "<circle cx=\"\(n(x(a.strength)))\" cy=\"\(n(y(a.score)))\" r=\"9\" fill=\"\(colour)\" fill-opacity=\"0.85\"/>\n"
-            out += text(x(a.strength), y(a.score) + 4, a.label, anchor: "middle", fill: "#fff", extra: " font-size=\"10\"")
+            let quadrant = i < quadrants.count ? quadrants[i] : ""
+            if let k = dots.firstIndex(where: { $0.strength == a.strength && $0.quadrant == quadrant && abs($0.score - a.score) < 3 }) {
+                dots[k].labels.append(a.label)
+            } else {
+                dots.append((a.strength, a.score, quadrant, [a.label]))
+            }
+        }
+        for dot in dots {
+            let colour = palette[(titles.firstIndex(of: dot.quadrant) ?? 0) % palette.count]
+            out += "<circle cx=\"\(n(x(dot.strength)))\" cy=\"\(n(y(dot.score)))\" r=\"7\" fill=\"\(colour)\" fill-opacity=\"0.85\"/>\n"
+            out += text(x(dot.strength) + 10, y(dot.score) - 6, dot.labels.joined(separator: ","), fill: colour, extra: " font-size=\"11\"")
         }
         for (k, title) in titles.enumerated() {
             let ly = top + 10 + Double(k) * 20
