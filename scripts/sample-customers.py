@@ -36,14 +36,15 @@ COLUMNS = [
     "central_purchasing", "buying_locations", "dmu_size", "strategic_fit", "partnership_willingness",
     "reference_value", "financial_stability", "relative_strength", "relationship_stage",
     "functions_in_contact", "joint_planning", "integrated_systems", "key_contact_changed_12m",
-    "on_time_delivery_pct", "open_complaints", "customer_annual_revenue", "customer_employees",
+    "on_time_delivery_pct", "open_complaints", "contact_hours_month", "customer_annual_revenue",
+    "customer_employees",
 ]
 # Optional numbers that a real export leaves empty now and then.
 SOMETIMES_EMPTY = [
     "share_of_wallet_pct", "share_of_wallet_prev_pct", "gross_margin_pct", "cost_to_serve",
     "growth_rate_pct", "buying_locations", "dmu_size", "strategic_fit", "partnership_willingness",
     "reference_value", "financial_stability", "functions_in_contact", "on_time_delivery_pct",
-    "open_complaints", "customer_annual_revenue", "customer_employees",
+    "open_complaints", "contact_hours_month", "customer_annual_revenue", "customer_employees",
 ]
 
 INDUSTRIES = {  # industry: weight
@@ -60,6 +61,7 @@ BRANCH = {"Russia: Urals": "Пермский", "Russia: Volga": "Самарск�
           "Russia: Centre": "Тульский"}
 
 rng = random.Random(SEED)
+hours_rng = random.Random(SEED + 1)
 
 
 def pick(weights):
@@ -166,6 +168,12 @@ for rank, revenue in enumerate(sales, start=1):
     # Linked systems without joint planning stay interdependent; with it, they are integrated.
     linked = stage == "integrated" or (stage == "interdependent" and rank <= 20 and not joint and rng.random() < 0.4)
 
+    # Contact hours draw on their own generator, so adding the column left every other
+    # value of the sample as it was.
+    low, high = {"exploratory": (0.5, 2), "basic": (1, 4), "cooperative": (3, 8), "interdependent": (6, 16),
+                 "integrated": (10, 24), "disintegrating": (0.5, 2.5)}[stage]
+    hours = hours_rng.uniform(low, high)
+
     rows.append({
         "customer_name": name,
         "industry": pick(INDUSTRIES),
@@ -191,6 +199,7 @@ for rank, revenue in enumerate(sales, start=1):
         "key_contact_changed_12m": str(troubled or rng.random() < 0.09).lower(),
         "on_time_delivery_pct": f"{rng.uniform(75, 89.5) if rng.random() < 0.03 else min(100, 100 - abs(rng.gauss(2.5, 2.5))):.1f}",
         "open_complaints": rng.randint(3, 5) if troubled else rng.choices(range(7), [62, 25, 8, 2.5, 1.2, 0.8, 0.5])[0],
+        "contact_hours_month": f"{hours:.1f}",
         "customer_annual_revenue": f"{customer_revenue:.0f}",
         "customer_employees": min(50000, max(rng.randint(20, 40), round(customer_revenue / rng.uniform(1.5e6, 5e6)))),
         "_protected": rank in LOSS_MAKING | COSTLY or troubled or stage == "integrated",

@@ -38,6 +38,8 @@ enum Figures {
     /// Whole amounts with thousands grouped by commas: `1,234,567`; `-` for none.
     static func money(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "–" }
+        // Beyond 2^53 whole numbers are not exact anyway, and Int64 would trap near 2^63.
+        guard abs(x) < 1e15 else { return NumberFormat.shortest(x) }
         let n = Int64(x.rounded())
         let digits = String(abs(n))
         var grouped = ""
