@@ -41,8 +41,8 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
     }
 
     /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence
-    /// (overlong forms, surrogates and values past U+10FFFF are rejected), or nil.
-    /// A sequence cut short by the end of `bytes` counts as invalid.
+    /// (overlong forms, surrogates and values past U+10FFFF are rejected), or of the first NUL
+    /// byte, or nil. A sequence cut short by the end of `bytes` counts as invalid.
     public static func firstInvalidUTF8Offset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         UTF8Validator.firstInvalid(bytes)
     }
@@ -77,7 +77,8 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
             if array[k] == 13 || (array[k] == 10 && (k == 0 || array[k - 1] != 13)) { line += 1 }
             k += 1
         }
-        throw CSVError(.invalidUTF8(looksLikeWindows1251: looksLikeWindows1251(array)), line: line, byteOffset: bad)
+        let kind: CSVError.Kind = array[bad] == 0 ? .nulByte : .invalidUTF8(looksLikeWindows1251: looksLikeWindows1251(array))
+        throw CSVError(kind, line: line, byteOffset: bad)
     }
 
     /// Converts a whole buffer to UTF-8, dropping this encoding's byte-order mark.
@@ -96,6 +97,7 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
 /// A plain UTF-8 checker with an eight-bytes-at-a-time ASCII skip, since nearly all CSV
 /// bytes are ASCII and the reader checks every record.
 enum UTF8Validator {
+    /// The offset of the first byte that is not UTF-8, or is NUL.
     static func firstInvalid(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let p = bytes.baseAddress else { return nil }
         let n = bytes.count
@@ -103,9 +105,14 @@ enum UTF8Validator {
         while i < n {
             if i + 8 <= n {
                 let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+                // Eight ASCII bytes, none of them NUL (the second test finds a zero byte).
+                if word & 0x8080_8080_8080_8080 == 0 && (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
             }
             let b = p[i]
+            if b == 0 { return i }  // valid UTF-8, but no text file holds one: see `CSVError.Kind.nulByte`
             if b < 0x80 { i += 1; continue }
             let length: Int
             var lower: UInt8 = 0x80

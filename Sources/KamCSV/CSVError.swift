@@ -15,6 +15,9 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case tooManyColumns(limit: Int)
         /// Bytes that are not UTF-8; the flag says they look like Windows-1251 Cyrillic.
         case invalidUTF8(looksLikeWindows1251: Bool)
+        /// A NUL byte: valid UTF-8, but a sign of UTF-16 without a byte-order mark, or of a
+        /// file that is not text.
+        case nulByte
         /// The operating system refused a read, write or open; `errno` and what was tried.
         case io(errno: Int32, operation: String)
     }
@@ -72,6 +75,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
                 return "invalid UTF-8\(at); the bytes look like Windows-1251 Cyrillic, try --encoding cp1251"
             }
             return "invalid UTF-8\(at); give the file's encoding with --encoding"
+        case .nulByte:
+            return "a NUL byte (0x00), which no text file holds; the file may be UTF-16 without a byte-order mark (try --encoding utf16le) or not text at all"
         case .io(let errno, let operation):
             return "\(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"
         }

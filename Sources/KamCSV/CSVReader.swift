@@ -339,7 +339,7 @@ public struct CSVReader: Sendable {
         }
         let hex = String(record.storage[bad], radix: 16, uppercase: true)
         throw fail(CSVError(
-            .invalidUTF8(looksLikeWindows1251: CSVEncoding.looksLikeWindows1251(record.bytes)),
+            record.storage[bad] == 0 ? .nulByte : .invalidUTF8(looksLikeWindows1251: CSVEncoding.looksLikeWindows1251(record.bytes)),
             line: line, column: field + 1,
             detail: "byte 0x\(hex) at position \(bad - fieldStart + 1) of the field"))
     }

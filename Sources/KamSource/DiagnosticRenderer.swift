@@ -20,9 +20,10 @@ public enum DiagnosticRenderer {
             let start = file.location(of: span.start)
             let number = String(start.line)
             gutter = String(repeating: " ", count: number.count + 1)
-            let line = file.lineText(start.line)
+            let (line, column) = window(file.lineText(start.line), column: start.column)
+            let width = min(caretWidth(file, span, start), max(1, line.unicodeScalars.count - column + 1))
             out += " \(number) | \(line)\n"
-            out += "\(gutter) | \(caretLine(line: line, column: start.column, width: caretWidth(file, span, start)))\n"
+            out += "\(gutter) | \(caretLine(line: line, column: column, width: width))\n"
         }
         for note in diagnostic.notes {
             out += "\(gutter) = note: \(note)\n"
@@ -36,6 +37,22 @@ public enum DiagnosticRenderer {
     /// All of them, separated by nothing: each rendering ends with a newline.
     public static func render(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map(render).joined()
+    }
+
+    /// A long line (a minified file, a generated one) cut to the part around the column, with
+    /// `…` where text was left out, and the column within what is shown.
+    static func window(_ line: String, column: Int, around: Int = 60) -> (String, Int) {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count > 2 * around + 40 else { return (line, column) }
+        let from = max(0, column - 1 - around), to = min(scalars.count, column - 1 + around)
+        var shown = String(String.UnicodeScalarView(scalars[from..<to]))
+        var shift = from
+        if from > 0 {
+            shown = "…" + shown
+            shift -= 1
+        }
+        if to < scalars.count { shown += "…" }
+        return (shown, column - shift)
     }
 
     /// How many scalars of the span lie on its first line (at least one, so a caret shows).

@@ -37,6 +37,21 @@ import Testing
                 """)
     }
 
+    @Test func aLongLineShowsOnlyThePartAroundTheProblem() {
+        let text = String(repeating: "a", count: 5000) + "XY" + String(repeating: "b", count: 5000)
+        let file = SourceFile(path: "min.json5", text: text)
+        let rendered = DiagnosticRenderer.render(.error("bad", file: file, span: SourceSpan(start: 5000, end: 5002)))
+        let lines = rendered.split(separator: "\n")
+        #expect(lines[0] == "min.json5:1:5001: error: bad")
+        #expect(lines[1] == " 1 | …" + String(repeating: "a", count: 60) + "XY" + String(repeating: "b", count: 58) + "…")
+        // The caret still points at X.
+        let source = Array(lines[1].unicodeScalars), caret = Array(lines[2].unicodeScalars)
+        let at = caret.firstIndex(of: "^")!
+        #expect(source[at] == "X")
+        #expect(caret[at + 1] == "~")
+        #expect(lines[1].count < 200)
+    }
+
     @Test func rendersDiagnosticsWithoutAFile() {
         #expect(DiagnosticRenderer.render(.error("no rule packs found in `x`")) == "error: no rule packs found in `x`\n")
     }

@@ -378,9 +378,15 @@ public final class BatchScorer: @unchecked Sendable {
         var totals = [Double](repeating: 0, count: totalSlots.count)
         let outcomeCount = outcomeNames.count
         let separator = renderer.separator()
-        var header: [UInt8] = []
-        renderer.begin(into: &header)
-        try header.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+        // The header waits for the first rows: a file that fails in its first block (invalid
+        // UTF-8, say) then writes nothing at all, even to standard output.
+        var header: [UInt8]? = []
+        renderer.begin(into: &header!)
+        func writeHeader() throws(BatchFailure) {
+            guard let bytes = header else { return }
+            header = nil
+            try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+        }
         var outcomes = [Int](repeating: 0, count: outcomeCount)
         var classes = pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) }
         var best: [(Double, Int, [UInt8])] = []
@@ -453,12 +459,14 @@ public final class BatchScorer: @unchecked Sendable {
                 order += chunk.scored
                 Self.keepBest(&best, top!)
             } else if !chunk.bytes.isEmpty {
+                try writeHeader()
                 if anyRow { try separator.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) } }
                 try chunk.bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
                 anyRow = true
             }
             return chunk.read
         })
+        try writeHeader()
         if let top {
             Self.keepBest(&best, top)
             for (n, entry) in best.enumerated() {
