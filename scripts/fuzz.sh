@@ -3,8 +3,8 @@
 # given number of seconds (default 60). Seed corpora come from fixtures/; corpora and
 # crash files go to .build-fuzz/ (ignored by git).
 #
-#   scripts/fuzz.sh 600            # ten minutes per target
-#   scripts/fuzz.sh 60 expr        # one target
+#   scripts/fuzz.sh 600                 # ten minutes per target
+#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack or questionnaire
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -13,12 +13,12 @@ out=.build-fuzz
 mkdir -p "$out"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
-# module NAME DEPENDENCIES... : a static library and its module, instrumented.
+# module NAME [EXCLUDED] : a static library and its module, instrumented. KamAdvisor is built
+# without BundledPacks.swift, whose rule texts SwiftPM's plugin generates.
 module() {
-    local name=$1
-    shift
+    local name=$1 excluded=${2:-}
     local sources
-    sources=$(find "Sources/$name" -name '*.swift' | sort)
+    sources=$(find "Sources/$name" -name '*.swift' | sort | grep -v "${excluded:-^$}")
     # shellcheck disable=SC2086
     swiftc "${flags[@]}" -module-name "$name" -emit-library -static -emit-module \
         -emit-module-path "$out/$name.swiftmodule" -I "$out" $sources -o "$out/lib$name.a"
@@ -53,10 +53,26 @@ seeds_csv() {
     done
 }
 
+seeds_pack() {
+    local corpus="$out/corpus-pack"
+    mkdir -p "$corpus"
+    for f in rules/*.json5 fixtures/rules-broken/*.json5 fixtures/bench/*.json5; do
+        cp "$f" "$corpus/$(basename "$f")"
+    done
+}
+
+seeds_questionnaire() {
+    local corpus="$out/corpus-questionnaire"
+    mkdir -p "$corpus"
+    for f in fixtures/questionnaires/*.json5 fixtures/questionnaires/invalid/*.json5 fixtures/sample/questionnaire.json5; do
+        cp "$f" "$corpus/$(basename "$f")-$(printf '%s' "$f" | sha1sum | cut -c1-8)"
+    done
+}
+
 run() {
-    local name=$1
+    local name=$1 length=${2:-4096}
     echo "== fuzz-$name for ${seconds}s"
-    "$out/fuzz-$name" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+    "$out/fuzz-$name" -max_total_time="$seconds" -max_len="$length" -print_final_stats=1 \
         -artifact_prefix="$out/crash-$name-" "$out/corpus-$name"
 }
 
@@ -73,4 +89,18 @@ if [[ -z "$only" || "$only" == csv ]]; then
     target csv CSVFuzzer.swift KamCSV 2> >(grep -v 'Cannot export local symbol' >&2)
     seeds_csv
     run csv
+fi
+if [[ -z "$only" || "$only" == pack || "$only" == questionnaire ]]; then
+    module KamRules 2> >(grep -v 'Cannot export local symbol' >&2)
+    module KamAdvisor BundledPacks.swift 2> >(grep -v 'Cannot export local symbol' >&2)
+fi
+if [[ -z "$only" || "$only" == pack ]]; then
+    target pack PackFuzzer.swift KamAdvisor KamRules KamCSV KamExpr KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
+    seeds_pack
+    run pack 65536  # the bundled packs run to 40 KB
+fi
+if [[ -z "$only" || "$only" == questionnaire ]]; then
+    target questionnaire QuestionnaireFuzzer.swift KamAdvisor KamRules KamCSV KamExpr KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
+    seeds_questionnaire
+    run questionnaire 8192
 fi

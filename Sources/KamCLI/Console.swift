@@ -49,6 +49,9 @@ public final class Console {
         write(text, to: STDERR_FILENO, buffer: &errBuffer)
     }
 
+    /// The error of the first write to standard output that failed, if one did.
+    public private(set) var outFailure: Int32?
+
     public var capturedOut: String { String(decoding: outBuffer, as: UTF8.self) }
     public var capturedErr: String { String(decoding: errBuffer, as: UTF8.self) }
 
@@ -68,7 +71,8 @@ public final class Console {
             let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                return  // a closed pipe: nothing more can be said
+                if descriptor == STDOUT_FILENO && outFailure == nil { outFailure = errno }
+                return  // standard error failing leaves nothing to tell it to
             }
             offset += written
         }

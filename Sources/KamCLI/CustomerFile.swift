@@ -28,6 +28,8 @@ struct CustomerFile {
             headers = record.strings
             sniffed = reader.dialect
         } catch {
+            var error = error
+            error.path = nil  // named once, as the user gave it
             console.err("error: \(given): \(error)\n")
             return nil
         }

@@ -13,6 +13,16 @@ public enum KamCLI {
     ]
 
     public static func run(_ arguments: [String], console: Console) -> Int32 {
+        let code = dispatch(arguments, console: console)
+        // A result that did not reach standard output (a full disk, a closed device) is a failure.
+        if let failure = console.outFailure, code == 0 {
+            console.err("error: cannot write to standard output: \(OutputFile.describe(failure))\n")
+            return 1
+        }
+        return code
+    }
+
+    private static func dispatch(_ arguments: [String], console: Console) -> Int32 {
         guard let first = arguments.first else {
             console.err(overview)
             return 64

@@ -66,6 +66,10 @@ final class Output {
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
         guard path != nil else {
             console.out(bytes: bytes)
+            // Stop a long run at once when standard output is gone.
+            if let failure = console.outFailure {
+                throw OutputFile.Failure(message: "cannot write to standard output: \(OutputFile.describe(failure))")
+            }
             return
         }
         buffer.append(contentsOf: bytes)

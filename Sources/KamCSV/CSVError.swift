@@ -64,11 +64,11 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case .quoteInUnquotedField:
             return "quote character inside an unquoted field (quote the whole field and double the inner quotes)"
         case .fieldTooLarge(let limit):
-            return "field is larger than the limit maxFieldBytes = \(limit) bytes"
+            return "field is larger than the limit maxFieldBytes = \(limit) bytes (set KAM_MAX_FIELD_BYTES to raise it)"
         case .recordTooLarge(let limit):
-            return "record is larger than the limit maxRecordBytes = \(limit) bytes"
+            return "record is larger than the limit maxRecordBytes = \(limit) bytes (set KAM_MAX_RECORD_BYTES to raise it)"
         case .tooManyColumns(let limit):
-            return "record has more fields than the limit maxColumns = \(limit)"
+            return "record has more fields than the limit maxColumns = \(limit) (set KAM_MAX_COLUMNS to raise it)"
         case .invalidUTF8(let cp1251):
             let at = byteOffset.map { " at byte offset \($0)" } ?? ""
             if cp1251 {

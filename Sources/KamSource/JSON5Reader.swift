@@ -14,7 +14,8 @@
 public struct JSON5Reader {
     /// Deeper nesting is refused rather than risking the stack; rule files nest a handful of
     /// levels.
-    public static let maximumDepth = 256
+    public static let depthLimit = Limit("KAM_MAX_JSON_DEPTH", default: 256, ceiling: 2_000)
+    public static var maximumDepth: Int { depthLimit.value }
 
     private let file: SourceFile
     private let bytes: [UInt8]
@@ -103,7 +104,7 @@ public struct JSON5Reader {
     private mutating func enter(_ at: Int) throws(Diagnostic) {
         depth += 1
         if depth > JSON5Reader.maximumDepth {
-            throw error("values are nested more than \(JSON5Reader.maximumDepth) levels deep", at: at)
+            throw error("values are nested more than \(JSON5Reader.maximumDepth) levels deep (\(JSON5Reader.depthLimit.howToRaise))", at: at)
         }
     }
 

@@ -452,8 +452,9 @@ public final class BatchScorer: @unchecked Sendable {
             summary.totalsRows += chunk.totalsRows
             for (k, n) in chunk.outcomes.enumerated() { outcomes[k] += n }
             for (c, counts) in chunk.classes.enumerated() { for (k, n) in counts.enumerated() { classes[c][k] += n } }
-            for e in chunk.errors { rejected(e) }
+            // --strict stops at the first, which the failure names; the rest are not reported.
             if options.strict, let e = chunk.errors.first { throw .row(e) }
+            for e in chunk.errors { rejected(e) }
             if top != nil {
                 best += chunk.best.map { ($0.0, order + $0.1, $0.2) }
                 order += chunk.scored

@@ -1,4 +1,5 @@
 import Synchronization
+import KamSource
 
 /// Regular expressions for `matches`, with CEL's meaning: the pattern may match anywhere in
 /// the text (a search, not a whole-string match), and `.` is one code point.
@@ -8,11 +9,12 @@ import Synchronization
 /// at run time is compiled on first use and cached.
 enum Patterns {
     /// The longest pattern accepted, in bytes.
-    static let maximumLength = 1_000
+    static let lengthLimit = Limit("KAM_MAX_PATTERN_BYTES", default: 1_000, ceiling: 100_000)
+    static var maximumLength: Int { lengthLimit.value }
 
     static func problem(compiling pattern: String) -> String? {
         if pattern.utf8.count > maximumLength {
-            return "the pattern is \(pattern.utf8.count) bytes long; the limit is \(maximumLength)"
+            return "the pattern is \(pattern.utf8.count) bytes long; the limit is \(maximumLength) (\(lengthLimit.howToRaise))"
         }
         do {
             _ = try Regex(pattern)

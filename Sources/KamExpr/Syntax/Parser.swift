@@ -20,10 +20,12 @@ import KamSource
 /// of a stack overflow in the parser or in anything that walks the tree later.
 public struct Parser {
     /// The deepest nesting accepted; rule expressions rarely pass ten.
-    public static let maximumDepth = 100
+    public static let depthLimit = Limit("KAM_MAX_EXPRESSION_DEPTH", default: 100, ceiling: 1_000)
+    public static var maximumDepth: Int { depthLimit.value }
     /// The longest expression accepted, in bytes (a long list of alternatives joined by `||`
     /// is the realistic case that comes near it).
-    public static let maximumLength = 1_000_000
+    public static let lengthLimit = Limit("KAM_MAX_EXPRESSION_BYTES", default: 1_000_000, ceiling: 100_000_000)
+    public static var maximumLength: Int { lengthLimit.value }
 
     private var lexer: Lexer
     private var current: Token
@@ -37,7 +39,7 @@ public struct Parser {
         if length > maximumLength {
             return .failure(
                 .error(
-                    "the expression is \(length) bytes long; the limit is \(maximumLength)", file: source.file,
+                    "the expression is \(length) bytes long; the limit is \(maximumLength) (\(Parser.lengthLimit.howToRaise))", file: source.file,
                     span: source.fileSpan(SourceSpan(start: 0, end: 1)),
                     help: "split it into derived values"))
         }
@@ -87,7 +89,8 @@ public struct Parser {
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maximumDepth {
-            throw error("the expression is nested more than \(Parser.maximumDepth) levels deep", current.span, help: "split it into derived values")
+            throw error("the expression is nested more than \(Parser.maximumDepth) levels deep", current.span,
+                        help: "split it into derived values, or \(Parser.depthLimit.howToRaise) (at most 1000)")
         }
         let condition = try or()
         guard try accept(.question) else { return condition }
