@@ -34,6 +34,13 @@ struct CustomerFile {
             return nil
         }
         if let dialect { sniffed = dialect }
+        guard let mapping = mapping(headers: headers, shownAs: given, pack: pack, map: map, quiet: quiet, console: console) else { return nil }
+        return CustomerFile(headers: headers, dialect: sniffed, mapping: mapping)
+    }
+
+    /// The columns of `headers` mapped to the pack's inputs, the mapping reported unless
+    /// `quiet`; nil after the reason was written to standard error.
+    static func mapping(headers: [String], shownAs given: String, pack: RulePack, map: String?, quiet: Bool, console: Console) -> ColumnMapping? {
         var overrides: [(header: String, input: String?, span: SourceSpan?)] = []
         var mapFile: SourceFile?
         if let map {
@@ -52,7 +59,7 @@ struct CustomerFile {
         if !quiet {
             console.err("\(given): columns for pack `\(pack.id)` \(pack.version)\n" + mapping.report.joined(separator: "\n") + "\n")
         }
-        return CustomerFile(headers: headers, dialect: sniffed, mapping: mapping)
+        return mapping
     }
 
     /// `--encoding NAME`, or nil when not given.

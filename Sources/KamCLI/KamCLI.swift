@@ -8,6 +8,7 @@ public enum KamCLI {
 
     static let commands: [Command] = [
         AssessCommand.command, QuestionnaireCommand.command, ScoreCommand.command, ReportCommand.command,
+        PortfolioCommand.command, PortfolioCommand.merge,
         EvalCommand.command,
         RulesCommands.check, RulesCommands.test, RulesCommands.list,
     ]

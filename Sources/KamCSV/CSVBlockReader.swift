@@ -74,6 +74,18 @@ public struct CSVBlockReader {
         pending = text
     }
 
+    /// The first record (the header), read from the first block without consuming it, so a
+    /// caller can map the columns of standard input before the rows are read; nil when the
+    /// first block does not hold the whole record.
+    public var firstRecord: [String]? {
+        var reader = CSVReader(bytes: pending, dialect: dialect, options: .init(validateUTF8: true))
+        var record = CSVRecord(), second = CSVRecord()
+        guard (try? reader.next(into: &record)) == true else { return nil }
+        // Complete when the input ends here or a second record begins after it.
+        if eof || (try? reader.next(into: &second)) == true { return record.strings }
+        return nil
+    }
+
     /// Closes the descriptor if the reader opened it. Call once, when done.
     public func close() {
         if ownsDescriptor { _ = Foundation.close(fd) }

@@ -4,7 +4,9 @@ import KamTestSupport
 import Testing
 
 /// Runs `kam` in-process and returns the exit code and both streams.
-func kam(_ arguments: String...) -> (code: Int32, out: String, err: String) {
+func kam(_ arguments: String...) -> (code: Int32, out: String, err: String) { kam(arguments) }
+
+func kam(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
     let console = Console.capture()
     let code = KamCLI.run(arguments, console: console)
     return (code, console.capturedOut, console.capturedErr)

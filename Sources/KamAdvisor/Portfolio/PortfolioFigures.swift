@@ -87,6 +87,12 @@ public struct PortfolioFigures: Sendable {
         }
         let values = Array(sorted[..<distinct])
         sorted = []
+        self.init(descending: values, counts: counts)
+    }
+
+    /// Figures from the distinct measures, descending, and how many accounts have each (as a
+    /// merged portfolio file holds them). Nil when they do not add up to a positive total.
+    public init?(descending values: [Double], counts: [Int32]) {
         var total = 0.0
         for (v, c) in zip(values, counts) { total += v * Double(c) }
         guard total > 0, total.isFinite else { return nil }

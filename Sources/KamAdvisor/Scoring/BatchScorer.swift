@@ -19,6 +19,9 @@ public struct BatchOptions: Sendable {
     /// Names of inputs or derived values to add up over the scored rows where all of them
     /// are present (so that their ratios compare like with like).
     public var totals: [String] = []
+    /// The portfolio figures of the whole list, when this file is one partition of it
+    /// (`kam score --portfolio`): the file is then read once, so it may be standard input.
+    public var portfolio: PortfolioFigures?
 
     public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
@@ -109,13 +112,18 @@ public final class BatchScorer: @unchecked Sendable {
 
     private var jobs: Int { options.jobs > 0 ? options.jobs : max(1, System.cores) }
 
-    /// Runs the batch on `path` (`-` is refused: two passes need a file). `output` receives the
+    /// Runs the batch on `path` (`-` only with `opened`: two passes need a file). `output` receives the
     /// rendered bytes in order; `rejected` each row that could not be scored, in file order;
     /// `progress` the bytes read so far after each block, pass by pass.
+    ///
+    /// `opened`: a reader already open on the input (standard input, whose header the caller
+    /// has read with `firstRecord` to map the columns); only for a single pass, with
+    /// `BatchOptions.portfolio` given or a pack that ranks nothing.
     public func run(
-        path: String, output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void,
+        path: String, opened: CSVBlockReader? = nil, output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void,
         rejected: (RowError) -> Void, progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void
     ) throws(BatchFailure) -> BatchSummary {
+        precondition(opened == nil || options.portfolio != nil || measure == nil, "an opened reader allows one pass only")
         var summary = BatchSummary()
         var portfolio: PortfolioFigures?
         var clock = DispatchTime.now().uptimeNanoseconds
@@ -126,10 +134,15 @@ public final class BatchScorer: @unchecked Sendable {
             clock = now
         }
         // The dialect and encoding are read off the file once, and every pass reuses them.
-        let probe = try blocks(path, options.dialect, options.encoding)
-        probe.close()
-        let source = Source(path: path, dialect: probe.dialect, encoding: probe.encoding)
-        if let measure {
+        // With the figures given, or none needed, there is one pass, over this very reader.
+        let onePass = options.portfolio != nil || measure == nil
+        let first: CSVBlockReader
+        if let opened { first = opened } else { first = try blocks(path, options.dialect, options.encoding) }
+        if !onePass { first.close() }
+        let source = Source(path: path, dialect: first.dialect, encoding: first.encoding, opened: onePass ? first : nil)
+        if let given = options.portfolio {
+            portfolio = given
+        } else if let measure {
             let spill = id == nil ? nil : KeySpill()
             var measures = try collectMeasures(source, measure, id, spill, progress)
             lap()
@@ -152,11 +165,8 @@ public final class BatchScorer: @unchecked Sendable {
             lap()
         }
         summary.portfolio = portfolio
-        // A header and nothing else is an error, found before any output is written.
-        if portfolio == nil, try !hasDataRow(source) { throw .noData }
         try score(source, portfolio, &summary, output, rejected, progress)
         lap()
-        if summary.rowsRead == 0 { throw .noData }
         return summary
     }
 
@@ -167,6 +177,8 @@ public final class BatchScorer: @unchecked Sendable {
         let path: String
         let dialect: CSVDialect
         let encoding: CSVEncoding
+        /// The reader of a single-pass run, already past the detection of the dialect.
+        let opened: CSVBlockReader?
     }
 
     /// Blocks of `path`; a nil dialect or encoding is detected from the file.
@@ -186,7 +198,9 @@ public final class BatchScorer: @unchecked Sendable {
         _ work: @escaping @Sendable (CSVBlock, Int, Bool, Int) throws(CSVError) -> R,
         _ merge: (R) throws(BatchFailure) -> Int
     ) throws(BatchFailure) {
-        let reader = Prefetcher(try blocks(source.path, source.dialect, source.encoding))
+        let opened: CSVBlockReader
+        if let reader = source.opened { opened = reader } else { opened = try blocks(source.path, source.dialect, source.encoding) }
+        let reader = Prefetcher(opened)
         defer { reader.close() }
         var first = true
         var rows = 0
@@ -303,20 +317,6 @@ public final class BatchScorer: @unchecked Sendable {
             }
         }
         return figures.setTies(builder)
-    }
-
-    private func hasDataRow(_ source: Source) throws(BatchFailure) -> Bool {
-        do throws(CSVError) {
-            var reader = try CSVReader(path: source.path, dialect: source.dialect, encoding: source.encoding)
-            var record = CSVRecord()
-            guard try reader.next(into: &record) else { return false }
-            while try reader.next(into: &record) {
-                if !(record.count == 1 && record.ends[0] == 0) { return true }
-            }
-            return false
-        } catch {
-            throw .csv(error)
-        }
     }
 
     /// The whole ids of the accounts in `groups` (every tied group when nil), read from the file.
@@ -467,6 +467,8 @@ public final class BatchScorer: @unchecked Sendable {
             }
             return chunk.read
         })
+        // A header and nothing else is an error, and writes nothing.
+        if summary.rowsRead == 0 { throw .noData }
         try writeHeader()
         if let top {
             Self.keepBest(&best, top)

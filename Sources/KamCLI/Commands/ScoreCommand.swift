@@ -44,6 +44,7 @@ enum ScoreCommand {
             OptionSpec(name: "--jobs", value: "N", help: "Threads to use (default: every core)."),
             OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be or cp1251."),
             OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
+            OptionSpec(name: "--portfolio", value: "FILE", help: "Score this file as one partition against the whole list's portfolio (`kam portfolio`); reads it once, so `-` streams."),
             OptionSpec(name: "--quiet", value: nil, help: "No mapping report, progress or final line on standard error."),
         ],
         run: run)
@@ -70,10 +71,18 @@ enum ScoreCommand {
         #endif
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
 
-        // Standard input is read twice (portfolio, then scores), so it is kept in a temporary file.
+        // With the whole list's portfolio given, this file is one partition, read once.
+        var portfolio: PortfolioFigures?
+        if let file = arguments.value("--portfolio") {
+            guard let figures = loadPortfolio(file, pack: pack, console: console) else { return 1 }
+            portfolio = figures
+        }
+        // Standard input is otherwise read twice (portfolio, then scores), so it is kept in a
+        // temporary file; with --portfolio it streams.
         var path = given
         var spooled: String?
-        if given == "-" {
+        var opened: CSVBlockReader?
+        if given == "-" && portfolio == nil {
             guard let file = spoolStandardInput(console) else { return 1 }
             path = file
             spooled = file
@@ -81,10 +90,27 @@ enum ScoreCommand {
         defer { if let spooled { unlink(spooled); TemporaryFiles.unregister(spooled) } }
 
         // The header decides the mapping and the output columns.
-        guard let customers = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
-                                                map: arguments.value("--map"), quiet: quiet, console: console)
-        else { return 1 }
-        let (headers, sniffed, mapping) = (customers.headers, customers.dialect, customers.mapping)
+        let headers: [String], sniffed: CSVDialect, mapping: ColumnMapping
+        if given == "-" && portfolio != nil {
+            do throws(CSVError) {
+                let reader = try CSVBlockReader(path: "-", dialect: dialect, encoding: encoding)
+                guard let first = reader.firstRecord else {
+                    console.err(reader.bytesRead == 0 ? "error: standard input is empty\n" : "error: standard input: the header does not fit in the first block\n")
+                    return 1
+                }
+                guard let mapped = CustomerFile.mapping(headers: first, shownAs: "<stdin>", pack: pack, map: arguments.value("--map"),
+                                                        quiet: quiet, console: console) else { return 1 }
+                (headers, sniffed, mapping, opened) = (first, reader.dialect, mapped, reader)
+            } catch {
+                console.err("error: standard input: \(error)\n")
+                return 1
+            }
+        } else {
+            guard let customers = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
+                                                    map: arguments.value("--map"), quiet: quiet, console: console)
+            else { return 1 }
+            (headers, sniffed, mapping) = (customers.headers, customers.dialect, customers.mapping)
+        }
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
         guard let columns else { throw UsageError(message: problem ?? "bad --columns") }
@@ -109,7 +135,8 @@ enum ScoreCommand {
             summaryOut?.abort()
         }
 
-        let options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
+        var options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
+        options.portfolio = portfolio
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let progress = Progress(console: console, enabled: !quiet && isatty(STDERR_FILENO) == 1, size: size)
@@ -118,7 +145,7 @@ enum ScoreCommand {
         let summary: BatchSummary
         do throws(BatchFailure) {
             summary = try scorer.run(
-                path: path,
+                path: path, opened: opened,
                 output: { (bytes) throws(BatchFailure) in
                     do throws(OutputFile.Failure) { try output.write(bytes) } catch { throw .output(error.message) }
                 },
@@ -168,6 +195,25 @@ enum ScoreCommand {
                 + "; peak MB after each: " + summary.peakMegabytes.map(String.init).joined(separator: " ") + "\n")
         }
         return 0
+    }
+
+    /// The figures of a portfolio file from `kam portfolio`, checked against the pack.
+    static func loadPortfolio(_ path: String, pack: RulePack, console: Console) -> PortfolioFigures? {
+        do throws(PortfolioFile.Failure) {
+            let reader = try PortfolioFile.Reader(path: path)
+            guard reader.header.packHash == pack.hash else {
+                console.err("error: \(path) was made with pack `\(reader.header.packId)` (sha256 \(reader.header.packHash.prefix(12))…), not the `\(pack.id)` being run (sha256 \(pack.hash.prefix(12))…)\nhelp: write the portfolio again with the same --rules\n")
+                return nil
+            }
+            guard let figures = try PortfolioFile.figures(reader) else {
+                console.err("error: \(path): the accounts' `\(reader.header.measure)` add up to no positive total\n")
+                return nil
+            }
+            return figures
+        } catch {
+            console.err("error: \(error)\n")
+            return nil
+        }
     }
 
     /// Copies standard input to a temporary file, removed at exit.

@@ -1,0 +1,279 @@
+import Foundation
+import KamCSV
+import KamRules
+
+/// The portfolio of one or more partitions of a customer list, on disk, so that partitions
+/// scored apart (on Spark executors, say) get exactly the figures one `kam score` over the
+/// whole list would: every account's measure and id, sorted by measure descending and id
+/// ascending. Partials merge by a streaming k-way merge; the merged file gives
+/// `PortfolioFigures`.
+///
+/// Layout (little-endian): the 8 bytes `KAMPORT1`; the header (pack id, pack SHA-256,
+/// measure name, id name, each a 4-byte length and UTF-8; rows read, rows without a
+/// readable measure and accounts, 8 bytes each); then each account as its measure's 8-byte
+/// IEEE bits, a 2-byte id length and the id's bytes: 10 bytes plus the id per account.
+/// The ids are needed whole: accounts with equal measures are ranked by id, and two
+/// partitions may hold the same measure.
+public enum PortfolioFile {
+    public struct Header: Sendable, Equatable {
+        public var packId: String
+        public var packHash: String
+        public var measure: String
+        public var id: String
+        /// Data rows read, and those whose measure could not be read (not in the portfolio).
+        public var rows: Int
+        public var unreadable: Int
+        public var accounts: Int
+
+        public init(pack: RulePack, measure: String, id: String, rows: Int, unreadable: Int, accounts: Int) {
+            packId = pack.id
+            packHash = pack.hash
+            self.measure = measure
+            self.id = id
+            self.rows = rows
+            self.unreadable = unreadable
+            self.accounts = accounts
+        }
+
+        init(packId: String, packHash: String, measure: String, id: String, rows: Int, unreadable: Int, accounts: Int) {
+            self.packId = packId
+            self.packHash = packHash
+            self.measure = measure
+            self.id = id
+            self.rows = rows
+            self.unreadable = unreadable
+            self.accounts = accounts
+        }
+
+        /// Why a file made with `other` cannot be used with this one, or nil.
+        public func mismatch(_ other: Header) -> String? {
+            if packHash != other.packHash { return "made with pack `\(other.packId)` (sha256 \(other.packHash.prefix(12))…), not `\(packId)` (sha256 \(packHash.prefix(12))…)" }
+            if measure != other.measure || id != other.id { return "ranks by `\(other.measure)` and `\(other.id)`, not `\(measure)` and `\(id)`" }
+            return nil
+        }
+    }
+
+    public struct Account: Sendable, Equatable {
+        public var measure: Double
+        public var id: [UInt8]
+
+        /// Largest measure first; equal measures by id, as bytes.
+        public static func precedes(_ a: Account, _ b: Account) -> Bool {
+            a.measure != b.measure ? a.measure > b.measure : a.id.lexicographicallyPrecedes(b.id)
+        }
+    }
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case csv(CSVError)
+        case io(String)
+        case format(String)
+
+        public var description: String {
+            switch self {
+            case .csv(let e): e.description
+            case .io(let m), .format(let m): m
+            }
+        }
+    }
+
+    static let magic = Array("KAMPORT1".utf8)
+
+    // MARK: Partials
+
+    /// The accounts of one customer list, read on from just after its header: each row whose
+    /// measure can be read (as `kam score` reads it: the dialect's numbers, the input's
+    /// range), with its id. Sorted.
+    public static func collect(
+        _ reader: inout CSVReader, pack: RulePack, mapping: ColumnMapping
+    ) throws(Failure) -> (header: Header, accounts: [Account]) {
+        guard let measureName = pack.extras["portfolio"]?["measure"]?.string,
+              let measure = mapping.bindings.first(where: { $0.input.name == measureName })
+        else { throw .format("the pack `\(pack.id)` ranks no measure (its `portfolio.measure`), or the file has no column for it") }
+        let idName = pack.extras["portfolio"]?["id"]?.string ?? ""
+        let id = mapping.bindings.first { $0.input.name == idName }
+        let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
+        var accounts: [Account] = []
+        var record = CSVRecord()
+        var rows = 0, unreadable = 0
+        var tooLong: Int?
+        do throws(CSVError) {
+            while try reader.next(into: &record) {
+                if record.count == 1 && record.ends[0] == 0 { continue }  // a blank line is no row
+                rows += 1
+                guard measure.column < record.count, let x = CSVNumber.parse(record, at: measure.column, dialect: reader.dialect),
+                      x >= low && x <= high
+                else {
+                    unreadable += 1
+                    continue
+                }
+                let key = id.flatMap { $0.column < record.count ? Array(record[$0.column]) : nil } ?? []
+                if key.count > Int(UInt16.max) { tooLong = record.line }
+                accounts.append(Account(measure: x == 0 ? 0 : x, id: key))
+            }
+        } catch {
+            throw .csv(error)
+        }
+        if let line = tooLong { throw .format("line \(line): the id is longer than 65,535 bytes") }
+        accounts.sort(by: Account.precedes)
+        return (Header(pack: pack, measure: measureName, id: idName, rows: rows, unreadable: unreadable, accounts: accounts.count), accounts)
+    }
+
+    // MARK: Writing
+
+    public static func encode(_ header: Header) -> [UInt8] {
+        var out = magic
+        for text in [header.packId, header.packHash, header.measure, header.id] {
+            put(UInt64(text.utf8.count), 4, &out)
+            out += Array(text.utf8)
+        }
+        for n in [header.rows, header.unreadable, header.accounts] { put(UInt64(n), 8, &out) }
+        return out
+    }
+
+    public static func encode(_ account: Account, into out: inout [UInt8]) {
+        put(account.measure.bitPattern, 8, &out)
+        put(UInt64(account.id.count), 2, &out)
+        out += account.id
+    }
+
+    private static func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
+        for k in 0..<width { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
+    }
+
+    // MARK: Reading
+
+    /// Reads a portfolio file account by account, a megabyte at a time.
+    public final class Reader {
+        public private(set) var header = Header(packId: "", packHash: "", measure: "", id: "", rows: 0, unreadable: 0, accounts: 0)
+        private let fd: Int32
+        private let path: String
+        private var buffer: [UInt8] = []
+        private var at = 0
+        private var eof = false
+        public private(set) var read = 0
+
+        public init(path: String) throws(Failure) {
+            self.path = path
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw .io("cannot read \(path): \(String(cString: strerror(errno)))") }
+            guard try bytes(8) == PortfolioFile.magic else {
+                throw .format("\(path) is not a kam portfolio file (made by `kam portfolio`)")
+            }
+            var texts: [String] = []
+            for _ in 0..<4 {
+                let n = try number(4)
+                guard n < 1 << 20 else { throw .format("\(path): the header is damaged") }
+                texts.append(String(decoding: try bytes(n), as: UTF8.self))
+            }
+            header = Header(packId: texts[0], packHash: texts[1], measure: texts[2], id: texts[3],
+                            rows: try number(8), unreadable: try number(8), accounts: try number(8))
+            // If any of this throws, deinit closes the descriptor: every property is set.
+        }
+
+        deinit { close(fd) }
+
+        /// The next account, nil after the last; a file cut short is an error.
+        public func next() throws(Failure) -> Account? {
+            if read == header.accounts {
+                if try !atEnd() { throw .format("\(path): more accounts than its header says (\(header.accounts))") }
+                return nil
+            }
+            let bits = UInt64(try number(8))
+            let id = try bytes(try number(2))
+            read += 1
+            return Account(measure: Double(bitPattern: bits), id: id)
+        }
+
+        private func atEnd() throws(Failure) -> Bool {
+            if at < buffer.count { return false }
+            try fill(1)
+            return at >= buffer.count
+        }
+
+        private func number(_ width: Int) throws(Failure) -> Int {
+            let b = try bytes(width)
+            var x: UInt64 = 0
+            for k in 0..<width { x |= UInt64(b[k]) << (8 * UInt64(k)) }
+            guard x <= UInt64(Int.max) else { throw .format("\(path): a number in the file is damaged") }
+            return Int(x)
+        }
+
+        private func bytes(_ n: Int) throws(Failure) -> [UInt8] {
+            if buffer.count - at < n { try fill(n) }
+            guard buffer.count - at >= n else { throw .format("\(path) is cut short (after \(read) of \(header.accounts) accounts)") }
+            defer { at += n }
+            return Array(buffer[at..<(at + n)])
+        }
+
+        private func fill(_ n: Int) throws(Failure) {
+            buffer.removeFirst(at)
+            at = 0
+            while buffer.count < n && !eof {
+                var chunk = [UInt8](repeating: 0, count: max(n, 1 << 20))
+                let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
+                }
+                if got == 0 { eof = true }
+                buffer += chunk[..<got]
+            }
+        }
+    }
+
+    // MARK: Merging
+
+    /// Merges sorted account streams into one, in order, handing each account to `emit`.
+    /// Memory is one account per input.
+    public static func merge(_ readers: [Reader], emit: (Account) throws(Failure) -> Void) throws(Failure) {
+        var heads: [Account?] = []
+        for r in readers { heads.append(try r.next()) }
+        while true {
+            var best = -1
+            for (i, head) in heads.enumerated() {
+                guard let head else { continue }
+                if best < 0 || Account.precedes(head, heads[best]!) { best = i }
+            }
+            if best < 0 { return }
+            try emit(heads[best]!)
+            heads[best] = try readers[best].next()
+        }
+    }
+
+    // MARK: Figures
+
+    /// The portfolio figures of a merged file (or of a single partial, for one partition).
+    public static func figures(_ reader: Reader) throws(Failure) -> PortfolioFigures? {
+        var values: [Double] = [], counts: [Int32] = []
+        var tied: [(group: Int, id: [UInt8])] = []  // the accounts of groups of two or more, in order
+        var previous: Account?
+        var groupStart: Account?
+        while let account = try reader.next() {
+            if let p = previous, Account.precedes(account, p) {
+                throw .format("the accounts of the portfolio file are out of order; was it written by `kam portfolio`?")
+            }
+            if let v = values.last, v == account.measure {
+                counts[counts.count - 1] += 1
+                if counts[counts.count - 1] == 2, let first = groupStart { tied.append((values.count - 1, first.id)) }
+                tied.append((values.count - 1, account.id))
+            } else {
+                values.append(account.measure)
+                counts.append(1)
+                groupStart = account
+            }
+            previous = account
+        }
+        guard var figures = PortfolioFigures(descending: values, counts: counts) else { return nil }
+        if figures.hasTies {
+            var builder = figures.tieBuilder()
+            for (g, id) in tied { builder.add(group: Int32(g), key: PortfolioFigures.key(id)) }
+            let colliding = Set(figures.setTies(builder))
+            if !colliding.isEmpty {
+                var whole: [Int: [[UInt8]]] = [:]
+                for (g, id) in tied where colliding.contains(g) { whole[g, default: []].append(id) }
+                figures.setWholeIds(whole)
+            }
+        }
+        return figures
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import KamAdvisor
+import KamCSV
+import KamRules
+import KamSource
+
+/// `kam portfolio`: the portfolio figures of partitions of a customer list, as files that
+/// merge, so that partitions scored apart rank and share their accounts as one list would.
+enum PortfolioCommand {
+    static let command = Command(
+        words: ["portfolio"],
+        summary: "Write the mergeable portfolio (every account's measure and id) of one or more customer-list partitions.",
+        synopsis: "FILE... [-o FILE] [--rules PATH] [--map FILE] [--encoding NAME] [--delimiter CHAR]",
+        discussion: """
+            Account scoring ranks and shares each account against the whole list (share,
+            rank, cumulative share, ABC, HHI, Gini). When the list is split into partitions
+            scored apart (docs/scale-out.md), each partition's portfolio is written with
+            `kam portfolio`, the partials are merged with `kam portfolio merge`, and each
+            partition is scored against the merged file with `kam score PART --portfolio FILE`:
+            the rows and figures are then exactly those of one `kam score` over the whole list.
+            FILE may be `-` (standard input, read once: no temporary file), and each file has
+            its own header. The output is binary: about 10 bytes plus the id per account.
+            Examples:
+              kam portfolio part-0.csv -o part-0.kamp
+              cat part-1.csv | kam portfolio - > part-1.kamp
+            """,
+        options: [
+            OptionSpec(name: "--output", value: "FILE", help: "Write the portfolio to FILE (atomically) instead of standard output.", short: "-o"),
+            OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
+            OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5), as for `kam score`."),
+            OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default), utf16le, utf16be or cp1251."),
+            OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
+        ],
+        run: run)
+
+    static let merge = Command(
+        words: ["portfolio", "merge"],
+        summary: "Merge portfolio files written by `kam portfolio` into one.",
+        synopsis: "FILE... [-o FILE]",
+        discussion: """
+            The files must come from the same account-scoring pack. The merge streams: memory is
+            one account per file, whatever their size. The result merges again, so partials can
+            be combined in any tree.
+            Example:
+              kam portfolio merge part-*.kamp -o all.kamp
+            """,
+        options: [
+            OptionSpec(name: "--output", value: "FILE", help: "Write the merged portfolio to FILE (atomically).", short: "-o"),
+        ],
+        run: runMerge)
+
+    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        guard !arguments.positionals.isEmpty else {
+            throw UsageError(message: "missing the customer list (or partitions) to read", help: "kam portfolio part-0.csv -o part-0.kamp")
+        }
+        let encoding = try CustomerFile.encoding(arguments)
+        let dialect = try CustomerFile.dialect(arguments)
+        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+        var header: PortfolioFile.Header?
+        var accounts: [PortfolioFile.Account] = []
+        for path in arguments.positionals {
+            do throws(CSVError) {
+                var reader = path == "-" ? try CSVReader.standardInput(dialect: dialect, encoding: encoding)
+                    : try CSVReader(path: path, dialect: dialect, encoding: encoding)
+                var record = CSVRecord()
+                guard try reader.next(into: &record) else {
+                    console.err("error: \(path) is empty\n")
+                    return 1
+                }
+                guard let mapping = CustomerFile.mapping(headers: record.strings, shownAs: path, pack: pack, map: arguments.value("--map"),
+                                                         quiet: true, console: console) else { return 1 }
+                let part: (header: PortfolioFile.Header, accounts: [PortfolioFile.Account])
+                do throws(PortfolioFile.Failure) {
+                    part = try PortfolioFile.collect(&reader, pack: pack, mapping: mapping)
+                } catch {
+                    console.err("error: \(path): \(error)\n")
+                    return 1
+                }
+                if var h = header {
+                    h.rows += part.header.rows
+                    h.unreadable += part.header.unreadable
+                    h.accounts += part.header.accounts
+                    header = h
+                } else {
+                    header = part.header
+                }
+                accounts += part.accounts
+            } catch {
+                var error = error
+                error.path = nil
+                console.err("error: \(path): \(error)\n")
+                return 1
+            }
+        }
+        if arguments.positionals.count > 1 { accounts.sort(by: PortfolioFile.Account.precedes) }
+        if let h = header, h.unreadable > 0 {
+            console.err("note: \(h.unreadable) of \(h.rows) rows have no readable `\(h.measure)` and are not in the portfolio (`kam score` rejects them)\n")
+        }
+        var bytes = PortfolioFile.encode(header!)
+        for account in accounts { PortfolioFile.encode(account, into: &bytes) }
+        return write(bytes, arguments, inputs: arguments.positionals, console)
+    }
+
+    static func runMerge(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        guard !arguments.positionals.isEmpty else {
+            throw UsageError(message: "missing the portfolio files to merge", help: "kam portfolio merge part-*.kamp -o all.kamp")
+        }
+        var readers: [PortfolioFile.Reader] = []
+        do throws(PortfolioFile.Failure) {
+            for path in arguments.positionals { readers.append(try PortfolioFile.Reader(path: path)) }
+        } catch {
+            console.err("error: \(error)\n")
+            return 1
+        }
+        var header = readers[0].header
+        for (r, path) in zip(readers.dropFirst(), arguments.positionals.dropFirst()) {
+            if let why = header.mismatch(r.header) {
+                console.err("error: \(path) cannot be merged with \(arguments.positionals[0]): it was \(why)\n")
+                return 1
+            }
+            header.rows += r.header.rows
+            header.unreadable += r.header.unreadable
+            header.accounts += r.header.accounts
+        }
+        let output: Output
+        do throws(OutputFile.Failure) {
+            output = try Output(path: arguments.value("--output"), inputs: arguments.positionals, console: console)
+            try output.write(PortfolioFile.encode(header))
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        var buffer: [UInt8] = []
+        do throws(PortfolioFile.Failure) {
+            try PortfolioFile.merge(readers) { (account) throws(PortfolioFile.Failure) in
+                PortfolioFile.encode(account, into: &buffer)
+                if buffer.count >= 1 << 20 {
+                    do throws(OutputFile.Failure) { try output.write(buffer) } catch { throw .io(error.message) }
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            do throws(OutputFile.Failure) {
+                try output.write(buffer)
+                try output.commit()
+            } catch {
+                throw .io(error.message)
+            }
+        } catch {
+            output.abort()
+            console.err("error: \(error)\n")
+            return 1
+        }
+        return 0
+    }
+
+    private static func write(_ bytes: [UInt8], _ arguments: Arguments, inputs: [String], _ console: Console) -> Int32 {
+        do throws(OutputFile.Failure) {
+            let output = try Output(path: arguments.value("--output"), inputs: inputs.filter { $0 != "-" }, console: console)
+            do throws(OutputFile.Failure) {
+                try output.write(bytes)
+                try output.commit()
+            } catch {
+                output.abort()
+                throw error
+            }
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        return 0
+    }
+}

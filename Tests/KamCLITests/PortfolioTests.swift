@@ -1,0 +1,143 @@
+import Foundation
+import KamCLI
+import KamTestSupport
+import Testing
+
+/// `kam portfolio` and `kam score --portfolio`: a list split into partitions at random,
+/// each partition's portfolio written and the partials merged, then each partition scored
+/// against the merged file, gives exactly the rows one `kam score` over the whole list gives;
+/// the partitions' counts add up to the whole's and their portfolio figures are the whole's.
+struct PortfolioTests {
+    let customers = TestPaths.fixtures.appending(path: "sample/customers.csv").path
+
+    func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-portfolio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// The list's header and rows (no row of the sample holds a line break).
+    func rows() throws -> (String, [String]) {
+        let lines = try String(contentsOfFile: customers, encoding: .utf8).split(separator: "\n").map(String.init)
+        return (lines[0], Array(lines.dropFirst()))
+    }
+
+    func json(_ path: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func randomPartitionsScoreAsTheWholeList(_ seed: UInt64) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (header, all) = try rows()
+        var rng = SplitMix64(seed: seed)
+        let count = 2 + Int(rng.next() % 5)
+        var cuts = Set<Int>()
+        while cuts.count < count - 1 { cuts.insert(1 + Int(rng.next() % UInt64(all.count - 1))) }
+        let bounds = [0] + cuts.sorted() + [all.count]
+        var parts: [String] = [], partials: [String] = []
+        for k in 0..<count {
+            let part = folder.appending(path: "part-\(k).csv").path
+            try (([header] + all[bounds[k]..<bounds[k + 1]]).joined(separator: "\n") + "\n").write(toFile: part, atomically: false, encoding: .utf8)
+            parts.append(part)
+            let partial = folder.appending(path: "part-\(k).kamp").path
+            let r = kam("portfolio", part, "-o", partial)
+            #expect(r.code == 0, "\(r.err)")
+            partials.append(partial)
+        }
+        let merged = folder.appending(path: "all.kamp").path
+        // Merged in two steps, to show partials of partials merge too.
+        let half = folder.appending(path: "half.kamp").path
+        #expect(kam(["portfolio", "merge"] + partials.prefix(count / 2) + ["-o", half]).code == 0)
+        #expect(kam(["portfolio", "merge", half] + partials.dropFirst(count / 2) + ["-o", merged]).code == 0)
+
+        let wholeSummary = folder.appending(path: "whole.json").path
+        let whole = kam("score", customers, "--quiet", "--summary", wholeSummary)
+        #expect(whole.code == 0)
+        var joined = "", rowsRead = 0, scored = 0
+        var tiers: [String: Int] = [:]
+        for (k, part) in parts.enumerated() {
+            let summary = folder.appending(path: "s-\(k).json").path
+            let r = kam("score", part, "--portfolio", merged, "--quiet", "--summary", summary)
+            #expect(r.code == 0, "\(r.err)")
+            joined += r.out.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+            let s = try json(summary), w = try json(wholeSummary)
+            for key in ["accounts_in_portfolio", "total", "top10_share", "hhi", "gini"] {
+                #expect(s[key] as? Double == w[key] as? Double, "\(key)")
+            }
+            rowsRead += s["rows_read"] as? Int ?? 0
+            scored += s["scored"] as? Int ?? 0
+            for (tier, n) in s["tiers"] as? [String: Int] ?? [:] { tiers[tier, default: 0] += n }
+        }
+        let expected = whole.out.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        #expect(joined == expected)
+        let w = try json(wholeSummary)
+        #expect(rowsRead == w["rows_read"] as? Int)
+        #expect(scored == w["scored"] as? Int)
+        #expect(tiers == w["tiers"] as? [String: Int])
+    }
+
+    /// Runs the built `kam` with `input` on standard input and no usable temporary folder.
+    func pipe(_ arguments: [String], input: String) throws -> (code: Int32, out: Data, err: String) {
+        let process = Process()
+        process.executableURL = TestPaths.productsDirectory.appending(path: "kam")
+        process.arguments = arguments
+        process.environment = ["TMPDIR": "/nonexistent-kam-tmp"]  // a spool file would fail
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let writer = Thread { stdin.fileHandleForWriting.write(Data(input.utf8)); try? stdin.fileHandleForWriting.close() }
+        writer.start()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, out, String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func bothPhasesStreamThroughStandardInputWithNoTemporaryFile() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOfFile: customers, encoding: .utf8)
+        let partial = try pipe(["portfolio", "-"], input: text)
+        #expect(partial.code == 0, "\(partial.err)")
+        let merged = folder.appending(path: "all.kamp")
+        try partial.out.write(to: merged)
+        let fromFile = kam("portfolio", customers, "-o", folder.appending(path: "file.kamp").path)
+        #expect(fromFile.code == 0)
+        #expect(try Data(contentsOf: folder.appending(path: "file.kamp")) == partial.out)
+        let scored = try pipe(["score", "-", "--portfolio", merged.path, "--quiet"], input: text)
+        #expect(scored.code == 0, "\(scored.err)")
+        #expect(String(decoding: scored.out, as: UTF8.self) == kam("score", customers, "--quiet").out)
+        // Without the portfolio, standard input must be kept in a file first: here that fails.
+        let spooled = try pipe(["score", "-", "--quiet"], input: text)
+        #expect(spooled.code == 1)
+        #expect(spooled.err.contains("/nonexistent-kam-tmp"))
+    }
+
+    @Test func aPortfolioFromAnotherPackOrAStrangeFileIsRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bench = TestPaths.fixtures.appending(path: "bench/kam-bench-v1.json5").path
+        let csv = folder.appending(path: "bench.csv").path
+        try ("account_id,name,industry,region,annual_revenue,gross_margin,cost_to_serve,growth_rate,wallet_size,centralised_purchasing,buying_sites,decision_makers,relationship_years,strategic_fit,relationship_stage\n"
+            + "A1,X,energy,west,100,0.3,10,0.1,200,true,3,4,5,3,basic\n").write(toFile: csv, atomically: false, encoding: .utf8)
+        let partial = folder.appending(path: "bench.kamp").path
+        #expect(kam("portfolio", csv, "--rules", bench, "-o", partial).code == 0)
+        let r = kam("score", customers, "--portfolio", partial, "--quiet")
+        #expect(r.code == 1)
+        #expect(r.err.contains("was made with pack `kam-bench-v1`"), "\(r.err)")
+        let notPortfolio = kam("score", customers, "--portfolio", customers, "--quiet")
+        #expect(notPortfolio.code == 1)
+        #expect(notPortfolio.err.contains("is not a kam portfolio file"), "\(notPortfolio.err)")
+        // A file cut short.
+        let data = try Data(contentsOf: URL(fileURLWithPath: partial))
+        let cut = folder.appending(path: "cut.kamp").path
+        try data.prefix(data.count - 3).write(to: URL(fileURLWithPath: cut))
+        let short = kam("score", csv, "--rules", bench, "--portfolio", cut, "--quiet")
+        #expect(short.code == 1)
+        #expect(short.err.contains("cut short"), "\(short.err)")
+    }
+}
