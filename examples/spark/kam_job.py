@@ -1,0 +1,97 @@
+"""Score a partitioned customer list with kam on Apache Spark, in two phases.
+
+Account scoring ranks each account against the whole list (share, rank, ABC class, HHI,
+Gini), so a partition cannot be scored alone. Phase 1 runs `kam portfolio -` on every
+partition (executors) and merges the partials with `kam portfolio merge` (driver); phase 2
+ships the merged file to the executors and runs `kam score - --portfolio all.kamp` on every
+partition. kam reads each partition on standard input and writes standard output, with no
+temporary files, so the executors need nothing but the kam binary (shipped here with
+SparkContext.addFile; see docs/scale-out.md for the static build).
+
+Each input file is one partition with its own header, as `kam score` expects. The scored
+partitions are written to OUTPUT with the input files' names.
+
+    python kam_job.py --kam /path/to/kam --input parts/ --output scored/ [--rules pack.json5]
+"""
+
+import argparse
+import os
+import stat
+import subprocess
+import tempfile
+
+from pyspark import SparkFiles
+from pyspark.sql import SparkSession
+
+
+def kam_path():
+    """The kam binary shipped to this executor, made executable."""
+    path = SparkFiles.get("kam")
+    mode = os.stat(path).st_mode
+    if not mode & stat.S_IXUSR:
+        os.chmod(path, mode | stat.S_IXUSR)
+    return path
+
+
+def run_kam(arguments, data):
+    """Runs kam with `data` on standard input; its standard output, or an error naming kam's message."""
+    done = subprocess.run([kam_path()] + arguments, input=data, capture_output=True)
+    if done.returncode != 0:
+        raise RuntimeError("kam %s failed (exit %d): %s" % (" ".join(arguments), done.returncode, done.stderr.decode(errors="replace")))
+    return done.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kam", required=True, help="the kam binary to ship to the executors")
+    parser.add_argument("--input", required=True, help="folder of CSV partitions, each with a header")
+    parser.add_argument("--output", required=True, help="folder for the scored partitions")
+    parser.add_argument("--rules", help="an account-scoring pack (default: the one built into kam)")
+    parser.add_argument("--master", default=None, help="Spark master, e.g. local[2] (default: spark-submit's)")
+    args = parser.parse_args()
+
+    builder = SparkSession.builder.appName("kam-score")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    sc = spark.sparkContext
+    sc.addFile(os.path.abspath(args.kam))
+    rules = []
+    if args.rules:
+        sc.addFile(os.path.abspath(args.rules))
+        rules_name = os.path.basename(args.rules)
+
+    def with_rules():
+        return ["--rules", SparkFiles.get(rules_name)] if args.rules else []
+
+    # One element per partition file: (path, bytes). binaryFiles keeps the bytes as they are
+    # (any encoding kam reads), and a file is never split across tasks.
+    files = sc.binaryFiles(args.input, minPartitions=2).cache()
+
+    # Phase 1: each partition's portfolio on the executors, merged on the driver.
+    partials = files.map(lambda kv: (os.path.basename(kv[0]), run_kam(["portfolio", "-"] + with_rules(), kv[1]))).collect()
+    workdir = tempfile.mkdtemp(prefix="kam-spark-")
+    paths = []
+    for name, data in sorted(partials):
+        path = os.path.join(workdir, name + ".kamp")
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+    merged = os.path.join(workdir, "all.kamp")
+    subprocess.run([args.kam, "portfolio", "merge"] + paths + ["-o", merged], check=True)
+    sc.addFile(merged)
+
+    # Phase 2: every partition scored against the merged portfolio, on the executors.
+    def score(kv):
+        name = os.path.basename(kv[0])
+        return name, run_kam(["score", "-", "--portfolio", SparkFiles.get("all.kamp"), "--quiet"] + with_rules(), kv[1])
+
+    os.makedirs(args.output, exist_ok=True)
+    for name, data in files.map(score).toLocalIterator():
+        with open(os.path.join(args.output, name), "wb") as f:
+            f.write(data)
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs examples/spark/kam_job.py on a local Spark (local[2]) over a generated, partitioned
+# customer list, and checks that the scored partitions, joined, are byte for byte what one
+# `kam score` over the whole list writes. Prints both times.
+#
+#   scripts/spark-check.sh [ROWS] [PARTITIONS]     default 3,000,000 rows in 8 partitions
+#
+# PySpark comes from PyPI into a virtual environment kept outside the clone
+# ($KAM_SPARK_VENV, default ~/.cache/kam/spark-venv), so it is installed once per machine.
+# Needs Java 17 (Spark's runtime).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows="${1:-3000000}"
+partitions="${2:-8}"
+venv="${KAM_SPARK_VENV:-$HOME/.cache/kam/spark-venv}"
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import pyspark' 2>/dev/null; then
+    echo "== installing PySpark into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet pyspark
+fi
+swift build -c release --product kam >/dev/null
+swift build -c release --product kam-bench >/dev/null
+kam=.build/release/kam
+rules=fixtures/bench/kam-bench-v1.json5
+work="$(mktemp -d "${TMPDIR:-/tmp}/kam-spark-check.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+echo "== generating $rows rows in $partitions partitions"
+.build/release/kam-bench generate "$rows" "$work/all.csv"
+mkdir -p "$work/parts"
+header="$(head -n 1 "$work/all.csv")"
+# No field of the workload holds a line break, so cutting at lines cuts at records.
+tail -n +2 "$work/all.csv" > "$work/rows.csv"
+split -n "l/$partitions" -d -a 3 --additional-suffix=.csv "$work/rows.csv" "$work/parts/part-"
+rm "$work/rows.csv"
+for f in "$work"/parts/part-*.csv; do
+    { printf '%s\n' "$header"; cat "$f"; } > "$f.tmp" && mv "$f.tmp" "$f"
+done
+
+echo "== one kam score over the whole list"
+start=$EPOCHREALTIME
+"$kam" score "$work/all.csv" --rules "$rules" --quiet -o "$work/whole.csv"
+single=$(python3 -c "print($EPOCHREALTIME - $start)")
+
+echo "== Spark, local[2]: portfolio, merge, score"
+start=$EPOCHREALTIME
+"$venv/bin/python" examples/spark/kam_job.py --master 'local[2]' --kam "$kam" --rules "$rules" \
+    --input "$work/parts" --output "$work/scored" 2> "$work/spark.log" || { tail -30 "$work/spark.log"; exit 1; }
+spark=$(python3 -c "print($EPOCHREALTIME - $start)")
+
+# The scored partitions in order, each without its header, against the whole run's rows.
+for f in "$work"/scored/part-*.csv; do tail -n +2 "$f"; done > "$work/joined.csv"
+if ! tail -n +2 "$work/whole.csv" | cmp -s - "$work/joined.csv"; then
+    echo "FAIL: the Spark run's rows differ from the single run's" >&2
+    tail -n +2 "$work/whole.csv" | cmp - "$work/joined.csv" >&2 || true
+    exit 1
+fi
+python3 -c "print('ok: %d rows identical; one kam score %.1f s (%.2f M rows/s); Spark local[2] %.1f s (%.2f M rows/s)' % ($rows, $single, $rows / $single / 1e6, $spark, $rows / $spark / 1e6))"
