@@ -170,7 +170,7 @@ public struct CSVWriter: Sendable {
     }
 
     /// See `Options.neutralizeFormulas` for why plain numbers are left alone.
-    static func looksLikeFormula(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
+    public static func looksLikeFormula(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
         guard let first = field.first else { return false }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 9, 13: return true

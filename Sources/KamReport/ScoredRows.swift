@@ -51,6 +51,15 @@ public struct CSVRowRenderer: RowRenderer {
     /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
     private let outcomes: [[UInt8]]
     private let classes: [[[UInt8]]]
+    /// Each band's `because`, per factor: as is, with its quotes doubled, and whether it
+    /// needs the field quoted, so that the reasons of a row are joined without allocating.
+    private let reasons: [[Reason]]
+
+    private struct Reason: Sendable {
+        let plain: [UInt8]
+        let escaped: [UInt8]
+        let special: Bool
+    }
 
     public init(pack: RulePack, columns: OutputColumns) {
         self.pack = pack
@@ -63,6 +72,13 @@ public struct CSVRowRenderer: RowRenderer {
         }
         outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(cell)
         classes = pack.classifications.map { $0.options.map { cell($0.value) } + [[]] }
+        reasons = pack.factors.map { factor in
+            factor.bands.map { band in
+                let plain = Array(band.because.utf8)
+                let special = plain.contains { $0 == dialect.delimiter || $0 == dialect.quote || $0 == 10 || $0 == 13 }
+                return Reason(plain: plain, escaped: plain.flatMap { $0 == dialect.quote ? [$0, $0] : [$0] }, special: special)
+            }
+        }
     }
 
     public func begin(into out: inout [UInt8]) {
@@ -86,7 +102,7 @@ public struct CSVRowRenderer: RowRenderer {
                 out += outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level]
             case .classification(let c):
                 out += classes[c][evaluation.classes[c] ?? classes[c].count - 1]
-            case .reasons: append(Array(evaluation.topReasons(in: pack).joined(separator: "; ").utf8), &out)
+            case .reasons: appendReasons(evaluation, &out)
             }
         }
         out.append(10)
@@ -94,6 +110,37 @@ public struct CSVRowRenderer: RowRenderer {
 
     public func separator() -> [UInt8] { [] }
     public func end(into out: inout [UInt8]) {}
+
+    /// The top reasons joined by `; ` as one field, quoted and neutralised exactly as
+    /// `CSVWriter.appendField` would treat the joined text.
+    private func appendReasons(_ evaluation: Evaluation, _ out: inout [UInt8]) {
+        var quote = false, count = 0
+        var first: Reason?, last: Reason?
+        evaluation.forEachTopReason { f, b in
+            let r = reasons[f][b]
+            if r.special { quote = true }
+            if first == nil { first = r }
+            last = r
+            count += 1
+        }
+        guard let first, let last else { return }
+        let firstByte = first.plain.first ?? UInt8(ascii: "x"), lastByte = last.plain.last ?? UInt8(ascii: "x")
+        if firstByte == 32 || firstByte == 9 || lastByte == 32 || lastByte == 9 { quote = true }
+        if count > 1 && (dialect.delimiter == UInt8(ascii: ";") || dialect.delimiter == 32) { quote = true }
+        // A sign followed by more than a number (the joined text) is a formula even when the
+        // first reason alone would be a plain number.
+        let formula = first.plain.withUnsafeBufferPointer { CSVWriter.looksLikeFormula($0, decimal: dialect.decimalSeparator) }
+            || (count > 1 && (firstByte == UInt8(ascii: "+") || firstByte == UInt8(ascii: "-")))
+        if quote { out.append(dialect.quote) }
+        if formula { out.append(UInt8(ascii: "'")) }
+        var n = 0
+        evaluation.forEachTopReason { f, b in
+            if n > 0 { out += [UInt8(ascii: ";"), 32] }
+            out += quote ? reasons[f][b].escaped : reasons[f][b].plain
+            n += 1
+        }
+        if quote { out.append(dialect.quote) }
+    }
 
     private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
         bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }

@@ -63,14 +63,30 @@ public struct Evaluation: Sendable {
     /// The top reasons for the score: the `because` of the factors that gave the most points,
     /// best first (equal points in the pack's order).
     public func topReasons(in pack: RulePack, count: Int = 3) -> [String] {
-        var scored: [(points: Double, factor: Int, because: String)] = []
-        for (index, result) in factors.enumerated() {
-            if case .scored(let band, let points) = result, points > 0 {
-                scored.append((points, index, pack.factors[index].bands[band].because))
+        var reasons: [String] = []
+        forEachTopReason(count: count) { factor, band in reasons.append(pack.factors[factor].bands[band].because) }
+        return reasons
+    }
+
+    /// The same choice as `topReasons`, as (factor, band) indices handed to `body` best
+    /// first, with nothing allocated: a batch renders it on every row.
+    public func forEachTopReason(count: Int = 3, _ body: (_ factor: Int, _ band: Int) -> Void) {
+        guard count > 0 else { return }
+        withUnsafeTemporaryAllocation(of: (points: Double, factor: Int, band: Int).self, capacity: count) { best in
+            var kept = 0
+            for index in factors.indices {
+                guard case .scored(let band, let points) = factors[index], points > 0 else { continue }
+                // Insertion into the short list: higher points first, earlier factors among equals.
+                var at = kept
+                while at > 0 && best[at - 1].points < points { at -= 1 }
+                if at >= count { continue }
+                var k = min(kept, count - 1)
+                while k > at { best[k] = best[k - 1]; k -= 1 }
+                best[at] = (points, index, band)
+                kept = min(kept + 1, count)
             }
+            for k in 0..<kept { body(best[k].factor, best[k].band) }
         }
-        scored.sort { $0.points != $1.points ? $0.points > $1.points : $0.factor < $1.factor }
-        return scored.prefix(count).map(\.because)
     }
 
     mutating func reset() {
