@@ -136,10 +136,7 @@ public final class BatchScorer: @unchecked Sendable {
         // The dialect and encoding are read off the file once, and every pass reuses them.
         // With the figures given, or none needed, there is one pass, over this very reader.
         let onePass = options.portfolio != nil || measure == nil
-        let first: CSVBlockReader
-        if let opened { first = opened } else { first = try blocks(path, options.dialect, options.encoding) }
-        if !onePass { first.close() }
-        let source = Source(path: path, dialect: first.dialect, encoding: first.encoding, opened: onePass ? first : nil)
+        let source = try openSource(path, opened, onePass: onePass)
         if let given = options.portfolio {
             portfolio = given
         } else if let measure {
@@ -179,6 +176,16 @@ public final class BatchScorer: @unchecked Sendable {
         let encoding: CSVEncoding
         /// The reader of a single-pass run, already past the detection of the dialect.
         let opened: CSVBlockReader?
+    }
+
+    /// The source of every pass. For several passes, the reader that detected the dialect is
+    /// closed and dropped here, so that its first block (24 MB with its reserve) is not held
+    /// for the rest of the run.
+    private func openSource(_ path: String, _ opened: CSVBlockReader?, onePass: Bool) throws(BatchFailure) -> Source {
+        let first: CSVBlockReader
+        if let opened { first = opened } else { first = try blocks(path, options.dialect, options.encoding) }
+        if !onePass { first.close() }
+        return Source(path: path, dialect: first.dialect, encoding: first.encoding, opened: onePass ? first : nil)
     }
 
     /// Blocks of `path`; a nil dialect or encoding is detected from the file.
