@@ -8,7 +8,7 @@ public enum KamCLI {
 
     static let commands: [Command] = [
         AssessCommand.command, QuestionnaireCommand.command, ScoreCommand.command, ReportCommand.command,
-        PortfolioCommand.command, PortfolioCommand.merge,
+        PortfolioCommand.command, PortfolioCommand.merge, SummaryCommand.merge,
         EvalCommand.command,
         RulesCommands.check, RulesCommands.test, RulesCommands.list,
     ]

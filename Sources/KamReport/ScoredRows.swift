@@ -221,7 +221,7 @@ public enum ScoreSummary {
             ("total", p.map { .number(rounded($0.total, 2)) } ?? .null),
             (pack.outcome.name + "s", counts(s.outcomes)),
             ("classes", .object(pack.classifications.map { ($0.name, counts(s.classes[$0.name] ?? [:])) })),
-            ("score_sum", .number(rounded(s.scoreSum, 6))),
+            ("score_sum", .number(s.scoreSum)),
             ("top10_share", p.map { .number(rounded($0.top10Share, 6)) } ?? .null),
             ("hhi", p.map { .number(rounded($0.hhi, 6)) } ?? .null),
             ("gini", p.map { .number(rounded($0.gini, 6)) } ?? .null),

@@ -72,6 +72,11 @@ struct PortfolioTests {
         }
         let expected = whole.out.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
         #expect(joined == expected)
+        // The partitions' summaries merge into the whole run's, byte for byte.
+        let summaries = kam(["summary", "merge"] + (0..<count).map { folder.appending(path: "s-\($0).json").path })
+        #expect(summaries.code == 0, "\(summaries.err)")
+        let wholeText = try String(contentsOfFile: wholeSummary, encoding: .utf8)
+        #expect(summaries.out == wholeText)
         let w = try json(wholeSummary)
         #expect(rowsRead == w["rows_read"] as? Int)
         #expect(scored == w["scored"] as? Int)
@@ -115,6 +120,27 @@ struct PortfolioTests {
         let spooled = try pipe(["score", "-", "--quiet"], input: text)
         #expect(spooled.code == 1)
         #expect(spooled.err.contains("/nonexistent-kam-tmp"))
+    }
+
+    @Test func summariesOfPartitionsScoredApartDoNotMerge() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Each scored on its own (no shared portfolio): their figures differ.
+        let (header, all) = try rows()
+        var paths: [String] = []
+        for (k, slice) in [all[..<100], all[100...]].enumerated() {
+            let part = folder.appending(path: "p\(k).csv").path
+            try (([header] + slice).joined(separator: "\n") + "\n").write(toFile: part, atomically: false, encoding: .utf8)
+            let summary = folder.appending(path: "s\(k).json").path
+            #expect(kam("score", part, "--quiet", "--summary", summary).code == 0)
+            paths.append(summary)
+        }
+        let r = kam(["summary", "merge"] + paths)
+        #expect(r.code == 1)
+        #expect(r.err.contains("`total` differs from"), "\(r.err)")
+        #expect(r.out.isEmpty)
+        let notSummary = kam("summary", "merge", customers)
+        #expect(notSummary.code == 1)
     }
 
     @Test func aPortfolioFromAnotherPackOrAStrangeFileIsRefused() throws {

@@ -45,7 +45,13 @@ public struct BatchSummary: Sendable {
     public var outcomes: [String: Int] = [:]
     /// Scored rows per class, per classification (`nil` key: no option held).
     public var classes: [String: [String: Int]] = [:]
-    public var scoreSum = 0.0
+    /// The sum of the scores, each rounded to millionths and added as whole millionths, so
+    /// the sum is exact and the same however the rows were split into chunks or partitions.
+    /// (A score beyond 10^30, which only a pack with unbounded points could give, is added
+    /// as a double instead, and the sum is then as exact as doubles allow.)
+    public var scoreMillionths: Int128 = 0
+    public var scoreBeyondRange = 0.0
+    public var scoreSum: Double { Double(scoreMillionths) / 1e6 + scoreBeyondRange }
     /// `BatchOptions.totals`: each name's sum, and how many rows had all of them.
     public var totals: [String: Double] = [:]
     public var totalsRows = 0
@@ -362,7 +368,8 @@ public final class BatchScorer: @unchecked Sendable {
         var scored = 0
         var outcomes: [Int]
         var classes: [[Int]]
-        var scoreSum = 0.0
+        var scoreMillionths: Int128 = 0
+        var scoreBeyondRange = 0.0
         var totals: [Double] = []
         var totalsRows = 0
         /// With `--top`: the best rows of the chunk, as (score, order, bytes).
@@ -432,7 +439,11 @@ public final class BatchScorer: @unchecked Sendable {
                     continue
                 }
                 result.scored += 1
-                result.scoreSum += evaluation.score
+                if abs(evaluation.score) < 1e30 {
+                    result.scoreMillionths += Int128((evaluation.score * 1e6).rounded())
+                } else {
+                    result.scoreBeyondRange += evaluation.score
+                }
                 if !totalSlots.isEmpty { Self.addTotals(totalSlots, a, &result) }
                 result.outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level] += 1
                 for (c, choice) in evaluation.classes.enumerated() {
@@ -454,7 +465,8 @@ public final class BatchScorer: @unchecked Sendable {
             summary.rowsRead += chunk.read
             summary.scored += chunk.scored
             summary.rejected += chunk.errors.count
-            summary.scoreSum += chunk.scoreSum
+            summary.scoreMillionths += chunk.scoreMillionths
+            summary.scoreBeyondRange += chunk.scoreBeyondRange
             for (k, x) in chunk.totals.enumerated() { totals[k] += x }
             summary.totalsRows += chunk.totalsRows
             for (k, n) in chunk.outcomes.enumerated() { outcomes[k] += n }
