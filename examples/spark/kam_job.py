@@ -50,7 +50,9 @@ def main():
     parser.add_argument("--master", default=None, help="Spark master, e.g. local[2] (default: spark-submit's)")
     args = parser.parse_args()
 
-    builder = SparkSession.builder.appName("kam-score")
+    # Each task holds one partition file and kam's output for it; a little more driver
+    # memory than the default keeps a local run of a few million rows comfortable.
+    builder = SparkSession.builder.appName("kam-score").config("spark.driver.memory", "2g")
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
@@ -65,8 +67,10 @@ def main():
         return ["--rules", SparkFiles.get(rules_name)] if args.rules else []
 
     # One element per partition file: (path, bytes). binaryFiles keeps the bytes as they are
-    # (any encoding kam reads), and a file is never split across tasks.
-    files = sc.binaryFiles(args.input, minPartitions=2).cache()
+    # (any encoding kam reads), and a file is never split across tasks. One task per file;
+    # the files are read again in phase 2 rather than cached, so memory stays per task.
+    count = len([f for f in os.listdir(args.input) if not f.startswith(".")])
+    files = sc.binaryFiles(args.input, minPartitions=max(2, count))
 
     # Phase 1: each partition's portfolio on the executors, merged on the driver.
     partials = files.map(lambda kv: (os.path.basename(kv[0]), run_kam(["portfolio", "-"] + with_rules(), kv[1]))).collect()
@@ -81,15 +85,19 @@ def main():
     subprocess.run([args.kam, "portfolio", "merge"] + paths + ["-o", merged], check=True)
     sc.addFile(merged)
 
-    # Phase 2: every partition scored against the merged portfolio, on the executors.
+    # Phase 2: every partition scored against the merged portfolio and written by the
+    # executor that scored it (OUTPUT must be a folder every executor can write: local
+    # for local[N], a shared mount on a cluster).
+    output = os.path.abspath(args.output)
+    os.makedirs(output, exist_ok=True)
+
     def score(kv):
         name = os.path.basename(kv[0])
-        return name, run_kam(["score", "-", "--portfolio", SparkFiles.get("all.kamp"), "--quiet"] + with_rules(), kv[1])
-
-    os.makedirs(args.output, exist_ok=True)
-    for name, data in files.map(score).toLocalIterator():
-        with open(os.path.join(args.output, name), "wb") as f:
+        data = run_kam(["score", "-", "--portfolio", SparkFiles.get("all.kamp"), "--quiet"] + with_rules(), kv[1])
+        with open(os.path.join(output, name), "wb") as f:
             f.write(data)
+
+    files.foreach(score)
     spark.stop()
 
 
