@@ -52,8 +52,10 @@ public struct CustomerReview: Sendable {
     /// Sum of sales and of contribution over the scored rows that have both.
     public let contributionTotals: (sales: Double, contribution: Double, rows: Int)?
 
+    /// `progress` hears, after each block, the pass, the bytes read and the rows so far.
     public static func run(
-        path: String, pack: RulePack, mapping: ColumnMapping, fields: ReportFields, keep: Int, options: BatchOptions
+        path: String, pack: RulePack, mapping: ColumnMapping, fields: ReportFields, keep: Int, options: BatchOptions,
+        progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void = { _, _, _ in }
     ) throws(BatchFailure) -> CustomerReview {
         var options = options
         options.top = max(1, keep)
@@ -63,7 +65,7 @@ public struct CustomerReview: Sendable {
         var rejected: [RowError] = []
         let summary = try scorer.run(
             path: path, output: { bytes in kept.append(contentsOf: bytes) }, rejected: { rejected.append($0) },
-            progress: { _, _, _ in })
+            progress: progress)
         let dialect = summary.dialect ?? options.dialect ?? .comma
         let records = RecordKeeper.decode(kept)
         let evaluator = Evaluator(pack)

@@ -44,7 +44,7 @@ enum ReportCommand {
             OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16le, utf16be or cp1251."),
             OptionSpec(name: "--delimiter", value: "CHAR", help: "The customer list's delimiter: , ; tab | (default: detected)."),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
-            OptionSpec(name: "--quiet", value: nil, help: "No column-mapping report on standard error."),
+            OptionSpec(name: "--quiet", value: nil, help: "No column-mapping report or progress line on standard error."),
         ],
         run: run)
 
@@ -96,16 +96,21 @@ enum ReportCommand {
             guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
                                                map: arguments.value("--map"), quiet: arguments.has("--quiet"), console: console)
             else { return 1 }
-            var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
-            options.strict = false
+            let options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
+            // A progress line for long lists, as `kam score` shows, when standard error is a terminal.
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let progress = Progress(console: console, enabled: !arguments.has("--quiet") && isatty(STDERR_FILENO) == 1, size: size)
             do throws(BatchFailure) {
                 review = try CustomerReview.run(
                     path: path, pack: pack, mapping: file.mapping, fields: fields,
-                    keep: Recommender.accountsToKeep(managers: managers, accountsPerManager: perManager), options: options)
+                    keep: Recommender.accountsToKeep(managers: managers, accountsPerManager: perManager), options: options,
+                    progress: progress.update)
             } catch {
+                progress.clear()
                 console.err("error: \(path): \(error)\n")
                 return 1
             }
+            progress.clear()
             if let review, review.summary.rejected > 0 {
                 console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(path) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
             }

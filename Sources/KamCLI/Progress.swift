@@ -1,0 +1,29 @@
+import Foundation
+
+/// The progress line on standard error, for a terminal only.
+final class Progress {
+    let console: Console
+    let enabled: Bool
+    let size: Int
+    let started = Date()
+    private var last = Date.distantPast
+
+    init(console: Console, enabled: Bool, size: Int) {
+        self.console = console
+        self.enabled = enabled
+        self.size = size
+    }
+
+    func update(_ pass: Int, _ bytes: Int, _ rows: Int) {
+        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
+        last = Date()
+        let percent = size > 0 ? min(100, bytes * 100 / size) : 0
+        let seconds = max(Date().timeIntervalSince(started), 0.001)
+        let stage = pass == 3 ? "scoring" : "portfolio"
+        console.err(String(format: "\r  %@: %3d%%  %d rows  %.1f MB/s ", stage, percent, rows, Double(bytes) / seconds / 1e6))
+    }
+
+    func clear() {
+        if enabled { console.err("\r\u{1B}[K") }
+    }
+}
