@@ -58,26 +58,26 @@ enum SVGCharts {
         return out + "</svg>\n"
     }
 
-    /// Horizontal bars, one per row: value against a maximum; a row without a value is hatched.
+    /// Horizontal bars, one per row, each under its label, so the chart stays narrow enough
+    /// to read on a phone: value against a maximum; a row without a value says so.
     static func bars(
         _ rows: [(label: String, value: Double, maximum: Double, unknown: Bool)], title: String, color: String, ofMaximum: Bool
     ) -> String {
-        let (labelWidth, barWidth, rowHeight) = (330.0, 330.0, 28.0)
-        let top = 6.0
+        let (left, barWidth, rowHeight, top) = (4.0, 300.0, 38.0, 4.0)
         let scale = max(rows.map(\.maximum).max() ?? 1, 1)
-        var out = open(Int(labelWidth + barWidth + 70), Int(top * 2 + rowHeight * Double(rows.count)), title)
+        var out = open(Int(left + barWidth + 70), Int(top * 2 + rowHeight * Double(rows.count)), title)
         for (i, row) in rows.enumerated() {
             let y = top + Double(i) * rowHeight
-            let label = row.label.count > 46 ? String(row.label.prefix(45)) + "…" : row.label
-            out += text(labelWidth - 8, y + 17, label, anchor: "end")
-            out += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 4))\" width=\"\(n(barWidth * row.maximum / scale))\" height=\"18\" fill=\"#eef2f6\"/>\n"
+            let label = row.label.count > 60 ? String(row.label.prefix(59)) + "…" : row.label
+            out += text(left, y + 13, label)
+            out += "<rect x=\"\(n(left))\" y=\"\(n(y + 18))\" width=\"\(n(barWidth * row.maximum / scale))\" height=\"14\" fill=\"#eef2f6\"/>\n"
             if row.unknown {
-                out += text(labelWidth + 6, y + 17, "unanswered", fill: "#5b6775")
+                out += text(left + 6, y + 29, "unanswered", fill: "#5b6775")
                 continue
             }
-            out += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 4))\" width=\"\(n(barWidth * max(0, row.value) / scale))\" height=\"18\" fill=\"\(color)\"/>\n"
+            out += "<rect x=\"\(n(left))\" y=\"\(n(y + 18))\" width=\"\(n(barWidth * max(0, row.value) / scale))\" height=\"14\" fill=\"\(color)\"/>\n"
             let value = ofMaximum ? "\(n(row.value))/\(n(row.maximum))" : n(row.value)
-            out += text(labelWidth + barWidth * max(0, row.value) / scale + 6, y + 17, value, fill: "#1d2733")
+            out += text(left + barWidth * max(0, row.value) / scale + 6, y + 30, value, fill: "#1d2733")
         }
         return out + "</svg>\n"
     }
