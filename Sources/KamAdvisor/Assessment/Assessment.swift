@@ -14,6 +14,8 @@ public struct Assessment: Sendable {
     public let unanswered: [Input]
     public let whatIf: [WhatIf]
     public let pack: RulePack
+    /// The `because` of the factors that gave the most points, best first.
+    public let mainReasons: [String]
 
     public var score: Double { trace.score }
     public var confidence: Double { trace.confidence }
@@ -33,7 +35,7 @@ public enum Assessor {
         let whatIf = WhatIfSearch(pack: pack, evaluator: evaluator, questionnaire: questionnaire, verdict: verdict).run()
         return Assessment(
             supplier: questionnaire.supplier, trace: trace, verdict: verdict, verdictTitle: title, answers: answers,
-            unanswered: unanswered, whatIf: whatIf, pack: pack)
+            unanswered: unanswered, whatIf: whatIf, pack: pack, mainReasons: evaluation.topReasons(in: pack))
     }
 
     static func load(_ questionnaire: Questionnaire, into evaluator: Evaluator) {

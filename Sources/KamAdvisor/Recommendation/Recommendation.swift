@@ -71,6 +71,11 @@ public struct Recommendation: Sendable {
     public let restContributionPct: Double?
 
     public var guidance: String? { skillsPack?.extras["guidance"]?.string }
+
+    /// The inputs the recommendation was made without: `questionnaire`, `customers`.
+    public var missingInputs: [String] {
+        (assessment == nil ? ["questionnaire"] : []) + (review == nil ? ["customers"] : [])
+    }
 }
 
 public enum Recommender {

@@ -26,7 +26,7 @@ public enum RecommendationJSON {
             ("verdict", r.assessment.map { .string($0.verdict) } ?? .null),
             ("verdict_title", r.assessment?.verdictTitle.map(JSON.string) ?? .null),
             ("score", r.assessment.map { .number(rounded($0.score, 1)) } ?? .null),
-            ("main_reasons", .array(r.mainReasons.map(JSON.string))),
+            ("main_reasons", .array((r.assessment?.mainReasons ?? []).map(JSON.string))),
             ("programme_size", r.programme.map { .number(Double($0.capacity)) } ?? .null),
             ("candidates", .number(Double(r.candidates.count))),
         ])

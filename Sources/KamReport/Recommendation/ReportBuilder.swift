@@ -33,7 +33,7 @@ enum ReportBuilder {
             s.paragraph(.text("Verdict: "), .strong(a.verdict + title),
                         .text(" (score \(Figures.score(a.score)) of \(Figures.score(a.trace.maximum)), confidence \(Int((a.confidence * 100).rounded()))%)."))
             if let gate = a.trace.gates.first { s.paragraph(.text("Blocked: \(gate.because).")) }
-            let reasons = r.mainReasons
+            let reasons = a.mainReasons
             if !reasons.isEmpty {
                 s.add(.heading("Main reasons"))
                 s.add(.list(reasons.map { [.text(capitalised($0))] }))
