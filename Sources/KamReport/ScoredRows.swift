@@ -114,32 +114,31 @@ public struct CSVRowRenderer: RowRenderer {
     /// The top reasons joined by `; ` as one field, quoted and neutralised exactly as
     /// `CSVWriter.appendField` would treat the joined text.
     private func appendReasons(_ evaluation: Evaluation, _ out: inout [UInt8]) {
-        var quote = false, count = 0
-        var first: Reason?, last: Reason?
-        evaluation.forEachTopReason { f, b in
-            let r = reasons[f][b]
-            if r.special { quote = true }
-            if first == nil { first = r }
-            last = r
-            count += 1
+        withUnsafeTemporaryAllocation(of: (factor: Int, band: Int).self, capacity: 3) { picked in
+            var count = 0
+            evaluation.forEachTopReason(count: 3) { f, b in
+                picked[count] = (f, b)
+                count += 1
+            }
+            guard count > 0 else { return }
+            func chosen(_ k: Int) -> Reason { reasons[picked[k].factor][picked[k].band] }
+            let first = chosen(0).plain, last = chosen(count - 1).plain
+            let firstByte = first.first ?? UInt8(ascii: "x"), lastByte = last.last ?? UInt8(ascii: "x")
+            var quote = firstByte == 32 || firstByte == 9 || lastByte == 32 || lastByte == 9
+                || (count > 1 && (dialect.delimiter == UInt8(ascii: ";") || dialect.delimiter == 32))
+            for k in 0..<count where chosen(k).special { quote = true }
+            // A sign followed by more than a number (the joined text) is a formula even when the
+            // first reason alone would be a plain number.
+            let formula = first.withUnsafeBufferPointer { CSVWriter.looksLikeFormula($0, decimal: dialect.decimalSeparator) }
+                || (count > 1 && (firstByte == UInt8(ascii: "+") || firstByte == UInt8(ascii: "-")))
+            if quote { out.append(dialect.quote) }
+            if formula { out.append(UInt8(ascii: "'")) }
+            for k in 0..<count {
+                if k > 0 { out.append(UInt8(ascii: ";")); out.append(32) }
+                out += quote ? chosen(k).escaped : chosen(k).plain
+            }
+            if quote { out.append(dialect.quote) }
         }
-        guard let first, let last else { return }
-        let firstByte = first.plain.first ?? UInt8(ascii: "x"), lastByte = last.plain.last ?? UInt8(ascii: "x")
-        if firstByte == 32 || firstByte == 9 || lastByte == 32 || lastByte == 9 { quote = true }
-        if count > 1 && (dialect.delimiter == UInt8(ascii: ";") || dialect.delimiter == 32) { quote = true }
-        // A sign followed by more than a number (the joined text) is a formula even when the
-        // first reason alone would be a plain number.
-        let formula = first.plain.withUnsafeBufferPointer { CSVWriter.looksLikeFormula($0, decimal: dialect.decimalSeparator) }
-            || (count > 1 && (firstByte == UInt8(ascii: "+") || firstByte == UInt8(ascii: "-")))
-        if quote { out.append(dialect.quote) }
-        if formula { out.append(UInt8(ascii: "'")) }
-        var n = 0
-        evaluation.forEachTopReason { f, b in
-            if n > 0 { out += [UInt8(ascii: ";"), 32] }
-            out += quote ? reasons[f][b].escaped : reasons[f][b].plain
-            n += 1
-        }
-        if quote { out.append(dialect.quote) }
     }
 
     private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
