@@ -62,6 +62,14 @@ struct CustomerFile {
         return mapping
     }
 
+    /// The options every command reading a customer list takes, parsed by `encoding`,
+    /// `dialect` and `open`/`mapping`.
+    static let options = [
+        OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5) that overrides names and aliases."),
+        OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be or cp1251."),
+        OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
+    ]
+
     /// `--encoding NAME`, or nil when not given.
     static func encoding(_ arguments: Arguments) throws(UsageError) -> CSVEncoding? {
         guard let name = arguments.value("--encoding") else { return nil }

@@ -11,9 +11,14 @@ enum OutputFile {
 
     /// Writes `text` whole. `path` nil or `-` means standard output.
     static func write(_ text: String, to path: String?, inputs: [String], console: Console) throws(Failure) {
+        try write(bytes: Array(text.utf8), to: path, inputs: inputs, console: console)
+    }
+
+    /// Writes `bytes` whole, as `write(_:to:inputs:console:)` writes text.
+    static func write(bytes: [UInt8], to path: String?, inputs: [String], console: Console) throws(Failure) {
         let output = try Output(path: path, inputs: inputs, console: console)
         do throws(Failure) {
-            try output.write(Array(text.utf8))
+            try output.write(bytes)
             try output.commit()
         } catch {
             output.abort()

@@ -27,10 +27,7 @@ enum PortfolioCommand {
         options: [
             OptionSpec(name: "--output", value: "FILE", help: "Write the portfolio to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
-            OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5), as for `kam score`."),
-            OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default), utf16le, utf16be or cp1251."),
-            OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
-        ],
+        ] + CustomerFile.options,
         run: run)
 
     static let merge = Command(
@@ -98,7 +95,13 @@ enum PortfolioCommand {
         }
         var bytes = PortfolioFile.encode(header!)
         for account in accounts { PortfolioFile.encode(account, into: &bytes) }
-        return write(bytes, arguments, inputs: arguments.positionals, console)
+        do throws(OutputFile.Failure) {
+            try OutputFile.write(bytes: bytes, to: arguments.value("--output"), inputs: arguments.positionals.filter { $0 != "-" }, console: console)
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        return 0
     }
 
     static func runMerge(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
@@ -148,23 +151,6 @@ enum PortfolioCommand {
         } catch {
             output.abort()
             console.err("error: \(error)\n")
-            return 1
-        }
-        return 0
-    }
-
-    private static func write(_ bytes: [UInt8], _ arguments: Arguments, inputs: [String], _ console: Console) -> Int32 {
-        do throws(OutputFile.Failure) {
-            let output = try Output(path: arguments.value("--output"), inputs: inputs.filter { $0 != "-" }, console: console)
-            do throws(OutputFile.Failure) {
-                try output.write(bytes)
-                try output.commit()
-            } catch {
-                output.abort()
-                throw error
-            }
-        } catch {
-            console.err("error: \(error.message)\n")
             return 1
         }
         return 0

@@ -40,12 +40,9 @@ enum ReportCommand {
             OptionSpec(name: "--managers", value: "N", help: "Key-account managers available (overrides the questionnaire)."),
             OptionSpec(name: "--accounts-per-manager", value: "K", help: "Accounts one manager runs (default 4)."),
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled packs of its kinds."),
-            OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping for the customer list (JSON5)."),
-            OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16le, utf16be or cp1251."),
-            OptionSpec(name: "--delimiter", value: "CHAR", help: "The customer list's delimiter: , ; tab | (default: detected)."),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
             OptionSpec(name: "--quiet", value: nil, help: "No column-mapping report or progress line on standard error."),
-        ],
+        ] + CustomerFile.options,
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {

@@ -33,7 +33,6 @@ enum ScoreCommand {
             """,
         options: [
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
-            OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5) that overrides names and aliases."),
             OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json."),
             OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),
             OptionSpec(name: "--summary", value: "FILE", help: "Write a JSON summary: counts, totals, tiers, classes, HHI, Gini, pack hash."),
@@ -42,11 +41,9 @@ enum ScoreCommand {
             OptionSpec(name: "--top", value: "N", help: "Output only the N best accounts, best first."),
             OptionSpec(name: "--columns", value: "LIST", help: "Output only these columns, comma-separated (input headers, score, tier, classes, reasons)."),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to use (default: every core)."),
-            OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be or cp1251."),
-            OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
             OptionSpec(name: "--portfolio", value: "FILE", help: "Score this file as one partition against the whole list's portfolio (`kam portfolio`); reads it once, so `-` streams."),
             OptionSpec(name: "--quiet", value: nil, help: "No mapping report, progress or final line on standard error."),
-        ],
+        ] + CustomerFile.options,
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
