@@ -131,17 +131,9 @@ struct EndToEndTests {
             Issue.record("kam binary not found at \(binary.path)")
             return
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["eval", "size('héllo') + 1"]
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(String(decoding: data, as: UTF8.self) == "6\n")
+        let r = try runChild(binary, ["eval", "size('héllo') + 1"], currentDirectory: FileManager.default.temporaryDirectory)
+        #expect(r.code == 0)
+        #expect(r.text == "6\n")
     }
 }
 

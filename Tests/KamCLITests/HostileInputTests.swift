@@ -67,17 +67,10 @@ struct HostileInputTests {
         #expect(r.out.isEmpty)
         // Raised as the message says, the file gets past the limit (to the next problem: it
         // has none of the pack's columns).
-        let process = Process()
-        process.executableURL = TestPaths.productsDirectory.appending(path: "kam")
-        process.arguments = ["score", path, "--quiet"]
-        process.environment = ["KAM_MAX_COLUMNS": "200000"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let raised = try runChild(TestPaths.productsDirectory.appending(path: "kam"), ["score", path, "--quiet"],
+                                  environment: ["KAM_MAX_COLUMNS": "200000"])
+        let message = raised.err
+        #expect(raised.code == 1)
         #expect(!message.contains("maxColumns"), "\(message.prefix(500))")
         #expect(message.contains("customer_id"), "\(message.prefix(500))")
     }
@@ -145,31 +138,20 @@ struct HostileInputTests {
         let input = TestPaths.fixtures.appending(path: "sample/customers.csv").path
         let out = folder.appending(path: "scored.csv").path
         let kam = TestPaths.productsDirectory.appending(path: "kam").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // 20 blocks of 512 bytes: far less than the scored list. SIGXFSZ is ignored, so the
         // write fails with EFBIG instead of killing the process.
-        process.arguments = ["-c", "ulimit -f 20; trap '' XFSZ; exec \"$0\" score \"$1\" -o \"$2\" --quiet", kam, input, out]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1, "\(message)")
+        let limited = try runChild(URL(fileURLWithPath: "/bin/sh"),
+                                   ["-c", "ulimit -f 20; trap '' XFSZ; exec \"$0\" score \"$1\" -o \"$2\" --quiet", kam, input, out])
+        let message = limited.err
+        #expect(limited.code == 1, "\(message)")
         #expect(message.contains("File too large") || message.contains("space"), "\(message)")
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(left.isEmpty, "left behind: \(left)")
         // And standard output on a full device.
-        let full = Process()
-        full.executableURL = URL(fileURLWithPath: kam)
-        full.arguments = ["score", input, "--quiet"]
-        full.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
-        let fullErrors = Pipe()
-        full.standardError = fullErrors
-        try full.run()
-        let fullMessage = String(decoding: fullErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        full.waitUntilExit()
-        #expect(full.terminationStatus == 1, "\(fullMessage)")
+        let full = try runChild(URL(fileURLWithPath: kam), ["score", input, "--quiet"],
+                                standardOutput: FileHandle(forWritingAtPath: "/dev/full"))
+        let fullMessage = full.err
+        #expect(full.code == 1, "\(fullMessage)")
         #expect(fullMessage.contains("No space left on device"), "\(fullMessage)")
     }
 }

@@ -84,22 +84,10 @@ struct PortfolioTests {
     }
 
     /// Runs the built `kam` with `input` on standard input and no usable temporary folder.
-    func pipe(_ arguments: [String], input: String) throws -> (code: Int32, out: Data, err: String) {
-        let process = Process()
-        process.executableURL = TestPaths.productsDirectory.appending(path: "kam")
-        process.arguments = arguments
-        process.environment = ["TMPDIR": "/nonexistent-kam-tmp"]  // a spool file would fail
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let writer = Thread { stdin.fileHandleForWriting.write(Data(input.utf8)); try? stdin.fileHandleForWriting.close() }
-        writer.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, out, String(decoding: err, as: UTF8.self))
+    func pipe(_ arguments: [String], input: String) throws -> ChildResult {
+        // A spool file would fail: the temporary folder does not exist.
+        try runChild(TestPaths.productsDirectory.appending(path: "kam"), arguments, input: Data(input.utf8),
+                     environment: ["TMPDIR": "/nonexistent-kam-tmp"])
     }
 
     @Test func bothPhasesStreamThroughStandardInputWithNoTemporaryFile() throws {

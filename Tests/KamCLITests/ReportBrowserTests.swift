@@ -24,17 +24,11 @@ struct ReportBrowserTests {
         #expect(!html.contains("<script"))
         #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "https?://", options: .regularExpression) == nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.chromium!)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.appending(path: "profile").path)",
-                             "--dump-dom", page.absoluteString]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let browser = try runChild(URL(fileURLWithPath: Self.chromium!),
+                                   ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.appending(path: "profile").path)",
+                                    "--dump-dom", page.absoluteString])
+        let dom = browser.text
+        #expect(browser.code == 0)
         // The DOM the browser built, not the file: the parser accepted the whole page.
         #expect(dom.contains("</main>"))
         for id in ["summary", "factors", "risks", "concentration", "accounts", "skills", "relationships", "plans", "audit"] {

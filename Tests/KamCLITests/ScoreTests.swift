@@ -139,19 +139,8 @@ struct ScoreEndToEndTests {
         let binary = TestPaths.productsDirectory.appending(path: "kam")
         let csv = TestPaths.fixtures.appending(path: "customers/crm-export.csv")
         func run(_ arguments: [String], stdin: Data?) throws -> (Int32, Data) {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
-            let out = Pipe(), input = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = input
-            try process.run()
-            if let stdin { input.fileHandleForWriting.write(stdin) }
-            try input.fileHandleForWriting.close()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, data)
+            let r = try runChild(binary, arguments, input: stdin)
+            return (r.code, r.out)
         }
         let (code, fromFile) = try run(["score", csv.path, "--quiet"], stdin: nil)
         #expect(code == 0)
