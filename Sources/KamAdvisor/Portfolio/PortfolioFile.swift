@@ -242,6 +242,20 @@ public enum PortfolioFile {
 
     // MARK: Figures
 
+    /// The figures of the portfolio file at `path` for scoring with `pack`: refused when the
+    /// file was written with another pack, whose measure or ranking may differ.
+    public static func figures(path: String, for pack: RulePack) throws(Failure) -> PortfolioFigures {
+        let reader = try Reader(path: path)
+        let header = reader.header
+        guard header.packHash == pack.hash else {
+            throw .format("\(path) was made with pack `\(header.packId)` (sha256 \(header.packHash.prefix(12))…), not the `\(pack.id)` being run (sha256 \(pack.hash.prefix(12))…)\nhelp: write the portfolio again with the same --rules")
+        }
+        guard let figures = try figures(reader) else {
+            throw .format("\(path): the accounts' `\(header.measure)` add up to no positive total")
+        }
+        return figures
+    }
+
     /// The portfolio figures of a merged file (or of a single partial, for one partition).
     public static func figures(_ reader: Reader) throws(Failure) -> PortfolioFigures? {
         var values: [Double] = [], counts: [Int32] = []

@@ -71,8 +71,12 @@ enum ScoreCommand {
         // With the whole list's portfolio given, this file is one partition, read once.
         var portfolio: PortfolioFigures?
         if let file = arguments.value("--portfolio") {
-            guard let figures = loadPortfolio(file, pack: pack, console: console) else { return 1 }
-            portfolio = figures
+            do throws(PortfolioFile.Failure) {
+                portfolio = try PortfolioFile.figures(path: file, for: pack)
+            } catch {
+                console.err("error: \(error)\n")
+                return 1
+            }
         }
         // Standard input is otherwise read twice (portfolio, then scores), so it is kept in a
         // temporary file; with --portfolio it streams.
@@ -192,25 +196,6 @@ enum ScoreCommand {
                 + "; peak MB after each: " + summary.peakMegabytes.map(String.init).joined(separator: " ") + "\n")
         }
         return 0
-    }
-
-    /// The figures of a portfolio file from `kam portfolio`, checked against the pack.
-    static func loadPortfolio(_ path: String, pack: RulePack, console: Console) -> PortfolioFigures? {
-        do throws(PortfolioFile.Failure) {
-            let reader = try PortfolioFile.Reader(path: path)
-            guard reader.header.packHash == pack.hash else {
-                console.err("error: \(path) was made with pack `\(reader.header.packId)` (sha256 \(reader.header.packHash.prefix(12))…), not the `\(pack.id)` being run (sha256 \(pack.hash.prefix(12))…)\nhelp: write the portfolio again with the same --rules\n")
-                return nil
-            }
-            guard let figures = try PortfolioFile.figures(reader) else {
-                console.err("error: \(path): the accounts' `\(reader.header.measure)` add up to no positive total\n")
-                return nil
-            }
-            return figures
-        } catch {
-            console.err("error: \(error)\n")
-            return nil
-        }
     }
 
     /// Copies standard input to a temporary file, removed at exit.
