@@ -26,13 +26,7 @@ public enum PortfolioFile {
         public var accounts: Int
 
         public init(pack: RulePack, measure: String, id: String, rows: Int, unreadable: Int, accounts: Int) {
-            packId = pack.id
-            packHash = pack.hash
-            self.measure = measure
-            self.id = id
-            self.rows = rows
-            self.unreadable = unreadable
-            self.accounts = accounts
+            self.init(packId: pack.id, packHash: pack.hash, measure: measure, id: id, rows: rows, unreadable: unreadable, accounts: accounts)
         }
 
         init(packId: String, packHash: String, measure: String, id: String, rows: Int, unreadable: Int, accounts: Int) {
