@@ -1,3 +1,4 @@
+import Foundation
 import KamAdvisor
 import KamTestSupport
 import Testing
@@ -48,6 +49,7 @@ struct PortfolioFiguresTests {
         }
         let shares = accounts.map { $0.0 / total }
         #expect(abs(figures.hhi - shares.reduce(0) { $0 + $1 * $1 }) <= 1e-12)
+        expectBatchesAgree(figures, accounts, colliding: colliding)
     }
 
     @Test func concentrationFromAmounts() throws {
@@ -81,5 +83,63 @@ extension PortfolioFiguresTests {
         }
         #expect(wrong == 0)
         #expect(figures.accounts == 200_000)
+    }
+}
+
+extension PortfolioFiguresTests {
+    /// Sales-like measures: heavy-tailed, in cents, most of them in a few binades, which is
+    /// what the bucket index has to spread; plus a zero, a subnormal and a huge value.
+    @Test func skewedMeasuresAreFoundAndPlaced() throws {
+        var random = SplitMix64(seed: 11)
+        var accounts: [(Double, [UInt8])] = (0..<100_000).map { i in
+            let u = Double(random.next() % 1_000_000 + 1) / 1_000_001
+            let value = (10_000 / pow(u, 1 / 1.16) * 100).rounded() / 100
+            return (value, Array(String(format: "A%07d", i).utf8))
+        }
+        accounts += [(0, Array("Z0".utf8)), (Double.leastNonzeroMagnitude, Array("Z1".utf8)), (1e300, Array("Z2".utf8)), (0, Array("Z3".utf8))]
+        var measures = accounts.map(\.0)
+        var figures = try #require(PortfolioFigures(measures: &measures))
+        var builder = figures.tieBuilder()
+        for (value, id) in accounts {
+            if let g = figures.tiedGroup(value) { builder.add(group: Int32(g), key: PortfolioFigures.key(id)) }
+        }
+        #expect(figures.setTies(builder).isEmpty)  // eight-byte ids never collide
+        let sorted = accounts.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.lexicographicallyPrecedes($1.1) }
+        var rank: [[UInt8]: Int] = [:]
+        for (i, account) in sorted.enumerated() { rank[account.1] = i + 1 }
+        var wrong = 0
+        for (value, id) in accounts where figures.account(measure: value, id: id).rank != rank[id] { wrong += 1 }
+        #expect(wrong == 0)
+        expectBatchesAgree(figures, accounts, colliding: [])
+    }
+
+    /// The batched look-ups give what the single ones give, figure for figure; an account of a
+    /// group whose ids collide in their first eight bytes gets none (its whole id places it).
+    func expectBatchesAgree(_ figures: PortfolioFigures, _ accounts: [(Double, [UInt8])], colliding: Set<Int>) {
+        let pairs = accounts.flatMap { [$0.0.bitPattern, PortfolioFigures.key($0.1)] }
+        var placed = 0, tied = 0, wrong = 0
+        pairs.withUnsafeBufferPointer { pairs in
+            figures.accounts(pairs: pairs) { p, batched in
+                let (value, id) = accounts[p]
+                let single = figures.account(measure: value, id: id)
+                placed += 1
+                guard let batched else {
+                    if !colliding.contains(figures.tiedGroup(value) ?? -1) { wrong += 1 }
+                    return
+                }
+                if batched.rank != single.rank || batched.share != single.share || batched.percentile != single.percentile
+                    || batched.cumulativeShareBefore != single.cumulativeShareBefore
+                {
+                    wrong += 1
+                }
+            }
+            figures.tiedGroups(pairs: pairs) { p, g in
+                if g != figures.tiedGroup(accounts[p].0) { wrong += 1 }
+                if g != nil { tied += 1 }
+            }
+        }
+        #expect(placed == accounts.count)
+        #expect(wrong == 0)
+        #expect(tied == accounts.filter { figures.tiedGroup($0.0) != nil }.count)
     }
 }

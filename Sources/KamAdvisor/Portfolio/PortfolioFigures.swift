@@ -42,12 +42,15 @@ public struct PortfolioFigures: Sendable {
         let tied: Int
     }
     private static let stride = 16
-    /// A coarse index into `values` by the top bits of each value's bit pattern (non-negative
-    /// doubles sort like their bits), so that finding a value's group is a short search in
-    /// one bucket rather than a binary search over millions of values.
-    private let bucketShift: UInt64
-    private let bucketLow: UInt64
-    private let bucketStarts: [Int32]
+    /// An index into `values` by bit pattern (non-negative doubles sort like their bits), so
+    /// that finding a value's group reads one or two cache lines instead of binary-searching
+    /// millions of values. Each binary exponent gets a share of the buckets in proportion to
+    /// the values it holds, split by the top bits of the mantissa: skewed measures such as
+    /// sales, where most accounts sit in a few binades, still get about eight values a bucket.
+    /// `binades[e]` is the first bucket of exponent `e` (high bits) and how far to shift the
+    /// mantissa (low 8 bits); `below[k]` is how many values fall in buckets before `k`.
+    private let binades: [UInt64]
+    private let below: [Int32]
     public let hasTies: Bool
     /// One bit per hash of a tied value: most rows are not tied, and a clear bit says so
     /// without searching the table of values.
@@ -138,27 +141,38 @@ public struct PortfolioFigures: Sendable {
             }
         }
         self.tiedBits = bits
-        // Buckets by the value's top bits; at most about a million of them.
-        if let smallest = values.last, let largest = values.first, smallest >= 0 {
-            var shift: UInt64 = 32
-            while (largest.bitPattern >> shift) - (smallest.bitPattern >> shift) > 1 << 20 { shift += 1 }
-            let low = smallest.bitPattern >> shift, high = largest.bitPattern >> shift
-            // starts[k] = first index (descending order) whose bucket is at most low + k.
-            var starts = [Int32](repeating: Int32(values.count), count: Int(high - low) + 2)
-            var i = values.count - 1
-            for k in 0...Int(high - low) {
-                while i >= 0 && (values[i].bitPattern >> shift) - low <= UInt64(k) { i -= 1 }
-                starts[k] = Int32(i + 1)
-            }
-            bucketShift = shift
-            bucketLow = low
-            bucketStarts = starts
-        } else {
-            bucketShift = 0
-            bucketLow = 0
-            bucketStarts = []
-        }
+        (binades, below) = values.last.map { $0 >= 0 } == true ? Self.index(values) : ([], [])
     }
+
+    private static let mantissa: UInt64 = (1 << 52) - 1
+
+    /// The bucket index of `values` (descending, non-negative): about eight values a bucket,
+    /// so at most a quarter as many buckets as values, plus one per exponent.
+    private static func index(_ values: [Double]) -> ([UInt64], [Int32]) {
+        var perBinade = [Int](repeating: 0, count: 2048)
+        for v in values { perBinade[Int(bits(v) >> 52)] += 1 }
+        var binades = [UInt64](repeating: 0, count: 2048)
+        var buckets = 0
+        for e in 0..<2048 {
+            var bits = 0  // 2^bits buckets for this exponent: the fewest that give at most 8 values on average
+            while bits < 52 && perBinade[e] > 8 << bits { bits += 1 }
+            binades[e] = UInt64(buckets) << 8 | UInt64(52 - bits)
+            buckets += 1 << bits
+        }
+        var below = [Int32](repeating: 0, count: buckets + 1)
+        for v in values { below[bucket(v, binades) + 1] += 1 }
+        for k in 0..<buckets { below[k + 1] += below[k] }
+        return (binades, below)
+    }
+
+    private static func bucket(_ value: Double, _ binades: [UInt64]) -> Int {
+        let bits = bits(value)
+        let entry = binades[Int(bits >> 52)]
+        return Int(entry >> 8) + Int((bits & mantissa) >> (entry & 0xFF))
+    }
+
+    /// The bit pattern of a non-negative value, -0 counted as 0.
+    private static func bits(_ value: Double) -> UInt64 { (value == 0 ? 0 : value).bitPattern }
 
     private static let tiedBitWords = 1 << 15  // 2^21 bits, 256 KiB
 
@@ -275,28 +289,161 @@ public struct PortfolioFigures: Sendable {
     /// the figures were built from.
     public func account(measure: Double, id: some Collection<UInt8>) -> Account {
         let g = group(of: measure) ?? 0
-        let block = g / Self.stride
-        let checkpoint = checkpoints[block]
-        var sum = checkpoint.sum, before = checkpoint.accounts, tiedBefore = checkpoint.tied
-        for h in (block * Self.stride)..<g {
-            let c = counts[h]
-            sum += values[h] * Double(c)
-            before += Int(c)
-            if c > 1 { tiedBefore += Int(c) }
+        return account(measure, group: g) { tiedBefore in
+            if let ids = longIds[g] { return Self.lowerBound(ids.count) { ids[$0].lexicographicallyPrecedes(id) } }
+            return position(of: Self.key(id), group: g, tiedBefore: tiedBefore)
         }
-        var position = 0
-        if counts[g] > 1 {
-            if let ids = longIds[g] {
-                position = Self.lowerBound(ids.count) { ids[$0].lexicographicallyPrecedes(id) }
-            } else if !tieKeys.isEmpty {
-                let key = Self.key(id), start = tiedBefore
-                position = Self.lowerBound(Int(counts[g])) { tieKeys[start + $0] < key }
+    }
+
+    /// The figures of many accounts, as `account(measure:id:)` gives them, from (measure bit
+    /// pattern, id key) pairs; `body` gets each pair's index and its figures, or nil when the
+    /// key cannot place it: its tied group holds ids that share their first eight bytes, and
+    /// only whole ids order those.
+    ///
+    /// At millions of accounts one look-up is a chain of dependent cache misses (bucket,
+    /// group, sums, tied ids). Here sixteen look-ups advance one step at a time together,
+    /// searching without branches to mispredict, so the processor waits for sixteen misses
+    /// at once, not one after another.
+    public func accounts(pairs: UnsafeBufferPointer<UInt64>, _ body: (Int, Account?) -> Void) {
+        let n = pairs.count / 2
+        let lanes = 16
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
+          withUnsafeTemporaryAllocation(of: Prefix.self, capacity: lanes) { sums in
+            let base = UnsafeMutableBufferPointer(rebasing: state[..<lanes])
+            let length = UnsafeMutableBufferPointer(rebasing: state[lanes...])
+            var start = 0
+            while start < n {
+                let width = min(lanes, n - start)
+                func measure(_ j: Int) -> Double { Double(bitPattern: pairs[2 * (start + j)]) }
+                groups(base, length, width, measure)
+                for j in 0..<width where base[j] < 0 { base[j] = 0 }  // not a measure of the portfolio
+                // The sums before each group, then each tied account's place among its group's ids.
+                for j in 0..<width { sums.initializeElement(at: j, to: prefix(base[j])) }
+                for j in 0..<width {
+                    let g = base[j]
+                    (base[j], length[j]) = (sums[j].tiedBefore, counts[g] > 1 && !tieKeys.isEmpty ? Int(counts[g]) : 0)
+                }
+                Self.search(base, length, width) { j, i in tieKeys[i] < pairs[2 * (start + j) + 1] }
+                for j in 0..<width {
+                    let g = sums[j].group, m = measure(j)
+                    if !longIds.isEmpty && counts[g] > 1 && longIds[g] != nil {
+                        body(start + j, nil)
+                        continue
+                    }
+                    var place = 0
+                    if length[j] > 0 {
+                        place = base[j] - sums[j].tiedBefore + (length[j] == 1 && tieKeys[base[j]] < pairs[2 * (start + j) + 1] ? 1 : 0)
+                    }
+                    body(start + j, account(m, sums[j], place: place))
+                }
+                start += width
+            }
+          }
+        }
+    }
+
+    /// The groups of the tied accounts among (measure bit pattern, id key) pairs, nil for an
+    /// account alone with its measure, found sixteen at a time as `accounts(pairs:)` does.
+    public func tiedGroups(pairs: UnsafeBufferPointer<UInt64>, _ body: (Int, Int?) -> Void) {
+        let n = pairs.count / 2
+        let lanes = 16
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
+            let base = UnsafeMutableBufferPointer(rebasing: state[..<lanes])
+            let length = UnsafeMutableBufferPointer(rebasing: state[lanes...])
+            var start = 0
+            while start < n {
+                let width = min(lanes, n - start)
+                groups(base, length, width) { Double(bitPattern: pairs[2 * (start + $0)]) }
+                for j in 0..<width {
+                    let g = base[j]
+                    body(start + j, g >= 0 && counts[g] > 1 ? g : nil)
+                }
+                start += width
             }
         }
-        let smaller = accounts - before - Int(counts[g])
+    }
+
+    /// Leaves in `base[j]` the group of `measure(j)` for each of `width` lanes, or -1 for a
+    /// value that is not among the portfolio's: its bucket, then the first value not above it.
+    private func groups(
+        _ base: UnsafeMutableBufferPointer<Int>, _ length: UnsafeMutableBufferPointer<Int>, _ width: Int,
+        _ measure: (Int) -> Double
+    ) {
+        for j in 0..<width {
+            let m = measure(j)
+            if !binades.isEmpty && m >= 0 {
+                let k = Self.bucket(m, binades)
+                (base[j], length[j]) = (values.count - Int(below[k + 1]), Int(below[k + 1] - below[k]))
+            } else {
+                (base[j], length[j]) = (0, values.count)
+            }
+        }
+        Self.search(base, length, width) { j, i in values[i] > measure(j) }
+        for j in 0..<width {
+            let m = measure(j)
+            let g = base[j] + (length[j] == 1 && values[base[j]] > m ? 1 : 0)
+            base[j] = g < values.count && values[g] == m ? g : -1
+        }
+    }
+
+    /// Halves every lane's range `base[j]..<base[j] + length[j]` in step until one element is
+    /// left, keeping the part where `before(j, i)` turns false; the answer is that element, or
+    /// the one after it where `before` still holds for it.
+    private static func search(
+        _ base: UnsafeMutableBufferPointer<Int>, _ length: UnsafeMutableBufferPointer<Int>, _ width: Int,
+        _ before: (_ lane: Int, _ index: Int) -> Bool
+    ) {
+        var longest = 2
+        while longest > 1 {
+            longest = 0
+            for j in 0..<width where length[j] > 1 {
+                let half = length[j] / 2
+                base[j] = before(j, base[j] + half) ? base[j] + half : base[j]
+                length[j] -= half
+                longest = max(longest, length[j])
+            }
+        }
+    }
+
+    /// `position` gives an account's place among the tied accounts of its group, from the
+    /// number of tied accounts in the groups before; it is asked only for a tied group.
+    private func account(_ measure: Double, group g: Int, position: (_ tiedBefore: Int) -> Int) -> Account {
+        let sums = prefix(g)
+        return account(measure, sums, place: counts[g] > 1 ? position(sums.tiedBefore) : 0)
+    }
+
+    /// What comes before a group: the sum of its larger values, their accounts, and the tied
+    /// accounts among those.
+    private struct Prefix {
+        var group: Int
+        var sum: Double
+        var before: Int
+        var tiedBefore: Int
+    }
+
+    private func prefix(_ g: Int) -> Prefix {
+        let block = g / Self.stride
+        let checkpoint = checkpoints[block]
+        var sums = Prefix(group: g, sum: checkpoint.sum, before: checkpoint.accounts, tiedBefore: checkpoint.tied)
+        for h in (block * Self.stride)..<g {
+            let c = counts[h]
+            sums.sum += values[h] * Double(c)
+            sums.before += Int(c)
+            if c > 1 { sums.tiedBefore += Int(c) }
+        }
+        return sums
+    }
+
+    private func account(_ measure: Double, _ sums: Prefix, place: Int) -> Account {
+        let smaller = accounts - sums.before - Int(counts[sums.group])
         return Account(
-            share: measure / total, rank: before + position + 1, percentile: Double(smaller) / Double(accounts),
-            cumulativeShareBefore: (sum + measure * Double(position)) / total)
+            share: measure / total, rank: sums.before + place + 1, percentile: Double(smaller) / Double(accounts),
+            cumulativeShareBefore: (sums.sum + measure * Double(place)) / total)
+    }
+
+    private func position(of key: UInt64, group g: Int, tiedBefore start: Int) -> Int {
+        guard !tieKeys.isEmpty else { return 0 }
+        return Self.lowerBound(Int(counts[g])) { tieKeys[start + $0] < key }
     }
 
     /// The Pareto curve: the share of the total held by the largest accounts, at `points`
@@ -331,14 +478,11 @@ public struct PortfolioFigures: Sendable {
 
     private func group(of measure: Double) -> Int? {
         var lo = 0, hi = values.count
-        if !bucketStarts.isEmpty, measure >= 0 {
-            let key = measure.bitPattern >> bucketShift
-            guard key >= bucketLow, Int(key - bucketLow) + 1 < bucketStarts.count else { return nil }
-            let k = Int(key - bucketLow)
-            // Values in bucket k sit from starts[k] (inclusive) back to starts[k - 1].
-            lo = Int(bucketStarts[k])
-            hi = k == 0 ? values.count : Int(bucketStarts[k - 1])
-            (lo, hi) = (min(lo, hi), max(lo, hi))
+        if !binades.isEmpty {
+            guard measure >= 0 else { return nil }
+            // The buckets count ascending values, `values` is descending.
+            let k = Self.bucket(measure, binades)
+            (lo, hi) = (values.count - Int(below[k + 1]), values.count - Int(below[k]))
         }
         while lo < hi {
             let mid = (lo + hi) / 2

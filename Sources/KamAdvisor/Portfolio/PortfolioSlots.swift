@@ -23,7 +23,10 @@ struct PortfolioSlots: Sendable {
     /// measure could not be read (the row is rejected for it anyway).
     func set(_ portfolio: PortfolioFigures, measure: Int, id: some Collection<UInt8>, in a: Activation) {
         guard case .number(let m)? = a.value(measure, as: .number) else { return }
-        let account = portfolio.account(measure: m, id: id)
+        set(portfolio.account(measure: m, id: id), of: portfolio, in: a)
+    }
+
+    func set(_ account: PortfolioFigures.Account, of portfolio: PortfolioFigures, in a: Activation) {
         if share >= 0 { a.setNumber(share, account.share) }
         if rank >= 0 { a.setNumber(rank, Double(account.rank)) }
         if percentile >= 0 { a.setNumber(percentile, account.percentile) }
