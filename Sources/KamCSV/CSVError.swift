@@ -20,6 +20,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case nulByte
         /// The operating system refused a read, write or open; `errno` and what was tried.
         case io(errno: Int32, operation: String)
+        /// A later pass over the file found other rows than the first: something wrote to it.
+        case changed
     }
 
     public var kind: Kind
@@ -77,6 +79,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid UTF-8\(at); give the file's encoding with --encoding"
         case .nulByte:
             return "a NUL byte (0x00), which no text file holds; the file may be UTF-16 without a byte-order mark (try --encoding utf16le) or not text at all"
+        case .changed:
+            return "the file changed while it was being read (a later pass found other rows than the first); score a copy that nothing is writing to"
         case .io(let errno, let operation):
             return "\(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"
         }

@@ -78,3 +78,31 @@ struct BatchChunkingTests {
         }
     }
 }
+
+extension BatchChunkingTests {
+    /// The scoring pass reads each account's figures by its place in pass 1's order: a file
+    /// that changes between the passes must be refused, not scored against other rows' figures.
+    @Test(arguments: [true, false])
+    func aFileChangedBetweenThePassesIsRefused(_ shrink: Bool) throws {
+        let path = try Self.file(rows: 2_000, seed: 5)
+        defer { unlink(path) }
+        let headers = ["customer_id", "customer_name", "revenue_ltm", "gross_margin_pct", "cost_to_serve", "growth_rate_pct", "relationship_stage"]
+        let mapping = try #require(ColumnMapping.make(headers: headers, pack: Self.pack).0)
+        let scorer = BatchScorer(pack: Self.pack, mapping: mapping, renderer: Lines(pack: Self.pack), options: BatchOptions(jobs: 2))
+        var changed = false
+        do {
+            _ = try scorer.run(path: path, output: { _ in }, rejected: { _ in }, progress: { pass, _, _ in
+                guard pass == 1, !changed else { return }
+                changed = true
+                let text = try! String(contentsOfFile: path, encoding: .utf8)
+                // Rows gone from the end, or the same rows with other sales in the first one.
+                let edited = shrink ? String(text.prefix(text.count * 2 / 3)) : text.replacingOccurrences(of: ",0.0,", with: ",,", options: [], range: nil)
+                try! edited.write(toFile: path, atomically: false, encoding: .utf8)
+            })
+            Issue.record("a changed file was scored")
+        } catch {
+            #expect(changed)
+            #expect(error.description.contains("the file changed while it was being read"), "\(error)")
+        }
+    }
+}

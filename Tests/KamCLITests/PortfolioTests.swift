@@ -110,6 +110,19 @@ struct PortfolioTests {
         #expect(spooled.err.contains("/nonexistent-kam-tmp"))
     }
 
+    /// With no temporary folder there is no spill of id keys: the tied accounts are then
+    /// ordered from the file itself and each account placed as its row is scored, which must
+    /// give the same rows.
+    @Test func aFileScoresTheSameWithNoTemporaryFolder() throws {
+        let list = TestPaths.fixtures.appending(path: "customers/hostile-names.csv").path
+        for file in [customers, list] {
+            let alone = try runChild(TestPaths.productsDirectory.appending(path: "kam"), ["score", file, "--quiet"],
+                                     environment: ["TMPDIR": "/nonexistent-kam-tmp"])
+            #expect(alone.code == 0, "\(alone.err)")
+            #expect(String(decoding: alone.out, as: UTF8.self) == kam("score", file, "--quiet").out)
+        }
+    }
+
     @Test func summariesOfPartitionsScoredApartDoNotMerge() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -132,6 +132,7 @@ public final class BatchScorer: @unchecked Sendable {
         precondition(opened == nil || options.portfolio != nil || measure == nil, "an opened reader allows one pass only")
         var summary = BatchSummary()
         var portfolio: PortfolioFigures?
+        var placements: Placements?
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap() {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -147,7 +148,7 @@ public final class BatchScorer: @unchecked Sendable {
             portfolio = given
         } else if let measure {
             let spill = id == nil ? nil : KeySpill()
-            var measures = try collectMeasures(source, measure, id, spill, progress)
+            var (measures, chunkCounts) = try collectMeasures(source, measure, id, spill, progress)
             lap()
             portfolio = PortfolioFigures(measures: &measures)
             lap()
@@ -165,10 +166,11 @@ public final class BatchScorer: @unchecked Sendable {
                 }
                 portfolio = figures
             }
+            if let spill, let figures = portfolio { placements = Placements(spill, figures, chunkCounts: chunkCounts) }
             lap()
         }
         summary.portfolio = portfolio
-        try score(source, portfolio, &summary, output, rejected, progress)
+        try score(source, portfolio, placements, &summary, output, rejected, progress)
         lap()
         return summary
     }
@@ -208,7 +210,7 @@ public final class BatchScorer: @unchecked Sendable {
     /// `merge` in file order, block by block.
     private func forEachChunk<R>(
         _ source: Source, pass: Int, _ progress: (Int, Int, Int) -> Void,
-        _ work: @escaping @Sendable (CSVBlock, Int, Bool, Int) throws(CSVError) -> R,
+        _ work: @escaping @Sendable (_ block: CSVBlock, _ chunk: Int, _ ordinal: Int, _ first: Bool, _ worker: Int) throws(CSVError) -> R,
         _ merge: (R) throws(BatchFailure) -> Int
     ) throws(BatchFailure) {
         let opened: CSVBlockReader
@@ -217,6 +219,7 @@ public final class BatchScorer: @unchecked Sendable {
         defer { reader.close() }
         var first = true
         var rows = 0
+        var ordinal = 0  // of the block's first chunk, counting every chunk of the file
         // The next block is read and cut on another thread while this one is parsed.
         reader.request()
         while true {
@@ -227,10 +230,11 @@ public final class BatchScorer: @unchecked Sendable {
             case .failure(let error): throw .csv(error)
             }
             reader.request()
-            let isFirstBlock = first
+            let isFirstBlock = first, base = ordinal
             first = false
+            ordinal += block.chunks.count
             let results = Parallel.map(block.chunks.count, jobs: jobs) { i, worker throws(CSVError) in
-                try work(block, i, isFirstBlock && i == 0, worker)
+                try work(block, i, base + i, isFirstBlock && i == 0, worker)
             }
             for result in results {
                 switch result {
@@ -242,19 +246,21 @@ public final class BatchScorer: @unchecked Sendable {
         }
     }
 
-    /// Pass 1: every readable measure, and, when the pack has an id, each of those accounts'
-    /// measure and id key spilled to `spill` in file order for the tie pass.
+    /// Pass 1: every readable measure, how many each chunk held, and, when the pack has an id,
+    /// each of those accounts' measure and id key spilled to `spill` in file order for the
+    /// later passes.
     private func collectMeasures(
         _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, _ spill: KeySpill?,
         _ progress: (Int, Int, Int) -> Void
-    ) throws(BatchFailure) -> [Double] {
+    ) throws(BatchFailure) -> (measures: [Double], chunkCounts: [Int]) {
         var all: [Double] = []
+        var chunkCounts: [Int] = []
         let dialect = source.dialect
         let column = measure.column, input = measure.input
         let idColumn = id?.column ?? column
         let keep = spill != nil
         typealias Part = (measures: [Double], keys: [UInt64], long: Bool)
-        try forEachChunk(source, pass: 1, progress, { block, i, skipHeader, _ throws(CSVError) -> Part in
+        try forEachChunk(source, pass: 1, progress, { block, i, _, skipHeader, _ throws(CSVError) -> Part in
             var part: Part = ([], [], false)
             var skip = skipHeader
             let (low, high) = (input.minimum ?? -.infinity, input.maximum ?? .infinity)
@@ -298,13 +304,14 @@ public final class BatchScorer: @unchecked Sendable {
                 all.reserveCapacity(Int(Double(size) / Double(options.chunkSize) * Double(part.measures.count) * 1.05))
             }
             all.append(contentsOf: part.measures)
+            chunkCounts.append(part.measures.count)
             if let spill {
                 try spill.append(part.measures, part.keys)
                 if part.long { spill.longIds = true }
             }
             return part.measures.count
         })
-        return all
+        return (all, chunkCounts)
     }
 
     /// The tie pass from the spill: 16 bytes per account instead of the whole file again.
@@ -316,10 +323,14 @@ public final class BatchScorer: @unchecked Sendable {
         // look-ups of each slice run on every core; placing the keys stays in file order.
         try spill.forEachSlice { (slice: UnsafeBufferPointer<UInt64>) in
             let pairs = slice.count / 2
-            let box = UnsafeSliceBox(slice)
+            let box = SliceBox(slice)
             let parts = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) throws(BatchFailure) -> [Int32] in
                 let range = (pairs * part / jobs)..<(pairs * (part + 1) / jobs)
-                return range.map { p in Int32(lookup.tiedGroup(Double(bitPattern: box.slice[2 * p])) ?? -1) }
+                var groups = [Int32](repeating: -1, count: range.count)
+                lookup.tiedGroups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, g in
+                    if let g { groups[p] = Int32(g) }
+                }
+                return groups
             }
             var p = 0
             for case .success(let groups) in parts {
@@ -340,7 +351,7 @@ public final class BatchScorer: @unchecked Sendable {
         var ids: [Int: [[UInt8]]] = [:]
         let dialect = source.dialect
         let (m, k) = (measure.column, id.column)
-        try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
+        try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, _, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
             var out: [(Int, [UInt8])] = []
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
@@ -377,7 +388,7 @@ public final class BatchScorer: @unchecked Sendable {
     }
 
     private func score(
-        _ source: Source, _ portfolio: PortfolioFigures?, _ summary: inout BatchSummary,
+        _ source: Source, _ portfolio: PortfolioFigures?, _ placements: Placements?, _ summary: inout BatchSummary,
         _ output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, _ rejected: (RowError) -> Void,
         _ progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) {
@@ -387,6 +398,7 @@ public final class BatchScorer: @unchecked Sendable {
         let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
         let pack = self.pack, renderer = self.renderer, top = options.top
         let measure = self.measure, id = self.id, slots = contextSlots
+        let measureColumn = measure.map(MeasureColumn.init), path = source.path
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
         let totalSlots = totalNames.map { pack.slot(of: $0)! }
         var totals = [Double](repeating: 0, count: totalSlots.count)
@@ -407,7 +419,7 @@ public final class BatchScorer: @unchecked Sendable {
         var anyRow = false
         let evaluators = WorkerEvaluators(pack, count: jobs)
         var order = 0
-        try forEachChunk(source, pass: 3, progress, { block, i, skipHeader, worker throws(CSVError) -> ChunkResult in
+        try forEachChunk(source, pass: 3, progress, { block, i, ordinal, skipHeader, worker throws(CSVError) -> ChunkResult in
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
             var record = CSVRecord()
             let evaluator = evaluators.evaluators[worker]
@@ -416,6 +428,9 @@ public final class BatchScorer: @unchecked Sendable {
             var result = ChunkResult(outcomes: [Int](repeating: 0, count: outcomeCount),
                                      classes: pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) })
             result.bytes.reserveCapacity(block.chunks[i].range.count)
+            // The figures of each row whose measure pass 1 read, in order.
+            let accounts = try placements?.accounts(chunk: ordinal, path: path) ?? []
+            var placed = 0
             var skip = skipHeader
             var index = 0
             while try reader.next(into: &record) {
@@ -423,12 +438,23 @@ public final class BatchScorer: @unchecked Sendable {
                 if record.count == 1 && record.ends[0] == 0 { continue }  // a blank line is no row
                 result.read += 1
                 a.reset()
-                if let problem = filler.fill(record, a) {
+                let problem = filler.fill(record, a)
+                var account: PortfolioFigures.Account?
+                if placements != nil, let measureColumn, Self.measureRead(record, measureColumn, filled: problem == nil, a, dialect) {
+                    guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
+                    account = accounts[placed]
+                    placed += 1
+                }
+                if let problem {
                     result.errors.append(problem)
                     continue
                 }
-                if let portfolio, let measure {
-                    slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
+                if let portfolio {
+                    if let account {
+                        slots.set(account, of: portfolio, in: a)
+                    } else if let measure {
+                        slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
+                    }
                 }
                 evaluator.evaluate(into: &evaluation)
                 if evaluation.failed {
@@ -460,6 +486,7 @@ public final class BatchScorer: @unchecked Sendable {
                 }
                 index += 1
             }
+            if placed != accounts.count { throw CSVError(.changed, path: path) }
             return result
         }, { (chunk: ChunkResult) throws(BatchFailure) -> Int in
             summary.rowsRead += chunk.read
@@ -514,6 +541,37 @@ public final class BatchScorer: @unchecked Sendable {
         }
     }
 
+    /// Whether pass 1 read the row's measure too (and so placed the account): with the row
+    /// filled, from its slot; else from the field, the way pass 1 reads it.
+    private static func measureRead(
+        _ record: CSVRecord, _ measure: MeasureColumn, filled: Bool, _ a: Activation, _ dialect: CSVDialect
+    ) -> Bool {
+        let x: Double?
+        if filled {
+            guard case .number(let m)? = a.value(measure.slot, as: .number) else { return false }
+            x = m
+        } else {
+            x = measure.column < record.count ? CSVNumber.parse(record, at: measure.column, dialect: dialect) : nil
+        }
+        guard let x else { return false }
+        return x >= measure.low && x <= measure.high
+    }
+
+    /// Where the measure is and the range pass 1 accepts, without references to count.
+    private struct MeasureColumn {
+        let column: Int
+        let slot: Int
+        let low: Double
+        let high: Double
+
+        init(_ binding: ColumnMapping.Binding) {
+            column = binding.column
+            slot = binding.slot
+            low = binding.input.minimum ?? -.infinity
+            high = binding.input.maximum ?? .infinity
+        }
+    }
+
     private static func addTotals(_ slots: [Int], _ a: Activation, _ result: inout ChunkResult) {
         var values: [Double] = []
         for slot in slots {
@@ -531,79 +589,6 @@ public final class BatchScorer: @unchecked Sendable {
     }
 }
 
-
-/// Each account's measure and id key from pass 1, in an unlinked temporary file (gone with
-/// the process, even when it is interrupted), so memory stays flat while the tie pass reads
-/// 16 bytes per account instead of parsing the file again.
-private final class KeySpill {
-    private let fd: Int32
-    var longIds = false
-
-    init?() {
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        var template = Array((folder + "/kam-keys-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return nil }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-
-    func append(_ measures: [Double], _ keys: [UInt64]) throws(BatchFailure) {
-        var words: [UInt64] = []
-        words.reserveCapacity(measures.count * 2)
-        for (m, k) in zip(measures, keys) {
-            words.append(m.bitPattern)
-            words.append(k)
-        }
-        let failure: Int32 = words.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return 0
-        }
-        if failure != 0 {
-            throw BatchFailure.output("cannot keep the id keys in a temporary file: \(String(cString: strerror(failure)))")
-        }
-    }
-
-    /// Reads the pairs back in slices of (measure bits, key) words, in file order.
-    func forEachSlice(_ body: (UnsafeBufferPointer<UInt64>) -> Void) throws(BatchFailure) {
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw BatchFailure.output("cannot read back the id keys") }
-        var buffer = [UInt64](repeating: 0, count: 1 << 21)
-        var carry = 0  // bytes of an incomplete pair left at the end of the last read
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + carry, $0.count - carry) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BatchFailure.output("cannot read back the id keys")
-            }
-            let total = carry + n
-            let pairs = total / 16
-            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<(2 * pairs)])) }
-            carry = total - pairs * 16
-            if carry > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + pairs * 16, byteCount: carry)
-                }
-            }
-            if n == 0 { break }
-        }
-    }
-}
-
-/// A slice read by several threads at once, each looking at its own part.
-private struct UnsafeSliceBox: @unchecked Sendable {
-    let slice: UnsafeBufferPointer<UInt64>
-    init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
-}
 
 /// One evaluator per worker thread, each over its own compilation of the pack. Sharing one
 /// compiled pack made every closure call bump reference counts that both cores write: the

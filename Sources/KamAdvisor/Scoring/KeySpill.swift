@@ -1,0 +1,37 @@
+/// Each account's measure and id key from pass 1, in file order, so that the later passes
+/// read 16 bytes per account instead of parsing the file again.
+final class KeySpill {
+    private let file: ScratchFile
+    var longIds = false
+
+    init?() {
+        guard let file = ScratchFile("the id keys") else { return nil }
+        self.file = file
+    }
+
+    func append(_ measures: [Double], _ keys: [UInt64]) throws(BatchFailure) {
+        var words: [UInt64] = []
+        words.reserveCapacity(measures.count * 2)
+        for (m, k) in zip(measures, keys) {
+            words.append(m.bitPattern)
+            words.append(k)
+        }
+        try words.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try file.append(raw) } }.get()
+    }
+
+    /// The pairs of accounts `range` (counted in file order) as (measure bits, key) words.
+    func pairs(_ range: Range<Int>) throws(BatchFailure) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: 2 * range.count)
+        try words.withUnsafeMutableBytes { raw in
+            Result { () throws(BatchFailure) in try file.read(raw, at: 16 * range.lowerBound) }
+        }.get()
+        return words
+    }
+
+    /// Reads the pairs back in slices of (measure bits, key) words, in file order.
+    func forEachSlice(_ body: (UnsafeBufferPointer<UInt64>) throws(BatchFailure) -> Void) throws(BatchFailure) {
+        try file.forEachSlice(stride: 16) { (raw) throws(BatchFailure) in
+            try body(raw.assumingMemoryBound(to: UInt64.self))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import KamCSV
+
+/// Every account's portfolio figures, found a chunk at a time from the spill of pass 1.
+///
+/// At millions of accounts, placing one is a chain of dependent cache misses: its bucket, its
+/// group among the distinct measures, the sums before it, its place among tied ids. Placed
+/// one by one inside the scoring of each row, nothing overlapped them, and they were a
+/// quarter of the run. So a scoring worker first reads its chunk's measures and id keys back
+/// from the spill (16 bytes an account, in file order) and places them all together with
+/// `PortfolioFigures.accounts(pairs:)`, whose look-ups overlap their misses.
+final class Placements: @unchecked Sendable {
+    private let spill: KeySpill
+    private let figures: PortfolioFigures
+    /// Where each chunk's accounts start in the spill, by chunk ordinal in file order, with
+    /// the total last.
+    private let starts: [Int]
+
+    init(_ spill: KeySpill, _ figures: PortfolioFigures, chunkCounts: [Int]) {
+        self.spill = spill
+        self.figures = figures
+        var starts = [0]
+        for n in chunkCounts { starts.append(starts.last! + n) }
+        self.starts = starts
+    }
+
+    /// The figures of chunk `ordinal`'s accounts (its rows whose measure pass 1 read), in
+    /// order; nil for one that only its whole id can place (its tied group holds ids that
+    /// share their first eight bytes).
+    func accounts(chunk ordinal: Int, path: String) throws(CSVError) -> [PortfolioFigures.Account?] {
+        guard ordinal + 1 < starts.count else { throw CSVError(.changed, path: path) }  // the file has grown
+        let pairs: [UInt64]
+        do {
+            pairs = try spill.pairs(starts[ordinal]..<starts[ordinal + 1])
+        } catch {
+            throw CSVError(.io(errno: EIO, operation: "reading the id keys back from a temporary file"))
+        }
+        var accounts = [PortfolioFigures.Account?](repeating: nil, count: pairs.count / 2)
+        pairs.withUnsafeBufferPointer { pairs in
+            figures.accounts(pairs: pairs) { p, account in accounts[p] = account }
+        }
+        return accounts
+    }
+}
+
+/// A slice read by several threads at once, each looking at its own part.
+struct SliceBox: @unchecked Sendable {
+    let slice: UnsafeBufferPointer<UInt64>
+    init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
+}
