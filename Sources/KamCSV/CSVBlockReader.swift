@@ -19,6 +19,10 @@ public struct CSVBlockReader {
     public let path: String?
     /// Bytes read from the source so far, for progress.
     public private(set) var bytesRead = 0
+    /// The bytes of a block the caller has finished with: the next block is read into them.
+    /// Fresh memory for every block would be mapped and zeroed by the kernel again, a
+    /// gigabyte of page faults for a gigabyte of file.
+    public var spare: [UInt8]?
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -72,6 +76,7 @@ public struct CSVBlockReader {
         }
         self.dialect = dialect ?? CSVDialect.sniff(sample: text.prefix(64 << 10))
         pending = text
+        if transcoder == nil { raw = [] }  // UTF-8 is read straight into `pending` from now on
     }
 
     /// The first record (the header), read from the first block without consuming it, so a
@@ -110,7 +115,8 @@ public struct CSVBlockReader {
                 continue
             }
             // The block keeps the buffer; only the incomplete tail is copied into a new one.
-            var rest: [UInt8] = []
+            var rest = spare.take() ?? []
+            rest.removeAll(keepingCapacity: true)
             rest.reserveCapacity(blockSize + (1 << 16))
             rest.append(contentsOf: pending[consumed...])
             pending.removeLast(pending.count - consumed)

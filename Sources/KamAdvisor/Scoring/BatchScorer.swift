@@ -222,6 +222,7 @@ public final class BatchScorer: @unchecked Sendable {
         var ordinal = 0  // of the block's first chunk, counting every chunk of the file
         // The next block is read and cut on another thread while this one is parsed.
         reader.request()
+        var spare: [UInt8]?
         while true {
             let block: CSVBlock
             switch reader.take() {
@@ -229,7 +230,7 @@ public final class BatchScorer: @unchecked Sendable {
             case .success(let next?): block = next
             case .failure(let error): throw .csv(error)
             }
-            reader.request()
+            reader.request(recycling: spare.take())
             let isFirstBlock = first, base = ordinal
             first = false
             ordinal += block.chunks.count
@@ -243,6 +244,7 @@ public final class BatchScorer: @unchecked Sendable {
                 }
             }
             progress(pass, reader.bytesRead, rows)
+            spare = block.bytes
         }
     }
 
@@ -620,10 +622,12 @@ private final class Prefetcher: @unchecked Sendable {
         self.reader = reader
     }
 
-    /// Starts reading the next block, unless the input has ended.
-    func request() {
+    /// Starts reading the next block, unless the input has ended, into the bytes of a block
+    /// done with, if given.
+    func request(recycling spare: consuming [UInt8]? = nil) {
         guard !ended, !inFlight else { return }
         inFlight = true
+        if let spare { reader.spare = spare }
         Thread.detachNewThread { [self] in
             do throws(CSVError) {
                 pending = .success(try reader.next())
