@@ -1,11 +1,3 @@
-import Dispatch
-
-/// A value handed to threads that each touch a disjoint part of it.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
 /// The figures an account-scoring pack reads about the whole portfolio: each account's share
 /// of the measure (our 12-month sales), rank, percentile and the combined share of all larger
 /// accounts (for ABC and Pareto), and the portfolio's total, HHI and Gini.
@@ -69,7 +61,7 @@ public struct PortfolioFigures: Sendable {
             // Non-negative doubles order like their bit patterns, which sort faster.
             sorted.withUnsafeMutableBufferPointer { buffer in
                 for i in buffer.indices where buffer[i] == 0 { buffer[i] = 0 }  // -0 is 0
-                UnsafeMutableRawBufferPointer(buffer).withMemoryRebound(to: UInt64.self) { Self.sortDescending($0) }
+                UnsafeMutableRawBufferPointer(buffer).withMemoryRebound(to: UInt64.self) { RadixSort.descending($0, jobs: System.cores) }
             }
         } else {
             sorted.sort(by: >)
@@ -180,42 +172,18 @@ public struct PortfolioFigures: Sendable {
         Int(truncatingIfNeeded: (x.bitPattern &* 0x9E37_79B9_7F4A_7C15) >> 43)  // 21 bits
     }
 
-    /// Sorts descending on two cores without extra memory: one in-place partition around
-    /// the median of a sample, then each side sorted on its own thread.
-    private static func sortDescending(_ bits: UnsafeMutableBufferPointer<UInt64>) {
-        let n = bits.count
-        guard n > 1 << 16 else {
-            var all = bits
-            all.sort(by: >)
-            return
-        }
-        var sample = (0..<1024).map { bits[$0 * (n / 1024)] }
-        sample.sort()
-        let pivot = sample[512]
-        // Hoare partition: everything above the pivot to the left, below it to the right.
-        var i = -1, j = n
-        while true {
-            repeat { i += 1 } while bits[i] > pivot
-            repeat { j -= 1 } while bits[j] < pivot
-            if i >= j { break }
-            bits.swapAt(i, j)
-        }
-        let split = j + 1
-        let halves = [UnsafeMutableBufferPointer(rebasing: bits[..<split]), UnsafeMutableBufferPointer(rebasing: bits[split...])]
-        let box = UnsafeSendable(halves)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            var part = box.value[k]
-            part.sort(by: >)
-        }
-    }
-
     /// The group of a measure shared by more than one account, or nil.
     public func tiedGroup(_ measure: Double) -> Int? {
-        guard !tiedBits.isEmpty else { return nil }
-        let h = Self.bit(measure == 0 ? 0 : measure)
-        if tiedBits[h >> 6] & (1 << UInt64(h & 63)) == 0 { return nil }
-        guard let g = group(of: measure), counts[g] > 1 else { return nil }
+        guard mayBeTied(measure), let g = group(of: measure), counts[g] > 1 else { return nil }
         return g
+    }
+
+    /// False when no tied value has the measure's bit: most accounts are alone with their
+    /// measure, and this says so without searching.
+    private func mayBeTied(_ measure: Double) -> Bool {
+        guard !tiedBits.isEmpty else { return false }
+        let h = Self.bit(measure == 0 ? 0 : measure)
+        return tiedBits[h >> 6] & (1 << UInt64(h & 63)) != 0
     }
 
     /// The key that orders ids: their first eight bytes, big-endian, zero-padded. Zero sorts
@@ -353,7 +321,7 @@ public struct PortfolioFigures: Sendable {
             var start = 0
             while start < n {
                 let width = min(lanes, n - start)
-                groups(base, length, width) { Double(bitPattern: pairs[2 * (start + $0)]) }
+                groups(base, length, width, tiedOnly: true) { Double(bitPattern: pairs[2 * (start + $0)]) }
                 for j in 0..<width {
                     let g = base[j]
                     body(start + j, g >= 0 && counts[g] > 1 ? g : nil)
@@ -365,13 +333,16 @@ public struct PortfolioFigures: Sendable {
 
     /// Leaves in `base[j]` the group of `measure(j)` for each of `width` lanes, or -1 for a
     /// value that is not among the portfolio's: its bucket, then the first value not above it.
+    /// `tiedOnly`: -1 also for a value the bits of tied values say is alone, without a search.
     private func groups(
         _ base: UnsafeMutableBufferPointer<Int>, _ length: UnsafeMutableBufferPointer<Int>, _ width: Int,
-        _ measure: (Int) -> Double
+        tiedOnly: Bool = false, _ measure: (Int) -> Double
     ) {
         for j in 0..<width {
             let m = measure(j)
-            if !binades.isEmpty && m >= 0 {
+            if tiedOnly && !mayBeTied(m) {
+                (base[j], length[j]) = (values.count, 0)  // found nowhere
+            } else if !binades.isEmpty && m >= 0 {
                 let k = Self.bucket(m, binades)
                 (base[j], length[j]) = (values.count - Int(below[k + 1]), Int(below[k + 1] - below[k]))
             } else {
