@@ -19,14 +19,41 @@ public final class Evaluator {
     private let starts: [Int]
     private let maxima: [Double]
     private let maximumScore: Double
-    private let derived: [(slot: Int, expression: CompiledExpression, type: ExprType, name: String)]
+    private let derived: [(slot: Int, expression: Borrowed, type: ExprType)]
+    private let gates: [Borrowed]
+    private let risks: [Borrowed]
+    /// Classification `c`'s options are `options[optionStarts[c]..<optionStarts[c + 1]]`;
+    /// nil for an option without `when`.
+    private let options: [Borrowed?]
+    private let optionStarts: [Int]
+    /// The outcome's levels' minimums, the last level's -infinity.
+    private let levelMinimums: [Double]
 
-    /// The expressions are held `unowned(unsafe)`: the pack, which this evaluator keeps,
-    /// owns them, and reading them on every row then costs no reference counting.
     private struct BandPlan {
-        unowned(unsafe) let when: CompiledExpression?
+        let when: Borrowed?
         let constant: Double
-        unowned(unsafe) let points: CompiledExpression?
+        let points: Borrowed?
+    }
+
+    /// An expression of the pack (which this evaluator keeps, and which owns it) called on
+    /// every row without counting references: a strong or even an `unowned(unsafe)` property
+    /// is retained and released around each call, and those counts were a tenth of scoring.
+    private struct Borrowed {
+        let expression: Unmanaged<CompiledExpression>
+
+        init(_ expression: CompiledExpression) { self.expression = .passUnretained(expression) }
+
+        func bool(_ a: Activation) throws(EvalError) -> Bool {
+            try expression._withUnsafeGuaranteedRef { e in Result { () throws(EvalError) in try e.evaluateBool(a) } }.get()
+        }
+
+        func number(_ a: Activation) throws(EvalError) -> Double {
+            try expression._withUnsafeGuaranteedRef { e in Result { () throws(EvalError) in try e.evaluateNumber(a) } }.get()
+        }
+
+        func value(_ a: Activation) throws(EvalError) -> Value {
+            try expression._withUnsafeGuaranteedRef { e in Result { () throws(EvalError) in try e.evaluateValue(a) } }.get()
+        }
     }
 
     public init(_ pack: RulePack) {
@@ -36,19 +63,24 @@ public final class Evaluator {
         defaults = pack.inputs.compactMap { input in input.defaultValue.map { (pack.slot(of: input.name)!, $0) } }
         maxima = pack.factors.map(\.maximum)
         maximumScore = pack.maximumScore
-        derived = pack.derived.map { ($0.slot, $0.expression, $0.expression.type, $0.name) }
+        derived = pack.derived.map { ($0.slot, Borrowed($0.expression), $0.expression.type) }
         var plans: [BandPlan] = [], starts = [0]
         for factor in pack.factors {
             for band in factor.bands {
                 switch band.points {
-                case .constant(let x): plans.append(BandPlan(when: band.when, constant: x, points: nil))
-                case .expression(let e): plans.append(BandPlan(when: band.when, constant: 0, points: e))
+                case .constant(let x): plans.append(BandPlan(when: band.when.map(Borrowed.init), constant: x, points: nil))
+                case .expression(let e): plans.append(BandPlan(when: band.when.map(Borrowed.init), constant: 0, points: Borrowed(e)))
                 }
             }
             starts.append(plans.count)
         }
         self.plans = plans
         self.starts = starts
+        gates = pack.gates.map { Borrowed($0.when) }
+        risks = pack.risks.map { Borrowed($0.when) }
+        options = pack.classifications.flatMap { $0.options.map { $0.when.map(Borrowed.init) } }
+        optionStarts = pack.classifications.reduce(into: [0]) { $0.append($0.last! + $1.options.count) }
+        levelMinimums = pack.outcome.levels.map { $0.minimum ?? -.infinity }
     }
 
     /// Evaluates the values now in `activation`, into `result` (whose storage is reused).
@@ -57,16 +89,16 @@ public final class Evaluator {
         result.reset()
         for (slot, value) in defaults where a.state(slot) == .missing { a.setValue(slot, value) }
         a.setMissing(scoreSlot)
-        for (slot, expression, type, name) in derived {
+        for (index, (slot, expression, type)) in derived.enumerated() {
             do {
                 switch type {
-                case .number: a.setNumber(slot, try expression.evaluateNumber(a))
-                case .bool: a.setBool(slot, try expression.evaluateBool(a))
-                default: a.setValue(slot, try expression.evaluateValue(a))
+                case .number: a.setNumber(slot, try expression.number(a))
+                case .bool: a.setBool(slot, try expression.bool(a))
+                default: a.setValue(slot, try expression.value(a))
                 }
             } catch {
                 var error = error
-                error.notes.append("while computing derived value `\(name)`")
+                error.notes.append("while computing derived value `\(pack.derived[index].name)`")
                 a.setFailed(slot, error)
             }
         }
@@ -92,15 +124,15 @@ public final class Evaluator {
             result.score = result.points
         }
         a.setNumber(scoreSlot, result.score)
-        for (index, gate) in pack.gates.enumerated() {
-            let check = self.check(gate.when, "gate `\(gate.id)`", &result)
+        for (index, gate) in gates.enumerated() {
+            let check = self.check(gate, "gate `\(pack.gates[index].id)`", &result)
             if check == .fired && result.blockingGate == nil { result.blockingGate = index }
             result.gates.append(check)
         }
-        for risk in pack.risks { result.risks.append(check(risk.when, "risk `\(risk.id)`", &result)) }
-        result.level = pack.outcome.level(for: result.score)
-        for classification in pack.classifications {
-            result.classes.append(choose(classification, &result))
+        for (index, risk) in risks.enumerated() { result.risks.append(check(risk, "risk `\(pack.risks[index].id)`", &result)) }
+        result.level = levelMinimums.firstIndex { result.score >= $0 } ?? levelMinimums.count - 1
+        for c in 0..<optionStarts.count - 1 {
+            result.classes.append(choose(c, &result))
         }
     }
 
@@ -116,9 +148,9 @@ public final class Evaluator {
             let index = position - first
             let plan = plans[position]
             do {
-                if let when = plan.when, try !when.evaluateBool(activation) { continue }
+                if let when = plan.when, try !when.bool(activation) { continue }
                 guard let points = plan.points else { return .scored(band: index, points: plan.constant) }
-                let x = try points.evaluateNumber(activation)
+                let x = try points.number(activation)
                 if x > maxima[factorIndex] {
                     let factor = pack.factors[factorIndex]
                     let error = EvalError(
@@ -139,22 +171,24 @@ public final class Evaluator {
         return .failed(noted(error, "add a last band without `when` as the fallback"))
     }
 
-    private func check(_ condition: CompiledExpression, _ rule: @autoclosure () -> String, _ result: inout Evaluation) -> Evaluation.Check {
+    private func check(_ condition: Borrowed, _ rule: @autoclosure () -> String, _ result: inout Evaluation) -> Evaluation.Check {
         do {
-            return try condition.evaluateBool(activation) ? .fired : .clear
+            return try condition.bool(activation) ? .fired : .clear
         } catch {
             if !error.isMissingValue { result.errors.append(noted(error, "in \(rule())")) }
             return .unknown
         }
     }
 
-    private func choose(_ classification: Classification, _ result: inout Evaluation) -> Int? {
-        for (index, option) in classification.options.enumerated() {
-            guard let when = option.when else { return index }
+    /// The first option of classification `c` whose condition holds.
+    private func choose(_ c: Int, _ result: inout Evaluation) -> Int? {
+        let first = optionStarts[c]
+        for position in first..<optionStarts[c + 1] {
+            guard let when = options[position] else { return position - first }
             do {
-                if try when.evaluateBool(activation) { return index }
+                if try when.bool(activation) { return position - first }
             } catch {
-                if !error.isMissingValue { result.errors.append(noted(error, "in classification `\(classification.name)`")) }
+                if !error.isMissingValue { result.errors.append(noted(error, "in classification `\(pack.classifications[c].name)`")) }
                 return nil
             }
         }
