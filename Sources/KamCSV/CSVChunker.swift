@@ -52,23 +52,7 @@ extension CSVChunker {
         let CR: UInt8 = 13
         let delim = dialect.delimiter
         let quote = dialect.quote
-        let quotes = SIMD16<UInt8>(repeating: quote), lfs = SIMD16<UInt8>(repeating: LF), crs = SIMD16<UInt8>(repeating: CR)
-
-        /// The first index from `i` on holding a quote, LF or CR; `n` if none.
-        @inline(__always) func nextSpecial(_ start: Int) -> Int {
-            var i = start
-            while i + 16 <= n {
-                let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                if any((v .== quotes) .| (v .== lfs) .| (v .== crs)) { break }
-                i += 16
-            }
-            while i < n {
-                let b = p[i]
-                if b == quote || b == LF || b == CR { return i }
-                i += 1
-            }
-            return n
-        }
+        @inline(__always) func nextSpecial(_ start: Int) -> Int { ByteSearch.quoteOrLineEnd(p, from: start, to: n, quote: quote) }
 
         var chunks: [CSVChunk] = []
         var start = 0, line = firstLine, chunkLine = firstLine

@@ -21,6 +21,7 @@ public enum CSVColumnScanner {
         var scratch: [[UInt8]] = [[], []]
         var i = chunk.range.lowerBound
         let end = chunk.range.upperBound
+        let last = max(columns.0, columns.1)
         while i < end {
             var column = 0
             // Start, end, and whether a doubled quote is inside, for the two wanted fields.
@@ -48,7 +49,16 @@ public enum CSVColumnScanner {
                 if column == columns.1 { second = (start, stop, doubled) }
                 column += 1
                 if i >= end { break }
-                if p[i] == delim { i += 1; continue }
+                if p[i] == delim {
+                    i += 1
+                    if column > last {
+                        // Both fields found: on to the record's end, from quote to quote.
+                        guard let next = skipRecord(p, from: i, to: end, quote: quote, delimiter: delim) else { return false }
+                        i = next
+                        break
+                    }
+                    continue
+                }
                 if p[i] == CR && i + 1 < end && p[i + 1] == LF { i += 1 }
                 i += 1
                 break
@@ -77,5 +87,31 @@ public enum CSVColumnScanner {
             }
         }
         return true
+    }
+
+    /// Where the record that goes on at `start` (a field's first byte) ends, past its line
+    /// end; nil where the reader must decide (an unclosed quote, text after a closing one).
+    private static func skipRecord(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, quote: UInt8, delimiter: UInt8) -> Int? {
+        var i = start
+        while true {
+            let j = ByteSearch.quoteOrLineEnd(p, from: i, to: end, quote: quote)
+            if j >= end { return end }
+            if p[j] != quote { return p[j] == 13 && j + 1 < end && p[j + 1] == 10 ? j + 2 : j + 1 }
+            // A quote opens a quoted field only as its first byte.
+            guard j == start || p[j - 1] == delimiter else {
+                i = j + 1
+                continue
+            }
+            var k = j + 1
+            while true {
+                while k < end && p[k] != quote { k += 1 }
+                if k >= end { return nil }
+                if k + 1 < end && p[k + 1] == quote { k += 2; continue }
+                break
+            }
+            k += 1
+            if k < end && p[k] != delimiter && p[k] != 10 && p[k] != 13 { return nil }
+            i = k
+        }
     }
 }
