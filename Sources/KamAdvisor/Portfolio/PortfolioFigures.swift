@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The figures an account-scoring pack reads about the whole portfolio: each account's share
 /// of the measure (our 12-month sales), rank, percentile and the combined share of all larger
 /// accounts (for ABC and Pareto), and the portfolio's total, HHI and Gini.
@@ -203,12 +205,55 @@ public struct PortfolioFigures: Sendable {
     public struct TieBuilder: Sendable {
         fileprivate var keys: [UInt64]
         fileprivate var cursor: [Int32]
+        /// Ranges of groups holding about the same number of keys, one per thread of
+        /// `add(groups:pairs:jobs:)`, fixed at its first call (before any key moves a cursor).
+        fileprivate var bounds: [Int32] = []
 
         /// Adds one tied account: its group (from `tiedGroup`) and its id's `key`.
         public mutating func add(group: Int32, key: UInt64) {
             let g = Int(group)
             keys[Int(cursor[g])] = key
             cursor[g] += 1
+        }
+
+        /// Adds accounts in file order: `groups[p]` is account `p`'s tied group (from
+        /// `tiedGroups`, or -1 for one alone) and `pairs[2p + 1]` its key. Placing a key is a
+        /// cache miss or two at millions of accounts, so `jobs` threads share the work, each
+        /// placing the keys of its own range of groups: every group's keys stay in file order.
+        public mutating func add(groups: [Int32], pairs: UnsafeBufferPointer<UInt64>, jobs: Int) {
+            let parts = max(1, jobs)
+            if bounds.count != parts + 1 {
+                bounds = [Int32](repeating: Int32(cursor.count), count: parts + 1)
+                bounds[0] = 0
+                var part = 1
+                for (g, start) in cursor.enumerated() where start >= 0 && part < parts && Int(start) >= keys.count * part / parts {
+                    bounds[part] = Int32(g)
+                    part += 1
+                }
+            }
+            let bounds = self.bounds
+            keys.withUnsafeMutableBufferPointer { keys in
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    groups.withUnsafeBufferPointer { groups in
+                        let shared = Shared(keys: keys, cursor: cursor, groups: groups, pairs: pairs)
+                        DispatchQueue.concurrentPerform(iterations: parts) { w in
+                            let (low, high) = (bounds[w], bounds[w + 1])
+                            for (p, g) in shared.groups.enumerated() where g >= low && g < high {
+                                shared.keys[Int(shared.cursor[Int(g)])] = shared.pairs[2 * p + 1]
+                                shared.cursor[Int(g)] += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// What the threads of `add(groups:pairs:jobs:)` share; each writes only its own groups.
+        private struct Shared: @unchecked Sendable {
+            let keys: UnsafeMutableBufferPointer<UInt64>
+            let cursor: UnsafeMutableBufferPointer<Int32>
+            let groups: UnsafeBufferPointer<Int32>
+            let pairs: UnsafeBufferPointer<UInt64>
         }
     }
 

@@ -321,26 +321,23 @@ public final class BatchScorer: @unchecked Sendable {
     private func collectTies(from spill: KeySpill, _ figures: inout PortfolioFigures) throws(BatchFailure) -> [Int] {
         var builder = figures.tieBuilder()
         let lookup = figures, jobs = self.jobs
-        // Finding each account's group is a cache miss or two at ten million accounts, so the
-        // look-ups of each slice run on every core; placing the keys stays in file order.
+        // Finding each account's group, and placing its key, are cache misses at ten million
+        // accounts, so both run on every core, slice by slice.
+        var groups: [Int32] = []  // of one slice's accounts, -1 for one alone
         try spill.forEachSlice { (slice: UnsafeBufferPointer<UInt64>) in
             let pairs = slice.count / 2
-            let box = SliceBox(slice)
-            let parts = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) throws(BatchFailure) -> [Int32] in
-                let range = (pairs * part / jobs)..<(pairs * (part + 1) / jobs)
-                var groups = [Int32](repeating: -1, count: range.count)
-                lookup.tiedGroups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, g in
-                    if let g { groups[p] = Int32(g) }
-                }
-                return groups
-            }
-            var p = 0
-            for case .success(let groups) in parts {
-                for g in groups {
-                    if g >= 0 { builder.add(group: g, key: slice[2 * p + 1]) }
-                    p += 1
+            groups.removeAll(keepingCapacity: true)
+            groups.append(contentsOf: repeatElement(-1, count: pairs))
+            groups.withUnsafeMutableBufferPointer { buffer in
+                let box = SliceBox(slice), out = GroupsBox(buffer)
+                _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
+                    let range = (pairs * part / jobs)..<(pairs * (part + 1) / jobs)
+                    lookup.tiedGroups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, g in
+                        if let g { out.groups[range.lowerBound + p] = Int32(g) }
+                    }
                 }
             }
+            builder.add(groups: groups, pairs: slice, jobs: jobs)
         }
         return figures.setTies(builder)
     }
@@ -591,6 +588,12 @@ public final class BatchScorer: @unchecked Sendable {
     }
 }
 
+
+/// The groups of a slice's accounts, each thread writing its own range.
+private struct GroupsBox: @unchecked Sendable {
+    let groups: UnsafeMutableBufferPointer<Int32>
+    init(_ groups: UnsafeMutableBufferPointer<Int32>) { self.groups = groups }
+}
 
 /// One evaluator per worker thread, each over its own compilation of the pack. Sharing one
 /// compiled pack made every closure call bump reference counts that both cores write: the
