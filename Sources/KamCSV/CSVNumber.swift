@@ -47,6 +47,7 @@ public enum CSVNumber {
     // MARK: Trimming the decorations
 
     private static func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ dialect: CSVDialect) -> Double? {
+        if let x = plain(p, start, stop, dialect.decimalSeparator) { return x }
         var lo = start
         var hi = stop
         trim(p, &lo, &hi)
@@ -144,6 +145,36 @@ public enum CSVNumber {
     }
 
     // MARK: The number itself
+
+    /// The common case on its own: an optional `-`, at most fifteen digits and at most one
+    /// decimal mark between them, nothing else; nil for anything more, which the general
+    /// reader then takes. The value is the one it gives: digits below 2^53 divided by an
+    /// exact power of ten, correctly rounded.
+    @inline(__always)
+    private static func plain(_ p: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ decimal: UInt8) -> Double? {
+        var i = start
+        let negative = i < stop && p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1  // digits after the mark; -1 while there is none
+        while i < stop {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else if p[i] == decimal && fraction < 0 && digits > 0 {
+                fraction = 0
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 && digits <= 15 && fraction != 0 else { return nil }
+        let value = fraction > 0 ? Double(mantissa) / powersOfTen[fraction] : Double(mantissa)
+        return negative ? -value : value
+    }
 
     private static let powersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,

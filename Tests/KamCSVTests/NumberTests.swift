@@ -118,3 +118,29 @@ private let semicolon = CSVDialect.semicolon
         #expect(HeaderKey.normalize("Ёмкость") == HeaderKey.normalize("емкость"))
     }
 }
+
+extension NumberTests {
+    /// Plain numbers (the short path: sign, up to fifteen digits, one decimal mark) read to the
+    /// same double as the correctly rounded conversion, in either decimal mark; and the same
+    /// digits with one more decoration (a space, `+`, a sixteenth digit, a group) still read
+    /// through the general path to the same value.
+    @Test func plainNumbersAreCorrectlyRounded() {
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<20_000 {
+            let digits = String((0..<Int.random(in: 1...15, using: &rng)).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
+            let point = Int.random(in: 0...digits.count, using: &rng)
+            var text = point == 0 || point == digits.count ? digits : String(digits.prefix(point)) + "." + digits.dropFirst(point)
+            if Bool.random(using: &rng) { text = "-" + text }
+            let exact = Double(text)!
+            #expect(CSVNumber.parse(text, dialect: comma) == exact, "\(text)")
+            #expect(CSVNumber.parse(text.replacingOccurrences(of: ".", with: ","), dialect: semicolon) == exact, "\(text)")
+            #expect(CSVNumber.parse(" " + text, dialect: comma) == exact, "\(text)")
+            #expect(CSVNumber.parse(text + "0", dialect: comma) == Double(text + "0")!, "\(text)0")
+        }
+        #expect(CSVNumber.parse("1.234", dialect: semicolon) == 1234)  // a group, not a decimal mark
+        #expect(CSVNumber.parse("-0", dialect: comma)?.sign == .minus)
+        #expect(CSVNumber.parse("12.", dialect: comma) == 12)
+        #expect(CSVNumber.parse("-", dialect: comma) == nil)
+        #expect(CSVNumber.parse("1.2.3", dialect: comma) == nil)
+    }
+}
