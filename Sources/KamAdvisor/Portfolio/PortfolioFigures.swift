@@ -321,37 +321,37 @@ public struct PortfolioFigures: Sendable {
         let n = pairs.count / 2
         let lanes = 16
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
-          withUnsafeTemporaryAllocation(of: Prefix.self, capacity: lanes) { sums in
-            let base = UnsafeMutableBufferPointer(rebasing: state[..<lanes])
-            let length = UnsafeMutableBufferPointer(rebasing: state[lanes...])
-            var start = 0
-            while start < n {
-                let width = min(lanes, n - start)
-                func measure(_ j: Int) -> Double { Double(bitPattern: pairs[2 * (start + j)]) }
-                groups(base, length, width, measure)
-                for j in 0..<width where base[j] < 0 { base[j] = 0 }  // not a measure of the portfolio
-                // The sums before each group, then each tied account's place among its group's ids.
-                for j in 0..<width { sums.initializeElement(at: j, to: prefix(base[j])) }
-                for j in 0..<width {
-                    let g = base[j]
-                    (base[j], length[j]) = (sums[j].tiedBefore, counts[g] > 1 && !tieKeys.isEmpty ? Int(counts[g]) : 0)
-                }
-                Self.search(base, length, width) { j, i in tieKeys[i] < pairs[2 * (start + j) + 1] }
-                for j in 0..<width {
-                    let g = sums[j].group, m = measure(j)
-                    if !longIds.isEmpty && counts[g] > 1 && longIds[g] != nil {
-                        body(start + j, nil)
-                        continue
+            withUnsafeTemporaryAllocation(of: Prefix.self, capacity: lanes) { sums in
+                let base = UnsafeMutableBufferPointer(rebasing: state[..<lanes])
+                let length = UnsafeMutableBufferPointer(rebasing: state[lanes...])
+                var start = 0
+                while start < n {
+                    let width = min(lanes, n - start)
+                    func measure(_ j: Int) -> Double { Double(bitPattern: pairs[2 * (start + j)]) }
+                    groups(base, length, width, measure)
+                    for j in 0..<width where base[j] < 0 { base[j] = 0 }  // not a measure of the portfolio
+                    // The sums before each group, then each tied account's place among its group's ids.
+                    for j in 0..<width { sums.initializeElement(at: j, to: prefix(base[j])) }
+                    for j in 0..<width {
+                        let g = base[j]
+                        (base[j], length[j]) = (sums[j].tiedBefore, counts[g] > 1 && !tieKeys.isEmpty ? Int(counts[g]) : 0)
                     }
-                    var place = 0
-                    if length[j] > 0 {
-                        place = base[j] - sums[j].tiedBefore + (length[j] == 1 && tieKeys[base[j]] < pairs[2 * (start + j) + 1] ? 1 : 0)
+                    Self.search(base, length, width) { j, i in tieKeys[i] < pairs[2 * (start + j) + 1] }
+                    for j in 0..<width {
+                        let g = sums[j].group, m = measure(j)
+                        if !longIds.isEmpty && counts[g] > 1 && longIds[g] != nil {
+                            body(start + j, nil)
+                            continue
+                        }
+                        var place = 0
+                        if length[j] > 0 {
+                            place = base[j] - sums[j].tiedBefore + (length[j] == 1 && tieKeys[base[j]] < pairs[2 * (start + j) + 1] ? 1 : 0)
+                        }
+                        body(start + j, account(m, sums[j], place: place))
                     }
-                    body(start + j, account(m, sums[j], place: place))
+                    start += width
                 }
-                start += width
             }
-          }
         }
     }
 
