@@ -114,8 +114,16 @@ struct PortfolioTests {
     /// ordered from the file itself and each account placed as its row is scored, which must
     /// give the same rows.
     @Test func aFileScoresTheSameWithNoTemporaryFolder() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Every account three times over with the same sales, under ids that share their
+        // first eight bytes: ties that only whole ids can order.
+        let (header, all) = try rows()
+        let tied = folder.appending(path: "tied.csv").path
+        let copies = (0..<3).flatMap { k in all.map { "SAMEPREFIX-\(2 - k)-" + $0 } }
+        try ([header] + copies).joined(separator: "\n").write(toFile: tied, atomically: false, encoding: .utf8)
         let list = TestPaths.fixtures.appending(path: "customers/hostile-names.csv").path
-        for file in [customers, list] {
+        for file in [customers, list, tied] {
             let alone = try runChild(TestPaths.productsDirectory.appending(path: "kam"), ["score", file, "--quiet"],
                                      environment: ["TMPDIR": "/nonexistent-kam-tmp"])
             #expect(alone.code == 0, "\(alone.err)")

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// The figures an account-scoring pack reads about the whole portfolio: each account's share
 /// of the measure (our 12-month sales), rank, percentile and the combined share of all larger
@@ -68,8 +69,11 @@ public struct PortfolioFigures: Sendable {
         } else {
             sorted.sort(by: >)
         }
-        // Distinct values and their counts, compacted in place.
+        // Distinct values and their counts, compacted in place. The counts get room for every
+        // account at once: growing by doubling would copy them, and room never written to
+        // costs no memory.
         var counts: [Int32] = []
+        counts.reserveCapacity(sorted.count)
         var distinct = 0
         sorted.withUnsafeMutableBufferPointer { buffer in
             for i in buffer.indices {
@@ -82,9 +86,30 @@ public struct PortfolioFigures: Sendable {
                 }
             }
         }
-        let values = Array(sorted[..<distinct])
+        // The distinct values stay where they are: a copy would hold both at once, at ten
+        // million accounts 160 MB. The memory past them goes back to the system instead.
+        sorted.removeLast(sorted.count - distinct)
+        Self.release(beyond: &sorted)
+        let values = sorted
         sorted = []
         self.init(descending: values, counts: counts)
+    }
+
+    /// Gives the pages of an array's spare capacity back to the system (they were written to
+    /// and are no longer needed); the capacity itself stays, so nothing is copied.
+    private static func release(beyond array: inout [Double]) {
+        #if os(Linux)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE))), capacity = array.capacity
+        array.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let used = Int(bitPattern: UnsafeMutableRawPointer(base + buffer.count))
+            let end = Int(bitPattern: UnsafeMutableRawPointer(base)) + capacity * MemoryLayout<Double>.stride
+            let first = (used + page - 1) / page * page
+            if end - first >= page {
+                _ = madvise(UnsafeMutableRawPointer(bitPattern: first), (end - first) / page * page, MADV_DONTNEED)
+            }
+        }
+        #endif
     }
 
     /// Figures from the distinct measures, descending, and how many accounts have each (as a
@@ -113,8 +138,8 @@ public struct PortfolioFigures: Sendable {
         let n = seen
         var weighted = 0.0
         var index = 0  // accounts below the current group, ascending
-        for (v, c) in zip(values, counts).reversed() {
-            let c = Int(c)
+        for g in values.indices.reversed() {  // (zip(...).reversed() would copy both arrays)
+            let v = values[g], c = Int(counts[g])
             weighted += v * (Double(index + 1) + Double(index + c)) * Double(c) / 2
             index += c
         }

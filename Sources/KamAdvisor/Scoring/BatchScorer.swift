@@ -161,8 +161,10 @@ public final class BatchScorer: @unchecked Sendable {
                         figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: Set(colliding)))
                     }
                 } else {
-                    // No temporary file for the keys: order every tied group by whole ids.
-                    figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: nil))
+                    let (colliding, long) = try collectTies(fromFile: source, measure, id, &figures)
+                    if long && !colliding.isEmpty {
+                        figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: Set(colliding)))
+                    }
                 }
                 portfolio = figures
             }
@@ -257,15 +259,44 @@ public final class BatchScorer: @unchecked Sendable {
     ) throws(BatchFailure) -> (measures: [Double], chunkCounts: [Int]) {
         var all: [Double] = []
         var chunkCounts: [Int] = []
+        try forEachChunk(source, pass: 1, progress, measuresOfChunk(source, measure, id, keys: spill != nil), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
+            if all.isEmpty && !part.measures.isEmpty {
+                // Reserve for the whole file from the first piece's density, so the array is
+                // not copied as it grows (at ten million rows that copy is 80 MB).
+                let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
+                all.reserveCapacity(Int(Double(size) / Double(options.chunkSize) * Double(part.measures.count) * 1.05))
+            }
+            all.append(contentsOf: part.measures)
+            chunkCounts.append(part.measures.count)
+            if let spill {
+                try spill.append(part.measures, part.keys)
+                if part.long { spill.longIds = true }
+            }
+            return part.measures.count
+        })
+        return (all, chunkCounts)
+    }
+
+    /// The readable measures of one chunk's rows, in order, and with `keys` their ids' keys.
+    private struct MeasuresOfChunk {
+        var measures: [Double] = []
+        var keys: [UInt64] = []
+        /// Whether an id is longer than its eight-byte key.
+        var long = false
+    }
+
+    /// Reads a chunk's measures (and id keys): the two columns only, with the column scanner,
+    /// or with the reader where the scanner cannot be sure of the reader's answer.
+    private func measuresOfChunk(
+        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, keys keep: Bool
+    ) -> @Sendable (CSVBlock, Int, Int, Bool, Int) throws(CSVError) -> MeasuresOfChunk {
         let dialect = source.dialect
-        let column = measure.column, input = measure.input
+        let column = measure.column
         let idColumn = id?.column ?? column
-        let keep = spill != nil
-        typealias Part = (measures: [Double], keys: [UInt64], long: Bool)
-        try forEachChunk(source, pass: 1, progress, { block, i, _, skipHeader, _ throws(CSVError) -> Part in
-            var part: Part = ([], [], false)
+        let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
+        return { block, i, _, skipHeader, _ throws(CSVError) -> MeasuresOfChunk in
+            var part = MeasuresOfChunk()
             var skip = skipHeader
-            let (low, high) = (input.minimum ?? -.infinity, input.maximum ?? .infinity)
             func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
                 if skip { skip = false; return }
                 guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
@@ -279,7 +310,7 @@ public final class BatchScorer: @unchecked Sendable {
                 CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (column, idColumn), take)
             }
             if scanned { return part }
-            part = ([], [], false)
+            part = MeasuresOfChunk()
             skip = skipHeader
             // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
@@ -298,22 +329,34 @@ public final class BatchScorer: @unchecked Sendable {
                 }
             }
             return part
-        }, { (part: Part) throws(BatchFailure) -> Int in
-            if all.isEmpty && !part.measures.isEmpty {
-                // Reserve for the whole file from the first piece's density, so the array is
-                // not copied as it grows (at ten million rows that copy is 80 MB).
-                let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
-                all.reserveCapacity(Int(Double(size) / Double(options.chunkSize) * Double(part.measures.count) * 1.05))
+        }
+    }
+
+    /// The tie pass without a spill (no usable temporary folder): the measures and id keys
+    /// are read from the file again. Returns the tied groups whose keys collide, and whether
+    /// any id is longer than its key.
+    private func collectTies(
+        fromFile source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: inout PortfolioFigures
+    ) throws(BatchFailure) -> (colliding: [Int], long: Bool) {
+        var builder = figures.tieBuilder()
+        var long = false
+        let lookup = figures
+        try forEachChunk(source, pass: 2, { _, _, _ in }, measuresOfChunk(source, measure, id, keys: true), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
+            var pairs: [UInt64] = []
+            pairs.reserveCapacity(2 * part.measures.count)
+            for (m, k) in zip(part.measures, part.keys) {
+                pairs.append(m.bitPattern)
+                pairs.append(k)
             }
-            all.append(contentsOf: part.measures)
-            chunkCounts.append(part.measures.count)
-            if let spill {
-                try spill.append(part.measures, part.keys)
-                if part.long { spill.longIds = true }
+            pairs.withUnsafeBufferPointer { pairs in
+                lookup.tiedGroups(pairs: pairs) { p, g in
+                    if let g { builder.add(group: Int32(g), key: pairs[2 * p + 1]) }
+                }
             }
-            return part.measures.count
+            if part.long { long = true }
+            return 0
         })
-        return (all, chunkCounts)
+        return (figures.setTies(builder), long)
     }
 
     /// The tie pass from the spill: 16 bytes per account instead of the whole file again.
@@ -342,10 +385,11 @@ public final class BatchScorer: @unchecked Sendable {
         return figures.setTies(builder)
     }
 
-    /// The whole ids of the accounts in `groups` (every tied group when nil), read from the file.
+    /// The whole ids of the accounts in `groups` (tied groups whose ids share their keys), read
+    /// from the file.
     private func collectWholeIds(
         _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: PortfolioFigures,
-        groups: Set<Int>?
+        groups: Set<Int>
     ) throws(BatchFailure) -> [Int: [[UInt8]]] {
         var ids: [Int: [[UInt8]]] = [:]
         let dialect = source.dialect
@@ -358,7 +402,7 @@ public final class BatchScorer: @unchecked Sendable {
             while try reader.next(into: &record) {
                 if skip { skip = false; continue }
                 guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), let g = figures.tiedGroup(x),
-                      groups?.contains(g) ?? true
+                      groups.contains(g)
                 else { continue }
                 out.append((g, k < record.count ? Array(record[k]) : []))
             }
