@@ -5,12 +5,14 @@ import Testing
 
 /// The portfolio figures against a plain computation: sort everything, walk it.
 struct PortfolioFiguresTests {
-    @Test(arguments: [(50, 3), (5_000, 40)])
-    func everyFigureMatchesAPlainComputation(_ count: Int, _ distinct: Int) {
+    /// `offset` below zero makes some measures negative (a pack may allow them): then there is
+    /// no bucket index and every look-up searches all values.
+    @Test(arguments: [(50, 3, 0.0), (5_000, 40, 0.0), (5_000, 40, -100.0)])
+    func everyFigureMatchesAPlainComputation(_ count: Int, _ distinct: Int, _ offset: Double) {
         var random = SplitMix64(seed: UInt64(count))
         // Few distinct values so that many accounts tie; some zeros; ids of varied length.
         let accounts: [(Double, [UInt8])] = (0..<count).map { i in
-            let value = Double(random.next() % UInt64(distinct)) * 12.5
+            let value = Double(random.next() % UInt64(distinct)) * 12.5 + offset
             let id = Array("C\(random.next() % 1_000_000)-\(i)".utf8)
             return (value, id)
         }
