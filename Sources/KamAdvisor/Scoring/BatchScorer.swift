@@ -633,6 +633,12 @@ public final class BatchScorer: @unchecked Sendable {
 }
 
 
+/// A slice read by several threads at once, each looking at its own part.
+private struct SliceBox: @unchecked Sendable {
+    let slice: UnsafeBufferPointer<UInt64>
+    init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
+}
+
 /// The groups of a slice's accounts, each thread writing its own range.
 private struct GroupsBox: @unchecked Sendable {
     let groups: UnsafeMutableBufferPointer<Int32>

@@ -42,9 +42,3 @@ final class Placements: @unchecked Sendable {
         return accounts
     }
 }
-
-/// A slice read by several threads at once, each looking at its own part.
-struct SliceBox: @unchecked Sendable {
-    let slice: UnsafeBufferPointer<UInt64>
-    init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
-}
