@@ -4,14 +4,16 @@ import Foundation
 final class Progress {
     let console: Console
     let enabled: Bool
+    /// The input's size in bytes, for the percentage; 0 when unknown (standard input).
     let size: Int
     let started = Date()
     private var last = Date.distantPast
 
-    init(console: Console, enabled: Bool, size: Int) {
+    /// The line for reading `path`, shown unless `quiet` or standard error is not a terminal.
+    init(console: Console, quiet: Bool, path: String) {
         self.console = console
-        self.enabled = enabled
-        self.size = size
+        enabled = !quiet && isatty(STDERR_FILENO) == 1
+        size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
     func update(_ pass: Int, _ bytes: Int, _ rows: Int) {

@@ -95,8 +95,7 @@ enum ReportCommand {
             else { return 1 }
             let options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
             // A progress line for long lists, as `kam score` shows, when standard error is a terminal.
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            let progress = Progress(console: console, enabled: !arguments.has("--quiet") && isatty(STDERR_FILENO) == 1, size: size)
+            let progress = Progress(console: console, quiet: arguments.has("--quiet"), path: path)
             do throws(BatchFailure) {
                 review = try CustomerReview.run(
                     path: path, pack: pack, mapping: file.mapping, fields: fields,

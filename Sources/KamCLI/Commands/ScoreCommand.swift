@@ -139,8 +139,7 @@ enum ScoreCommand {
         var options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
         options.portfolio = portfolio
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let progress = Progress(console: console, enabled: !quiet && isatty(STDERR_FILENO) == 1, size: size)
+        let progress = Progress(console: console, quiet: quiet, path: path)
         var shown = 0
         let started = Date()
         let summary: BatchSummary
