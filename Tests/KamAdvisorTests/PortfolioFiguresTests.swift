@@ -25,7 +25,7 @@ struct PortfolioFiguresTests {
         for (value, id) in accounts {
             if let g = figures.tiedGroup(value) { builder.add(group: Int32(g), key: PortfolioFigures.key(id)) }
         }
-        let colliding = Set(figures.setTies(builder))
+        let colliding = Set(figures.setTies(&builder))
         var whole: [Int: [[UInt8]]] = [:]
         for (value, id) in accounts {
             if let g = figures.tiedGroup(value), colliding.contains(g) { whole[g, default: []].append(id) }
@@ -105,7 +105,7 @@ extension PortfolioFiguresTests {
         for (value, id) in accounts {
             if let g = figures.tiedGroup(value) { builder.add(group: Int32(g), key: PortfolioFigures.key(id)) }
         }
-        #expect(figures.setTies(builder).isEmpty)  // eight-byte ids never collide
+        #expect(figures.setTies(&builder).isEmpty)  // eight-byte ids never collide
         let sorted = accounts.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.lexicographicallyPrecedes($1.1) }
         var rank: [[UInt8]: Int] = [:]
         for (i, account) in sorted.enumerated() { rank[account.1] = i + 1 }

@@ -275,7 +275,7 @@ public enum PortfolioFile {
         if figures.hasTies {
             var builder = figures.tieBuilder()
             for (g, id) in tied { builder.add(group: Int32(g), key: PortfolioFigures.key(id)) }
-            let colliding = Set(figures.setTies(builder))
+            let colliding = Set(figures.setTies(&builder))
             if !colliding.isEmpty {
                 var whole: [Int: [[UInt8]]] = [:]
                 for (g, id) in tied where colliding.contains(g) { whole[g, default: []].append(id) }

@@ -154,17 +154,10 @@ public final class BatchScorer: @unchecked Sendable {
             lap()
             if var figures = portfolio, figures.hasTies, let id {
                 portfolio = nil  // one copy of the figures while the ties are added
-                if let spill {
-                    let colliding = try collectTies(from: spill, &figures)
-                    if spill.longIds && !colliding.isEmpty {
-                        // Ids longer than eight bytes share a key there: read those groups' whole ids.
-                        figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: Set(colliding)))
-                    }
-                } else {
-                    let (colliding, long) = try collectTies(fromFile: source, measure, id, &figures)
-                    if long && !colliding.isEmpty {
-                        figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: Set(colliding)))
-                    }
+                let colliding = try collectTies(source, spill, measure, id, &figures)
+                if !colliding.isEmpty {
+                    // Ids longer than eight bytes share a key there: read those groups' whole ids.
+                    figures.setWholeIds(try collectWholeIds(source, measure, id, figures, groups: Set(colliding)))
                 }
                 portfolio = figures
             }
@@ -269,7 +262,7 @@ public final class BatchScorer: @unchecked Sendable {
             all.append(contentsOf: part.measures)
             chunkCounts.append(part.measures.count)
             if let spill {
-                try spill.append(part.measures, part.keys)
+                try spill.append(part.pairs)
                 if part.long { spill.longIds = true }
             }
             return part.measures.count
@@ -283,6 +276,17 @@ public final class BatchScorer: @unchecked Sendable {
         var keys: [UInt64] = []
         /// Whether an id is longer than its eight-byte key.
         var long = false
+
+        /// (measure bits, key) words, account by account, as the spill holds them.
+        var pairs: [UInt64] {
+            var words: [UInt64] = []
+            words.reserveCapacity(2 * measures.count)
+            for (m, k) in zip(measures, keys) {
+                words.append(m.bitPattern)
+                words.append(k)
+            }
+            return words
+        }
     }
 
     /// Reads a chunk's measures (and id keys): the two columns only, with the column scanner,
@@ -332,57 +336,47 @@ public final class BatchScorer: @unchecked Sendable {
         }
     }
 
-    /// The tie pass without a spill (no usable temporary folder): the measures and id keys
-    /// are read from the file again. Returns the tied groups whose keys collide, and whether
-    /// any id is longer than its key.
+    /// The tie pass: each tied account's id key put in its place in its group, from the
+    /// spill (16 bytes per account) or, without one (no usable temporary folder), from the
+    /// file again. Returns the tied groups whose keys collide and whose ids are longer than
+    /// their keys: only whole ids order those.
     private func collectTies(
-        fromFile source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding, _ figures: inout PortfolioFigures
-    ) throws(BatchFailure) -> (colliding: [Int], long: Bool) {
-        var builder = figures.tieBuilder()
-        var long = false
-        let lookup = figures
-        try forEachChunk(source, pass: 2, { _, _, _ in }, measuresOfChunk(source, measure, id, keys: true), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
-            var pairs: [UInt64] = []
-            pairs.reserveCapacity(2 * part.measures.count)
-            for (m, k) in zip(part.measures, part.keys) {
-                pairs.append(m.bitPattern)
-                pairs.append(k)
-            }
-            pairs.withUnsafeBufferPointer { pairs in
-                lookup.tiedGroups(pairs: pairs) { p, g in
-                    if let g { builder.add(group: Int32(g), key: pairs[2 * p + 1]) }
-                }
-            }
-            if part.long { long = true }
-            return 0
-        })
-        return (figures.setTies(builder), long)
-    }
-
-    /// The tie pass from the spill: 16 bytes per account instead of the whole file again.
-    /// Returns the tied groups whose keys collide, which need whole ids.
-    private func collectTies(from spill: KeySpill, _ figures: inout PortfolioFigures) throws(BatchFailure) -> [Int] {
+        _ source: Source, _ spill: KeySpill?, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding,
+        _ figures: inout PortfolioFigures
+    ) throws(BatchFailure) -> [Int] {
         var builder = figures.tieBuilder()
         let lookup = figures, jobs = self.jobs
+        var groups: [Int32] = []  // of one batch's accounts, -1 for one alone
         // Finding each account's group, and placing its key, are cache misses at ten million
-        // accounts, so both run on every core, slice by slice.
-        var groups: [Int32] = []  // of one slice's accounts, -1 for one alone
-        try spill.forEachSlice { (slice: UnsafeBufferPointer<UInt64>) in
-            let pairs = slice.count / 2
+        // accounts, so both run on every core, batch by batch.
+        func add(_ pairs: UnsafeBufferPointer<UInt64>, to builder: inout PortfolioFigures.TieBuilder) {
+            let count = pairs.count / 2
             groups.removeAll(keepingCapacity: true)
-            groups.append(contentsOf: repeatElement(-1, count: pairs))
+            groups.append(contentsOf: repeatElement(-1, count: count))
             groups.withUnsafeMutableBufferPointer { buffer in
-                let box = SliceBox(slice), out = GroupsBox(buffer)
+                let box = SliceBox(pairs), out = GroupsBox(buffer)
                 _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
-                    let range = (pairs * part / jobs)..<(pairs * (part + 1) / jobs)
+                    let range = (count * part / jobs)..<(count * (part + 1) / jobs)
                     lookup.tiedGroups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, g in
                         if let g { out.groups[range.lowerBound + p] = Int32(g) }
                     }
                 }
             }
-            builder.add(groups: groups, pairs: slice, jobs: jobs)
+            builder.add(groups: groups, pairs: pairs, jobs: jobs)
         }
-        return figures.setTies(builder)
+        var long = false
+        if let spill {
+            try spill.forEachSlice { add($0, to: &builder) }
+            long = spill.longIds
+        } else {
+            try forEachChunk(source, pass: 2, { _, _, _ in }, measuresOfChunk(source, measure, id, keys: true), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
+                part.pairs.withUnsafeBufferPointer { add($0, to: &builder) }
+                if part.long { long = true }
+                return 0
+            })
+        }
+        let colliding = figures.setTies(&builder)
+        return long ? colliding : []  // ids of eight bytes or less: equal keys are equal ids
     }
 
     /// The whole ids of the accounts in `groups` (tied groups whose ids share their keys), read

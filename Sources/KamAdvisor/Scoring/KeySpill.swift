@@ -9,14 +9,9 @@ final class KeySpill {
         self.file = file
     }
 
-    func append(_ measures: [Double], _ keys: [UInt64]) throws(BatchFailure) {
-        var words: [UInt64] = []
-        words.reserveCapacity(measures.count * 2)
-        for (m, k) in zip(measures, keys) {
-            words.append(m.bitPattern)
-            words.append(k)
-        }
-        try words.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try file.append(raw) } }.get()
+    /// Adds accounts as (measure bits, key) words.
+    func append(_ pairs: [UInt64]) throws(BatchFailure) {
+        try pairs.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try file.append(raw) } }.get()
     }
 
     /// The pairs of accounts `range` (counted in file order) as (measure bits, key) words.
