@@ -1,9 +1,8 @@
 import Foundation
 
-/// Writes a command's result: to standard output, or to a file atomically (a temporary file
-/// in the target folder, flushed, then renamed over the target), so a failed run leaves no
-/// half-written file and an existing file is replaced whole or not at all. A target that is
-/// one of the command's inputs is refused.
+/// Writes a command's result, through `Output`, to wherever `OutputTarget` says the path
+/// leads: standard output, a descriptor or device in place, or a regular file replaced
+/// atomically. Every command writes every file this way.
 enum OutputFile {
     struct Failure: Error {
         let message: String
@@ -26,50 +25,60 @@ enum OutputFile {
         }
     }
 
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var x = stat(), y = stat()
-        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
-        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
-    }
-
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 }
 
-/// An output being written piece by piece: standard output, or a temporary file beside the
-/// target that becomes the target only on `commit` (after a flush to disk). `abort`, an
-/// error, or an interruption removes the temporary; the target is never half-written.
+/// An output being written piece by piece. A regular file is written to a temporary file
+/// beside it that becomes the file only on `commit` (after a flush to disk); `abort`, an
+/// error or an interruption removes the temporary, so the file is never half-written. A
+/// device, a pipe or a descriptor is written in place, as a shell redirection would.
 final class Output {
-    private let path: String?
+    private let target: OutputTarget
+    private let shownAs: String
     private let console: Console
     private var fd: Int32 = -1
+    private var ownsDescriptor = false
     private var temporary: String?
     private var buffer: [UInt8] = []
 
     init(path: String?, inputs: [String], console: Console) throws(OutputFile.Failure) {
         self.console = console
-        guard let path, path != "-" else {
-            self.path = nil
-            return
+        target = try OutputTarget.resolve(path, inputs: inputs)
+        shownAs = path ?? "-"
+        switch target {
+        case .standardOutput:
+            break
+        case .descriptor(let descriptor):
+            fd = descriptor
+        case .inPlace(let place):
+            // A regular file under /dev or /proc (a tmpfs such as /dev/shm) starts empty.
+            var info = stat()
+            let truncate = stat(place, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? O_TRUNC : 0
+            repeat { fd = open(place, O_WRONLY | O_NOCTTY | O_CLOEXEC | truncate) } while fd < 0 && errno == EINTR
+            guard fd >= 0 else { throw failure(errno) }
+            ownsDescriptor = true
+        case .replace(let file, let existing):
+            let (folder, base) = OutputTarget.split(file)
+            guard let (descriptor, name) = TemporaryFiles.create(in: folder, named: ".\(base).kam", mode: 0o666) else {
+                throw OutputFile.Failure(message: "cannot write in \(folder): \(OutputFile.describe(errno))")
+            }
+            fd = descriptor
+            ownsDescriptor = true
+            temporary = name
+            if let existing {
+                // Best effort: only root may give a file away; the bits are always kept.
+                _ = fchown(fd, existing.owner, existing.group)
+                fchmod(fd, existing.mode)
+            }
         }
-        self.path = path
-        for input in inputs where OutputFile.sameFile(input, path) {
-            throw OutputFile.Failure(message: "refusing to write the output over the input \(input); choose another -o path")
-        }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw OutputFile.Failure(message: "cannot write \(path): the folder \(folder) does not exist")
-        }
-        guard let (fd, name) = TemporaryFiles.create(in: folder, named: ".\(url.lastPathComponent).kam") else {
-            throw OutputFile.Failure(message: "cannot write in \(folder): \(OutputFile.describe(errno))")
-        }
-        self.fd = fd
-        temporary = name
+    }
+
+    private func failure(_ code: Int32) -> OutputFile.Failure {
+        OutputFile.Failure(message: "cannot write \(shownAs): \(OutputFile.describe(code))")
     }
 
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
-        guard path != nil else {
+        guard target != .standardOutput else {
             console.out(bytes: bytes)
             // Stop a long run at once when standard output is gone.
             if let failure = console.outFailure {
@@ -91,36 +100,50 @@ final class Output {
             let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw OutputFile.Failure(message: "cannot write \(path!): \(OutputFile.describe(errno))")
+                throw failure(errno)
             }
             offset += n
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Makes the output the target file. Throws, leaving nothing behind, if that fails.
+    /// Finishes the output: a regular file becomes the target only now. Throws, leaving the
+    /// target as it was, if that fails.
     func commit() throws(OutputFile.Failure) {
-        guard let path, let temporary else { return }
         do throws(OutputFile.Failure) {
-            try flush()
-            guard fsync(fd) == 0 || errno == EINVAL else { throw OutputFile.Failure(message: "cannot write \(path): \(OutputFile.describe(errno))") }
-            guard close(fd) == 0 else { throw OutputFile.Failure(message: "cannot write \(path): \(OutputFile.describe(errno))") }
-            fd = -1
-            let mask = umask(0)
-            umask(mask)
-            chmod(temporary, 0o666 & ~mask)
-            guard rename(temporary, path) == 0 else { throw OutputFile.Failure(message: "cannot write \(path): \(OutputFile.describe(errno))") }
-            TemporaryFiles.unregister(temporary)
-            self.temporary = nil
+            switch target {
+            case .standardOutput:
+                return
+            case .descriptor:
+                try flush()
+            case .inPlace:
+                try flush()
+                // A device or pipe cannot be flushed to disk; a close error is still an error.
+                let closed = close(fd)
+                fd = -1
+                guard closed == 0 else { throw failure(errno) }
+            case .replace(let file, _):
+                guard let temporary else { return }
+                try flush()
+                guard fsync(fd) == 0 || errno == EINVAL else { throw failure(errno) }
+                let closed = close(fd)
+                fd = -1
+                guard closed == 0 else { throw failure(errno) }
+                guard rename(temporary, file) == 0 else { throw failure(errno) }
+                TemporaryFiles.unregister(temporary)
+                self.temporary = nil
+            }
         } catch {
             abort()
             throw error
         }
     }
 
-    /// Removes the temporary file; the target is left as it was.
+    /// Removes the temporary file, so a replaced file is left as it was. What was already
+    /// written to a device, a pipe or a descriptor cannot be taken back.
     func abort() {
-        if fd >= 0 { close(fd); fd = -1 }
+        if ownsDescriptor, fd >= 0 { close(fd) }
+        fd = -1
         if let temporary {
             unlink(temporary)
             TemporaryFiles.unregister(temporary)
@@ -139,14 +162,21 @@ enum TemporaryFiles {
     nonisolated(unsafe) private static var installed = false
 
     /// A new file `<folder>/<name>-XXXXXX`, open for writing and registered for removal on
-    /// interruption; nil (with `errno` set) when it cannot be made.
-    static func create(in folder: String, named name: String) -> (fd: Int32, path: String)? {
-        var template = Array((folder + "/\(name)-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return nil }
-        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        register(path)
-        return (fd, path)
+    /// interruption; nil (with `errno` set) when it cannot be made. The kernel applies the
+    /// umask to `mode`, as for any file the user creates.
+    static func create(in folder: String, named name: String, mode: mode_t = 0o600) -> (fd: Int32, path: String)? {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        for _ in 0..<100 {
+            let suffix = String((0..<6).map { _ in letters.randomElement()! })
+            let path = folder + "/\(name)-\(suffix)"
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            if fd >= 0 {
+                register(path)
+                return (fd, path)
+            }
+            if errno != EEXIST && errno != EINTR { return nil }
+        }
+        return nil
     }
 
     static func register(_ path: String) {

@@ -124,10 +124,10 @@ struct HostileInputTests {
         let missing = kam("score", input, "-o", "/nonexistent-kam-folder/out.csv", "--quiet")
         #expect(missing.code == 1)
         #expect(missing.err.contains("/nonexistent-kam-folder"), "\(missing.err)")
-        // Not writable even for root: /proc takes no new files.
+        // Not created even by root: /proc and /dev take no new files.
         let proc = kam("score", input, "-o", "/proc/kam-out.csv", "--quiet")
         #expect(proc.code == 1)
-        #expect(proc.err.contains("cannot write in /proc"), "\(proc.err)")
+        #expect(proc.err.contains("kam creates no files under /dev or /proc"), "\(proc.err)")
     }
 
     /// The disk fills up in the middle of the output: simulated with a file-size limit
