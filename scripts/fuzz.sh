@@ -47,7 +47,7 @@ seeds_expr() {
 seeds_csv() {
     local corpus="$out/corpus-csv"
     mkdir -p "$corpus"
-    for f in fixtures/customers/*.csv ../shared/conformance/csv/*/csvs/*.csv ../shared/conformance/csv/*/*.csv; do
+    for f in fixtures/customers/*.csv fixtures/conformance/csv/spectrum/csvs/*.csv fixtures/conformance/csv/fastcsv/*/*.csv; do
         [[ -f "$f" ]] || continue
         head -c 4096 "$f" > "$corpus/$(basename "$f")-$(printf '%s' "$f" | sha1sum | cut -c1-8)"
     done

@@ -10,15 +10,30 @@ public enum TestPaths {
         .deletingLastPathComponent()  // Sources
         .deletingLastPathComponent()
 
-    /// `../shared` beside the project: the public conformance data, read in place.
-    public static let shared: URL = packageRoot.deletingLastPathComponent().appending(path: "shared")
-
     public static let fixtures: URL = packageRoot.appending(path: "fixtures")
+    /// The public conformance suites (CSV records, CEL expressions), copied with their sources.
+    public static let conformance: URL = fixtures.appending(path: "conformance")
     public static let rules: URL = packageRoot.appending(path: "rules")
 
     /// The folder holding the built products (`kam`, the test bundle), for end-to-end tests.
     public static var productsDirectory: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+}
+
+/// Test data that could not be read: the test that needs it fails with the path, rather than
+/// the whole run stopping on a trap.
+public struct TestDataError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The bytes of a test-data file, or an error naming the path and what went wrong.
+public func readTestData(_ url: URL) throws(TestDataError) -> Data {
+    do {
+        return try Data(contentsOf: url)
+    } catch {
+        throw TestDataError("cannot read the test data \(url.path): \(error.localizedDescription)")
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The reference workload's customer list (`../shared/bench/WORKLOAD.md`), generated
+/// The reference workload's customer list (kam-bench-v1, described in docs/benchmarks.md), generated
 /// deterministically: the same N always gives the same bytes, so every peer scores the same
 /// file.
 enum Workload {

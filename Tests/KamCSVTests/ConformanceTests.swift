@@ -3,7 +3,7 @@ import KamTestSupport
 import Testing
 @testable import KamCSV
 
-/// One case of the shared suite in `../shared/conformance/csv/cases.json`.
+/// One case of the public CSV suite, copied into `fixtures/conformance/csv/` with its sources.
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
     let name: String
     let file: String
@@ -11,30 +11,33 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
     let errorAllowed: Bool
     var testDescription: String { name }
 
-    /// Read in place, never copied into the project, so the suite has one source of truth.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // KamCSVTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .deletingLastPathComponent()
-        .appending(path: "shared/conformance/csv")
+    static let directory = TestPaths.conformance.appending(path: "csv")
 
-    static let all: [ConformanceCase] = {
-        let data = try! Data(contentsOf: directory.appending(path: "cases.json"))
-        let list = try! JSONSerialization.jsonObject(with: data) as! [[String: Any]]
-        return list.map {
-            ConformanceCase(
-                name: $0["name"] as! String, file: $0["file"] as! String,
-                expect: $0["expect"] as! [[String]], errorAllowed: $0["error_allowed"] as? Bool ?? false)
+    /// The cases, or why they could not be read (reported by `suiteIsComplete`).
+    static let loaded: Result<[ConformanceCase], TestDataError> = Result { () throws(TestDataError) in
+        let url = directory.appending(path: "cases.json")
+        let data = try readTestData(url)
+        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            throw TestDataError("\(url.path) is not a JSON array of objects")
         }
-    }()
+        return try list.enumerated().map { (index, item) throws(TestDataError) in
+            guard let name = item["name"] as? String, let file = item["file"] as? String,
+                  let expect = item["expect"] as? [[String]] else {
+                throw TestDataError("\(url.path): case \(index) lacks a string `name`, `file` or an `expect` of string arrays")
+            }
+            return ConformanceCase(name: name, file: file, expect: expect, errorAllowed: item["error_allowed"] as? Bool ?? false)
+        }
+    }
+
+    static var all: [ConformanceCase] { (try? loaded.get()) ?? [] }
 
     var path: String { Self.directory.appending(path: file).path }
 }
 
 @Suite struct ConformanceTests {
-    @Test func suiteIsComplete() {
-        #expect(ConformanceCase.all.count >= 80)
+    @Test func suiteIsComplete() throws {
+        let cases = try ConformanceCase.loaded.get()
+        #expect(cases.count == 81)
     }
 
     /// Every case, read from the file with blocks so small that every record, quote and
@@ -57,7 +60,7 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
     /// The same cases from memory, with the dialect sniffed rather than given.
     @Test(arguments: ConformanceCase.all)
     func conformanceFromMemory(_ c: ConformanceCase) throws {
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: c.path)))
+        let bytes = try [UInt8](readTestData(URL(fileURLWithPath: c.path)))
         var reader = CSVReader(bytes: bytes)
         #expect(reader.dialect.delimiter == UInt8(ascii: ","), "\(c.name)")
         do {

@@ -4,8 +4,8 @@ import KamSource
 import KamTestSupport
 import Testing
 
-/// The public CEL conformance subset (`../shared/conformance/expressions/cel-subset.json`),
-/// read in place and run through both the compiled code and the reference interpreter.
+/// The public CEL conformance subset (`fixtures/conformance/expressions/cel-subset.json`),
+/// copied with its sources and run through both the compiled code and the reference interpreter.
 struct ConformanceTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
@@ -16,19 +16,31 @@ struct ConformanceTests {
         var testDescription: String { "\(name): \(expression)" }
     }
 
-    static let cases: [Case] = {
-        let url = TestPaths.shared.appending(path: "conformance/expressions/cel-subset.json")
-        guard let data = try? Data(contentsOf: url),
-              case .success(let root) = JSON5Reader.read(SourceFile(path: url.path, bytes: Array(data))),
-              let list = root.array
-        else { return [] }
-        return list.map { item in
+    static let url = TestPaths.conformance.appending(path: "expressions/cel-subset.json")
+
+    /// The cases, or why they could not be read (reported by `theSuiteIsThere`).
+    static let loaded: Result<[Case], TestDataError> = Result { () throws(TestDataError) in
+        let data = try readTestData(url)
+        guard case .success(let root) = JSON5Reader.read(SourceFile(path: url.path, bytes: Array(data))), let list = root.array else {
+            throw TestDataError("\(url.path) is not a JSON array")
+        }
+        return try list.enumerated().map { (index, item) throws(TestDataError) in
             let vars = (item["vars"]?.members ?? []).map { ($0.key, value($0.value)) }
             let name = ["file", "section", "name"].map { item[$0]?.string ?? "?" }.joined(separator: "/")
-            let expected: Value? = item["expect_error"]?.bool == true ? nil : value(item["expect"]!)
-            return Case(name: name, expression: item["expr"]!.string!, variables: vars, expected: expected)
+            guard let expression = item["expr"]?.string else { throw TestDataError("\(url.path): case \(index) (\(name)) has no `expr`") }
+            let expected: Value?
+            if item["expect_error"]?.bool == true {
+                expected = nil
+            } else if let expect = item["expect"] {
+                expected = value(expect)
+            } else {
+                throw TestDataError("\(url.path): case \(index) (\(name)) has neither `expect` nor `expect_error`")
+            }
+            return Case(name: name, expression: expression, variables: vars, expected: expected)
         }
-    }()
+    }
+
+    static var cases: [Case] { (try? loaded.get()) ?? [] }
 
     static func value(_ node: JSONNode) -> Value {
         switch node.value {
@@ -41,8 +53,8 @@ struct ConformanceTests {
         }
     }
 
-    @Test func theSuiteIsThere() {
-        #expect(Self.cases.count == 328, "expected the 328 cases of cel-subset.json at \(TestPaths.shared.path)")
+    @Test func theSuiteIsThere() throws {
+        #expect(try Self.loaded.get().count == 328)
     }
 
     @Test(arguments: cases)
