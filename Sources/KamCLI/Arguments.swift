@@ -3,12 +3,19 @@ import KamSource
 /// One option a command accepts.
 struct OptionSpec: Sendable {
     let name: String
-    /// The value's placeholder in help (`FILE`), or nil for a flag.
+    /// The value's placeholder in help (`FILE`), or nil for a flag. `FILE`, `CSV` and `PATH`
+    /// name files, which shell completion offers.
     let value: String?
     let help: String
     var repeats = false
     /// A one-letter spelling such as `-o`.
     var short: String? = nil
+    /// The only values the option takes (`html`, `markdown`, `json`): others are refused
+    /// with a suggestion, and shell completion offers these.
+    var choices: [String] = []
+
+    /// Whether the value is a path to complete as one.
+    var takesFile: Bool { ["FILE", "CSV", "PATH"].contains(value ?? "") }
 }
 
 /// A command line that does not fit the command: exit code 64, with a pointer to `--help`.
@@ -66,6 +73,11 @@ struct Arguments {
                 index += 1
             } else {
                 throw UsageError(message: "`\(name)` needs a value (\(placeholder))")
+            }
+            if !spec.choices.isEmpty, !spec.choices.contains(value) {
+                let list = spec.choices.dropLast().joined(separator: ", ") + " or " + spec.choices.last!
+                throw UsageError(message: "unknown \(placeholder.lowercased()) `\(value)` for `\(name)`",
+                                 help: Suggestion.didYouMean(value, among: spec.choices) ?? "use \(list)")
             }
             if !spec.repeats, values[name] != nil {
                 throw UsageError(message: "`\(name)` is given twice")

@@ -13,9 +13,22 @@ struct Command: Sendable {
     /// Examples and explanations shown by `--help`.
     let discussion: String
     let options: [OptionSpec]
+    /// What follows the options, for shell completion.
+    var operands: Operands = .files
     let run: @Sendable (Arguments, Console) throws(UsageError) -> Int32
 
     var name: String { words.joined(separator: " ") }
+
+    /// The kind of words a command takes besides its options.
+    enum Operands: Sendable {
+        case none
+        /// File paths (the customer list, a questionnaire, packs).
+        case files
+        /// Free text that no shell can complete (an expression).
+        case text
+        /// One of these words.
+        case choices([String])
+    }
 
     var help: String {
         var text = "\(summary)\n\nUsage: kam \(name) \(synopsis)\n"

@@ -8,25 +8,28 @@ public final class Console {
     private let capturing: Bool
     /// Whether standard input is a terminal (an interactive person) rather than a pipe.
     public let inputIsTerminal: Bool
+    /// Whether standard output is a terminal, where a person reads rather than a program.
+    public let outputIsTerminal: Bool
 
     /// The process's own standard streams.
     public static func standard() -> Console {
-        Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1)
+        Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1, outputIsTerminal: isatty(STDOUT_FILENO) == 1)
     }
 
     /// A console that keeps what is written, for tests; `input` are the lines a person
-    /// would type.
-    public static func capture(input: [String] = []) -> Console {
-        let console = Console(capturing: true, inputIsTerminal: false)
+    /// would type; `terminal` makes standard output pass for a terminal.
+    public static func capture(input: [String] = [], terminal: Bool = false) -> Console {
+        let console = Console(capturing: true, inputIsTerminal: false, outputIsTerminal: terminal)
         console.pendingInput = input
         return console
     }
 
     private var pendingInput: [String] = []
 
-    private init(capturing: Bool, inputIsTerminal: Bool) {
+    private init(capturing: Bool, inputIsTerminal: Bool, outputIsTerminal: Bool) {
         self.capturing = capturing
         self.inputIsTerminal = inputIsTerminal
+        self.outputIsTerminal = outputIsTerminal
     }
 
     /// One line typed by the user, without its line break; nil at the end of input.

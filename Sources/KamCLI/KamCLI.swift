@@ -11,6 +11,7 @@ public enum KamCLI {
         PortfolioCommand.command, PortfolioCommand.merge, SummaryCommand.merge,
         EvalCommand.command,
         RulesCommands.check, RulesCommands.test, RulesCommands.list,
+        CompletionCommand.command,
     ]
 
     public static func run(_ arguments: [String], console: Console) -> Int32 {

@@ -115,6 +115,22 @@ struct ReportTests {
         #expect(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""))
     }
 
+    /// Raw HTML is no use on a screen: a terminal gets Markdown and a note on how to get the
+    /// page; files and pipes, and an explicit --format, are unchanged.
+    @Test func aTerminalGetsMarkdownUnlessAFormatIsGiven() {
+        func run(_ arguments: [String], terminal: Bool) -> (out: String, err: String) {
+            let console = Console.capture(terminal: terminal)
+            #expect(KamCLI.run(["report", "--questionnaire", questionnaire] + arguments, console: console) == 0)
+            return (console.capturedOut, console.capturedErr)
+        }
+        let screen = run([], terminal: true)
+        #expect(screen.out == run(["--format", "markdown"], terminal: false).out)
+        #expect(screen.err.contains("for the HTML page use -o report.html"))
+        #expect(run([], terminal: false).out.hasPrefix("<!DOCTYPE html>"))
+        #expect(run(["--format", "html"], terminal: true).out.hasPrefix("<!DOCTYPE html>"))
+        #expect(run(["--format", "html"], terminal: true).err.isEmpty)
+    }
+
     @Test func usageAndInputErrors() {
         #expect(kam("report").code == 64)
         #expect(kam("report", "--customers", customers, "--format", "pdf").code == 64)

@@ -35,7 +35,7 @@ enum AssessCommand {
             OptionSpec(name: "--customers", value: "CSV", help: "Compute the concentration answers from this customer list."),
             OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name if not given)."),
             OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16, cp1251."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown."),
+            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown.", choices: ["text", "json", "markdown"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the result to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
             OptionSpec(name: "--interactive", value: nil, help: "Ask the questions even when standard input is not a terminal."),
@@ -44,9 +44,6 @@ enum AssessCommand {
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
         let format = arguments.value("--format") ?? "text"
-        guard ["text", "json", "markdown"].contains(format) else {
-            throw UsageError(message: "unknown format `\(format)`", help: Suggestion.didYouMean(format, among: ["text", "json", "markdown"]) ?? "use text, json or markdown")
-        }
         guard arguments.positionals.count <= 1 else {
             throw UsageError(message: "expected one questionnaire file, found \(arguments.positionals.count) arguments")
         }

@@ -24,6 +24,7 @@ enum EvalCommand {
             OptionSpec(name: "--vars", value: "JSON", help: "Values for the names the expression reads, as a JSON5 object."),
             OptionSpec(name: "--explain", value: nil, help: "Also print the value of every sub-expression (to standard error)."),
         ],
+        operands: .text,
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {

@@ -18,6 +18,7 @@ enum QuestionnaireCommand {
             OptionSpec(name: "--output", value: "FILE", help: "Write the template to FILE instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
         ],
+        operands: .none,
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {

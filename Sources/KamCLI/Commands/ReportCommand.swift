@@ -23,9 +23,10 @@ enum ReportCommand {
             from --accounts-per-manager, else 4 (one manager runs 1 to fewer than 5).
             Candidates come from the tiers the account pack's `report.candidate_tiers` names,
             best score first; the next five are listed as next in line.
-            --format html (the default) writes one self-contained page with charts, readable
-            offline, on a phone and on paper; markdown is for pasting into documents; json
-            is for other tools (docs/report-json.md). The same inputs give the same bytes.
+            --format html (the default for files and pipes) writes one self-contained page
+            with charts, readable offline, on a phone and on paper; markdown (the default on a
+            terminal) is for reading there and pasting into documents; json is for other
+            tools (docs/report-json.md). The same inputs give the same bytes.
             --rules PATH may hold some of the three packs (assessment, account-scoring,
             skills); the others come from the bundled ones.
             Examples:
@@ -35,7 +36,7 @@ enum ReportCommand {
         options: [
             OptionSpec(name: "--questionnaire", value: "FILE", help: "The supplier's questionnaire (JSON5; `kam questionnaire` prints the form)."),
             OptionSpec(name: "--customers", value: "CSV", help: "The customer list to score (CSV export from a CRM or spreadsheet)."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json."),
+            OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json.", choices: ["html", "markdown", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--managers", value: "N", help: "Key-account managers available (overrides the questionnaire)."),
             OptionSpec(name: "--accounts-per-manager", value: "K", help: "Accounts one manager runs (default 4)."),
@@ -43,6 +44,7 @@ enum ReportCommand {
             OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
             OptionSpec(name: "--quiet", value: nil, help: "No column-mapping report or progress line on standard error."),
         ] + CustomerFile.options,
+        operands: .none,
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
@@ -50,9 +52,11 @@ enum ReportCommand {
             throw UsageError(message: "unexpected argument `\(arguments.positionals[0])`",
                              help: "name the inputs with --questionnaire FILE and --customers CSV")
         }
-        let format = arguments.value("--format") ?? "html"
-        guard ["html", "markdown", "json"].contains(format) else {
-            throw UsageError(message: "unknown format `\(format)`", help: Suggestion.didYouMean(format, among: ["html", "markdown", "json"]) ?? "use html, markdown or json")
+        var format = arguments.value("--format") ?? "html"
+        if arguments.value("--format") == nil, arguments.value("--output") ?? "-" == "-", console.outputIsTerminal {
+            // A page of raw HTML is of no use on a screen; files and pipes still get HTML.
+            format = "markdown"
+            console.err("note: standard output is a terminal, so the report is shown as Markdown; for the HTML page use -o report.html (or --format html)\n")
         }
         let questionnairePath = arguments.value("--questionnaire"), customersPath = arguments.value("--customers")
         guard questionnairePath != nil || customersPath != nil else {

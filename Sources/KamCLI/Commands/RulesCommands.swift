@@ -46,6 +46,7 @@ enum RulesCommands {
         synopsis: "",
         discussion: "The packs are built into kam from the rules/ folder of its source, so kam works from any folder.",
         options: [],
+        operands: .none,
         run: runList)
 
     /// Loads each file, printing its diagnostics; nil entries failed to load.

@@ -33,7 +33,7 @@ enum ScoreCommand {
             """,
         options: [
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json."),
+            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json.", choices: ["csv", "jsonl", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),
             OptionSpec(name: "--summary", value: "FILE", help: "Write a JSON summary: counts, totals, tiers, classes, HHI, Gini, pack hash."),
             OptionSpec(name: "--errors", value: "FILE", help: "Write rejected rows (line, column, reason) as CSV."),
@@ -52,9 +52,6 @@ enum ScoreCommand {
                              help: "kam score customers.csv -o scored.csv")
         }
         let format = arguments.value("--format") ?? "csv"
-        guard ["csv", "jsonl", "json"].contains(format) else {
-            throw UsageError(message: "unknown format `\(format)`", help: Suggestion.didYouMean(format, among: ["csv", "jsonl", "json"]) ?? "use csv, jsonl or json")
-        }
         let top = try arguments.integer("--top", in: 1...10_000_000)
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
         let encoding = try CustomerFile.encoding(arguments)
