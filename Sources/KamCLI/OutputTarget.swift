@@ -137,7 +137,8 @@ enum OutputTarget: Equatable {
         for input in inputs where input != "-" {
             var info = stat()
             if stat(input, &info) == 0, info.st_dev == output.st_dev, info.st_ino == output.st_ino {
-                throw OutputFile.Failure(message: "refusing to write the output \(given) over the input \(input) (the same file); choose another output path")
+                let alias = given == input ? "" : " (\(given) is the same file)"
+                throw OutputFile.Failure(message: "refusing to write the output over the input \(input)\(alias); choose another output path")
             }
         }
     }
