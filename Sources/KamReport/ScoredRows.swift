@@ -216,6 +216,8 @@ public enum ScoreSummary {
             ("rows_read", .number(Double(s.rowsRead))),
             ("scored", .number(Double(s.scored))),
             ("rejected", .number(Double(s.rejected))),
+            ("skipped_totals", .number(Double(s.skippedTotals))),
+            ("footer_lines", .number(Double(s.footerLines))),
             ("accounts_in_portfolio", p.map { .number(Double($0.accounts)) } ?? .null),
             ("total", p.map { .number(rounded($0.total, 2)) } ?? .null),
             (pack.outcome.name + "s", counts(s.outcomes)),

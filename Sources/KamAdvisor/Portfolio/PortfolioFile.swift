@@ -8,9 +8,9 @@ import KamRules
 /// ascending. Partials merge by a streaming k-way merge; the merged file gives
 /// `PortfolioFigures`.
 ///
-/// Layout (little-endian): the 8 bytes `KAMPORT1`; the header (pack id, pack SHA-256,
-/// measure name, id name, each a 4-byte length and UTF-8; rows read, rows without a
-/// readable measure and accounts, 8 bytes each); then each account as its measure's 8-byte
+/// Layout (little-endian): the 8 bytes `KAMPORT2`; the header (pack id, pack SHA-256,
+/// measure name, id name, each a 4-byte length and UTF-8; rows read, rows not in the
+/// portfolio (no readable measure, or no id: `AccountId`) and accounts, 8 bytes each); then each account as its measure's 8-byte
 /// IEEE bits, a 2-byte id length and the id's bytes: 10 bytes plus the id per account.
 /// The ids are needed whole: accounts with equal measures are ranked by id, and two
 /// partitions may hold the same measure.
@@ -20,7 +20,7 @@ public enum PortfolioFile {
         public var packHash: String
         public var measure: String
         public var id: String
-        /// Data rows read, and those whose measure could not be read (not in the portfolio).
+        /// Data rows read, and those not in the portfolio: no readable measure, or no id.
         public var rows: Int
         public var unreadable: Int
         public var accounts: Int
@@ -70,13 +70,16 @@ public enum PortfolioFile {
         }
     }
 
-    static let magic = Array("KAMPORT1".utf8)
+    static let magic = Array("KAMPORT2".utf8)
+    /// Format 1 counted rows without an id (totals lines) as accounts: its figures are wrong
+    /// for such files, so it is refused rather than read.
+    static let formerMagic = Array("KAMPORT1".utf8)
 
     // MARK: Partials
 
     /// The accounts of one customer list, read on from just after its header: each row whose
     /// measure can be read (as `kam score` reads it: the dialect's numbers, the input's
-    /// range), with its id. Sorted.
+    /// range) and whose id is an id (`AccountId`), with that id. Sorted.
     public static func collect(
         _ reader: inout CSVReader, pack: RulePack, mapping: ColumnMapping
     ) throws(Failure) -> (header: Header, accounts: [Account]) {
@@ -92,10 +95,10 @@ public enum PortfolioFile {
         var tooLong: Int?
         do throws(CSVError) {
             while try reader.next(into: &record) {
-                if record.count == 1 && record.ends[0] == 0 { continue }  // a blank line is no row
+                if record.ends.allSatisfy({ $0 == 0 }) { continue }  // a blank line, or delimiters only, is no row
                 rows += 1
                 guard measure.column < record.count, let x = CSVNumber.parse(record, at: measure.column, dialect: reader.dialect),
-                      x >= low && x <= high
+                      x >= low && x <= high, id.map({ AccountId.classify(record, column: $0.column) == .id }) ?? true
                 else {
                     unreadable += 1
                     continue
@@ -150,7 +153,11 @@ public enum PortfolioFile {
             self.path = path
             fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw .io("cannot read \(path): \(String(cString: strerror(errno)))") }
-            guard try bytes(8) == PortfolioFile.magic else {
+            let magic = try bytes(8)
+            if magic == PortfolioFile.formerMagic {
+                throw .format("\(path) was written by an earlier kam (portfolio format 1, which counted rows without an id, such as totals lines, as accounts)\nhelp: write it again with `kam portfolio`")
+            }
+            guard magic == PortfolioFile.magic else {
                 throw .format("\(path) is not a kam portfolio file (made by `kam portfolio`)")
             }
             var texts: [String] = []

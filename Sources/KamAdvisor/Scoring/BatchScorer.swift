@@ -38,9 +38,15 @@ public struct BatchOptions: Sendable {
 
 /// What a batch did: every row read is either scored or rejected.
 public struct BatchSummary: Sendable {
+    /// Rows of data read: `scored + rejected + skippedTotals`. Blank lines, title lines above
+    /// the header and footer notes below the data are not rows.
     public var rowsRead = 0
     public var scored = 0
     public var rejected = 0
+    /// Totals lines (by label or by sum), read and left out: no accounts.
+    public var skippedTotals = 0
+    /// Notes after the data (`Confidential Information`), left out.
+    public var footerLines = 0
     /// Scored rows per outcome (tier, or a gate's outcome).
     public var outcomes: [String: Int] = [:]
     /// Scored rows per class, per classification (`nil` key: no option held).
@@ -120,14 +126,16 @@ public final class BatchScorer: @unchecked Sendable {
 
     /// Runs the batch on `path` (`-` only with `opened`: two passes need a file). `output` receives the
     /// rendered bytes in order; `rejected` each row that could not be scored, in file order;
-    /// `progress` the bytes read so far after each block, pass by pass.
+    /// `skipped` each totals line and footer note, which are no accounts; `progress` the bytes
+    /// read so far after each block, pass by pass.
     ///
     /// `opened`: a reader already open on the input (standard input, whose header the caller
     /// has read with `firstRecord` to map the columns); only for a single pass, with
     /// `BatchOptions.portfolio` given or a pack that ranks nothing.
     public func run(
         path: String, opened: CSVBlockReader? = nil, output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void,
-        rejected: (RowError) -> Void, progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void
+        rejected: (RowError) -> Void, skipped: (SkippedRow) -> Void = { _ in },
+        progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void
     ) throws(BatchFailure) -> BatchSummary {
         precondition(opened == nil || options.portfolio != nil || measure == nil, "an opened reader allows one pass only")
         var summary = BatchSummary()
@@ -165,7 +173,7 @@ public final class BatchScorer: @unchecked Sendable {
             lap()
         }
         summary.portfolio = portfolio
-        try score(source, portfolio, placements, &summary, output, rejected, progress)
+        try score(source, portfolio, placements, &summary, output, rejected, skipped, progress)
         lap()
         return summary
     }
@@ -298,12 +306,14 @@ public final class BatchScorer: @unchecked Sendable {
         let column = measure.column
         let idColumn = id?.column ?? column
         let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
+        let hasId = id != nil
         return { block, i, _, skipHeader, _ throws(CSVError) -> MeasuresOfChunk in
             var part = MeasuresOfChunk()
             var skip = skipHeader
             func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
                 if skip { skip = false; return }
                 guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
+                if hasId { guard let idField, AccountId.isAccount(idField) else { return } }
                 part.measures.append(x)
                 if keep {
                     part.keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
@@ -388,6 +398,7 @@ public final class BatchScorer: @unchecked Sendable {
         var ids: [Int: [[UInt8]]] = [:]
         let dialect = source.dialect
         let (m, k) = (measure.column, id.column)
+        let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
         try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, _, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
             var out: [(Int, [UInt8])] = []
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
@@ -395,8 +406,8 @@ public final class BatchScorer: @unchecked Sendable {
             var skip = skipHeader
             while try reader.next(into: &record) {
                 if skip { skip = false; continue }
-                guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), let g = figures.tiedGroup(x),
-                      groups.contains(g)
+                guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), x >= low && x <= high,
+                      AccountId.classify(record, column: k) == .id, let g = figures.tiedGroup(x), groups.contains(g)
                 else { continue }
                 out.append((g, k < record.count ? Array(record[k]) : []))
             }
@@ -411,7 +422,8 @@ public final class BatchScorer: @unchecked Sendable {
     /// What one chunk of the scoring pass produced.
     private struct ChunkResult: Sendable {
         var bytes: [UInt8] = []
-        var errors: [RowError] = []
+        /// The rows not scored, in order, for `TotalsAndFooters` to settle.
+        var rows = ChunkRowEvents()
         var read = 0
         var scored = 0
         var outcomes: [Int]
@@ -427,7 +439,7 @@ public final class BatchScorer: @unchecked Sendable {
     private func score(
         _ source: Source, _ portfolio: PortfolioFigures?, _ placements: Placements?, _ summary: inout BatchSummary,
         _ output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, _ rejected: (RowError) -> Void,
-        _ progress: (Int, Int, Int) -> Void
+        _ skipped: (SkippedRow) -> Void, _ progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) {
         summary.dialect = source.dialect
         summary.encoding = source.encoding
@@ -436,6 +448,8 @@ public final class BatchScorer: @unchecked Sendable {
         let pack = self.pack, renderer = self.renderer, top = options.top
         let measure = self.measure, id = self.id, slots = contextSlots
         let measureColumn = measure.map(MeasureColumn.init), path = source.path
+        let idColumn = id?.column, idHeader = id.map { mapping.columns[$0.column].header } ?? ""
+        var settled = TotalsAndFooters()
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
         let totalSlots = totalNames.map { pack.slot(of: $0)! }
         var totals = [Double](repeating: 0, count: totalSlots.count)
@@ -454,6 +468,23 @@ public final class BatchScorer: @unchecked Sendable {
         var classes = pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) }
         var best: [(Double, Int, [UInt8])] = []
         var anyRow = false
+        func settle(_ outcome: TotalsAndFooters.Outcome) throws(BatchFailure) {
+            switch outcome {
+            case .rejected(let e):
+                // --strict stops at the first, which the failure names; the rest are not reported.
+                if options.strict { throw .row(e) }
+                summary.rejected += 1
+                rejected(e)
+            case .skipped(let row):
+                if row.isFooter {
+                    summary.rowsRead -= 1
+                    summary.footerLines += 1
+                } else {
+                    summary.skippedTotals += 1
+                }
+                skipped(row)
+            }
+        }
         let evaluators = WorkerEvaluators(pack, count: jobs)
         var order = 0
         try forEachChunk(source, pass: 3, progress, { block, i, ordinal, skipHeader, worker throws(CSVError) -> ChunkResult in
@@ -472,20 +503,46 @@ public final class BatchScorer: @unchecked Sendable {
             var index = 0
             while try reader.next(into: &record) {
                 if skip { skip = false; continue }
-                if record.count == 1 && record.ends[0] == 0 { continue }  // a blank line is no row
+                let cells = Self.nonEmptyCells(record)
+                if cells == 0 {
+                    // A blank line, or one of delimiters only (`;;;;`): no row.
+                    result.rows.add(RowEvent(kind: .blank))
+                    continue
+                }
                 result.read += 1
+                let lonely = cells == 1
+                if let idColumn {
+                    switch AccountId.classify(record, column: idColumn) {
+                    case .id:
+                        break
+                    case .totals:
+                        result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn))))
+                        continue
+                    case .empty:
+                        let m = measureColumn.flatMap { $0.column < record.count ? CSVNumber.parse(record, at: $0.column, dialect: dialect) : nil }
+                        let error = RowError(line: record.line, column: idHeader,
+                                             message: "`\(idHeader)` is empty: a row without an id is no account (a totals line or a note?)")
+                        result.rows.add(RowEvent(kind: .rejected(error), lonely: lonely, text: lonely ? Self.firstCell(record) : "",
+                                                 emptyIdMeasure: m))
+                        continue
+                    }
+                }
                 a.reset()
                 let problem = filler.fill(record, a)
                 var account: PortfolioFigures.Account?
-                if placements != nil, let measureColumn, Self.measureRead(record, measureColumn, filled: problem == nil, a, dialect) {
-                    guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
-                    account = accounts[placed]
-                    placed += 1
+                if let measureColumn, let x = Self.measureRead(record, measureColumn, filled: problem == nil, a, dialect) {
+                    if placements != nil {
+                        guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
+                        account = accounts[placed]
+                        placed += 1
+                    }
+                    result.rows.member(x)
                 }
                 if let problem {
-                    result.errors.append(problem)
+                    result.rows.add(RowEvent(kind: .rejected(problem), lonely: lonely, text: lonely ? Self.firstCell(record) : ""))
                     continue
                 }
+                result.rows.data()
                 if let portfolio {
                     if let account {
                         slots.set(account, of: portfolio, in: a)
@@ -497,8 +554,8 @@ public final class BatchScorer: @unchecked Sendable {
                 if evaluation.failed {
                     let e = evaluation.errors[0]
                     let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
-                    result.errors.append(RowError(line: record.line, column: nil,
-                                                  message: ([e.message] + e.notes).joined(separator: ", ") + location))
+                    result.rows.add(RowEvent(kind: .rejected(RowError(line: record.line, column: nil,
+                                                                      message: ([e.message] + e.notes).joined(separator: ", ") + location))))
                     continue
                 }
                 result.scored += 1
@@ -528,16 +585,13 @@ public final class BatchScorer: @unchecked Sendable {
         }, { (chunk: ChunkResult) throws(BatchFailure) -> Int in
             summary.rowsRead += chunk.read
             summary.scored += chunk.scored
-            summary.rejected += chunk.errors.count
             summary.scoreMillionths += chunk.scoreMillionths
             summary.scoreBeyondRange += chunk.scoreBeyondRange
             for (k, x) in chunk.totals.enumerated() { totals[k] += x }
             summary.totalsRows += chunk.totalsRows
             for (k, n) in chunk.outcomes.enumerated() { outcomes[k] += n }
             for (c, counts) in chunk.classes.enumerated() { for (k, n) in counts.enumerated() { classes[c][k] += n } }
-            // --strict stops at the first, which the failure names; the rest are not reported.
-            if options.strict, let e = chunk.errors.first { throw .row(e) }
-            for e in chunk.errors { rejected(e) }
+            try settled.add(chunk.rows, settle)
             if top != nil {
                 best += chunk.best.map { ($0.0, order + $0.1, $0.2) }
                 order += chunk.scored
@@ -550,6 +604,7 @@ public final class BatchScorer: @unchecked Sendable {
             }
             return chunk.read
         })
+        try settled.finish(settle)
         // A header and nothing else is an error, and writes nothing.
         if summary.rowsRead == 0 { throw .noData }
         try writeHeader()
@@ -578,20 +633,40 @@ public final class BatchScorer: @unchecked Sendable {
         }
     }
 
-    /// Whether pass 1 read the row's measure too (and so placed the account): with the row
-    /// filled, from its slot; else from the field, the way pass 1 reads it.
+    /// The row's measure if pass 1 read it too (and so placed the account): with the row
+    /// filled, from its slot; else from the field, the way pass 1 reads it. The caller has
+    /// checked the id (`AccountId`).
     private static func measureRead(
         _ record: CSVRecord, _ measure: MeasureColumn, filled: Bool, _ a: Activation, _ dialect: CSVDialect
-    ) -> Bool {
+    ) -> Double? {
         let x: Double?
         if filled {
-            guard case .number(let m)? = a.value(measure.slot, as: .number) else { return false }
+            guard case .number(let m)? = a.value(measure.slot, as: .number) else { return nil }
             x = m
         } else {
             x = measure.column < record.count ? CSVNumber.parse(record, at: measure.column, dialect: dialect) : nil
         }
-        guard let x else { return false }
-        return x >= measure.low && x <= measure.high
+        guard let x, x >= measure.low && x <= measure.high else { return nil }
+        return x
+    }
+
+    /// How many cells of the record hold something: 0, 1, or 2 for two or more.
+    @inline(__always)
+    private static func nonEmptyCells(_ record: CSVRecord) -> Int {
+        var found = 0, start = 0
+        for end in record.ends {
+            if end > start {
+                found += 1
+                if found == 2 { return 2 }
+            }
+            start = end
+        }
+        return found
+    }
+
+    /// The one non-empty cell of a lonely row.
+    private static func firstCell(_ record: CSVRecord) -> String {
+        (0..<record.count).lazy.map { record.string(at: $0) }.first { !$0.isEmpty } ?? ""
     }
 
     /// Where the measure is and the range pass 1 accepts, without references to count.

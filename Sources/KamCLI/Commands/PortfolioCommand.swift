@@ -91,7 +91,7 @@ enum PortfolioCommand {
         }
         if arguments.positionals.count > 1 { accounts.sort(by: PortfolioFile.Account.precedes) }
         if let h = header, h.unreadable > 0 {
-            console.err("note: \(h.unreadable) of \(h.rows) rows have no readable `\(h.measure)` and are not in the portfolio (`kam score` rejects them)\n")
+            console.err("note: \(h.unreadable) of \(h.rows) rows have no readable `\(h.measure)` or no `\(h.id)` and are not in the portfolio (`kam score` rejects them, or skips them as totals lines)\n")
         }
         var bytes = PortfolioFile.encode(header!)
         for account in accounts { PortfolioFile.encode(account, into: &bytes) }

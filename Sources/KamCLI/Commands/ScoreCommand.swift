@@ -23,8 +23,11 @@ enum ScoreCommand {
             The output keeps input order and adds score, tier, the classifications and the top
             reasons; cells that could start a spreadsheet formula get a leading '. A row that
             cannot be read or scored is reported with its line (to --errors FILE as CSV, or on
-            standard error) and counted: rows read = scored + rejected. --strict stops at the
-            first one with exit 1.
+            standard error) and counted. Totals lines (`Итого`, `Grand Total`, or a row without an
+            id whose sales sum the rows above) and notes after the data are skipped, each named
+            on standard error, and never counted as accounts: rows read = scored + rejected +
+            totals lines. No row scored is exit 1; more than half rejected is a warning with the
+            commonest reasons. --strict stops at the first rejected row with exit 1.
 
             Examples:
               kam score customers.csv -o scored.csv --summary summary.json
@@ -137,7 +140,7 @@ enum ScoreCommand {
         options.portfolio = portfolio
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
         let progress = Progress(console: console, quiet: quiet, path: path)
-        var shown = 0
+        let notices = RowNotices(shownAs: given, console: console)
         let started = Date()
         let summary: BatchSummary
         do throws(BatchFailure) {
@@ -155,11 +158,14 @@ enum ScoreCommand {
                         }
                         line.append(10)
                         try? errorsOut.write(line)
-                    } else if shown < 20 {
+                    } else {
                         progress.clear()
-                        console.err("\(given):\(error.line): error: \(error.column.map { "column `\($0)`: " } ?? "")\(error.message)\n")
                     }
-                    shown += 1
+                    notices.reject(error, print: errorsOut == nil)
+                },
+                skipped: { row in
+                    progress.clear()
+                    if !quiet { notices.skip(row) }
                 },
                 progress: progress.update)
         } catch {
@@ -172,6 +178,16 @@ enum ScoreCommand {
             return 1
         }
         progress.clear()
+        if summary.scored == 0 {
+            // Every row rejected: an empty result with exit 0 would pass for an answer.
+            abortAll()
+            if summary.rejected == 0 {
+                console.err("error: \(given) holds no account to score (\(summary.skippedTotals) totals line\(summary.skippedTotals == 1 ? "" : "s") skipped); nothing was written\n")
+            } else {
+                console.err("error: none of the \(summary.rowsRead) rows of \(given) could be scored; nothing was written. The commonest reasons:\n" + notices.commonest())
+            }
+            return 1
+        }
         do throws(OutputFile.Failure) {
             try summaryOut?.write(Array(ScoreSummary.json(summary, pack: pack, mapping: mapping).utf8))
             try output.commit()
@@ -182,10 +198,13 @@ enum ScoreCommand {
             console.err("error: \(error.message)\n")
             return 1
         }
+        notices.finish(rowsRead: summary.rowsRead, toFile: errorsOut != nil)
         if !quiet {
-            if errorsOut == nil && shown > 20 { console.err("… and \(shown - 20) more rejected rows (--errors FILE lists them all)\n") }
             let seconds = Date().timeIntervalSince(started)
-            console.err(String(format: "%d rows read, %d scored, %d rejected in %.2f s\n", summary.rowsRead, summary.scored, summary.rejected, seconds))
+            var line = String(format: "%d rows read, %d scored, %d rejected", summary.rowsRead, summary.scored, summary.rejected)
+            if summary.skippedTotals > 0 { line += ", \(summary.skippedTotals) totals line\(summary.skippedTotals == 1 ? "" : "s") skipped" }
+            if summary.footerLines > 0 { line += ", \(summary.footerLines) note\(summary.footerLines == 1 ? "" : "s") after the data skipped" }
+            console.err(line + String(format: " in %.2f s\n", seconds))
         }
         if ProcessInfo.processInfo.environment["KAM_TIMING"] != nil {
             console.err("passes (s): " + summary.passSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")

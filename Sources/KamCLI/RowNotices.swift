@@ -1,0 +1,98 @@
+import KamAdvisor
+import KamExpr
+import KamSource
+
+/// What standard error says about the rows of a customer list that were not scored: each
+/// rejected row (the first twenty) and each skipped totals line or footer note with its line,
+/// and at the end, when most rows were rejected, the commonest reasons, so that a wrong column
+/// mapping is seen at once rather than in a file of nothing.
+final class RowNotices {
+    private let shownAs: String
+    private let console: Console
+    private let limit = 20
+    private(set) var rejectedShown = 0
+    private(set) var rejected = 0
+    private var skippedShown = 0
+    /// Rejections by reason (the message with its values taken out): count, first example.
+    private var reasons: [String: (count: Int, first: RowError)] = [:]
+
+    init(shownAs: String, console: Console) {
+        self.shownAs = shownAs
+        self.console = console
+    }
+
+    /// Notes one rejected row; `print` says whether to show it here (not when it goes to a file).
+    func reject(_ error: RowError, print: Bool) {
+        rejected += 1
+        let key = (error.column ?? "") + "\u{1}" + Self.reasonKey(error.message)
+        if let known = reasons[key] {
+            reasons[key] = (known.count + 1, known.first)
+        } else {
+            reasons[key] = (1, error)
+        }
+        guard print, rejectedShown < limit else { return }
+        rejectedShown += 1
+        console.err("\(shownAs):\(error.line): error: \(error.column.map { "column `\($0)`: " } ?? "")\(error.message)\n")
+    }
+
+    func skip(_ row: SkippedRow) {
+        guard skippedShown < limit else { return }
+        skippedShown += 1
+        console.err("\(shownAs):\(row.line): note: \(Self.describe(row))\n")
+    }
+
+    static func describe(_ row: SkippedRow) -> String {
+        switch row.reason {
+        case .totalsLabel(let label):
+            "skipped a totals line (\(JSONString.quote(label))): it sums other rows and is no account"
+        case .totalsSum(let value, let sinceStart):
+            "skipped a totals line: it has no id and its \(NumberFormat.shortest(value)) is the sum of the rows "
+                + (sinceStart ? "above it" : "since the previous totals line")
+        case .footer(let text):
+            "skipped a note after the data: \(JSONString.quote(String(text.prefix(80))))"
+        }
+    }
+
+    /// The message with quoted text and numbers replaced, so `"abc" is not a number` and
+    /// `"xyz" is not a number` count as one reason.
+    static func reasonKey(_ message: String) -> String {
+        var out = ""
+        var inQuote = false
+        var lastWasDigit = false
+        for c in message {
+            if c == "\"" {
+                inQuote.toggle()
+                if inQuote { out += "\"…\"" }
+                continue
+            }
+            if inQuote { continue }
+            if c.isNumber {
+                if !lastWasDigit { out += "#" }
+                lastWasDigit = true
+                continue
+            }
+            lastWasDigit = false
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The lines after the run: how many more were not shown, and a warning when more than
+    /// half of the rows were rejected, with the three commonest reasons.
+    func finish(rowsRead: Int, toFile: Bool) {
+        if !toFile && rejected > rejectedShown {
+            console.err("… and \(rejected - rejectedShown) more rejected rows (--errors FILE lists them all)\n")
+        }
+        guard rowsRead > 0, rejected * 2 > rowsRead else { return }
+        console.err("warning: \(rejected) of \(rowsRead) rows of \(shownAs) were rejected; the commonest reasons:\n" + commonest())
+    }
+
+    /// The three commonest reasons, one line each with a count and the first line it was seen on.
+    func commonest() -> String {
+        let top = reasons.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first.line < $1.first.line }.prefix(3)
+        return top.map { entry in
+            let e = entry.first
+            return "  \(entry.count) row\(entry.count == 1 ? "" : "s"), first line \(e.line): \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n"
+        }.joined() + "help: `kam score FILE` shows on standard error which column feeds which input; --map HEADER=INPUT fixes a column read as the wrong input\n"
+    }
+}
