@@ -1,6 +1,5 @@
 import KamAdvisor
-import KamExpr
-import KamSource
+import KamReport
 
 /// What standard error says about the rows of a customer list that were not scored: each
 /// rejected row (the first twenty) and each skipped totals line or footer note with its line,
@@ -38,19 +37,7 @@ final class RowNotices {
     func skip(_ row: SkippedRow) {
         guard skippedShown < limit else { return }
         skippedShown += 1
-        console.err("\(shownAs):\(row.line): note: \(Self.describe(row))\n")
-    }
-
-    static func describe(_ row: SkippedRow) -> String {
-        switch row.reason {
-        case .totalsLabel(let label):
-            "skipped a totals line (\(JSONString.quote(label))): it sums other rows and is no account"
-        case .totalsSum(let value, let sinceStart):
-            "skipped a totals line: it has no id and its \(NumberFormat.shortest(value)) is the sum of the rows "
-                + (sinceStart ? "above it" : "since the previous totals line")
-        case .footer(let text):
-            "skipped a note after the data: \(JSONString.quote(String(text.prefix(80))))"
-        }
+        console.err("\(shownAs):\(row.line): note: \(SkippedRowText.describe(row))\n")
     }
 
     /// The message with quoted text and numbers replaced, so `"abc" is not a number` and

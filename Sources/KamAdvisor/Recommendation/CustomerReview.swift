@@ -49,6 +49,8 @@ public struct CustomerReview: Sendable {
     /// The best accounts, best first (score, then file order).
     public let best: [AccountView]
     public let rejected: [RowError]
+    /// Totals lines and footer notes, which are no accounts.
+    public let skipped: [SkippedRow]
     /// Sum of sales and of contribution over the scored rows that have both.
     public let contributionTotals: (sales: Double, contribution: Double, rows: Int)?
 
@@ -63,8 +65,9 @@ public struct CustomerReview: Sendable {
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: RecordKeeper(), options: options)
         var kept: [UInt8] = []
         var rejected: [RowError] = []
+        var skipped: [SkippedRow] = []
         let summary = try scorer.run(
-            path: path, output: { bytes in kept.append(contentsOf: bytes) }, rejected: { rejected.append($0) },
+            path: path, output: { bytes in kept.append(contentsOf: bytes) }, rejected: { rejected.append($0) }, skipped: { skipped.append($0) },
             progress: progress)
         let dialect = summary.dialect ?? options.dialect ?? .comma
         let records = RecordKeeper.decode(kept)
@@ -90,7 +93,7 @@ public struct CustomerReview: Sendable {
         if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
             totals = (summary.totals[sales] ?? 0, summary.totals[contribution] ?? 0, summary.totalsRows)
         }
-        return CustomerReview(pack: pack, summary: summary, fields: fields, best: best, rejected: rejected, contributionTotals: totals)
+        return CustomerReview(pack: pack, summary: summary, fields: fields, best: best, rejected: rejected, skipped: skipped, contributionTotals: totals)
     }
 
     private static func view(

@@ -111,8 +111,19 @@ enum ReportCommand {
                 return 1
             }
             progress.clear()
-            if let review, review.summary.rejected > 0 {
-                console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(path) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
+            if let review {
+                let notices = RowNotices(shownAs: path, console: console)
+                for row in review.skipped where !arguments.has("--quiet") { notices.skip(row) }
+                for error in review.rejected { notices.reject(error, print: false) }
+                if review.summary.scored == 0 {
+                    console.err("error: none of the \(review.summary.rowsRead) rows of \(path) could be scored, so there is nothing to recommend\n"
+                                + (review.rejected.isEmpty ? "" : "The commonest reasons:\n" + notices.commonest()))
+                    return 1
+                }
+                if review.summary.rejected > 0 {
+                    console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(path) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
+                }
+                notices.finish(rowsRead: review.summary.rowsRead, toFile: true)
             }
             packs.append(pack)
             guard let hash = FileSystem.sha256(path) else {

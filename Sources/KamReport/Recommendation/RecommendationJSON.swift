@@ -48,6 +48,11 @@ public enum RecommendationJSON {
             ("rejected_rows", .array(review.rejected.prefix(100).map { e in
                 .object([("line", .number(Double(e.line))), ("column", e.column.map(JSON.string) ?? .null), ("reason", .string(e.message))])
             })),
+            ("skipped_totals", .number(Double(s.skippedTotals))), ("footer_lines", .number(Double(s.footerLines))),
+            ("skipped_rows", .array(review.skipped.prefix(100).map { row in
+                .object([("line", .number(Double(row.line))), ("kind", .string(SkippedRowText.kind(row))),
+                         ("reason", .string(SkippedRowText.describe(row)))])
+            })),
             ("portfolio", portfolio),
             ("tiers", .object(s.outcomes.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
             ("classes", .object(s.classes.sorted { $0.key < $1.key }.map { name, counts in

@@ -106,7 +106,10 @@ enum ReportBuilder {
     static func concentration(_ review: CustomerReview) -> ReportDocument.Section {
         var s = ReportDocument.Section("concentration", "Customer concentration")
         let summary = review.summary
-        s.paragraph(.text("\(summary.rowsRead) rows read, \(summary.scored) scored, \(summary.rejected) rejected."))
+        var counts = "\(summary.rowsRead) rows read, \(summary.scored) scored, \(summary.rejected) rejected"
+        if summary.skippedTotals > 0 { counts += ", \(summary.skippedTotals) totals line\(summary.skippedTotals == 1 ? "" : "s") left out" }
+        if summary.footerLines > 0 { counts += "; \(summary.footerLines) note\(summary.footerLines == 1 ? "" : "s") after the data left out" }
+        s.paragraph(.text(counts + "."))
         if let p = summary.portfolio {
             s.add(.table(.init(header: ["Figure", "Value"], align: [.left, .right], rows: [
                 [[.text("Total sales")], [.text(Figures.money(p.total))]],
@@ -127,6 +130,10 @@ enum ReportBuilder {
         if !review.rejected.isEmpty {
             s.paragraph(.text("Rows that could not be scored (first \(min(10, review.rejected.count)) of \(review.rejected.count)):"))
             s.add(.list(review.rejected.prefix(10).map { [.text("line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.message)")] }))
+        }
+        if !review.skipped.isEmpty {
+            s.paragraph(.text("Lines left out as no accounts (first \(min(10, review.skipped.count)) of \(review.skipped.count)):"))
+            s.add(.list(review.skipped.prefix(10).map { [.text("line \($0.line): \(SkippedRowText.describe($0))")] }))
         }
         return s
     }
