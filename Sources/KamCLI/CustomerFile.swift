@@ -1,5 +1,6 @@
 import KamAdvisor
 import KamCSV
+import KamExpr
 import KamRules
 import KamSource
 
@@ -10,22 +11,22 @@ struct CustomerFile {
     let headers: [String]
     let dialect: CSVDialect
     let mapping: ColumnMapping
+    /// Records before the rows: the header and the title lines above it.
+    let headerRecords: Int
 
     /// Nil after the reason was written to standard error.
     static func open(
         path: String, shownAs given: String, pack: RulePack, dialect: CSVDialect?, encoding: CSVEncoding?, map: String?,
-        quiet: Bool, console: Console
+        header rule: HeaderChoice.Rule = .find, quiet: Bool, console: Console
     ) -> CustomerFile? {
-        let headers: [String]
+        var records: [(line: Int, fields: [String])] = []
         var sniffed: CSVDialect
         do throws(CSVError) {
             var reader = try CSVReader(path: path, dialect: dialect, encoding: encoding)
             var record = CSVRecord()
-            guard try reader.next(into: &record) else {
-                console.err("error: \(given) is empty\n")
-                return nil
+            while records.count < HeaderChoice.limit, try reader.next(into: &record) {
+                records.append((record.line, record.strings))
             }
-            headers = record.strings
             sniffed = reader.dialect
         } catch {
             var error = error
@@ -34,26 +35,62 @@ struct CustomerFile {
             return nil
         }
         if let dialect { sniffed = dialect }
-        guard let mapping = mapping(headers: headers, shownAs: given, pack: pack, map: map, quiet: quiet, console: console) else { return nil }
-        return CustomerFile(headers: headers, dialect: sniffed, mapping: mapping)
+        guard let (choice, mapping) = header(of: records, shownAs: given, pack: pack, map: map, rule: rule, quiet: quiet, console: console)
+        else { return nil }
+        return CustomerFile(headers: choice.headers, dialect: sniffed, mapping: mapping, headerRecords: choice.recordsBeforeRows)
+    }
+
+    /// The header among a list's first records and its columns mapped, the title lines above
+    /// it and the mapping reported unless `quiet`; nil after the reason was written.
+    static func header(
+        of records: [(line: Int, fields: [String])], shownAs given: String, pack: RulePack, map: String?, rule: HeaderChoice.Rule,
+        quiet: Bool, console: Console
+    ) -> (HeaderChoice, ColumnMapping)? {
+        guard let overrides = overrides(map, console) else { return nil }
+        let choice: HeaderChoice
+        switch HeaderChoice.choose(records, rule: rule, mapped: { ColumnMapping.make(headers: $0, pack: pack, overrides: overrides.list).0 != nil }) {
+        case .failure(let failure):
+            console.err(failure == .empty ? "error: \(given) is empty\n" : "error: \(given): \(failure)\n")
+            return nil
+        case .success(let c):
+            choice = c
+        }
+        if !choice.titles.isEmpty && !quiet {
+            let lines = choice.titles.count == 1 ? "line \(choice.titles[0].line)" : "lines \(choice.titles[0].line)–\(choice.titles.last!.line)"
+            console.err("\(given): \(lines) above the header (line \(choice.line)) taken as a title and skipped: "
+                        + choice.titles.prefix(3).map { JSONString.quote(String($0.text.prefix(60))) }.joined(separator: ", ")
+                        + (rule == .find ? " (--header-line N says where the header is)" : "") + "\n")
+        }
+        guard let mapping = mapping(headers: choice.headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, console: console)
+        else { return nil }
+        return (choice, mapping)
+    }
+
+    /// A `--map` file read, or none; nil after the reason was written.
+    static func overrides(_ map: String?, _ console: Console) -> (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?)? {
+        guard let map else { return ([], nil) }
+        guard let bytes = FileSystem.read(map) else {
+            console.err("error: cannot read \(map)\n")
+            return nil
+        }
+        let file = SourceFile(path: map, bytes: bytes)
+        let (read, diagnostics) = ColumnMapping.overrides(from: file)
+        if report(diagnostics, console) { return nil }
+        return (read ?? [], file)
     }
 
     /// The columns of `headers` mapped to the pack's inputs, the mapping reported unless
     /// `quiet`; nil after the reason was written to standard error.
     static func mapping(headers: [String], shownAs given: String, pack: RulePack, map: String?, quiet: Bool, console: Console) -> ColumnMapping? {
-        var overrides: [(header: String, input: String?, span: SourceSpan?)] = []
-        var mapFile: SourceFile?
-        if let map {
-            guard let bytes = FileSystem.read(map) else {
-                console.err("error: cannot read \(map)\n")
-                return nil
-            }
-            mapFile = SourceFile(path: map, bytes: bytes)
-            let (read, diagnostics) = ColumnMapping.overrides(from: mapFile!)
-            if report(diagnostics, console) { return nil }
-            overrides = read ?? []
-        }
-        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides, overrideFile: mapFile)
+        guard let overrides = overrides(map, console) else { return nil }
+        return mapping(headers: headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, console: console)
+    }
+
+    static func mapping(
+        headers: [String], shownAs given: String, pack: RulePack, overrides: (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?),
+        quiet: Bool, console: Console
+    ) -> ColumnMapping? {
+        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides.list, overrideFile: overrides.file)
         if report(diagnostics, console) { return nil }
         guard let mapping else { return nil }
         if !quiet {
@@ -68,7 +105,21 @@ struct CustomerFile {
         OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5) that overrides names and aliases."),
         OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be or cp1251."),
         OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
+        OptionSpec(name: "--header-line", value: "N", help: "The header is on line N (default: found, past title lines)."),
+        OptionSpec(name: "--skip-lines", value: "N", help: "Skip N title lines above the header."),
     ]
+
+    /// `--header-line N` or `--skip-lines N`, else the header is found.
+    static func headerRule(_ arguments: Arguments) throws(UsageError) -> HeaderChoice.Rule {
+        let line = try arguments.integer("--header-line", in: 1...1_000_000)
+        let skip = try arguments.integer("--skip-lines", in: 0...(HeaderChoice.limit - 1))
+        switch (line, skip) {
+        case (let n?, nil): return .line(n)
+        case (nil, let n?): return .skip(n)
+        case (nil, nil): return .find
+        default: throw UsageError(message: "give --header-line or --skip-lines, not both", help: "--skip-lines N is --header-line N+1 when each title is one line")
+        }
+    }
 
     /// `--encoding NAME`, or nil when not given.
     static func encoding(_ arguments: Arguments) throws(UsageError) -> CSVEncoding? {

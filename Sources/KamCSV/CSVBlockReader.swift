@@ -79,16 +79,61 @@ public struct CSVBlockReader {
         if transcoder == nil { raw = [] }  // UTF-8 is read straight into `pending` from now on
     }
 
-    /// The first record (the header), read from the first block without consuming it, so a
-    /// caller can map the columns of standard input before the rows are read; nil when the
-    /// first block does not hold the whole record.
-    public var firstRecord: [String]? {
-        var reader = CSVReader(bytes: pending, dialect: dialect, options: .init(validateUTF8: true))
-        var record = CSVRecord(), second = CSVRecord()
-        guard (try? reader.next(into: &record)) == true else { return nil }
-        // Complete when the input ends here or a second record begins after it.
-        if eof || (try? reader.next(into: &second)) == true { return record.strings }
-        return nil
+    /// The first records (title lines, the header, the first rows), read without consuming
+    /// them, so that a caller can find the header of standard input before the rows are
+    /// read: at most `limit`, each with the line it starts on. Reads on until it has them, the
+    /// input ends, or they run past the record limit.
+    public mutating func leadingRecords(limit: Int) throws(CSVError) -> [(line: Int, fields: [String])] {
+        while true {
+            var reader = CSVReader(bytes: pending, dialect: dialect, options: .init(validateUTF8: true))
+            var record = CSVRecord()
+            var out: [(line: Int, fields: [String])] = []
+            var cut = false
+            do throws(CSVError) {
+                while out.count <= limit, try reader.next(into: &record) { out.append((record.line, record.strings)) }
+            } catch {
+                if eof { throw error }
+                cut = true  // a quoted field runs on past what has been read
+            }
+            if eof { return Array(out.prefix(limit)) }
+            // The last record read may run on into bytes not read yet.
+            if !cut && out.count > limit { return Array(out.prefix(limit)) }
+            if pending.count > limits.maxRecordBytes { return Array(out.dropLast()) }
+            try readMore(force: true)
+        }
+    }
+
+    /// Consumes the first `count` records (title lines and the header), so that the blocks
+    /// hold rows only; their lines still count in every row's line number.
+    public mutating func skipRecords(_ count: Int) throws(CSVError) {
+        guard count > 0 else { return }
+        while true {
+            var reader = CSVReader(bytes: pending, dialect: dialect, options: .init(validateUTF8: false))
+            var record = CSVRecord()
+            var seen = 0
+            do throws(CSVError) {
+                while seen <= count, try reader.next(into: &record) { seen += 1 }
+            } catch {
+                // A quoted field that runs past what has been read: read on.
+                if eof { throw error }
+                seen = 0
+            }
+            if seen > count {
+                // The record after the skipped ones starts here.
+                pending.removeFirst(record.byteOffset)
+                line += record.line - 1
+                return
+            }
+            if eof {
+                pending.removeAll()
+                return
+            }
+            if pending.count > limits.maxRecordBytes {
+                throw CSVError(.recordTooLarge(limit: limits.maxRecordBytes), line: line, byteOffset: nil, path: path,
+                               detail: "the first \(count) records run past \(limits.maxRecordBytes) bytes; an unclosed quote is the usual cause")
+            }
+            try readMore(force: true)
+        }
     }
 
     /// Closes the descriptor if the reader opened it. Call once, when done.

@@ -77,11 +77,12 @@ public enum PortfolioFile {
 
     // MARK: Partials
 
-    /// The accounts of one customer list, read on from just after its header: each row whose
+    /// The accounts of one customer list, from `first` (rows already read past the header)
+    /// and then read on by `reader`: each row whose
     /// measure can be read (as `kam score` reads it: the dialect's numbers, the input's
     /// range) and whose id is an id (`AccountId`), with that id. Sorted.
     public static func collect(
-        _ reader: inout CSVReader, pack: RulePack, mapping: ColumnMapping
+        _ first: [CSVRecord] = [], then reader: inout CSVReader, pack: RulePack, mapping: ColumnMapping
     ) throws(Failure) -> (header: Header, accounts: [Account]) {
         guard let measureName = pack.extras["portfolio"]?["measure"]?.string,
               let measure = mapping.bindings.first(where: { $0.input.name == measureName })
@@ -93,8 +94,10 @@ public enum PortfolioFile {
         var record = CSVRecord()
         var rows = 0, unreadable = 0
         var tooLong: Int?
+        var given = first.makeIterator()
         do throws(CSVError) {
-            while try reader.next(into: &record) {
+            while true {
+                if let next = given.next() { record = next } else if try !reader.next(into: &record) { break }
                 if record.ends.allSatisfy({ $0 == 0 }) { continue }  // a blank line, or delimiters only, is no row
                 rows += 1
                 guard measure.column < record.count, let x = CSVNumber.parse(record, at: measure.column, dialect: reader.dialect),

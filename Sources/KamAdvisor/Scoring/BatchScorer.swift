@@ -22,6 +22,8 @@ public struct BatchOptions: Sendable {
     /// The portfolio figures of the whole list, when this file is one partition of it
     /// (`kam score --portfolio`): the file is then read once, so it may be standard input.
     public var portfolio: PortfolioFigures?
+    /// Records before the rows: the header, and the title lines above it.
+    public var headerRecords = 1
 
     public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
@@ -130,7 +132,7 @@ public final class BatchScorer: @unchecked Sendable {
     /// read so far after each block, pass by pass.
     ///
     /// `opened`: a reader already open on the input (standard input, whose header the caller
-    /// has read with `firstRecord` to map the columns); only for a single pass, with
+    /// has read with `leadingRecords` to map the columns, and then skipped); only for a single pass, with
     /// `BatchOptions.portfolio` given or a pack that ranks nothing.
     public func run(
         path: String, opened: CSVBlockReader? = nil, output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void,
@@ -194,16 +196,20 @@ public final class BatchScorer: @unchecked Sendable {
     /// for the rest of the run.
     private func openSource(_ path: String, _ opened: CSVBlockReader?, onePass: Bool) throws(BatchFailure) -> Source {
         let first: CSVBlockReader
-        if let opened { first = opened } else { first = try blocks(path, options.dialect, options.encoding) }
+        if let opened { first = opened } else { first = try blocks(path, options.dialect, options.encoding, skipping: onePass) }
         if !onePass { first.close() }
         return Source(path: path, dialect: first.dialect, encoding: first.encoding, opened: onePass ? first : nil)
     }
 
-    /// Blocks of `path`; a nil dialect or encoding is detected from the file.
-    private func blocks(_ path: String, _ dialect: CSVDialect?, _ encoding: CSVEncoding?) throws(BatchFailure) -> CSVBlockReader {
+    /// Blocks of `path`, past the header and the title lines above it (unless `skipping` is
+    /// false: a reader opened only to detect the dialect); a nil dialect or encoding is
+    /// detected from the file.
+    private func blocks(_ path: String, _ dialect: CSVDialect?, _ encoding: CSVEncoding?, skipping: Bool = true) throws(BatchFailure) -> CSVBlockReader {
         do throws(CSVError) {
-            return try CSVBlockReader(path: path, dialect: dialect, encoding: encoding,
-                                      blockSize: options.blockSize, chunkSize: options.chunkSize)
+            var reader = try CSVBlockReader(path: path, dialect: dialect, encoding: encoding,
+                                            blockSize: options.blockSize, chunkSize: options.chunkSize)
+            if skipping { try reader.skipRecords(options.headerRecords) }
+            return reader
         } catch {
             throw .csv(error)
         }
@@ -213,14 +219,13 @@ public final class BatchScorer: @unchecked Sendable {
     /// `merge` in file order, block by block.
     private func forEachChunk<R>(
         _ source: Source, pass: Int, _ progress: (Int, Int, Int) -> Void,
-        _ work: @escaping @Sendable (_ block: CSVBlock, _ chunk: Int, _ ordinal: Int, _ first: Bool, _ worker: Int) throws(CSVError) -> R,
+        _ work: @escaping @Sendable (_ block: CSVBlock, _ chunk: Int, _ ordinal: Int, _ worker: Int) throws(CSVError) -> R,
         _ merge: (R) throws(BatchFailure) -> Int
     ) throws(BatchFailure) {
         let opened: CSVBlockReader
         if let reader = source.opened { opened = reader } else { opened = try blocks(source.path, source.dialect, source.encoding) }
         let reader = Prefetcher(opened)
         defer { reader.close() }
-        var first = true
         var rows = 0
         var ordinal = 0  // of the block's first chunk, counting every chunk of the file
         // The next block is read and cut on another thread while this one is parsed.
@@ -234,11 +239,10 @@ public final class BatchScorer: @unchecked Sendable {
             case .failure(let error): throw .csv(error)
             }
             reader.request(recycling: spare.take())
-            let isFirstBlock = first, base = ordinal
-            first = false
+            let base = ordinal
             ordinal += block.chunks.count
             let results = Parallel.map(block.chunks.count, jobs: jobs) { i, worker throws(CSVError) in
-                try work(block, i, base + i, isFirstBlock && i == 0, worker)
+                try work(block, i, base + i, worker)
             }
             for result in results {
                 switch result {
@@ -301,17 +305,15 @@ public final class BatchScorer: @unchecked Sendable {
     /// or with the reader where the scanner cannot be sure of the reader's answer.
     private func measuresOfChunk(
         _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, keys keep: Bool
-    ) -> @Sendable (CSVBlock, Int, Int, Bool, Int) throws(CSVError) -> MeasuresOfChunk {
+    ) -> @Sendable (CSVBlock, Int, Int, Int) throws(CSVError) -> MeasuresOfChunk {
         let dialect = source.dialect
         let column = measure.column
         let idColumn = id?.column ?? column
         let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
         let hasId = id != nil
-        return { block, i, _, skipHeader, _ throws(CSVError) -> MeasuresOfChunk in
+        return { block, i, _, _ throws(CSVError) -> MeasuresOfChunk in
             var part = MeasuresOfChunk()
-            var skip = skipHeader
             func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
-                if skip { skip = false; return }
                 guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
                 if hasId { guard let idField, AccountId.isAccount(idField) else { return } }
                 part.measures.append(x)
@@ -325,7 +327,6 @@ public final class BatchScorer: @unchecked Sendable {
             }
             if scanned { return part }
             part = MeasuresOfChunk()
-            skip = skipHeader
             // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
@@ -399,13 +400,11 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = source.dialect
         let (m, k) = (measure.column, id.column)
         let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
-        try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, _, skipHeader, _ throws(CSVError) -> [(Int, [UInt8])] in
+        try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, _, _ throws(CSVError) -> [(Int, [UInt8])] in
             var out: [(Int, [UInt8])] = []
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
-            var skip = skipHeader
             while try reader.next(into: &record) {
-                if skip { skip = false; continue }
                 guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), x >= low && x <= high,
                       AccountId.classify(record, column: k) == .id, let g = figures.tiedGroup(x), groups.contains(g)
                 else { continue }
@@ -487,7 +486,7 @@ public final class BatchScorer: @unchecked Sendable {
         }
         let evaluators = WorkerEvaluators(pack, count: jobs)
         var order = 0
-        try forEachChunk(source, pass: 3, progress, { block, i, ordinal, skipHeader, worker throws(CSVError) -> ChunkResult in
+        try forEachChunk(source, pass: 3, progress, { block, i, ordinal, worker throws(CSVError) -> ChunkResult in
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
             var record = CSVRecord()
             let evaluator = evaluators.evaluators[worker]
@@ -499,10 +498,8 @@ public final class BatchScorer: @unchecked Sendable {
             // The figures of each row whose measure pass 1 read, in order.
             let accounts = try placements?.accounts(chunk: ordinal, path: path) ?? []
             var placed = 0
-            var skip = skipHeader
             var index = 0
             while try reader.next(into: &record) {
-                if skip { skip = false; continue }
                 let cells = Self.nonEmptyCells(record)
                 if cells == 0 {
                     // A blank line, or one of delimiters only (`;;;;`): no row.

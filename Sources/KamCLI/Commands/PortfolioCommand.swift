@@ -52,6 +52,7 @@ enum PortfolioCommand {
         }
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
+        let rule = try CustomerFile.headerRule(arguments)
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
         var header: PortfolioFile.Header?
         var accounts: [PortfolioFile.Account] = []
@@ -59,16 +60,17 @@ enum PortfolioCommand {
             do throws(CSVError) {
                 var reader = path == "-" ? try CSVReader.standardInput(dialect: dialect, encoding: encoding)
                     : try CSVReader(path: path, dialect: dialect, encoding: encoding)
+                // The header and the title lines above it; the rows after the header among the
+                // records read are handed on with the reader.
                 var record = CSVRecord()
-                guard try reader.next(into: &record) else {
-                    console.err("error: \(path) is empty\n")
-                    return 1
-                }
-                guard let mapping = CustomerFile.mapping(headers: record.strings, shownAs: path, pack: pack, map: arguments.value("--map"),
-                                                         quiet: true, console: console) else { return 1 }
+                var first: [CSVRecord] = []
+                while first.count < HeaderChoice.limit, try reader.next(into: &record) { first.append(record) }
+                guard let (choice, mapping) = CustomerFile.header(of: first.map { ($0.line, $0.strings) }, shownAs: path, pack: pack,
+                                                                  map: arguments.value("--map"), rule: rule, quiet: true, console: console)
+                else { return 1 }
                 let part: (header: PortfolioFile.Header, accounts: [PortfolioFile.Account])
                 do throws(PortfolioFile.Failure) {
-                    part = try PortfolioFile.collect(&reader, pack: pack, mapping: mapping)
+                    part = try PortfolioFile.collect(Array(first[choice.recordsBeforeRows...]), then: &reader, pack: pack, mapping: mapping)
                 } catch {
                     console.err("error: \(path): \(error)\n")
                     return 1

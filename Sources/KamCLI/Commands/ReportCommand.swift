@@ -70,6 +70,7 @@ enum ReportCommand {
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
+        let rule = try CustomerFile.headerRule(arguments)
         let rules = arguments.value("--rules")
         var packs: [RulePack] = []
         var audit: [ReportAudit.InputFile] = []
@@ -95,9 +96,10 @@ enum ReportCommand {
             let (fields, problems) = ReportFields.read(pack)
             if report(problems, console) { return 1 }
             guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
-                                               map: arguments.value("--map"), quiet: arguments.has("--quiet"), console: console)
+                                               map: arguments.value("--map"), header: rule, quiet: arguments.has("--quiet"), console: console)
             else { return 1 }
-            let options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
+            var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
+            options.headerRecords = file.headerRecords
             // A progress line for long lists, as `kam score` shows, when standard error is a terminal.
             let progress = Progress(console: console, quiet: arguments.has("--quiet"), path: path)
             do throws(BatchFailure) {

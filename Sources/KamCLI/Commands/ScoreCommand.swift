@@ -91,26 +91,25 @@ enum ScoreCommand {
         defer { if let spooled { unlink(spooled); TemporaryFiles.unregister(spooled) } }
 
         // The header decides the mapping and the output columns.
-        let headers: [String], sniffed: CSVDialect, mapping: ColumnMapping
+        let rule = try CustomerFile.headerRule(arguments)
+        let headers: [String], sniffed: CSVDialect, mapping: ColumnMapping, headerRecords: Int
         if given == "-" && portfolio != nil {
             do throws(CSVError) {
-                let reader = try CSVBlockReader(path: "-", dialect: dialect, encoding: encoding)
-                guard let first = reader.firstRecord else {
-                    console.err(reader.bytesRead == 0 ? "error: standard input is empty\n" : "error: standard input: the header does not fit in the first block\n")
-                    return 1
-                }
-                guard let mapped = CustomerFile.mapping(headers: first, shownAs: "<stdin>", pack: pack, map: arguments.value("--map"),
-                                                        quiet: quiet, console: console) else { return 1 }
-                (headers, sniffed, mapping, opened) = (first, reader.dialect, mapped, reader)
+                var reader = try CSVBlockReader(path: "-", dialect: dialect, encoding: encoding)
+                let records = try reader.leadingRecords(limit: HeaderChoice.limit)
+                guard let (choice, mapped) = CustomerFile.header(of: records, shownAs: "<stdin>", pack: pack, map: arguments.value("--map"),
+                                                                 rule: rule, quiet: quiet, console: console) else { return 1 }
+                try reader.skipRecords(choice.recordsBeforeRows)
+                (headers, sniffed, mapping, opened, headerRecords) = (choice.headers, reader.dialect, mapped, reader, choice.recordsBeforeRows)
             } catch {
                 console.err("error: standard input: \(error)\n")
                 return 1
             }
         } else {
             guard let customers = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
-                                                    map: arguments.value("--map"), quiet: quiet, console: console)
+                                                    map: arguments.value("--map"), header: rule, quiet: quiet, console: console)
             else { return 1 }
-            (headers, sniffed, mapping) = (customers.headers, customers.dialect, customers.mapping)
+            (headers, sniffed, mapping, headerRecords) = (customers.headers, customers.dialect, customers.mapping, customers.headerRecords)
         }
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
@@ -138,6 +137,7 @@ enum ScoreCommand {
 
         var options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
         options.portfolio = portfolio
+        options.headerRecords = headerRecords
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
         let progress = Progress(console: console, quiet: quiet, path: path)
         let notices = RowNotices(shownAs: given, console: console)
