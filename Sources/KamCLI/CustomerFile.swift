@@ -103,7 +103,7 @@ struct CustomerFile {
     /// `dialect` and `open`/`mapping`.
     static let options = [
         OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5) that overrides names and aliases."),
-        OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be or cp1251."),
+        OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be, cp1251 (Russian Windows), cp1252 or latin1 (Western Windows, Salesforce)."),
         OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
         OptionSpec(name: "--header-line", value: "N", help: "The header is on line N (default: found, past title lines)."),
         OptionSpec(name: "--skip-lines", value: "N", help: "Skip N title lines above the header."),
@@ -124,7 +124,7 @@ struct CustomerFile {
     /// `--encoding NAME`, or nil when not given.
     static func encoding(_ arguments: Arguments) throws(UsageError) -> CSVEncoding? {
         guard let name = arguments.value("--encoding") else { return nil }
-        guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be or cp1251") }
+        guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
         return e
     }
 

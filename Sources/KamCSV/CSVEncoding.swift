@@ -6,6 +6,11 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
     case utf16BE
     /// Windows-1251 (cp1251), still the default of Russian Excel's "CSV" export.
     case windows1251
+    /// Windows-1252 (cp1252), what Western Excel writes and Salesforce's default export
+    /// ("ISO-8859-1") means in practice: Latin-1 with `€ ‚ „ … ‘ ’ “ ” – —` in 0x80–0x9F.
+    case windows1252
+    /// ISO-8859-1 proper: every byte is the code point of the same number.
+    case latin1
 
     /// Accepts the spellings users type after `--encoding`.
     public init?(name: String) {
@@ -15,6 +20,8 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
         case "utf16le", "utf16": self = .utf16LE
         case "utf16be": self = .utf16BE
         case "cp1251", "windows1251", "win1251", "1251": self = .windows1251
+        case "cp1252", "windows1252", "win1252", "1252": self = .windows1252
+        case "latin1", "iso88591", "88591", "l1": self = .latin1
         default: return nil
         }
     }
@@ -36,7 +43,7 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
         case .utf8: return head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         case .utf16LE: return head.starts(with: [0xFF, 0xFE]) ? 2 : 0
         case .utf16BE: return head.starts(with: [0xFE, 0xFF]) ? 2 : 0
-        case .windows1251: return 0
+        case .windows1251, .windows1252, .latin1: return 0
         }
     }
 
@@ -52,22 +59,28 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
         return copy.withUnsafeBufferPointer { UTF8Validator.firstInvalid($0) }
     }
 
-    /// True when the bytes are not UTF-8 and most of their high bytes fall in 0xC0–0xFF,
-    /// where Windows-1251 keeps the Russian alphabet; in UTF-8 such lead bytes would need
-    /// continuation bytes after them, so a run of them is a strong sign.
-    public static func looksLikeWindows1251(_ bytes: some Collection<UInt8>) -> Bool {
-        var high = 0
-        var cyrillic = 0
-        for b in bytes where b >= 0x80 {
-            high += 1
-            if b >= 0xC0 { cyrillic += 1 }
+    /// The one-byte encoding that text which is not UTF-8 was most likely written in, from
+    /// how its bytes above 0x7F sit: Russian in Windows-1251 writes whole words in them (runs
+    /// of three and more), Western text in Windows-1252 has an accented letter here and there
+    /// between ASCII ones (`São Paulo`, `Müller`). Nil for UTF-8 or plain ASCII.
+    public static func likelySingleByte(_ bytes: some Collection<UInt8>) -> CSVEncoding? {
+        var high = 0, inWords = 0, run = 0
+        for b in bytes {
+            if b >= 0x80 {
+                run += 1
+                high += 1
+                continue
+            }
+            if run >= 3 { inWords += run }
+            run = 0
         }
-        guard high > 0, firstInvalidUTF8Offset(in: bytes) != nil else { return false }
-        return cyrillic * 10 >= high * 6
+        if run >= 3 { inWords += run }
+        guard high > 0, firstInvalidUTF8Offset(in: bytes) != nil else { return nil }
+        return inWords * 2 >= high ? .windows1251 : .windows1252
     }
 
     /// Throws an `invalidUTF8` error at the first bad byte, with its line (counted in
-    /// `bytes`, starting at `firstLine`) and a hint when the bytes look like Windows-1251.
+    /// `bytes`, starting at `firstLine`) and the encoding the bytes look like.
     public static func validateUTF8(_ bytes: some Collection<UInt8>, firstLine: Int = 1) throws(CSVError) {
         let array = Array(bytes)
         guard let bad = firstInvalidUTF8Offset(in: array) else { return }
@@ -77,7 +90,7 @@ public enum CSVEncoding: String, Sendable, Equatable, CaseIterable {
             if array[k] == 13 || (array[k] == 10 && (k == 0 || array[k - 1] != 13)) { line += 1 }
             k += 1
         }
-        let kind: CSVError.Kind = array[bad] == 0 ? .nulByte : .invalidUTF8(looksLikeWindows1251: looksLikeWindows1251(array))
+        let kind: CSVError.Kind = array[bad] == 0 ? .nulByte : .invalidUTF8(likely: likelySingleByte(array))
         throw CSVError(kind, line: line, byteOffset: bad)
     }
 

@@ -13,8 +13,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case recordTooLarge(limit: Int)
         /// One record had more fields than `CSVLimits.maxColumns`.
         case tooManyColumns(limit: Int)
-        /// Bytes that are not UTF-8; the flag says they look like Windows-1251 Cyrillic.
-        case invalidUTF8(looksLikeWindows1251: Bool)
+        /// Bytes that are not UTF-8, and the one-byte encoding they look like, if any.
+        case invalidUTF8(likely: CSVEncoding?)
         /// A NUL byte: valid UTF-8, but a sign of UTF-16 without a byte-order mark, or of a
         /// file that is not text.
         case nulByte
@@ -71,12 +71,16 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "record is larger than the limit maxRecordBytes = \(limit) bytes (set KAM_MAX_RECORD_BYTES to raise it)"
         case .tooManyColumns(let limit):
             return "record has more fields than the limit maxColumns = \(limit) (set KAM_MAX_COLUMNS to raise it)"
-        case .invalidUTF8(let cp1251):
+        case .invalidUTF8(let likely):
             let at = byteOffset.map { " at byte offset \($0)" } ?? ""
-            if cp1251 {
-                return "invalid UTF-8\(at); the bytes look like Windows-1251 Cyrillic, try --encoding cp1251"
+            switch likely {
+            case .windows1251?:
+                return "invalid UTF-8\(at); the bytes look like Russian in Windows-1251, try --encoding cp1251"
+            case .windows1252?, .latin1?:
+                return "invalid UTF-8\(at); the bytes look like Western European text in Windows-1252 or Latin-1 (a Salesforce or Excel export), try --encoding cp1252"
+            default:
+                return "invalid UTF-8\(at); give the file's encoding with --encoding (utf16le, cp1251, cp1252)"
             }
-            return "invalid UTF-8\(at); give the file's encoding with --encoding"
         case .nulByte:
             return "a NUL byte (0x00), which no text file holds; the file may be UTF-16 without a byte-order mark (try --encoding utf16le) or not text at all"
         case .changed:

@@ -338,8 +338,10 @@ public struct CSVReader: Sendable {
             if b == 13 || (b == 10 && (k == 0 || record.storage[k - 1] != 13)) { line += 1 }
         }
         let hex = String(record.storage[bad], radix: 16, uppercase: true)
+        // The encoding is guessed from letters, so from more text than one row where there is.
+        let sample = buffer[pos..<min(end, pos + (16 << 10))]
         throw fail(CSVError(
-            record.storage[bad] == 0 ? .nulByte : .invalidUTF8(looksLikeWindows1251: CSVEncoding.looksLikeWindows1251(record.bytes)),
+            record.storage[bad] == 0 ? .nulByte : .invalidUTF8(likely: CSVEncoding.likelySingleByte(record.bytes + sample)),
             line: line, column: field + 1,
             detail: "byte 0x\(hex) at position \(bad - fieldStart + 1) of the field"))
     }

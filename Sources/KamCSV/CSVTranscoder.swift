@@ -12,7 +12,8 @@ struct CSVTranscoder: Sendable {
         switch encoding {
         case .utf8: return 1
         case .utf16LE, .utf16BE: return 2  // 2 bytes -> at most 3, 4 -> 4
-        case .windows1251: return 3  // the euro sign and a few others need 3 bytes
+        case .windows1251, .windows1252: return 3  // the euro sign and a few others need 3 bytes
+        case .latin1: return 2
         }
     }
 
@@ -22,10 +23,16 @@ struct CSVTranscoder: Sendable {
         switch encoding {
         case .utf8:
             out.append(contentsOf: input)
-        case .windows1251:
+        case .windows1251, .windows1252:
             out.reserveCapacity(out.count + input.count * 3)
+            let table = encoding == .windows1251 ? Windows1251.table : Windows1252.table
             for b in input {
-                if b < 0x80 { out.append(b) } else { Self.appendUTF8(UInt32(Windows1251.table[Int(b) - 0x80]), to: &out) }
+                if b < 0x80 { out.append(b) } else { Self.appendUTF8(UInt32(table[Int(b) - 0x80]), to: &out) }
+            }
+        case .latin1:
+            out.reserveCapacity(out.count + input.count * 2)
+            for b in input {
+                if b < 0x80 { out.append(b) } else { Self.appendUTF8(UInt32(b), to: &out) }
             }
         case .utf16LE, .utf16BE:
             out.reserveCapacity(out.count + input.count * 2)
@@ -104,4 +111,15 @@ enum Windows1251 {
         0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,  // B0
         0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,  // B8
     ] + (0x0410...0x044F).map { UInt16($0) }  // C0–FF: А–я in order
+}
+
+/// The upper half of Windows-1252: 0x80–0x9F hold typographic signs (the five bytes the code
+/// page leaves unassigned map to U+FFFD, to stay visible), 0xA0–0xFF are Latin-1's.
+enum Windows1252 {
+    static let table: [UInt16] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,  // 80
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,  // 88
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,  // 90
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,  // 98
+    ] + (0xA0...0xFF).map { UInt16($0) }
 }

@@ -27,7 +27,7 @@ private func readAll(_ reader: inout CSVReader) -> ([[String]], [Int], String?) 
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     // Any encoding the first byte picks, sniffed dialect.
-    let encodings: [CSVEncoding?] = [nil, .windows1251, .utf16LE]
+    let encodings: [CSVEncoding?] = [nil, .windows1251, .windows1252, .latin1, .utf16LE]
     var whole = CSVReader(bytes: bytes, encoding: encodings[Int(bytes.first ?? 0) % 3], limits: limits)
     _ = readAll(&whole)
 

@@ -11,7 +11,7 @@ import Testing
         #expect(CSVEncoding.detect(prefix: []) == (.utf8, 0))
         #expect(CSVEncoding(name: "CP1251") == .windows1251)
         #expect(CSVEncoding(name: "utf-16be") == .utf16BE)
-        #expect(CSVEncoding(name: "latin1") == nil)
+        #expect(CSVEncoding(name: "koi8-r") == nil)
     }
 
     /// Every mapped byte of the table against Foundation's own converter.
@@ -47,19 +47,19 @@ import Testing
             _ = try reader.readAll()
             Issue.record("expected invalid UTF-8")
         } catch {
-            #expect(error.kind == .invalidUTF8(looksLikeWindows1251: true))
+            #expect(error.kind == .invalidUTF8(likely: .windows1251))
             #expect(error.line == 3 && error.column == 1)
             #expect(error.description.contains("--encoding cp1251"))
         }
         #expect(CSVEncoding.firstInvalidUTF8Offset(in: bytes) == 23)
-        #expect(CSVEncoding.looksLikeWindows1251(bytes))
-        #expect(!CSVEncoding.looksLikeWindows1251(Array(text.utf8)))
+        #expect(CSVEncoding.likelySingleByte(bytes) == .windows1251)
+        #expect(CSVEncoding.likelySingleByte(Array(text.utf8)) == nil)
         do {
             try CSVEncoding.validateUTF8(bytes)
             Issue.record("expected invalid UTF-8")
         } catch {
             #expect(error.line == 3 && error.byteOffset == 23)
-            #expect(error.description == "line 3: invalid UTF-8 at byte offset 23; the bytes look like Windows-1251 Cyrillic, try --encoding cp1251")
+            #expect(error.description == "line 3: invalid UTF-8 at byte offset 23; the bytes look like Russian in Windows-1251, try --encoding cp1251")
         }
     }
 
@@ -102,5 +102,44 @@ import Testing
         #expect(record.strings == ["a", "b"] && record.byteOffset == 3)
         #expect(try reader.next(into: &record))
         #expect(record.byteOffset == 7)
+    }
+
+    /// Windows-1252 and Latin-1 decode as Foundation decodes them, byte by byte.
+    @Test func windows1252AndLatin1DecodeEveryByte() throws {
+        for byte in UInt8(0x80)...UInt8(0xFF) {
+            let latin1 = String(decoding: CSVEncoding.latin1.transcodeToUTF8([byte]), as: UTF8.self)
+            #expect(latin1 == String(data: Data([byte]), encoding: .isoLatin1), "0x\(String(byte, radix: 16))")
+            let cp1252 = String(decoding: CSVEncoding.windows1252.transcodeToUTF8([byte]), as: UTF8.self)
+            if let expected = String(data: Data([byte]), encoding: .windowsCP1252), expected.unicodeScalars.first!.value >= 0xA0 || byte >= 0xA0 {
+                #expect(cp1252 == expected, "0x\(String(byte, radix: 16))")
+            }
+        }
+        #expect(CSVEncoding.windows1252.transcodeToUTF8([0x80]) == Array("€".utf8))
+        #expect(CSVEncoding.windows1252.transcodeToUTF8([0x81]) == [0xEF, 0xBF, 0xBD])
+        #expect(CSVEncoding(name: "ISO-8859-1") == .latin1)
+        #expect(CSVEncoding(name: "Windows-1252") == .windows1252)
+    }
+
+    /// The hint tells Russian from Western text by how the letters sit, never by one byte:
+    /// "São Paulo" is never taken for Cyrillic.
+    @Test(arguments: [
+        ("Cliente,Cidade\nAçougue Bom Preço,São Paulo\n", CSVEncoding.windows1252),
+        ("Kunde;Ort\nMüller GmbH;Zürich\nBäckerei Schön;Köln\n", .windows1252),
+        ("Customer,City\nCafé Crème,Montréal\n", .windows1252),
+        ("Контрагент;Город\nООО Ромашка;Москва\nИП Иванов И.И.;Тверь\n", .windows1251),
+        ("Клиент;Сумма\nАО \"Уралмаш\";1 234,56\n", .windows1251),
+    ])
+    func theHintTellsCyrillicFromWesternText(_ text: String, _ expected: CSVEncoding) throws {
+        let encoding: String.Encoding = expected == .windows1251 ? .windowsCP1251 : .windowsCP1252
+        let bytes = [UInt8](try #require(text.data(using: encoding)))
+        #expect(CSVEncoding.likelySingleByte(bytes) == expected)
+        var reader = CSVReader(bytes: bytes)
+        do {
+            _ = try reader.readAll()
+            Issue.record("expected invalid UTF-8")
+        } catch {
+            #expect(error.description.contains(expected == .windows1251 ? "--encoding cp1251" : "--encoding cp1252"), "\(error)")
+        }
+        #expect(String(decoding: expected.transcodeToUTF8(bytes), as: UTF8.self) == text)
     }
 }

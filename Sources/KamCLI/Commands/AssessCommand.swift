@@ -34,7 +34,7 @@ enum AssessCommand {
         options: [
             OptionSpec(name: "--customers", value: "CSV", help: "Compute the concentration answers from this customer list."),
             OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name if not given)."),
-            OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16, cp1251."),
+            OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16, cp1251, cp1252 or latin1."),
             OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown.", choices: ["text", "json", "markdown"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the result to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
@@ -49,7 +49,7 @@ enum AssessCommand {
         }
         var encoding: CSVEncoding?
         if let name = arguments.value("--encoding") {
-            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16 or cp1251") }
+            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16, cp1251, cp1252 or latin1") }
             encoding = e
         }
         guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }

@@ -15,7 +15,8 @@ enum ScoreCommand {
             FILE is a CSV export from a CRM or a spreadsheet (`-` reads standard input). The
             delimiter (, ; tab |), decimal comma and thousands separators are detected; UTF-8
             (with or without BOM) and UTF-16 with a BOM are read as is, Windows-1251 with
-            --encoding cp1251. Columns are matched to the pack's inputs by name and by aliases
+            --encoding cp1251, Windows-1252 and Latin-1 (Salesforce's default) with --encoding
+            cp1252 or latin1; a file that is not UTF-8 gets an error naming the likely one. Columns are matched to the pack's inputs by name and by aliases
             (case, spaces and punctuation ignored); --map FILE (JSON5: {"column": "input"}, null
             to leave a column out) overrides, and the mapping is reported on standard error.
             Beware: a CRM's "Annual Revenue" is the customer's own size, not our sales to it.
