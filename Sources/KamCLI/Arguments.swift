@@ -3,8 +3,8 @@ import KamSource
 /// One option a command accepts.
 struct OptionSpec: Sendable {
     let name: String
-    /// The value's placeholder in help (`FILE`), or nil for a flag. `FILE`, `CSV` and `PATH`
-    /// name files, which shell completion offers.
+    /// The value's placeholder in help (`FILE`), or nil for a flag. `FILE`, `CSV`, `PATH` and
+    /// `FILE|H=I` name files, which shell completion offers.
     let value: String?
     let help: String
     var repeats = false
@@ -15,7 +15,7 @@ struct OptionSpec: Sendable {
     var choices: [String] = []
 
     /// Whether the value is a path to complete as one.
-    var takesFile: Bool { ["FILE", "CSV", "PATH"].contains(value ?? "") }
+    var takesFile: Bool { ["FILE", "CSV", "PATH", "FILE|H=I"].contains(value ?? "") }
 }
 
 /// A command line that does not fit the command: exit code 64, with a pointer to `--help`.
@@ -87,6 +87,8 @@ struct Arguments {
     }
 
     func value(_ name: String) -> String? { values[name]?.last }
+    /// Every value of an option that may repeat, in order.
+    func all(_ name: String) -> [String] { values[name] ?? [] }
     func has(_ name: String) -> Bool { flags.contains(name) }
 
     /// A whole number option within a range, or a usage error saying what was wrong.

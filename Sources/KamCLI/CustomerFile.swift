@@ -16,7 +16,7 @@ struct CustomerFile {
 
     /// Nil after the reason was written to standard error.
     static func open(
-        path: String, shownAs given: String, pack: RulePack, dialect: CSVDialect?, encoding: CSVEncoding?, map: String?,
+        path: String, shownAs given: String, pack: RulePack, dialect: CSVDialect?, encoding: CSVEncoding?, map: [String],
         header rule: HeaderChoice.Rule = .find, quiet: Bool, console: Console
     ) -> CustomerFile? {
         var records: [(line: Int, fields: [String])] = []
@@ -43,7 +43,7 @@ struct CustomerFile {
     /// The header among a list's first records and its columns mapped, the title lines above
     /// it and the mapping reported unless `quiet`; nil after the reason was written.
     static func header(
-        of records: [(line: Int, fields: [String])], shownAs given: String, pack: RulePack, map: String?, rule: HeaderChoice.Rule,
+        of records: [(line: Int, fields: [String])], shownAs given: String, pack: RulePack, map: [String], rule: HeaderChoice.Rule,
         quiet: Bool, console: Console
     ) -> (HeaderChoice, ColumnMapping)? {
         guard let overrides = overrides(map, console) else { return nil }
@@ -66,22 +66,39 @@ struct CustomerFile {
         return (choice, mapping)
     }
 
-    /// A `--map` file read, or none; nil after the reason was written.
-    static func overrides(_ map: String?, _ console: Console) -> (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?)? {
-        guard let map else { return ([], nil) }
-        guard let bytes = FileSystem.read(map) else {
-            console.err("error: cannot read \(map)\n")
-            return nil
+    /// The `--map` values read: each a JSON5 file of `{"header": "input"}`, or, when no such
+    /// file exists, `HEADER=INPUT` split at the last `=` (`HEADER=` leaves the column out);
+    /// nil after the reason was written.
+    static func overrides(_ maps: [String], _ console: Console) -> (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?)? {
+        var list: [(header: String, input: String?, span: SourceSpan?)] = []
+        var file: SourceFile?
+        for map in maps {
+            if !FileSystem.exists(map), let equals = map.lastIndex(of: "=") {
+                let header = String(map[..<equals]), input = String(map[map.index(after: equals)...])
+                guard !header.isEmpty else {
+                    console.err("error: `--map \(map)` names no column before the `=`\nhelp: --map \"COLUMN HEADER=input_name\"\n")
+                    return nil
+                }
+                list.append((header, input.isEmpty ? nil : input, nil))
+                continue
+            }
+            guard let bytes = FileSystem.read(map) else {
+                console.err("error: cannot read the --map file \(map)\(FileSystem.exists(map) ? "" : ": no such file")\n"
+                            + "help: --map takes a JSON5 file ({\"Column header\": \"input_name\"}) or one pair, --map \"Column header=input_name\"\n")
+                return nil
+            }
+            let source = SourceFile(path: map, bytes: bytes)
+            let (read, diagnostics) = ColumnMapping.overrides(from: source)
+            if report(diagnostics, console) { return nil }
+            list += read ?? []
+            file = source
         }
-        let file = SourceFile(path: map, bytes: bytes)
-        let (read, diagnostics) = ColumnMapping.overrides(from: file)
-        if report(diagnostics, console) { return nil }
-        return (read ?? [], file)
+        return (list, file)
     }
 
     /// The columns of `headers` mapped to the pack's inputs, the mapping reported unless
     /// `quiet`; nil after the reason was written to standard error.
-    static func mapping(headers: [String], shownAs given: String, pack: RulePack, map: String?, quiet: Bool, console: Console) -> ColumnMapping? {
+    static func mapping(headers: [String], shownAs given: String, pack: RulePack, map: [String], quiet: Bool, console: Console) -> ColumnMapping? {
         guard let overrides = overrides(map, console) else { return nil }
         return mapping(headers: headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, console: console)
     }
@@ -102,7 +119,7 @@ struct CustomerFile {
     /// The options every command reading a customer list takes, parsed by `encoding`,
     /// `dialect` and `open`/`mapping`.
     static let options = [
-        OptionSpec(name: "--map", value: "FILE", help: "Column-to-input mapping (JSON5) that overrides names and aliases."),
+        OptionSpec(name: "--map", value: "FILE|H=I", help: "A mapping file (JSON5, {\"header\": \"input\"}) or one pair `HEADER=INPUT` (`HEADER=` leaves a column out); repeats; wins over names and aliases.", repeats: true),
         OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be, cp1251 (Russian Windows), cp1252 or latin1 (Western Windows, Salesforce)."),
         OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),
         OptionSpec(name: "--header-line", value: "N", help: "The header is on line N (default: found, past title lines)."),

@@ -7,7 +7,7 @@ public enum KamCLI {
     public static let version = "0.1.0"
 
     static let commands: [Command] = [
-        AssessCommand.command, QuestionnaireCommand.command, ScoreCommand.command, ReportCommand.command,
+        AssessCommand.command, QuestionnaireCommand.command, ScoreCommand.command, ColumnsCommand.command, ReportCommand.command,
         PortfolioCommand.command, PortfolioCommand.merge, SummaryCommand.merge,
         EvalCommand.command,
         RulesCommands.check, RulesCommands.test, RulesCommands.list,

@@ -12,6 +12,8 @@ public struct ColumnMapping: Sendable {
         case map
         /// Not used by the pack (kept in the output).
         case unused
+        /// Left out by `--map` (`HEADER=`, or null in a map file).
+        case excluded
     }
 
     public struct Column: Sendable {
@@ -33,9 +35,19 @@ public struct ColumnMapping: Sendable {
     public let absentOptional: [Input]
 
     /// The mapping for `headers`. `overrides` maps a header (as written) to an input name, or
-    /// to nil to leave the column out; it wins over names and aliases.
+    /// to nil to leave the column out; it wins over names and aliases. Nil, with the reasons,
+    /// when a required input has no column or the overrides are wrong.
     public static func make(headers: [String], pack: RulePack, overrides: [(header: String, input: String?, span: SourceSpan?)] = [],
                             overrideFile: SourceFile? = nil) -> (ColumnMapping?, [Diagnostic])
+    {
+        let (mapping, diagnostics) = bestEffort(headers: headers, pack: pack, overrides: overrides, overrideFile: overrideFile)
+        return (diagnostics.hasErrors ? nil : mapping, diagnostics)
+    }
+
+    /// The mapping as far as it goes, even where `make` refuses it, for showing a file's
+    /// columns (`kam columns`).
+    public static func bestEffort(headers: [String], pack: RulePack, overrides: [(header: String, input: String?, span: SourceSpan?)] = [],
+                                  overrideFile: SourceFile? = nil) -> (ColumnMapping, [Diagnostic])
     {
         var diagnostics: [Diagnostic] = []
         func error(_ message: String, _ span: SourceSpan? = nil, help: String? = nil) {
@@ -91,21 +103,58 @@ public struct ColumnMapping: Sendable {
             taken[input.name] = first.0
         }
         let missing = pack.inputs.filter { taken[$0.name] == nil }
+        let free = headers.indices.filter { assigned[$0] == nil && !excluded.contains($0) }.map { headers[$0] }
         for input in missing where input.required {
-            let near = Suggestion.nearest(to: input.name, among: headers.filter { byKey[HeaderKey.normalize($0)].map { assigned[$0] == nil } ?? false })
-            error(
-                "no column for the required input `\(input.name)`\(input.question.map { " (\($0))" } ?? "")",
-                help: near.map { "if `\($0)` holds it, map it: --map with {\"\($0)\": \"\(input.name)\"}" }
-                    ?? "name a column `\(input.name)` or one of: \(input.aliases.prefix(5).map { "`\($0)`" }.joined(separator: ", "))")
+            var d = Diagnostic.error("no column for the required input `\(input.name)`\(input.question.map { " (\($0))" } ?? "")")
+            d.notes = ["the file's columns: " + headers.prefix(30).map { "`\($0)`" }.joined(separator: ", ") + (headers.count > 30 ? ", …" : "")]
+            if let (header, alias) = nearestAlias(of: input, among: free) {
+                d.help = "if `\(header)` holds it (it is close to the name `\(alias)`): --map \(shellQuoted(header + "=" + input.name))"
+            } else {
+                d.help = "if one of the columns holds it: --map \(shellQuoted("COLUMN=" + input.name)); the names kam knows for it: "
+                    + ([input.name] + input.aliases).prefix(8).map { "`\($0)`" }.joined(separator: ", ")
+            }
+            diagnostics.append(d)
         }
         let columns = headers.enumerated().map { index, header in
-            Column(index: index, header: header, input: assigned[index]?.0, how: assigned[index]?.1 ?? .unused)
+            Column(index: index, header: header, input: assigned[index]?.0,
+                   how: assigned[index]?.1 ?? (excluded.contains(index) ? .excluded : .unused))
         }
         let bindings = columns.compactMap { column in
             column.input.map { Binding(column: column.index, input: pack.input(named: $0)!, slot: pack.slot(of: $0)!) }
         }
         let mapping = ColumnMapping(columns: columns, bindings: bindings, absentOptional: missing.filter { !$0.required })
-        return (diagnostics.hasErrors ? nil : mapping, diagnostics)
+        return (mapping, diagnostics)
+    }
+
+    /// The free header nearest to one of the input's names: containing it or contained in it
+    /// (`Выручка, руб.` and `Выручка`), else a few typing edits away. Nil when none is close.
+    public static func nearestAlias(of input: Input, among headers: [String]) -> (header: String, alias: String)? {
+        var best: (header: String, alias: String, distance: Int)?
+        for header in headers {
+            let key = HeaderKey.normalize(header)
+            guard key.count >= 3 else { continue }
+            for alias in [input.name] + input.aliases {
+                let target = HeaderKey.normalize(alias)
+                guard target.count >= 3 else { continue }
+                let distance: Int
+                if key.contains(target) || target.contains(key) {
+                    distance = abs(key.count - target.count) / 4
+                } else {
+                    let edits = Suggestion.editDistance(Array(key.unicodeScalars), Array(target.unicodeScalars))
+                    guard edits <= max(1, max(key.count, target.count) / 3) else { continue }
+                    distance = edits
+                }
+                if best == nil || distance < best!.distance { best = (header, alias, distance) }
+            }
+        }
+        return best.map { ($0.header, $0.alias) }
+    }
+
+    /// Text quoted for a POSIX shell, so a suggested `--map` can be pasted as it is.
+    static func shellQuoted(_ text: String) -> String {
+        text.contains("'") ? "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "$", with: "\\$").replacingOccurrences(of: "`", with: "\\`") + "\""
+            : "'" + text + "'"
     }
 
     /// Reads a `--map` file: a JSON5 object from column header to input name (or null).
@@ -138,6 +187,7 @@ public struct ColumnMapping: Sendable {
             case .alias(let alias): "  \(column.header) -> \(column.input!) (alias \"\(alias)\")"
             case .map: "  \(column.header) -> \(column.input!) (--map)"
             case .unused: "  \(column.header): not used by the rules"
+            case .excluded: "  \(column.header): left out (--map)"
             }
         }
         if !absentOptional.isEmpty {

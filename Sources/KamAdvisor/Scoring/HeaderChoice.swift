@@ -8,8 +8,8 @@ import KamSource
 /// the first record whose cells map every required input of the pack, and the records above
 /// it are title lines — provided they look like titles (at most half as many filled cells as
 /// the header, or one), for a header found below rows of data is a sign of a file misread,
-/// not of a title. Nothing is guessed beyond that: a list whose header maps nowhere keeps its first
-/// record as the header, and the mapping says what is missing.
+/// not of a title. Where no record maps, the header is the first record as wide as the rows
+/// (past one-cell titles), and the mapping says what is missing.
 public struct HeaderChoice: Sendable {
     /// How the header is chosen: found, or given by the user.
     public enum Rule: Sendable, Equatable {
@@ -67,15 +67,20 @@ public struct HeaderChoice: Sendable {
             }
             index = i
         case .find:
-            guard !mapped(records[0].fields), let found = records.indices.dropFirst().first(where: { mapped(records[$0].fields) }) else {
+            if mapped(records[0].fields) {
                 index = 0
-                break
+            } else if let found = records.indices.dropFirst().first(where: { mapped(records[$0].fields) }) {
+                let width = filled(records[found].fields)
+                if let data = records[..<found].first(where: { looksLikeData(filled($0.fields), width) }) {
+                    return .failure(.dataAbove(headerLine: records[found].line, dataLine: data.line))
+                }
+                index = found
+            } else {
+                // No record maps: the header is the first that is as wide as the rows, so the
+                // mapping's errors name the real columns, not a title's.
+                let widest = records.map { filled($0.fields) }.max() ?? 0
+                index = records.firstIndex { looksLikeData(filled($0.fields), widest) } ?? 0
             }
-            let width = filled(records[found].fields)
-            if let data = records[..<found].first(where: { filled($0.fields) >= 2 && 2 * filled($0.fields) > width }) {
-                return .failure(.dataAbove(headerLine: records[found].line, dataLine: data.line))
-            }
-            index = found
         }
         let titles = records[..<index].compactMap { record -> (line: Int, text: String)? in
             let text = record.fields.filter { !$0.isEmpty }.joined(separator: " ")
@@ -83,6 +88,10 @@ public struct HeaderChoice: Sendable {
         }
         return .success(HeaderChoice(index: index, line: records[index].line, headers: records[index].fields, titles: titles))
     }
+
+    /// Whether a record with `cells` filled cells is a row (or header) rather than a title,
+    /// beside a header or row of `width` filled cells: two or more, and more than half.
+    static func looksLikeData(_ cells: Int, _ width: Int) -> Bool { cells >= 2 && 2 * cells > width }
 
     static func filled(_ fields: [String]) -> Int {
         fields.count { !$0.trimmingCharacters(in: .whitespaces).isEmpty }

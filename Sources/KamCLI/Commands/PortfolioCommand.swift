@@ -66,7 +66,7 @@ enum PortfolioCommand {
                 var first: [CSVRecord] = []
                 while first.count < HeaderChoice.limit, try reader.next(into: &record) { first.append(record) }
                 guard let (choice, mapping) = CustomerFile.header(of: first.map { ($0.line, $0.strings) }, shownAs: path, pack: pack,
-                                                                  map: arguments.value("--map"), rule: rule, quiet: true, console: console)
+                                                                  map: arguments.all("--map"), rule: rule, quiet: true, console: console)
                 else { return 1 }
                 let part: (header: PortfolioFile.Header, accounts: [PortfolioFile.Account])
                 do throws(PortfolioFile.Failure) {

@@ -96,7 +96,7 @@ enum ReportCommand {
             let (fields, problems) = ReportFields.read(pack)
             if report(problems, console) { return 1 }
             guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
-                                               map: arguments.value("--map"), header: rule, quiet: arguments.has("--quiet"), console: console)
+                                               map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"), console: console)
             else { return 1 }
             var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
             options.headerRecords = file.headerRecords
@@ -148,7 +148,7 @@ enum ReportCommand {
         default: text = RecommendationReport.html(recommendation, audit: context)
         }
         do throws(OutputFile.Failure) {
-            let inputs = [questionnairePath, customersPath, arguments.value("--map")].compactMap { $0 }
+            let inputs = [questionnairePath, customersPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
             try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
         } catch {
             console.err("error: \(error.message)\n")

@@ -98,7 +98,7 @@ enum ScoreCommand {
             do throws(CSVError) {
                 var reader = try CSVBlockReader(path: "-", dialect: dialect, encoding: encoding)
                 let records = try reader.leadingRecords(limit: HeaderChoice.limit)
-                guard let (choice, mapped) = CustomerFile.header(of: records, shownAs: "<stdin>", pack: pack, map: arguments.value("--map"),
+                guard let (choice, mapped) = CustomerFile.header(of: records, shownAs: "<stdin>", pack: pack, map: arguments.all("--map"),
                                                                  rule: rule, quiet: quiet, console: console) else { return 1 }
                 try reader.skipRecords(choice.recordsBeforeRows)
                 (headers, sniffed, mapping, opened, headerRecords) = (choice.headers, reader.dialect, mapped, reader, choice.recordsBeforeRows)
@@ -108,7 +108,7 @@ enum ScoreCommand {
             }
         } else {
             guard let customers = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
-                                                    map: arguments.value("--map"), header: rule, quiet: quiet, console: console)
+                                                    map: arguments.all("--map"), header: rule, quiet: quiet, console: console)
             else { return 1 }
             (headers, sniffed, mapping, headerRecords) = (customers.headers, customers.dialect, customers.mapping, customers.headerRecords)
         }
@@ -119,7 +119,7 @@ enum ScoreCommand {
             ? CSVRowRenderer(pack: pack, columns: columns)
             : JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
 
-        let inputs = [path] + [arguments.value("--map")].compactMap { $0 }
+        let inputs = [path] + arguments.all("--map").filter(FileSystem.exists)
         let output: Output, errorsOut: Output?, summaryOut: Output?
         do throws(OutputFile.Failure) {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)

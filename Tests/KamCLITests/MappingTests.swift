@@ -1,0 +1,73 @@
+import Foundation
+import KamTestSupport
+import Testing
+
+/// Mapping columns to inputs as a user meets it: `--map` pairs on the command line, errors
+/// that list the file's columns and give a line to paste, and `kam columns`.
+struct MappingTests {
+    func temporaryFile(_ text: String, _ name: String = "list.csv") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-map-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appending(path: name).path
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    static let russian = "Контрагент;ИНН;Сумма отгрузок;Прочее\nАльфа;7701;1 000,50;x\nБета;7702;2 000;y\n"
+
+    @Test func aMissingColumnErrorListsTheColumnsAndALineToPaste() throws {
+        let path = try temporaryFile("Acct,Name,Revenue Last 12M\nA1,x,1\n")
+        let r = kam("score", path, "--quiet")
+        #expect(r.code == 1)
+        #expect(r.err.contains("no column for the required input `revenue_ltm`"))
+        #expect(r.err.contains("note: the file's columns: `Acct`, `Name`, `Revenue Last 12M`"))
+        #expect(r.err.contains("--map 'Revenue Last 12M=revenue_ltm'"), "\(r.err)")
+        #expect(r.err.contains("--map 'COLUMN=customer_id'"), "\(r.err)")
+        // The line it suggests works as it is.
+        let fixed = kam("score", path, "--map", "Revenue Last 12M=revenue_ltm", "--map", "Acct=customer_id", "--quiet")
+        #expect(fixed.code == 0, "\(fixed.err)")
+        #expect(fixed.out.hasPrefix("Acct,Name,Revenue Last 12M,score"))
+    }
+
+    @Test func mapPairsRepeatSplitAtTheLastEqualsAndLeaveColumnsOut() throws {
+        let path = try temporaryFile(Self.russian.replacingOccurrences(of: "Сумма отгрузок", with: "Выручка = отгрузки, руб."))
+        let r = kam("score", path, "--map", "Выручка = отгрузки, руб.=revenue_ltm", "--map", "Контрагент=", "--columns", "ИНН,score")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("Выручка = отгрузки, руб. -> revenue_ltm (--map)"))
+        #expect(r.err.contains("Контрагент: left out (--map)"))
+        #expect(r.out == "ИНН,score\n7701,66.67\n7702,66.67\n")
+        let wrong = kam("score", path, "--map", "Выручка=revenue_ltm", "--quiet")
+        #expect(wrong.code == 1)
+        #expect(wrong.err.contains("`--map` names the column `Выручка`, which the file does not have"), "\(wrong.err)")
+        let typo = kam("score", path, "--map", "nosuch.json5", "--quiet")
+        #expect(typo.code == 1)
+        #expect(typo.err.contains("cannot read the --map file nosuch.json5: no such file"), "\(typo.err)")
+    }
+
+    @Test func rouble1CHeadersAreKnown() throws {
+        let path = try temporaryFile("Контрагент;ИНН;Выручка, руб.\nАльфа;7701;1 000,50\n")
+        let r = kam("score", path, "-o", "/dev/null")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("Выручка, руб. -> revenue_ltm (alias \"Выручка, руб.\")"))
+        #expect(r.err.contains("ИНН -> customer_id"))
+        #expect(r.err.contains("Контрагент -> customer_name"))
+    }
+
+    @Test func columnsShowsHowAFileWillBeRead() throws {
+        let path = try temporaryFile("Отчёт по продажам за 2025 год;;;\n;;;\n" + Self.russian)
+        let r = kam("columns", path)
+        #expect(r.code == 1, "revenue_ltm has no column: \(r.err)")
+        #expect(r.out.contains("encoding:  UTF-8 (detected; --encoding sets it)"))
+        #expect(r.out.contains("dialect:   delimiter `;`, decimal comma"))
+        #expect(r.out.contains("header:    line 3; above it, a title: \"Отчёт по продажам за 2025 год\""))
+        #expect(r.out.contains("Контрагент      Альфа | Бета      customer_name (alias \"Контрагент\")"), "\(r.out)")
+        #expect(r.out.contains("ИНН             7701 | 7702       customer_id (alias \"ИНН\")"))
+        #expect(r.out.contains("Прочее          x | y             not used by pack `accounts`"))
+        #expect(r.out.contains("missing:   revenue_ltm"))
+        #expect(r.err.contains("no column for the required input `revenue_ltm`"))
+        let mapped = kam("columns", path, "--map", "Сумма отгрузок=revenue_ltm")
+        #expect(mapped.code == 0)
+        #expect(mapped.out.contains("1 000,50 | 2 000  revenue_ltm (--map)"), "\(mapped.out)")
+        #expect(!mapped.out.contains("missing:"))
+    }
+}
