@@ -28,7 +28,7 @@ public enum PackProfiles {
     /// `portfolio`: the measure and id the figures are computed over; `report`: which of the
     /// pack's values a report shows as the account's name, sales, margin and so on.
     public static let accountScoring = PackProfile(
-        kind: "account-scoring", outcomeName: "tier", context: portfolioFigures, extraKeys: ["portfolio", "report"])
+        kind: "account-scoring", outcomeName: "tier", context: portfolioFigures, extraKeys: ["portfolio", "report"], rowsCombine: true)
 
     /// Evaluated per candidate key account: each factor a skill, its points how strongly the
     /// account calls for it. `guidance` is the text at the head of the report's skills section.

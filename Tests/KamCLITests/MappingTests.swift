@@ -70,4 +70,32 @@ struct MappingTests {
         #expect(mapped.out.contains("1 000,50 | 2 000  revenue_ltm (--map)"), "\(mapped.out)")
         #expect(!mapped.out.contains("missing:"))
     }
+
+    /// `empty: 0` in a pack: a blank sales cell is no sales (Salesforce leaves "Closed Won
+    /// Amount" blank), in the scores and in the portfolio alike; without it the row is
+    /// rejected; and a file without the column is still an error either way.
+    @Test func aBlankCellTakesThePacksEmptyValue() throws {
+        let list = try temporaryFile("Account ID,Account Name,Closed Won Amount\nA1,One,1000\nA2,Two,\nA3,Three,3000\n")
+        let folder = URL(fileURLWithPath: list).deletingLastPathComponent()
+        let pack = try String(contentsOf: TestPaths.rules.appending(path: "accounts.json5"), encoding: .utf8)
+            .replacingOccurrences(of: "type: \"number\", aggregate: \"sum\", unit: \"currency\", min: 0,\n", with: "type: \"number\", aggregate: \"sum\", unit: \"currency\", min: 0, empty: 0,\n")
+        #expect(pack.contains("empty: 0,"))
+        let packPath = folder.appending(path: "accounts.json5").path
+        try pack.write(toFile: packPath, atomically: false, encoding: .utf8)
+        let summary = folder.appending(path: "summary.json").path
+        let blankIsZero = kam("score", list, "--rules", packPath, "--map", "Closed Won Amount=revenue_ltm", "--summary", summary,
+                              "--columns", "Account ID,score", "--quiet")
+        #expect(blankIsZero.code == 0, "\(blankIsZero.err)")
+        #expect(blankIsZero.out.split(separator: "\n").count == 4)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any])
+        #expect(object["accounts_in_portfolio"] as? Int == 3)
+        #expect(object["total"] as? Double == 4000)
+        let bundled = kam("score", list, "--map", "Closed Won Amount=revenue_ltm", "--quiet")
+        #expect(bundled.code == 0)
+        #expect(bundled.err.contains(":3: error: column `Closed Won Amount`: `Closed Won Amount` is empty; `revenue_ltm` is required"), "\(bundled.err)")
+        let noColumn = try temporaryFile("Account ID,Account Name\nA1,One\n")
+        let missing = kam("score", noColumn, "--rules", packPath, "--quiet")
+        #expect(missing.code == 1)
+        #expect(missing.err.contains("no column for the required input `revenue_ltm`"))
+    }
 }

@@ -9,6 +9,8 @@ import Testing
 let testProfiles = [
     PackProfile(kind: "assessment", outcomeName: "verdict"),
     PackProfile(kind: "plant-care", outcomeName: "advice", context: [.init("season_length", .number, "days of the season")]),
+    // Rows of this kind may be several lines of one record, so inputs say how they combine.
+    PackProfile(kind: "orders", outcomeName: "class", rowsCombine: true),
 ]
 
 func load(_ text: String, path: String = "pack.json5") -> (RulePack?, [Diagnostic]) {

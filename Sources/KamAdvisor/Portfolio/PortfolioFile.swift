@@ -89,7 +89,7 @@ public enum PortfolioFile {
         else { throw .format("the pack `\(pack.id)` ranks no measure (its `portfolio.measure`), or the file has no column for it") }
         let idName = pack.extras["portfolio"]?["id"]?.string ?? ""
         let id = mapping.bindings.first { $0.input.name == idName }
-        let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
+        let membership = PortfolioMembership(measure: measure, id: id, dialect: reader.dialect)
         var accounts: [Account] = []
         var record = CSVRecord()
         var rows = 0, unreadable = 0
@@ -100,9 +100,7 @@ public enum PortfolioFile {
                 if let next = given.next() { record = next } else if try !reader.next(into: &record) { break }
                 if record.ends.allSatisfy({ $0 == 0 }) { continue }  // a blank line, or delimiters only, is no row
                 rows += 1
-                guard measure.column < record.count, let x = CSVNumber.parse(record, at: measure.column, dialect: reader.dialect),
-                      x >= low && x <= high, id.map({ AccountId.classify(record, column: $0.column) == .id }) ?? true
-                else {
+                guard let x = membership.measure(of: record) else {
                     unreadable += 1
                     continue
                 }

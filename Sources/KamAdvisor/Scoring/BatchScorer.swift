@@ -309,13 +309,11 @@ public final class BatchScorer: @unchecked Sendable {
         let dialect = source.dialect
         let column = measure.column
         let idColumn = id?.column ?? column
-        let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
-        let hasId = id != nil
+        let membership = PortfolioMembership(measure: measure, id: id, dialect: dialect)
         return { block, i, _, _ throws(CSVError) -> MeasuresOfChunk in
             var part = MeasuresOfChunk()
             func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
-                guard let field, let x = CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return }
-                if hasId { guard let idField, AccountId.isAccount(idField) else { return } }
+                guard let x = membership.measure(field, id: idField) else { return }
                 part.measures.append(x)
                 if keep {
                     part.keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
@@ -398,16 +396,14 @@ public final class BatchScorer: @unchecked Sendable {
     ) throws(BatchFailure) -> [Int: [[UInt8]]] {
         var ids: [Int: [[UInt8]]] = [:]
         let dialect = source.dialect
-        let (m, k) = (measure.column, id.column)
-        let (low, high) = (measure.input.minimum ?? -.infinity, measure.input.maximum ?? .infinity)
+        let k = id.column
+        let membership = PortfolioMembership(measure: measure, id: id, dialect: dialect)
         try forEachChunk(source, pass: 2, { _, _, _ in }, { block, i, _, _ throws(CSVError) -> [(Int, [UInt8])] in
             var out: [(Int, [UInt8])] = []
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
             while try reader.next(into: &record) {
-                guard m < record.count, let x = CSVNumber.parse(record, at: m, dialect: dialect), x >= low && x <= high,
-                      AccountId.classify(record, column: k) == .id, let g = figures.tiedGroup(x), groups.contains(g)
-                else { continue }
+                guard let x = membership.measure(of: record), let g = figures.tiedGroup(x), groups.contains(g) else { continue }
                 out.append((g, k < record.count ? Array(record[k]) : []))
             }
             return out
@@ -447,6 +443,7 @@ public final class BatchScorer: @unchecked Sendable {
         let pack = self.pack, renderer = self.renderer, top = options.top
         let measure = self.measure, id = self.id, slots = contextSlots
         let measureColumn = measure.map(MeasureColumn.init), path = source.path
+        let membership = measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) }
         let idColumn = id?.column, idHeader = id.map { mapping.columns[$0.column].header } ?? ""
         var settled = TotalsAndFooters()
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
@@ -517,6 +514,7 @@ public final class BatchScorer: @unchecked Sendable {
                         continue
                     case .empty:
                         let m = measureColumn.flatMap { $0.column < record.count ? CSVNumber.parse(record, at: $0.column, dialect: dialect) : nil }
+                            ?? membership?.emptyValue
                         let error = RowError(line: record.line, column: idHeader,
                                              message: "`\(idHeader)` is empty: a row without an id is no account (a totals line or a note?)")
                         result.rows.add(RowEvent(kind: .rejected(error), lonely: lonely, text: lonely ? Self.firstCell(record) : "",
@@ -527,7 +525,7 @@ public final class BatchScorer: @unchecked Sendable {
                 a.reset()
                 let problem = filler.fill(record, a)
                 var account: PortfolioFigures.Account?
-                if let measureColumn, let x = Self.measureRead(record, measureColumn, filled: problem == nil, a, dialect) {
+                if let measureColumn, let membership, let x = Self.measureRead(record, measureColumn, membership, filled: problem == nil, a) {
                     if placements != nil {
                         guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
                         account = accounts[placed]
@@ -631,19 +629,13 @@ public final class BatchScorer: @unchecked Sendable {
     }
 
     /// The row's measure if pass 1 read it too (and so placed the account): with the row
-    /// filled, from its slot; else from the field, the way pass 1 reads it. The caller has
-    /// checked the id (`AccountId`).
+    /// filled, from its slot (the filler reads it as `PortfolioMembership` does, and the
+    /// caller has checked the id); else as `PortfolioMembership` reads it.
     private static func measureRead(
-        _ record: CSVRecord, _ measure: MeasureColumn, filled: Bool, _ a: Activation, _ dialect: CSVDialect
+        _ record: CSVRecord, _ measure: MeasureColumn, _ membership: PortfolioMembership, filled: Bool, _ a: Activation
     ) -> Double? {
-        let x: Double?
-        if filled {
-            guard case .number(let m)? = a.value(measure.slot, as: .number) else { return nil }
-            x = m
-        } else {
-            x = measure.column < record.count ? CSVNumber.parse(record, at: measure.column, dialect: dialect) : nil
-        }
-        guard let x, x >= measure.low && x <= measure.high else { return nil }
+        guard filled else { return membership.measure(of: record) }
+        guard case .number(let x)? = a.value(measure.slot, as: .number), x >= measure.low && x <= measure.high else { return nil }
         return x
     }
 

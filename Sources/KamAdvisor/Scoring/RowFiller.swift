@@ -4,8 +4,9 @@ import KamRules
 
 /// Puts one CSV record's fields into an evaluator's slots, typed by the pack's inputs:
 /// numbers through the dialect's number reader (decimal comma, thousands separators,
-/// currency and `%` stripped), booleans in English or Russian, text as is. An empty cell is an
-/// unanswered optional input, or an error for a required one. A value out of the input's
+/// currency and `%` stripped), booleans in English or Russian, text as is. An empty cell takes
+/// the input's `empty` value if it has one, else is an unanswered optional input, or an error
+/// for a required one. A value out of the input's
 /// range, or not among its choices, rejects the row.
 ///
 /// Text inputs the pack never reads are not converted (only checked for presence when
@@ -19,6 +20,8 @@ struct RowFiller {
         let slot: Int
         let kind: Kind
         let required: Bool
+        /// Whether a blank cell takes the input's `empty` value.
+        let hasEmptyValue: Bool
         let minimum: Double
         let maximum: Double
         let index: Int
@@ -42,7 +45,7 @@ struct RowFiller {
             case .string: kind = used.contains(b.input.name) ? .text : .skip
             case .choice: kind = used.contains(b.input.name) ? .choice : .skip
             }
-            return Binding(column: b.column, slot: b.slot, kind: kind, required: b.input.required,
+            return Binding(column: b.column, slot: b.slot, kind: kind, required: b.input.required, hasEmptyValue: b.input.emptyValue != nil,
                            minimum: b.input.minimum ?? -.infinity, maximum: b.input.maximum ?? .infinity, index: index)
         }
         self.dialect = dialect
@@ -59,6 +62,10 @@ struct RowFiller {
         }
         for b in bindings {
             if record.range(at: b.column).isEmpty {
+                if b.hasEmptyValue {
+                    activation.setValue(b.slot, inputs[b.index].emptyValue!)
+                    continue
+                }
                 if b.required {
                     return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is empty; `\(inputs[b.index].name)` is required")
                 }

@@ -22,13 +22,18 @@ public enum PackLoader {
     }
 }
 
-private final class Loader {
+/// One pack being loaded: its sections read in order, every problem reported to `sink`.
+/// Inputs are read in `InputLoader.swift`.
+final class Loader {
     let file: SourceFile
     let sink: DiagnosticSink
     let profiles: [PackProfile]
     var declarations = Declarations()
     var usedIds: [String: SourceSpan] = [:]
     var factorIdsSoFar: [String] = []
+    var profile: PackProfile?
+    /// Aggregates seen, for checking `weighted_mean:` weights once all inputs are known.
+    var weights: [(Aggregate, SourceSpan)] = []
 
     init(file: SourceFile, sink: DiagnosticSink, profiles: [PackProfile]) {
         self.file = file
@@ -63,7 +68,15 @@ private final class Loader {
         let version = fields.string("version", required: true) ?? ""
         let title = fields.string("title", required: true) ?? ""
 
+        self.profile = profile
         let inputs = fields.object("inputs", required: true).compactMap(input)
+        for (aggregate, span) in weights {
+            guard case .weightedMean(let by) = aggregate else { continue }
+            if !inputs.contains(where: { $0.name == by && $0.kind == .number }) {
+                sink.error("`weighted_mean:\(by)` weighs by `\(by)`, which is no number input of the pack", span,
+                           help: Suggestion.didYouMean(by, among: inputs.filter { $0.kind == .number }.map(\.name)))
+            }
+        }
         let absent = profile.requiredInputs.filter { name in !inputs.contains { $0.name == name } }
         if !absent.isEmpty {
             let names = absent.map { "`\($0)`" }.joined(separator: ", ")
@@ -173,56 +186,6 @@ private final class Loader {
     }
 
     // MARK: Sections
-
-    func input(_ member: JSONNode.Member) -> Input? {
-        let what = "input `\(member.key)`"
-        guard let fields = Fields(member.value, what, sink) else { return nil }
-        fields.rejectUnknownKeys(["type", "unit", "min", "max", "required", "default", "values", "question", "label", "aliases", "description"])
-        let type = fields.string("type", required: true)
-        let values = fields.strings("values")
-        var kind: Input.Kind
-        switch type {
-        case "number": kind = .number
-        case "bool": kind = .bool
-        case "string": kind = values.isEmpty ? .string : .choice(values)
-        case nil: return nil
-        case let other?:
-            sink.error(
-                "unknown input type `\(other)`", fields["type"]!.span,
-                help: Suggestion.didYouMean(other, among: ["number", "bool", "string"]) ?? "the types are `number`, `bool` and `string`")
-            return nil
-        }
-        if !values.isEmpty, type != "string" {
-            sink.error("`values` lists the choices of a `string` input, but \(what) is a \(type!)", fields["values"]!.span)
-        }
-        let minimum = fields.number("min"), maximum = fields.number("max")
-        if (minimum != nil || maximum != nil), kind != .number {
-            sink.error("`min` and `max` apply to numbers, but \(what) is a \(type!)", fields["min"]?.span ?? fields["max"]!.span)
-        }
-        if let minimum, let maximum, minimum > maximum {
-            sink.error("`min` (\(NumberFormat.shortest(minimum))) is above `max` (\(NumberFormat.shortest(maximum)))", fields["min"]!.span)
-        }
-        let hasDefault = fields["default"] != nil
-        let required = fields.bool("required") ?? !hasDefault
-        if required, hasDefault {
-            sink.error("a required input has no use for a `default`", fields["default"]!.span, help: "write `required: false`, or remove the default")
-        }
-        guard declarable(member.key, member.keySpan, "input") else { return nil }
-        declarations.declare(member.key, kind == .number ? .number : kind == .bool ? .bool : .string)
-        let made = Input(
-            name: member.key, kind: kind, unit: fields.string("unit"), minimum: minimum, maximum: maximum,
-            required: required, defaultValue: nil, question: fields.string("question"), label: fields.string("label"),
-            aliases: fields.strings("aliases"), span: member.keySpan)
-        guard let node = fields["default"] else { return made }
-        let value = Value(node)
-        if let problem = made.problem(with: value) {
-            sink.error("the default does not fit: \(problem)", node.span)
-        }
-        return Input(
-            name: made.name, kind: made.kind, unit: made.unit, minimum: made.minimum, maximum: made.maximum,
-            required: false, defaultValue: value, question: made.question, label: made.label, aliases: made.aliases,
-            span: made.span)
-    }
 
     /// Derived values are compiled in dependency order, so each may use those it depends on
     /// wherever it is written; a cycle is an error naming the whole loop.

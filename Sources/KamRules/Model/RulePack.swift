@@ -87,16 +87,58 @@ public struct PackProfile: Sendable {
     public let requiredInputs: [String]
     /// Top-level keys the host reads itself; the engine keeps them in `RulePack.extras`.
     public let extraKeys: [String]
+    /// Whether the host may combine several rows into one record (invoice lines into an
+    /// account), so that every input should say how it combines: `rules check` warns
+    /// about one that does not.
+    public let rowsCombine: Bool
 
     public init(
-        kind: String, outcomeName: String, context: [ContextName] = [], requiredInputs: [String] = [], extraKeys: [String] = []
+        kind: String, outcomeName: String, context: [ContextName] = [], requiredInputs: [String] = [], extraKeys: [String] = [],
+        rowsCombine: Bool = false
     ) {
+        self.rowsCombine = rowsCombine
         self.kind = kind
         self.outcomeName = outcomeName
         self.context = context
         self.requiredInputs = requiredInputs
         self.extraKeys = extraKeys
     }
+}
+
+/// How an input's values from several rows of the same record combine into one.
+public enum Aggregate: Sendable, Equatable {
+    case sum, max, min, first, last, mean
+    /// The mean weighted by another number input (a margin % by the sales it was earned on).
+    case weightedMean(by: String)
+
+    /// The spelling in a pack: `sum`, `weighted_mean:revenue`, ….
+    public var name: String {
+        switch self {
+        case .sum: "sum"
+        case .max: "max"
+        case .min: "min"
+        case .first: "first"
+        case .last: "last"
+        case .mean: "mean"
+        case .weightedMean(let by): "weighted_mean:" + by
+        }
+    }
+
+    public init?(name: String) {
+        switch name {
+        case "sum": self = .sum
+        case "max": self = .max
+        case "min": self = .min
+        case "first": self = .first
+        case "last": self = .last
+        case "mean": self = .mean
+        default:
+            guard name.hasPrefix("weighted_mean:"), name.count > 14 else { return nil }
+            self = .weightedMean(by: String(name.dropFirst(14)))
+        }
+    }
+
+    public static let names = ["sum", "max", "min", "first", "last", "mean", "weighted_mean:INPUT"]
 }
 
 public struct Input: Sendable {
@@ -122,6 +164,11 @@ public struct Input: Sendable {
     /// Other headers the input goes by in spreadsheets and CRM exports.
     public let aliases: [String]
     public let span: SourceSpan
+    /// The value of a blank cell in a column that exists (`empty: 0`: a CRM leaves an amount
+    /// blank when it is nothing). Unlike `defaultValue`, never used when the column is absent.
+    public var emptyValue: Value? = nil
+    /// How the values of several rows of one record combine (invoice lines into an account).
+    public var aggregate: Aggregate? = nil
 
     public var type: ExprType {
         switch kind {
