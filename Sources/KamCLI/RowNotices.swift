@@ -82,4 +82,18 @@ final class RowNotices {
             return "  \(entry.count) row\(entry.count == 1 ? "" : "s"), first line \(e.line): \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n"
         }.joined() + "help: `kam score FILE` shows on standard error which column feeds which input; --map HEADER=INPUT fixes a column read as the wrong input\n"
     }
+
+    /// What grouping did, when ids repeated: how many lines became how many accounts, and
+    /// the accounts whose lines disagree on a value that keeps the first line's.
+    func grouping(_ summary: BatchSummary) {
+        guard summary.groupedLines > 0 else { return }
+        console.err("note: account ids repeat in \(shownAs): \(summary.rowsRead - summary.skippedTotals) lines were grouped into \(summary.accounts) accounts "
+                    + "(\(summary.groupedLines) lines in accounts of more than one); --no-group scores each line alone\n")
+        for conflict in summary.conflicts.prefix(5) {
+            console.err("note: account `\(conflict.id)` has different `\(conflict.input)` on lines "
+                        + conflict.lines.prefix(6).map(String.init).joined(separator: ", ") + (conflict.lines.count > 6 ? ", …" : "")
+                        + "; the first line's is used\n")
+        }
+        if summary.conflictingValues > 5 { console.err("… and \(summary.conflictingValues - 5) more such values (`conflicting_values` in the summary)\n") }
+    }
 }

@@ -68,6 +68,13 @@ public struct CSVRecord: Sendable {
     /// All fields as strings; allocates, so keep it out of hot loops.
     public var strings: [String] { (0..<count).map { string(at: $0) } }
 
+    /// Keeps the first `n` fields only (columns a reader added past the file's own).
+    public mutating func keepFirst(_ n: Int) {
+        guard n < count else { return }
+        count = n
+        byteCount = n == 0 ? 0 : fieldEnds[n - 1]
+    }
+
     /// Empties the record but keeps its buffers.
     public mutating func removeAll() {
         byteCount = 0

@@ -5,7 +5,8 @@ import KamSource
 /// list writes: the counts and the score sum add up; the portfolio's figures, the rules and
 /// the columns must be the same in every file, or the partitions were not scored alike.
 public enum SummaryMerge {
-    static let additive: Set<String> = ["rows_read", "scored", "rejected", "skipped_totals", "footer_lines", "score_sum"]
+    static let additive: Set<String> = ["rows_read", "scored", "rejected", "skipped_totals", "footer_lines", "accounts", "grouped_lines",
+                                        "conflicting_values", "score_sum"]
     static let additiveObjects: Set<String> = ["tiers", "classes"]
 
     public static func merge(_ files: [SourceFile]) -> (String?, [Diagnostic]) {

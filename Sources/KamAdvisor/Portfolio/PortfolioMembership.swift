@@ -28,6 +28,12 @@ struct PortfolioMembership: Sendable {
         if idColumn != nil {
             guard let id, AccountId.isAccount(id) else { return nil }
         }
+        return value(field)
+    }
+
+    /// The measure cell read, for a row whose id the caller has checked.
+    @inline(__always)
+    func value(_ field: UnsafeBufferPointer<UInt8>?) -> Double? {
         guard let field else { return nil }
         guard let x = field.isEmpty ? emptyValue : CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return nil }
         return x

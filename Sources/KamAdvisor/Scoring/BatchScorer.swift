@@ -24,6 +24,14 @@ public struct BatchOptions: Sendable {
     public var portfolio: PortfolioFigures?
     /// Records before the rows: the header, and the title lines above it.
     public var headerRecords = 1
+    /// Group the lines of an id that repeats into one account (`--no-group` turns it off).
+    public var group = true
+    /// Set when the file is one the grouping pass wrote: the original's column count, past
+    /// which come the hidden columns (first line, lines, problems).
+    var groupedColumns: Int?
+    /// How much of the file one grouping partition holds; smaller in tests, to spread lines
+    /// over several.
+    var groupingPartitionBytes = 24 << 20
 
     public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
@@ -49,6 +57,14 @@ public struct BatchSummary: Sendable {
     public var skippedTotals = 0
     /// Notes after the data (`Confidential Information`), left out.
     public var footerLines = 0
+    /// Accounts read (ids; a grouped account counts once), scored or rejected.
+    public var accounts = 0
+    /// Lines grouped into accounts of two or more, when ids repeated.
+    public var groupedLines = 0
+    /// (account, input) pairs whose lines disagree on an input that keeps its first value,
+    /// and the first hundred.
+    public var conflictingValues = 0
+    public var conflicts: [GroupConflict] = []
     /// Scored rows per outcome (tier, or a gate's outcome).
     public var outcomes: [String: Int] = [:]
     /// Scored rows per class, per classification (`nil` key: no option held).
@@ -79,6 +95,10 @@ public enum BatchFailure: Error, Sendable, CustomStringConvertible {
     case row(RowError)
     case output(String)
     case noData
+    /// Ids repeat, and inputs the pack reads do not say how they combine.
+    case uncombinable([String])
+    /// Ids repeat in a file scored in one pass (`--portfolio`), which cannot group them.
+    case repeatedIds
 
     public var description: String {
         switch self {
@@ -86,6 +106,13 @@ public enum BatchFailure: Error, Sendable, CustomStringConvertible {
         case .row(let e): "line \(e.line)\(e.column.map { ", column `\($0)`" } ?? ""): \(e.message)"
         case .output(let m): m
         case .noData: "the file has a header but no rows"
+        case .uncombinable(let names):
+            "account ids repeat (several lines per customer), but the pack does not say how to combine "
+                + names.map { "`\($0)`" }.joined(separator: ", ")
+                + "; give each an `aggregate` (docs/rules.md), or score the lines as they are with --no-group"
+        case .repeatedIds:
+            "account ids repeat in this file (several lines per customer), which --portfolio cannot group as it reads the file once; "
+                + "group the lines first (kam score the whole list, or put each customer's lines in one partition and score it without --portfolio)"
         }
     }
 }
@@ -152,14 +179,26 @@ public final class BatchScorer: @unchecked Sendable {
         }
         // The dialect and encoding are read off the file once, and every pass reuses them.
         // With the figures given, or none needed, there is one pass, over this very reader.
-        let onePass = options.portfolio != nil || measure == nil
+        // Ids are looked at for repeats (lines of one customer) unless grouping is off or done;
+        // a partition scored against given figures then takes a pass of its own for them.
+        let findRepeats = id != nil && options.group && options.groupedColumns == nil
+        let onePass = (options.portfolio != nil || measure == nil) && !(findRepeats && opened == nil && options.portfolio != nil)
         let source = try openSource(path, opened, onePass: onePass)
         if let given = options.portfolio {
+            // One pass over a file given whole: look for repeated ids first, in a pass of
+            // their own, since a partition's lines must be grouped before they are scored.
+            if findRepeats, opened == nil, let id, try repeatsIn(source, id, progress) {
+                return try scoreGrouped(source, &summary, output, rejected, skipped, progress)
+            }
             portfolio = given
         } else if let measure {
             let spill = id == nil ? nil : KeySpill()
-            var (measures, chunkCounts) = try collectMeasures(source, measure, id, spill, progress)
+            let ids = findRepeats ? RepeatedIds() : nil
+            var (measures, chunkCounts) = try collectMeasures(source, measure, id, spill, ids, progress)
             lap()
+            if let ids, try ids.found(jobs: jobs) {
+                return try scoreGrouped(source, &summary, output, rejected, skipped, progress)
+            }
             portfolio = PortfolioFigures(measures: &measures)
             lap()
             if var figures = portfolio, figures.hasTies, let id {
@@ -178,6 +217,62 @@ public final class BatchScorer: @unchecked Sendable {
         try score(source, portfolio, placements, &summary, output, rejected, skipped, progress)
         lap()
         return summary
+    }
+
+    // MARK: Grouping
+
+    /// Whether any account id repeats, from a pass that reads the ids only.
+    private func repeatsIn(_ source: Source, _ id: ColumnMapping.Binding, _ progress: (Int, Int, Int) -> Void) throws(BatchFailure) -> Bool {
+        let ids = RepeatedIds()
+        let dialect = source.dialect, column = id.column
+        try forEachChunk(source, pass: 1, progress, { block, i, _, _ throws(CSVError) -> [UInt64] in
+            var hashes: [UInt64] = []
+            func take(_ field: UnsafeBufferPointer<UInt8>?, _: UnsafeBufferPointer<UInt8>?) {
+                if let field, AccountId.isAccount(field) { hashes.append(RepeatedIds.hash(field)) }
+            }
+            let scanned = block.bytes.withUnsafeBufferPointer { CSVColumnScanner.scan($0, chunk: block.chunks[i], dialect: dialect, columns: (column, column), take) }
+            if scanned { return hashes }
+            hashes.removeAll()
+            var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
+            var record = CSVRecord()
+            while try reader.next(into: &record) { record.withCell(column) { take($0, nil) } }
+            return hashes
+        }, { (hashes: [UInt64]) throws(BatchFailure) -> Int in
+            try ids.add(hashes)
+            return hashes.count
+        })
+        return try ids.found(jobs: jobs)
+    }
+
+    /// Ids repeat: the lines are grouped into accounts (`LineGrouping`), and the grouped list
+    /// is scored as any list is, its hidden columns giving each account's first line, its
+    /// number of lines and its problems.
+    private func scoreGrouped(
+        _ source: Source, _ summary: inout BatchSummary, _ output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void,
+        _ rejected: (RowError) -> Void, _ skipped: (SkippedRow) -> Void, _ progress: (Int, Int, Int) -> Void
+    ) throws(BatchFailure) -> BatchSummary {
+        guard let id else { preconditionFailure("only a pack with an id groups") }
+        let missing = LineGrouping.uncombinable(mapping, pack)
+        guard missing.isEmpty else { throw .uncombinable(missing) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var blocks = try self.blocks(source.path, source.dialect, source.encoding)
+        defer { blocks.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
+        let grouping = LineGrouping(mapping: mapping, pack: pack, dialect: source.dialect, id: id, measure: measure)
+        let partitions = LineGrouping.partitionCount(fileSize: size, perPartition: options.groupingPartitionBytes)
+        let grouped = try grouping.run(&blocks, partitions: partitions) { bytes, lines in progress(0, bytes, lines) }
+        var inner = options
+        (inner.dialect, inner.encoding, inner.headerRecords, inner.groupedColumns) = (source.dialect, .utf8, 1, mapping.columns.count)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: inner)
+        var result = try scorer.run(path: grouped.path, output: output, rejected: rejected, skipped: skipped, progress: progress)
+        withExtendedLifetime(grouped.file) {}
+        result.encoding = source.encoding
+        result.groupedLines = grouped.groupedLines
+        result.conflictingValues = grouped.conflictCount
+        result.conflicts = grouped.conflicts
+        result.passSeconds = summary.passSeconds + [Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9] + result.passSeconds
+        result.peakMegabytes = summary.peakMegabytes + [System.peakMegabytes] + result.peakMegabytes
+        return result
     }
 
     // MARK: Passes
@@ -259,12 +354,13 @@ public final class BatchScorer: @unchecked Sendable {
     /// each of those accounts' measure and id key spilled to `spill` in file order for the
     /// later passes.
     private func collectMeasures(
-        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, _ spill: KeySpill?,
+        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, _ spill: KeySpill?, _ ids: RepeatedIds?,
         _ progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) -> (measures: [Double], chunkCounts: [Int]) {
         var all: [Double] = []
         var chunkCounts: [Int] = []
-        try forEachChunk(source, pass: 1, progress, measuresOfChunk(source, measure, id, keys: spill != nil), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
+        try forEachChunk(source, pass: 1, progress, measuresOfChunk(source, measure, id, keys: spill != nil, hashes: ids != nil), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
+            try ids?.add(part.hashes)
             if all.isEmpty && !part.measures.isEmpty {
                 // Reserve for the whole file from the first piece's density, so the array is
                 // not copied as it grows (at ten million rows that copy is 80 MB).
@@ -288,6 +384,8 @@ public final class BatchScorer: @unchecked Sendable {
         var keys: [UInt64] = []
         /// Whether an id is longer than its eight-byte key.
         var long = false
+        /// The hash of every row's id, to find ids that repeat.
+        var hashes: [UInt64] = []
 
         /// (measure bits, key) words, account by account, as the spill holds them.
         var pairs: [UInt64] {
@@ -304,16 +402,21 @@ public final class BatchScorer: @unchecked Sendable {
     /// Reads a chunk's measures (and id keys): the two columns only, with the column scanner,
     /// or with the reader where the scanner cannot be sure of the reader's answer.
     private func measuresOfChunk(
-        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, keys keep: Bool
+        _ source: Source, _ measure: ColumnMapping.Binding, _ id: ColumnMapping.Binding?, keys keep: Bool, hashes hashing: Bool = false
     ) -> @Sendable (CSVBlock, Int, Int, Int) throws(CSVError) -> MeasuresOfChunk {
         let dialect = source.dialect
         let column = measure.column
         let idColumn = id?.column ?? column
         let membership = PortfolioMembership(measure: measure, id: id, dialect: dialect)
+        let hasId = id != nil
         return { block, i, _, _ throws(CSVError) -> MeasuresOfChunk in
             var part = MeasuresOfChunk()
             func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
-                guard let x = membership.measure(field, id: idField) else { return }
+                if hasId {
+                    guard let idField, AccountId.isAccount(idField) else { return }
+                    if hashing { part.hashes.append(RepeatedIds.hash(idField)) }
+                }
+                guard let x = membership.value(field) else { return }
                 part.measures.append(x)
                 if keep {
                     part.keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
@@ -420,6 +523,7 @@ public final class BatchScorer: @unchecked Sendable {
         /// The rows not scored, in order, for `TotalsAndFooters` to settle.
         var rows = ChunkRowEvents()
         var read = 0
+        var accounts = 0
         var scored = 0
         var outcomes: [Int]
         var classes: [[Int]]
@@ -445,6 +549,7 @@ public final class BatchScorer: @unchecked Sendable {
         let measureColumn = measure.map(MeasureColumn.init), path = source.path
         let membership = measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) }
         let idColumn = id?.column, idHeader = id.map { mapping.columns[$0.column].header } ?? ""
+        let groupedColumns = options.groupedColumns
         var settled = TotalsAndFooters()
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
         let totalSlots = totalNames.map { pack.slot(of: $0)! }
@@ -497,18 +602,30 @@ public final class BatchScorer: @unchecked Sendable {
             var placed = 0
             var index = 0
             while try reader.next(into: &record) {
+                // A grouped account: its first line, lines and problems, then the file's columns.
+                var group: (lines: [Int], problems: [RowError])?
+                var lineCount = 1
+                if let n = groupedColumns, record.count == n + 3 {
+                    record.line = Self.integer(record, n) ?? record.line
+                    lineCount = Self.integer(record, n + 1) ?? 1
+                    if !record.range(at: n + 2).isEmpty {
+                        let id = idColumn.map { record.string(at: $0) } ?? ""
+                        group = GroupProblems.decode(record.string(at: n + 2), id: id)
+                    }
+                    record.keepFirst(n)
+                }
                 let cells = Self.nonEmptyCells(record)
                 if cells == 0 {
                     // A blank line, or one of delimiters only (`;;;;`): no row.
                     result.rows.add(RowEvent(kind: .blank))
                     continue
                 }
-                result.read += 1
-                let lonely = cells == 1
+                result.read += lineCount
+                let lonely = cells == 1 && lineCount == 1
                 if let idColumn {
                     switch AccountId.classify(record, column: idColumn) {
                     case .id:
-                        break
+                        result.accounts += 1
                     case .totals:
                         result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn))))
                         continue
@@ -523,9 +640,11 @@ public final class BatchScorer: @unchecked Sendable {
                     }
                 }
                 a.reset()
-                let problem = filler.fill(record, a)
+                // A grouped account's lines that cannot be read reject it whole, unfilled.
+                let problem = group.map { $0.problems.isEmpty ? filler.fill(record, a) : $0.problems[0] } ?? filler.fill(record, a)
+                let unfilled = problem != nil || !(group?.problems.isEmpty ?? true)
                 var account: PortfolioFigures.Account?
-                if let measureColumn, let membership, let x = Self.measureRead(record, measureColumn, membership, filled: problem == nil, a) {
+                if let measureColumn, let membership, let x = Self.measureRead(record, measureColumn, membership, filled: !unfilled, a) {
                     if placements != nil {
                         guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
                         account = accounts[placed]
@@ -534,7 +653,9 @@ public final class BatchScorer: @unchecked Sendable {
                     result.rows.member(x)
                 }
                 if let problem {
-                    result.rows.add(RowEvent(kind: .rejected(problem), lonely: lonely, text: lonely ? Self.firstCell(record) : ""))
+                    for e in Self.everyLine(problem, group, lineCount, record) {
+                        result.rows.add(RowEvent(kind: .rejected(e), lonely: lonely, text: lonely ? Self.firstCell(record) : ""))
+                    }
                     continue
                 }
                 result.rows.data()
@@ -549,11 +670,11 @@ public final class BatchScorer: @unchecked Sendable {
                 if evaluation.failed {
                     let e = evaluation.errors[0]
                     let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
-                    result.rows.add(RowEvent(kind: .rejected(RowError(line: record.line, column: nil,
-                                                                      message: ([e.message] + e.notes).joined(separator: ", ") + location))))
+                    let failure = RowError(line: record.line, column: nil, message: ([e.message] + e.notes).joined(separator: ", ") + location)
+                    for e in Self.everyLine(failure, group, lineCount, record) { result.rows.add(RowEvent(kind: .rejected(e))) }
                     continue
                 }
-                result.scored += 1
+                result.scored += lineCount
                 if abs(evaluation.score) < 1e30 {
                     result.scoreMillionths += Int128((evaluation.score * 1e6).rounded())
                 } else {
@@ -579,6 +700,7 @@ public final class BatchScorer: @unchecked Sendable {
             return result
         }, { (chunk: ChunkResult) throws(BatchFailure) -> Int in
             summary.rowsRead += chunk.read
+            summary.accounts += chunk.accounts
             summary.scored += chunk.scored
             summary.scoreMillionths += chunk.scoreMillionths
             summary.scoreBeyondRange += chunk.scoreBeyondRange
@@ -637,6 +759,30 @@ public final class BatchScorer: @unchecked Sendable {
         guard filled else { return membership.measure(of: record) }
         guard case .number(let x)? = a.value(measure.slot, as: .number), x >= measure.low && x <= measure.high else { return nil }
         return x
+    }
+
+    /// The whole number in field `i` (a hidden column of a grouped list).
+    private static func integer(_ record: CSVRecord, _ i: Int) -> Int? {
+        record.withUnsafeField(i) { field in
+            var x = 0
+            for b in field {
+                guard b >= 48 && b <= 57 else { return nil }
+                x = x * 10 + Int(b - 48)
+            }
+            return field.isEmpty ? nil : x
+        }
+    }
+
+    /// A rejection for every line of an account: the problem itself when the account has
+    /// one line; else the decoded problems of its lines, or the problem at the first line and
+    /// the other lines rejected with it.
+    private static func everyLine(_ problem: RowError, _ group: (lines: [Int], problems: [RowError])?, _ count: Int, _ record: CSVRecord) -> [RowError] {
+        guard let group, count > 1 || group.lines.count > 1 else { return [problem] }
+        if group.problems.count == group.lines.count, problem == group.problems[0] { return group.problems }
+        return group.lines.map { line in
+            line == record.line ? problem
+                : RowError(line: line, column: nil, message: "rejected with the rest of its account (line \(record.line)): \(problem.message)")
+        }
     }
 
     /// How many cells of the record hold something: 0, 1, or 2 for two or more.

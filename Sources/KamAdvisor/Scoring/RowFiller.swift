@@ -56,9 +56,7 @@ struct RowFiller {
     func fill(_ record: CSVRecord, _ activation: Activation) -> RowError? {
         if record.count != headerCount {
             let extraEmpty = record.count > headerCount && (headerCount..<record.count).allSatisfy { record.ends[$0] == (($0 == 0) ? 0 : record.ends[$0 - 1]) }
-            if !extraEmpty {
-                return RowError(line: record.line, column: nil, message: "the row has \(record.count) fields; the header has \(headerCount)")
-            }
+            if let problem = fieldCountProblem(record.count, extraEmpty: extraEmpty, line: record.line) { return problem }
         }
         for b in bindings {
             if record.range(at: b.column).isEmpty {
@@ -66,15 +64,13 @@ struct RowFiller {
                     activation.setValue(b.slot, inputs[b.index].emptyValue!)
                     continue
                 }
-                if b.required {
-                    return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is empty; `\(inputs[b.index].name)` is required")
-                }
+                if b.required { return emptyRequired(b, line: record.line) }
                 continue
             }
             switch b.kind {
             case .number:
                 guard let x = CSVNumber.parse(record, at: b.column, dialect: dialect) else {
-                    return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is \"\(record.string(at: b.column))\", not a number")
+                    return notA("a number", b, record.string(at: b.column), line: record.line)
                 }
                 if !(x >= b.minimum && x <= b.maximum), let problem = inputs[b.index].problem(with: .number(x)) {
                     return RowError(line: record.line, column: headers[b.index], message: problem)
@@ -82,7 +78,7 @@ struct RowFiller {
                 activation.setNumber(b.slot, x)
             case .bool:
                 guard let v = record.withUnsafeField(b.column, { CSVBool.parse($0) }) else {
-                    return RowError(line: record.line, column: headers[b.index], message: "`\(headers[b.index])` is \"\(record.string(at: b.column))\", not yes/no")
+                    return notA("yes/no", b, record.string(at: b.column), line: record.line)
                 }
                 activation.setBool(b.slot, v)
             case .text, .choice:
@@ -97,10 +93,53 @@ struct RowFiller {
         }
         return nil
     }
+
+    /// One cell read as `fill` reads it, for code that combines rows (`LineGrouping`): the
+    /// value, nil for a blank cell that stays unanswered, or the problem that rejects the row.
+    /// A `.skip` input is read as text.
+    func read(_ field: UnsafeBufferPointer<UInt8>, _ b: Binding, line: Int) -> Result<Value?, RowError> {
+        if field.isEmpty {
+            if b.hasEmptyValue { return .success(inputs[b.index].emptyValue!) }
+            return b.required ? .failure(emptyRequired(b, line: line)) : .success(nil)
+        }
+        switch b.kind {
+        case .number:
+            guard let x = CSVNumber.parse(field, dialect: dialect) else {
+                return .failure(notA("a number", b, String(decoding: field, as: UTF8.self), line: line))
+            }
+            if !(x >= b.minimum && x <= b.maximum), let problem = inputs[b.index].problem(with: .number(x)) {
+                return .failure(RowError(line: line, column: headers[b.index], message: problem))
+            }
+            return .success(.number(x))
+        case .bool:
+            guard let v = CSVBool.parse(field) else { return .failure(notA("yes/no", b, String(decoding: field, as: UTF8.self), line: line)) }
+            return .success(.bool(v))
+        case .text, .choice, .skip:
+            let text = String(decoding: field, as: UTF8.self)
+            if b.kind == .choice, let problem = inputs[b.index].problem(with: .string(text)) {
+                return .failure(RowError(line: line, column: headers[b.index], message: problem))
+            }
+            return .success(.string(text))
+        }
+    }
+
+    /// The problem of a row with `count` fields, if it has one.
+    func fieldCountProblem(_ count: Int, extraEmpty: Bool, line: Int) -> RowError? {
+        count == headerCount || (count > headerCount && extraEmpty) ? nil
+            : RowError(line: line, column: nil, message: "the row has \(count) fields; the header has \(headerCount)")
+    }
+
+    private func emptyRequired(_ b: Binding, line: Int) -> RowError {
+        RowError(line: line, column: headers[b.index], message: "`\(headers[b.index])` is empty; `\(inputs[b.index].name)` is required")
+    }
+
+    private func notA(_ what: String, _ b: Binding, _ text: String, line: Int) -> RowError {
+        RowError(line: line, column: headers[b.index], message: "`\(headers[b.index])` is \"\(text)\", not \(what)")
+    }
 }
 
 /// A row that could not be scored: where it is, which column, and why.
-public struct RowError: Sendable, Equatable {
+public struct RowError: Error, Sendable, Equatable {
     public let line: Int
     public let column: String?
     public let message: String

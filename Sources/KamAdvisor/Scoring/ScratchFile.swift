@@ -20,6 +20,19 @@ final class ScratchFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// A path that opens the file anew, with its own offset, though it has no name: Linux's
+    /// `/proc/self/fd/N` reopens the file the descriptor points to.
+    var path: String { "/proc/self/fd/\(fd)" }
+
+    /// Reads what there is at `offset`, up to the buffer's size; 0 at the end.
+    func readSome(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(BatchFailure) -> Int {
+        while true {
+            let n = pread(fd, buffer.baseAddress!, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno != EINTR { throw failure("read back", errno) }
+        }
+    }
+
     func append(_ bytes: UnsafeRawBufferPointer) throws(BatchFailure) {
         var offset = 0
         while offset < bytes.count {

@@ -30,6 +30,12 @@ enum ScoreCommand {
             totals lines. No row scored is exit 1; more than half rejected is a warning with the
             commonest reasons. --strict stops at the first rejected row with exit 1.
 
+            A report with a line per invoice or order repeats each customer's id: the lines of an
+            id are grouped into one account before scoring, each column combined as the pack's
+            `aggregate` says (sales summed, percentages weighted by sales, names from the first
+            line), and said so on standard error. A line that cannot be read rejects its whole
+            account. --no-group scores each line alone.
+
             Examples:
               kam score customers.csv -o scored.csv --summary summary.json
               kam score export.csv --encoding cp1251 --map map.json5 --top 30
@@ -47,6 +53,7 @@ enum ScoreCommand {
             OptionSpec(name: "--jobs", value: "N", help: "Threads to use (default: every core)."),
             OptionSpec(name: "--portfolio", value: "FILE", help: "Score this file as one partition against the whole list's portfolio (`kam portfolio`); reads it once, so `-` streams."),
             OptionSpec(name: "--quiet", value: nil, help: "No mapping report, progress or final line on standard error."),
+            OptionSpec(name: "--no-group", value: nil, help: "Score every line as its own account, even where ids repeat (lines per invoice)."),
         ] + CustomerFile.options,
         run: run)
 
@@ -139,6 +146,7 @@ enum ScoreCommand {
         var options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
         options.portfolio = portfolio
         options.headerRecords = headerRecords
+        options.group = !arguments.has("--no-group")
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
         let progress = Progress(console: console, quiet: quiet, path: path)
         let notices = RowNotices(shownAs: given, console: console)
@@ -200,6 +208,7 @@ enum ScoreCommand {
             return 1
         }
         notices.finish(rowsRead: summary.rowsRead, toFile: errorsOut != nil)
+        if !quiet { notices.grouping(summary) }
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
             var line = String(format: "%d rows read, %d scored, %d rejected", summary.rowsRead, summary.scored, summary.rejected)

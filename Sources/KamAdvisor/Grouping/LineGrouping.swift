@@ -1,0 +1,301 @@
+import Foundation
+import KamCSV
+import KamExpr
+import KamRules
+
+/// The grouping pass: a list with several lines per customer (one per invoice or order) made
+/// into one row per account, so that every later pass reads accounts. It writes a new list,
+/// in the original's dialect and in UTF-8, with the original's columns and three more at the
+/// end: the account's first line, how many lines it has, and why it cannot be scored (the
+/// problems of its lines), which the scoring pass reads and then drops.
+///
+/// Each account's row comes in the order of its first line. A line whose id is no id (a
+/// totals line, a note, a blank line) is a group of its own, kept where it was. An account of
+/// one line is written as it was read; one of several gets each mapped column combined as
+/// its input's `aggregate` says, and every other column from its first line. A line that
+/// cannot be read rejects its whole account, so no sum is ever silently short: its problem
+/// and the other lines go with the account to the scoring pass.
+///
+/// Lists larger than memory are grouped by hash: lines are spread over partition files by
+/// their id, each partition grouped in memory, and the partitions' rows merged back in the
+/// order of their first lines. Memory is about one partition (24 MB of lines).
+struct LineGrouping {
+    /// The new columns, after the file's own.
+    static let hiddenHeaders = ["__kam_line", "__kam_lines", "__kam_problems"]
+
+    struct Outcome {
+        /// Keeps the grouped list alive; it goes with the process.
+        let file: ScratchFile
+        let path: String
+        let lines: Int
+        let accounts: Int
+        /// Lines in accounts of two or more.
+        let groupedLines: Int
+        /// (account, input) pairs whose lines disagree on a `first` input, and the first few.
+        let conflictCount: Int
+        let conflicts: [GroupConflict]
+    }
+
+
+    let mapping: ColumnMapping
+    let filler: RowFiller
+    let dialect: CSVDialect
+    let idColumn: Int
+    let measureColumn: Int?
+    /// For each binding, its combiner's aggregate; nil for an input nothing reads.
+    let aggregates: [Aggregate?]
+    /// For each binding, the binding index of its weight (`weighted_mean:` input).
+    let weightIndex: [Int?]
+
+    init(mapping: ColumnMapping, pack: RulePack, dialect: CSVDialect, id: ColumnMapping.Binding, measure: ColumnMapping.Binding?) {
+        self.mapping = mapping
+        filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
+        self.dialect = dialect
+        idColumn = id.column
+        measureColumn = measure?.column
+        aggregates = mapping.bindings.map(\.input.aggregate)
+        weightIndex = mapping.bindings.map { b in
+            guard case .weightedMean(let by)? = b.input.aggregate else { return nil }
+            return mapping.bindings.firstIndex { $0.input.name == by }
+        }
+    }
+
+    /// The inputs the pack reads that do not say how they combine: grouping them would be a guess.
+    static func uncombinable(_ mapping: ColumnMapping, _ pack: RulePack) -> [String] {
+        let read = pack.namesRead
+        return mapping.bindings.filter { $0.input.aggregate == nil && read.contains($0.input.name) }.map(\.input.name)
+    }
+
+    // MARK: The pass
+
+    func run(_ blocks: inout CSVBlockReader, partitions: Int, progress: (_ bytes: Int, _ lines: Int) -> Void) throws(BatchFailure) -> Outcome {
+        var spread = try Partitions(count: partitions)
+        var lines = 0
+        var record = CSVRecord()
+        while let block = try csv({ () throws(CSVError) in try blocks.next() }) {
+            for chunk in block.chunks {
+                var reader = CSVReader(bytes: block.bytes, chunk: chunk, dialect: dialect)
+                while try csv({ () throws(CSVError) in try reader.next(into: &record) }) {
+                    let blank = record.ends.allSatisfy { $0 == 0 }
+                    if !blank { lines += 1 }
+                    let key: [UInt8]? = blank ? nil : record.withCell(idColumn) { field in
+                        guard let field, AccountId.isAccount(field) else { return nil }
+                        return Self.trimmed(field)
+                    }
+                    let target = key.map { k in Int(k.withUnsafeBufferPointer { RepeatedIds.hash($0) } & UInt64(partitions - 1)) }
+                        ?? (record.line & (partitions - 1))
+                    try spread.add(line: record.line, kind: blank ? .blank : key == nil ? .alone : .account, key: key ?? [],
+                                   record: record, to: target)
+                }
+            }
+            progress(blocks.bytesRead, lines)
+        }
+        try spread.flush()
+        // Each partition grouped on its own, its rows in the order of their first lines.
+        var runs: [Run] = []
+        var accounts = 0, grouped = 0, conflictCount = 0
+        var conflicts: [GroupConflict] = []
+        for p in 0..<partitions {
+            let entries = try spread.entries(of: p)
+            var run = try Run()
+            var stats = (accounts: 0, grouped: 0, conflicts: 0)
+            try group(entries, into: &run, &stats, &conflicts)
+            try run.finish()
+            accounts += stats.accounts
+            grouped += stats.grouped
+            conflictCount += stats.conflicts
+            runs.append(run)
+        }
+        guard let out = ScratchFile("the grouped list") else { throw .output("cannot keep the grouped list in a temporary file (is $TMPDIR writable?)") }
+        var writer = BufferedWriter(out)
+        var header: [UInt8] = []
+        for (i, name) in (mapping.columns.map(\.header) + Self.hiddenHeaders).enumerated() {
+            if i > 0 { header.append(dialect.delimiter) }
+            Array(name.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &header, dialect: dialect, neutralizeFormulas: false) }
+        }
+        header.append(10)
+        try writer.write(header)
+        try Run.merge(runs) { (row) throws(BatchFailure) in try writer.write(row) }
+        try writer.flush()
+        return Outcome(file: out, path: out.path, lines: lines, accounts: accounts, groupedLines: grouped,
+                       conflictCount: conflictCount, conflicts: conflicts)
+    }
+
+    private func csv<T>(_ body: () throws(CSVError) -> T) throws(BatchFailure) -> T {
+        do throws(CSVError) { return try body() } catch { throw .csv(error) }
+    }
+
+    /// Partitions of about `perPartition` bytes of the file, a power of two, at most 256.
+    static func partitionCount(fileSize: Int, perPartition: Int) -> Int {
+        var p = 1
+        while p < 256 && fileSize / p > perPartition { p *= 2 }
+        return p
+    }
+
+    static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var start = 0, end = field.count
+        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
+        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        return Array(field[start..<end])
+    }
+
+    // MARK: Grouping one partition
+
+    private struct Group {
+        var first: Entry
+        var lines: [Int] = []
+        var combiners: [LineCombiner]
+        var problems: [RowError] = []
+        var measureUnreadable = false
+    }
+
+    private func group(
+        _ entries: [Entry], into run: inout Run, _ stats: inout (accounts: Int, grouped: Int, conflicts: Int), _ conflicts: inout [GroupConflict]
+    ) throws(BatchFailure) {
+        var index: [ArraySlice<UInt8>: Int] = [:]
+        var groups: [Group] = []
+        var order: [(line: Int, group: Int?, entry: Int)] = []  // first lines, in file order within the partition
+        for (e, entry) in entries.enumerated() {
+            guard entry.kind == .account else {
+                order.append((entry.line, nil, e))
+                continue
+            }
+            let g: Int
+            if let known = index[entry.key] {
+                g = known
+            } else {
+                g = groups.count
+                index[entry.key] = g
+                groups.append(Group(first: entry, combiners: aggregates.map(LineCombiner.init)))
+                order.append((entry.line, g, e))
+            }
+            add(entry, to: &groups[g])
+        }
+        for (line, g, e) in order {
+            guard let g else {
+                try run.add(line: line, row(alone: entries[e]))
+                continue
+            }
+            let group = groups[g]
+            stats.accounts += 1
+            if group.lines.count > 1 {
+                stats.grouped += group.lines.count
+                for (b, combiner) in group.combiners.enumerated() where combiner.conflict {
+                    stats.conflicts += 1
+                    if conflicts.count < 100 {
+                        conflicts.append(GroupConflict(id: String(decoding: group.first.key, as: UTF8.self), input: mapping.bindings[b].input.name,
+                                                  lines: group.lines))
+                    }
+                }
+            }
+            try run.add(line: line, row(group))
+        }
+    }
+
+    /// Reads one line of an account into its combiners, noting its problems.
+    private func add(_ entry: Entry, to group: inout Group) {
+        group.lines.append(entry.line)
+        if let problem = filler.fieldCountProblem(entry.fields.count, extraEmpty: entry.extraEmpty(mapping.columns.count), line: entry.line) {
+            group.problems.append(problem)
+            if measureColumn.map({ $0 >= entry.fields.count }) ?? false { group.measureUnreadable = true }
+        }
+        var values = [Value?](repeating: nil, count: filler.bindings.count)
+        var texts = [ArraySlice<UInt8>](repeating: [], count: filler.bindings.count)
+        for (k, b) in filler.bindings.enumerated() {
+            let text = b.column < entry.fields.count ? entry.fields[b.column] : []
+            texts[k] = text
+            switch text.withUnsafeBufferPointer({ filler.read($0, b, line: entry.line) }) {
+            case .success(let value): values[k] = value
+            case .failure(let problem):
+                group.problems.append(problem)
+                if b.column == measureColumn { group.measureUnreadable = true }
+            }
+        }
+        for k in group.combiners.indices {
+            let weight: Double? = weightIndex[k].flatMap { w in
+                if case .number(let x)? = values[w] { return x }
+                return nil
+            }
+            texts[k].withUnsafeBufferPointer { group.combiners[k].add(values[k], text: $0, weight: weight) }
+        }
+    }
+
+    /// An account's row: as it was read when it has one line and nothing wrong with its shape;
+    /// else each mapped column combined, the rest from its first line, and the problems.
+    private func row(_ group: Group) -> [UInt8] {
+        let n = mapping.columns.count
+        if group.lines.count == 1 {
+            let problems = group.problems.filter { $0.column == nil }  // the shape; the scoring pass finds the rest
+            return row(fields: group.first.fields, count: n, line: group.first.line, lines: 1, problems: problems, lineList: group.lines)
+        }
+        var fields: [ArraySlice<UInt8>] = (0..<n).map { c in c < group.first.fields.count ? group.first.fields[c] : [] }
+        for (k, b) in mapping.bindings.enumerated() where aggregates[k] != nil {
+            fields[b.column] = ArraySlice(group.combiners[k].text(decimal: dialect.decimalSeparator) ?? [])
+        }
+        // A sum with a line missing is no sum: the measure is then unreadable, so the account
+        // is in no portfolio figure, as a row with an unreadable measure is not.
+        if group.measureUnreadable, let m = measureColumn { fields[m] = ArraySlice("#".utf8) }
+        return row(fields: fields, count: n, line: group.first.line, lines: group.lines.count, problems: group.problems, lineList: group.lines)
+    }
+
+    private func row(alone entry: Entry) -> [UInt8] {
+        if entry.kind == .blank { return [10] }
+        let n = mapping.columns.count
+        let shape = filler.fieldCountProblem(entry.fields.count, extraEmpty: entry.extraEmpty(n), line: entry.line)
+        return row(fields: entry.fields, count: n, line: entry.line, lines: 1, problems: shape.map { [$0] } ?? [], lineList: [entry.line])
+    }
+
+    /// Fields cut or padded to the header's count, then the three hidden ones.
+    private func row(fields: [ArraySlice<UInt8>], count n: Int, line: Int, lines: Int, problems: [RowError], lineList: [Int]) -> [UInt8] {
+        var out: [UInt8] = []
+        for c in 0..<n {
+            if c > 0 { out.append(dialect.delimiter) }
+            let field = c < fields.count ? fields[c] : []
+            field.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: false) }
+        }
+        // One line and nothing wrong: nothing to carry. Else the lines, and their problems.
+        let encoded = problems.isEmpty && lineList.count == 1 ? [] : Array(GroupProblems.encode(problems, lines: lineList).utf8)
+        for hidden in [Array(String(line).utf8), Array(String(lines).utf8), encoded] {
+            out.append(dialect.delimiter)
+            hidden.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: false) }
+        }
+        out.append(10)
+        return out
+    }
+}
+
+/// An account whose lines disagree on an input that keeps its first line's value: two
+/// spellings of a name, two regions. The first is used; the report names it.
+public struct GroupConflict: Sendable, Equatable {
+    public let id: String
+    public let input: String
+    public let lines: [Int]
+}
+
+/// The problems of an account's lines, carried in a hidden column from the grouping pass
+/// to the scoring pass: which lines the account has, and each line's first problem.
+enum GroupProblems {
+    static func encode(_ problems: [RowError], lines: [Int]) -> String {
+        lines.map(String.init).joined(separator: ",") + "\u{1E}"
+            + problems.map { "\($0.line)\u{1F}\($0.column ?? "")\u{1F}\($0.message)" }.joined(separator: "\u{1E}")
+    }
+
+    /// The account's lines, and — when any line cannot be read — one problem per line, in
+    /// line order: a line's own first problem, or that it goes with its account.
+    static func decode(_ text: String, id: String) -> (lines: [Int], problems: [RowError]) {
+        let parts = text.split(separator: "\u{1E}", omittingEmptySubsequences: false)
+        let lines = parts.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? []
+        var own: [Int: RowError] = [:]
+        for part in parts.dropFirst() {
+            let f = part.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+            guard f.count == 3, let line = Int(f[0]), own[line] == nil else { continue }
+            own[line] = RowError(line: line, column: f[1].isEmpty ? nil : String(f[1]), message: String(f[2]))
+        }
+        guard !own.isEmpty else { return (lines, []) }
+        let bad = own.keys.sorted()
+        let cause = bad.count == 1 ? "line \(bad[0]) cannot be read" : "lines \(bad.map(String.init).joined(separator: ", ")) cannot be read"
+        return (lines, lines.map { line in
+            own[line] ?? RowError(line: line, column: nil, message: "rejected with the rest of account `\(id)`: \(cause)")
+        })
+    }
+}
