@@ -22,6 +22,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case io(errno: Int32, operation: String)
         /// A later pass over the file found other rows than the first: something wrote to it.
         case changed
+        /// A row's measure is not among the figures given for the whole list (`--portfolio`).
+        case notInPortfolio
     }
 
     public var kind: Kind
@@ -83,6 +85,9 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             }
         case .nulByte:
             return "a NUL byte (0x00), which no text file holds; the file may be UTF-16 without a byte-order mark (try --encoding utf16le) or not text at all"
+        case .notInPortfolio:
+            return "this account's sales are not in the portfolio file: it was made from other data than this list, or the list changed since (write it again with `kam portfolio`); "
+                + "or a customer has several lines, which standard input, read once, cannot group: give the partition as a file"
         case .changed:
             return "the file changed while it was being read (a later pass found other rows than the first); score a copy that nothing is writing to"
         case .io(let errno, let operation):

@@ -175,4 +175,70 @@ struct PortfolioTests {
         #expect(short.code == 1)
         #expect(short.err.contains("cut short"), "\(short.err)")
     }
+
+    /// Invoice lines split by customer into partitions: each partition groups its own lines,
+    /// and the partitions scored against the merged portfolio give what one run over the
+    /// whole list gives. An id cut across two partitions is refused at the merge, naming both.
+    @Test func invoiceLinesPartitionedByCustomerScoreAsTheWholeList() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let header = "customer_id,customer_name,revenue_ltm,gross_margin_pct,cost_to_serve"
+        var rng = SplitMix64(seed: 11)
+        var lines: [String] = []
+        for a in 0..<120 {
+            for k in 0..<(1 + Int(rng.next() % 4)) { lines.append("C\(a),Name \(a),\(Double(rng.next() % 900_000) / 100),\(rng.next() % 50),\(k * 7)") }
+        }
+        for i in stride(from: lines.count - 1, to: 0, by: -1) { lines.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let whole = folder.appending(path: "all.csv").path
+        try ([header] + lines).joined(separator: "\n").appending("\n").write(toFile: whole, atomically: false, encoding: .utf8)
+        // Three partitions by customer: every line of an id in the same one.
+        var parts: [[String]] = [[], [], []]
+        for line in lines { parts[Int(line.split(separator: ",")[0].dropFirst())! % 3].append(line) }
+        var partials: [String] = [], files: [String] = []
+        for (k, part) in parts.enumerated() {
+            let file = folder.appending(path: "part-\(k).csv").path
+            try ([header] + part).joined(separator: "\n").appending("\n").write(toFile: file, atomically: false, encoding: .utf8)
+            files.append(file)
+            let partial = folder.appending(path: "part-\(k).kamp").path
+            #expect(kam("portfolio", file, "-o", partial).code == 0)
+            partials.append(partial)
+        }
+        let merged = folder.appending(path: "all.kamp").path
+        #expect(kam(["portfolio", "merge"] + partials + ["-o", merged]).code == 0)
+        let expected = kam("score", whole, "--columns", "customer_id,revenue_ltm,score,tier,abc_class", "--quiet")
+        #expect(expected.code == 0)
+        var scored: [Substring] = []
+        for file in files {
+            let r = kam("score", file, "--portfolio", merged, "--columns", "customer_id,revenue_ltm,score,tier,abc_class", "--quiet")
+            #expect(r.code == 0, "\(r.err)")
+            scored += r.out.split(separator: "\n").dropFirst()
+        }
+        #expect(scored.sorted() == expected.out.split(separator: "\n").dropFirst().sorted())
+        #expect(scored.count == 120)
+
+        // Standard input is read once, too late to group: refused, saying what to do.
+        let piped = try pipe(["score", "-", "--portfolio", merged, "--quiet"], input: try String(contentsOfFile: files[0], encoding: .utf8))
+        #expect(piped.code == 1)
+        #expect(piped.err.contains("give the partition as a file"), "\(piped.err)")
+        #expect(piped.err.contains("several lines"))
+
+        // Cut across partitions by line instead of by customer: the merge refuses it.
+        let half = lines.count / 2
+        for (k, slice) in [lines[..<half], lines[half...]].enumerated() {
+            let file = folder.appending(path: "cut-\(k).csv").path
+            try ([header] + slice).joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
+            #expect(kam("portfolio", file, "-o", folder.appending(path: "cut-\(k).kamp").path).code == 0)
+        }
+        let out = folder.appending(path: "cut.kamp").path
+        let refused = kam("portfolio", "merge", folder.appending(path: "cut-0.kamp").path, folder.appending(path: "cut-1.kamp").path, "-o", out)
+        #expect(refused.code == 1)
+        #expect(refused.err.contains("is in both"), "\(refused.err)")
+        #expect(refused.err.contains("cut-0.kamp") && refused.err.contains("cut-1.kamp"))
+        #expect(!FileManager.default.fileExists(atPath: out), "nothing is written")
+        // And a partition scored against a portfolio that lacks its accounts is an error, not
+        // figures made up.
+        let wrong = kam("score", files[0], "--portfolio", partials[1], "--quiet")
+        #expect(wrong.code == 1)
+        #expect(wrong.err.contains("not in the portfolio file"), "\(wrong.err)")
+    }
 }

@@ -42,6 +42,8 @@ struct LineGrouping {
     let dialect: CSVDialect
     let idColumn: Int
     let measureColumn: Int?
+    /// The measure's binding, among the filler's.
+    let measureIndex: Int?
     /// For each binding, its combiner's aggregate; nil for an input nothing reads.
     let aggregates: [Aggregate?]
     /// For each binding, the binding index of its weight (`weighted_mean:` input).
@@ -53,6 +55,7 @@ struct LineGrouping {
         self.dialect = dialect
         idColumn = id.column
         measureColumn = measure?.column
+        measureIndex = measure.flatMap { m in mapping.bindings.firstIndex { $0.column == m.column } }
         aggregates = mapping.bindings.map(\.input.aggregate)
         weightIndex = mapping.bindings.map { b in
             guard case .weightedMean(let by)? = b.input.aggregate else { return nil }
@@ -210,6 +213,14 @@ struct LineGrouping {
                 group.problems.append(problem)
                 if b.column == measureColumn { group.measureUnreadable = true }
             }
+        }
+        // Every line must bring its sales for the account to count: a blank would make the
+        // sum short without saying so.
+        if let m = measureIndex, values[m] == nil, !group.measureUnreadable {
+            let b = filler.bindings[m]
+            group.problems.append(RowError(line: entry.line, column: mapping.columns[b.column].header,
+                                           message: "`\(mapping.columns[b.column].header)` is empty; every line of an account needs `\(mapping.bindings[m].input.name)`"))
+            group.measureUnreadable = true
         }
         for k in group.combiners.indices {
             let weight: Double? = weightIndex[k].flatMap { w in

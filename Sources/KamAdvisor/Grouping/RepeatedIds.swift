@@ -65,8 +65,11 @@ final class RepeatedIds {
     }
 
     /// Whether two hashes are equal, reading the spill once per slice of the hash space.
-    func found(jobs: Int) throws(BatchFailure) -> Bool {
-        guard count > 1 else { return false }
+    func found(jobs: Int) throws(BatchFailure) -> Bool { try firstRepeat(jobs: jobs) != nil }
+
+    /// A hash that occurs twice, if one does.
+    func firstRepeat(jobs: Int) throws(BatchFailure) -> UInt64? {
+        guard count > 1 else { return nil }
         let rounds = (count + Self.slice - 1) / Self.slice
         var slice: [UInt64] = []
         slice.reserveCapacity(min(count, Self.slice + Self.slice / 4))
@@ -82,13 +85,13 @@ final class RepeatedIds {
             } else {
                 kept.withUnsafeBufferPointer(take)
             }
-            let repeated = slice.withUnsafeMutableBufferPointer { keys -> Bool in
+            let repeated = slice.withUnsafeMutableBufferPointer { keys -> UInt64? in
                 RadixSort.descending(keys, jobs: jobs)
-                for k in keys.indices.dropFirst() where keys[k] == keys[k - 1] { return true }
-                return false
+                for k in keys.indices.dropFirst() where keys[k] == keys[k - 1] { return keys[k] }
+                return nil
             }
-            if repeated { return true }
+            if let repeated { return repeated }
         }
-        return false
+        return nil
     }
 }

@@ -325,6 +325,9 @@ public struct PortfolioFigures: Sendable {
         public let cumulativeShareBefore: Double
     }
 
+    /// Whether `measure` is one of the measures the figures were built from.
+    public func contains(measure: Double) -> Bool { group(of: measure) != nil }
+
     /// The figures of the account with this measure and id. The measure must be one of those
     /// the figures were built from.
     public func account(measure: Double, id: some Collection<UInt8>) -> Account {

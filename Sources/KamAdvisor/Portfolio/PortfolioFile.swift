@@ -78,11 +78,13 @@ public enum PortfolioFile {
     // MARK: Partials
 
     /// The accounts of one customer list, from `first` (rows already read past the header)
-    /// and then read on by `reader`: each row whose
-    /// measure can be read (as `kam score` reads it: the dialect's numbers, the input's
-    /// range) and whose id is an id (`AccountId`), with that id. Sorted.
+    /// and then read on by `reader`: each row whose measure can be read (as `kam score` reads
+    /// it: the dialect's numbers, the input's range) and whose id is an id (`AccountId`), with
+    /// that id. Sorted. Lines of one id are one account, as `kam score` groups them (unless
+    /// `group` is off): their measures combined by its `aggregate`, the first line's id kept,
+    /// and the account left out when a line's measure cannot be read.
     public static func collect(
-        _ first: [CSVRecord] = [], then reader: inout CSVReader, pack: RulePack, mapping: ColumnMapping
+        _ first: [CSVRecord] = [], then reader: inout CSVReader, pack: RulePack, mapping: ColumnMapping, group: Bool = true
     ) throws(Failure) -> (header: Header, accounts: [Account]) {
         guard let measureName = pack.extras["portfolio"]?["measure"]?.string,
               let measure = mapping.bindings.first(where: { $0.input.name == measureName })
@@ -90,7 +92,8 @@ public enum PortfolioFile {
         let idName = pack.extras["portfolio"]?["id"]?.string ?? ""
         let id = mapping.bindings.first { $0.input.name == idName }
         let membership = PortfolioMembership(measure: measure, id: id, dialect: reader.dialect)
-        var accounts: [Account] = []
+        var lines: [(key: [UInt8], account: Account)] = []
+        var unreadableIds: Set<[UInt8]> = []
         var record = CSVRecord()
         var rows = 0, unreadable = 0
         var tooLong: Int?
@@ -100,20 +103,59 @@ public enum PortfolioFile {
                 if let next = given.next() { record = next } else if try !reader.next(into: &record) { break }
                 if record.ends.allSatisfy({ $0 == 0 }) { continue }  // a blank line, or delimiters only, is no row
                 rows += 1
+                let raw = id.flatMap { $0.column < record.count ? Array(record[$0.column]) : nil } ?? []
                 guard let x = membership.measure(of: record) else {
                     unreadable += 1
+                    if id != nil, !raw.isEmpty { raw.withUnsafeBufferPointer { if AccountId.isAccount($0) { unreadableIds.insert(LineGrouping.trimmed($0)) } } }
                     continue
                 }
-                let key = id.flatMap { $0.column < record.count ? Array(record[$0.column]) : nil } ?? []
-                if key.count > Int(UInt16.max) { tooLong = record.line }
-                accounts.append(Account(measure: x == 0 ? 0 : x, id: key))
+                if raw.count > Int(UInt16.max) { tooLong = record.line }
+                lines.append((raw.withUnsafeBufferPointer(LineGrouping.trimmed), Account(measure: x == 0 ? 0 : x, id: raw)))
             }
         } catch {
             throw .csv(error)
         }
         if let line = tooLong { throw .format("line \(line): the id is longer than 65,535 bytes") }
+        var accounts = try group && id != nil ? combined(lines, unreadableIds, measure.input) : lines.map(\.account)
         accounts.sort(by: Account.precedes)
         return (Header(pack: pack, measure: measureName, id: idName, rows: rows, unreadable: unreadable, accounts: accounts.count), accounts)
+    }
+
+    /// The lines of each id made one account, in the order of first lines, as the grouping
+    /// pass makes them: the measure combined in line order, the first line's id.
+    static func combined(_ lines: [(key: [UInt8], account: Account)], _ unreadable: Set<[UInt8]>, _ measure: Input) throws(Failure) -> [Account] {
+        var index: [[UInt8]: Int] = [:]
+        var groups: [(account: Account, values: [Double])] = []
+        for (key, account) in lines {
+            if let g = index[key] {
+                groups[g].values.append(account.measure)
+            } else {
+                index[key] = groups.count
+                groups.append((account, [account.measure]))
+            }
+        }
+        if groups.count == lines.count && unreadable.isEmpty { return lines.map(\.account) }
+        var accounts: [Account] = []
+        for group in groups {
+            guard !unreadable.contains(Array(group.account.id).withUnsafeBufferPointer(LineGrouping.trimmed)) else { continue }
+            guard group.values.count > 1 else {
+                accounts.append(group.account)
+                continue
+            }
+            let x: Double
+            switch measure.aggregate {
+            case .sum?: x = group.values.reduce(0, +)
+            case .mean?: x = group.values.reduce(0, +) / Double(group.values.count)
+            case .max?: x = group.values.max()!
+            case .min?: x = group.values.min()!
+            case .first?: x = group.values[0]
+            case .last?: x = group.values[group.values.count - 1]
+            case .weightedMean?, nil:
+                throw .format("account ids repeat (several lines per customer), and `\(measure.name)` does not say how lines combine by `sum`, `max`, `min`, `first`, `last` or `mean`")
+            }
+            accounts.append(Account(measure: x == 0 ? 0 : x, id: group.account.id))
+        }
+        return accounts
     }
 
     // MARK: Writing
@@ -226,8 +268,43 @@ public enum PortfolioFile {
     // MARK: Merging
 
     /// Merges sorted account streams into one, in order, handing each account to `emit`.
-    /// Memory is one account per input.
-    public static func merge(_ readers: [Reader], emit: (Account) throws(Failure) -> Void) throws(Failure) {
+    /// Memory is one account per input, and the ids' hashes go to a scratch file: an id in
+    /// two inputs means a customer's lines were cut across partitions, which no merge can
+    /// mend, so it is an error naming the id and both files (the caller drops what it wrote).
+    public static func merge(_ readers: [Reader], paths: [String], emit: (Account) throws(Failure) -> Void) throws(Failure) {
+        let ids = RepeatedIds()
+        var hashes: [UInt64] = []
+        try merge(readers) { (account) throws(Failure) in
+            hashes.append(account.id.withUnsafeBufferPointer { RepeatedIds.hash($0) })
+            if hashes.count >= 1 << 16 {
+                do throws(BatchFailure) { try ids.add(hashes) } catch { throw .io(error.description) }
+                hashes.removeAll(keepingCapacity: true)
+            }
+            try emit(account)
+        }
+        let repeated: UInt64?
+        do throws(BatchFailure) {
+            try ids.add(hashes)
+            repeated = try ids.firstRepeat(jobs: System.cores)
+        } catch {
+            throw .io(error.description)
+        }
+        guard let repeated else { return }
+        var holders: [(path: String, id: [UInt8])] = []
+        for path in paths {
+            let reader = try Reader(path: path)
+            while let account = try reader.next() {
+                if account.id.withUnsafeBufferPointer({ RepeatedIds.hash($0) }) == repeated { holders.append((path, account.id)) }
+            }
+        }
+        let id = holders.first.map { String(decoding: $0.id, as: UTF8.self) } ?? "?"
+        let files = holders.map(\.path)
+        throw .format("the account `\(id)` is in " + (Set(files).count > 1 ? "both \(files[0]) and \(files.first { $0 != files[0] }!)" : "\(files.first ?? "?") twice")
+                      + ": a customer's lines must all lie in one partition (split the list by customer id), or its sales are counted twice")
+    }
+
+    /// Merges sorted account streams into one, in order.
+    static func merge(_ readers: [Reader], emit: (Account) throws(Failure) -> Void) throws(Failure) {
         var heads: [Account?] = []
         for r in readers { heads.append(try r.next()) }
         while true {

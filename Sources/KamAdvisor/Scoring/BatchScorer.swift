@@ -90,6 +90,13 @@ public struct BatchSummary: Sendable {
 }
 
 public enum BatchFailure: Error, Sendable, CustomStringConvertible {
+    /// The failure without the file's name, for a message that names it already.
+    public var withoutPath: String {
+        guard case .csv(var e) = self else { return description }
+        e.path = nil
+        return e.description
+    }
+
     case csv(CSVError)
     /// `--strict`: the first row that could not be scored.
     case row(RowError)
@@ -111,8 +118,8 @@ public enum BatchFailure: Error, Sendable, CustomStringConvertible {
                 + names.map { "`\($0)`" }.joined(separator: ", ")
                 + "; give each an `aggregate` (docs/rules.md), or score the lines as they are with --no-group"
         case .repeatedIds:
-            "account ids repeat in this file (several lines per customer), which --portfolio cannot group as it reads the file once; "
-                + "group the lines first (kam score the whole list, or put each customer's lines in one partition and score it without --portfolio)"
+            "account ids repeat in this input (several lines per customer), and standard input is read once, too late to group them; "
+                + "give the partition as a file (kam score PART.csv --portfolio ALL.kamp), whose lines are grouped first"
         }
     }
 }
@@ -214,7 +221,10 @@ public final class BatchScorer: @unchecked Sendable {
             lap()
         }
         summary.portfolio = portfolio
-        try score(source, portfolio, placements, &summary, output, rejected, skipped, progress)
+        // Standard input scored in one pass cannot be grouped: its ids are checked as it goes.
+        let ids = findRepeats && source.opened != nil ? RepeatedIds() : nil
+        try score(source, portfolio, placements, ids, &summary, output, rejected, skipped, progress)
+        if let ids, try ids.found(jobs: jobs) { throw .repeatedIds }
         lap()
         return summary
     }
@@ -264,7 +274,15 @@ public final class BatchScorer: @unchecked Sendable {
         var inner = options
         (inner.dialect, inner.encoding, inner.headerRecords, inner.groupedColumns) = (source.dialect, .utf8, 1, mapping.columns.count)
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: inner)
-        var result = try scorer.run(path: grouped.path, output: output, rejected: rejected, skipped: skipped, progress: progress)
+        var result: BatchSummary
+        do throws(BatchFailure) {
+            result = try scorer.run(path: grouped.path, output: output, rejected: rejected, skipped: skipped, progress: progress)
+        } catch {
+            // Errors name the file the user gave, not the grouped list.
+            guard case .csv(var e) = error else { throw error }
+            e.path = source.path
+            throw .csv(e)
+        }
         withExtendedLifetime(grouped.file) {}
         result.encoding = source.encoding
         result.groupedLines = grouped.groupedLines
@@ -524,6 +542,8 @@ public final class BatchScorer: @unchecked Sendable {
         var rows = ChunkRowEvents()
         var read = 0
         var accounts = 0
+        /// The ids' hashes, when repeats are looked for as the rows are scored.
+        var hashes: [UInt64] = []
         var scored = 0
         var outcomes: [Int]
         var classes: [[Int]]
@@ -536,7 +556,7 @@ public final class BatchScorer: @unchecked Sendable {
     }
 
     private func score(
-        _ source: Source, _ portfolio: PortfolioFigures?, _ placements: Placements?, _ summary: inout BatchSummary,
+        _ source: Source, _ portfolio: PortfolioFigures?, _ placements: Placements?, _ ids: RepeatedIds?, _ summary: inout BatchSummary,
         _ output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, _ rejected: (RowError) -> Void,
         _ skipped: (SkippedRow) -> Void, _ progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) {
@@ -550,6 +570,7 @@ public final class BatchScorer: @unchecked Sendable {
         let membership = measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) }
         let idColumn = id?.column, idHeader = id.map { mapping.columns[$0.column].header } ?? ""
         let groupedColumns = options.groupedColumns
+        let hashing = ids != nil
         var settled = TotalsAndFooters()
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
         let totalSlots = totalNames.map { pack.slot(of: $0)! }
@@ -626,6 +647,7 @@ public final class BatchScorer: @unchecked Sendable {
                     switch AccountId.classify(record, column: idColumn) {
                     case .id:
                         result.accounts += 1
+                        if hashing { record.withUnsafeField(idColumn) { result.hashes.append(RepeatedIds.hash($0)) } }
                     case .totals:
                         result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn))))
                         continue
@@ -663,6 +685,10 @@ public final class BatchScorer: @unchecked Sendable {
                     if let account {
                         slots.set(account, of: portfolio, in: a)
                     } else if let measure {
+                        // Figures given from elsewhere (`--portfolio`) must hold this account.
+                        if case .number(let m)? = a.value(measure.slot, as: .number), !portfolio.contains(measure: m) {
+                            throw CSVError(.notInPortfolio, line: record.line, path: path)
+                        }
                         slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
                     }
                 }
@@ -701,6 +727,7 @@ public final class BatchScorer: @unchecked Sendable {
         }, { (chunk: ChunkResult) throws(BatchFailure) -> Int in
             summary.rowsRead += chunk.read
             summary.accounts += chunk.accounts
+            try ids?.add(chunk.hashes)
             summary.scored += chunk.scored
             summary.scoreMillionths += chunk.scoreMillionths
             summary.scoreBeyondRange += chunk.scoreBeyondRange

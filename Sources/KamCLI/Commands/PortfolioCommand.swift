@@ -20,6 +20,9 @@ enum PortfolioCommand {
             the rows and figures are then exactly those of one `kam score` over the whole list.
             FILE may be `-` (standard input, read once: no temporary file), and each file has
             its own header. The output is binary: about 10 bytes plus the id per account.
+            Lines of one customer id (a line per invoice) count as one account, as in `kam
+            score`; they must all lie in one partition, and `kam portfolio merge` refuses an
+            id found in two.
             Examples:
               kam portfolio part-0.csv -o part-0.kamp
               cat part-1.csv | kam portfolio - > part-1.kamp
@@ -27,6 +30,7 @@ enum PortfolioCommand {
         options: [
             OptionSpec(name: "--output", value: "FILE", help: "Write the portfolio to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
+            OptionSpec(name: "--no-group", value: nil, help: "Count every line as its own account, even where ids repeat (as `kam score --no-group`)."),
         ] + CustomerFile.options,
         run: run)
 
@@ -70,7 +74,8 @@ enum PortfolioCommand {
                 else { return 1 }
                 let part: (header: PortfolioFile.Header, accounts: [PortfolioFile.Account])
                 do throws(PortfolioFile.Failure) {
-                    part = try PortfolioFile.collect(Array(first[choice.recordsBeforeRows...]), then: &reader, pack: pack, mapping: mapping)
+                    part = try PortfolioFile.collect(Array(first[choice.recordsBeforeRows...]), then: &reader, pack: pack, mapping: mapping,
+                                                     group: !arguments.has("--no-group"))
                 } catch {
                     console.err("error: \(path): \(error)\n")
                     return 1
@@ -137,7 +142,7 @@ enum PortfolioCommand {
         }
         var buffer: [UInt8] = []
         do throws(PortfolioFile.Failure) {
-            try PortfolioFile.merge(readers) { (account) throws(PortfolioFile.Failure) in
+            try PortfolioFile.merge(readers, paths: arguments.positionals) { (account) throws(PortfolioFile.Failure) in
                 PortfolioFile.encode(account, into: &buffer)
                 if buffer.count >= 1 << 20 {
                     do throws(OutputFile.Failure) { try output.write(buffer) } catch { throw .io(error.message) }

@@ -109,7 +109,7 @@ enum ReportCommand {
                     progress: progress.update)
             } catch {
                 progress.clear()
-                console.err("error: \(path): \(error)\n")
+                console.err("error: \(path): \(error.withoutPath)\n")
                 return 1
             }
             progress.clear()

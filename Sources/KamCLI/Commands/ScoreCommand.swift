@@ -182,7 +182,7 @@ enum ScoreCommand {
             abortAll()
             switch error {
             case .row(let row): console.err("\(given):\(row.line): error: \(row.column.map { "column `\($0)`: " } ?? "")\(row.message)\nstopped at the first rejected row (--strict); nothing was written\n")
-            default: console.err("error: \(given): \(error)\n")
+            default: console.err("error: \(given): \(error.withoutPath)\n")
             }
             return 1
         }
