@@ -145,3 +145,23 @@ extension PortfolioFiguresTests {
         #expect(tied == accounts.filter { figures.tiedGroup($0.0) != nil }.count)
     }
 }
+
+/// The concentration a portfolio gives equals the one computed from the amounts directly.
+struct ConcentrationFromPortfolioTests {
+    @Test(arguments: [1, 2, 3])
+    func bothWaysAgree(_ seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        var amounts = (0..<(1 + Int(rng.next() % 500))).map { _ in Double(rng.next() % 1_000) * (rng.next() % 9 == 0 ? 100 : 1) }
+        amounts[0] += 1
+        let direct = try #require(Concentration(amounts: amounts))
+        var measures = amounts
+        let figures = try #require(PortfolioFigures(measures: &measures))
+        let viaPortfolio = try #require(Concentration(portfolio: figures))
+        #expect(viaPortfolio.customers == direct.customers)
+        #expect(abs(viaPortfolio.total - direct.total) <= 1e-9 * direct.total)
+        #expect(abs(viaPortfolio.top20SharePct - direct.top20SharePct) < 1e-9)
+        #expect(abs(viaPortfolio.largestSharePct - direct.largestSharePct) < 1e-9)
+        #expect(abs(viaPortfolio.hhi - direct.hhi) < 1e-6)
+        #expect(abs(viaPortfolio.gini - direct.gini) < 1e-9)
+    }
+}

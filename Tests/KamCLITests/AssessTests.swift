@@ -80,16 +80,44 @@ struct AssessTests {
         #expect(r.err.contains("concentration computed from 60 customers"))
     }
 
-    @Test func anUnreadableCustomerRowIsAnErrorWithItsLine() throws {
+    /// The list is read as `kam score` reads it: a row that cannot be read is named with its
+    /// line (all of them with --errors), left out of the figures, and the rest are used.
+    @Test func anUnreadableCustomerRowIsNamedWithItsLine() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "kam-assess-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appending(path: "c.csv")
-        try Data("id,sales\nA,100\nB,n/a\nC,-5\n".utf8).write(to: csv)
-        let r = kam("assess", fixture("suits"), "--customers", csv.path, "--measure", "sales")
-        #expect(r.code == 1)
-        #expect(r.err.contains("c.csv:3: error: `sales` is \"n/a\", not a number"))
-        #expect(r.err.contains("c.csv:4: error: `sales` is negative"))
+        try Data("id,sales\nA,100\nB,n/a\nC,-5\nD,300\n".utf8).write(to: csv)
+        let r = kam("assess", fixture("suits"), "--customers", csv.path, "--measure", "sales", "--format", "json")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("c.csv:3: error: column `sales`: `sales` is \"n/a\", not a number"), "\(r.err)")
+        #expect(r.err.contains("c.csv:4: error: column `sales`: `revenue_ltm` is -5; the lowest accepted is 0"))
+        #expect(r.err.contains("concentration computed from 2 customers"))
+        // A 100 and D 300: the largest is three quarters of the sales of the two read.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let factors = object["factors"] as? [[String: Any]] ?? []
+        let largest = factors.compactMap { ($0["inputs"] as? [String: Any])?["largest_customer_share_pct"] as? Double }.first
+        #expect(largest == 75)
+        let errors = folder.appending(path: "errors.csv").path
+        let listed = kam("assess", fixture("suits"), "--customers", csv.path, "--measure", "sales", "--errors", errors)
+        #expect(listed.code == 0)
+        #expect(!listed.err.contains("c.csv:3: error"))
+        #expect(try String(contentsOfFile: errors, encoding: .utf8) == "line,column,reason\n3,sales,\"`sales` is \"\"n/a\"\", not a number\"\n4,sales,`revenue_ltm` is -5; the lowest accepted is 0\n")
+    }
+
+    /// An export with a title, invoice lines and a totals line: the customers are counted once
+    /// each, and the totals line is not one of them.
+    @Test func customerCountCountsCustomersNotLines() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-assess-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appending(path: "lines.csv")
+        try Data("Отчёт по продажам;;\n;;\nКонтрагент;Код;Выручка\nАльфа;C1;100\nБета;C2;300\nАльфа;C1;100\nИтого;;500\n".utf8).write(to: csv)
+        let r = kam("assess", fixture("suits"), "--customers", csv.path, "--format", "json")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("concentration computed from 2 customers"), "\(r.err)")
+        #expect(r.err.contains("skipped a totals line"))
+        #expect(r.err.contains("4 lines were grouped into 2 accounts") || r.err.contains("3 lines were grouped into 2 accounts"), "\(r.err)")
     }
 
     @Test func theQuestionsCanBeAnsweredAtThePrompt() throws {

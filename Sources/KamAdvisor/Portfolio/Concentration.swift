@@ -14,6 +14,15 @@ public struct Concentration: Sendable, Equatable {
     /// Gini coefficient of the amounts, 0 (all equal) to nearly 1 (one customer has all).
     public let gini: Double
 
+    init(customers: Int, total: Double, top20SharePct: Double, largestSharePct: Double, hhi: Double, gini: Double) {
+        self.customers = customers
+        self.total = total
+        self.top20SharePct = top20SharePct
+        self.largestSharePct = largestSharePct
+        self.hhi = hhi
+        self.gini = gini
+    }
+
     /// Nil when there is nothing to measure (no customers, or a total that is not positive).
     /// Amounts must not be negative; the caller reports rows that are.
     public init?(amounts: [Double]) {

@@ -1,78 +1,33 @@
 import KamCSV
 import KamRules
 
-/// Reads one amount per customer (our sales to it) from a customer list, for the
-/// concentration figures. Every row that cannot be read is reported with its line; none is
-/// dropped silently.
-public enum CustomerAmounts {
-    public struct Problem: Sendable {
-        public let line: Int
-        public let message: String
+extension Concentration {
+    /// The concentration of a customer list's portfolio: its accounts as `kam score` counts
+    /// them (ids, grouped lines, no totals lines), their shares as it computes them.
+    public init?(portfolio p: PortfolioFigures) {
+        guard p.accounts > 0, p.total > 0 else { return nil }
+        self.init(customers: p.accounts, total: p.total, top20SharePct: 100 * p.shareOfLargest((p.accounts + 4) / 5),
+                  largestSharePct: 100 * p.largest / p.total, hhi: 10_000 * p.hhi, gini: p.gini)
     }
 
-    public struct Result: Sendable {
-        public let column: String
-        public let amounts: [Double]
-        public let problems: [Problem]
+    /// Reads a customer list as `kam score` reads it — the account pack's mapping, grouped
+    /// lines, totals lines skipped — and computes its concentration. The rows are scored
+    /// along the way (so a row that cannot be read is named, as `kam score` names it) and
+    /// nothing is written. Nil, with the summary, when no account has sales.
+    public static func read(
+        path: String, pack: RulePack, mapping: ColumnMapping, options: BatchOptions,
+        rejected: (RowError) -> Void, skipped: (SkippedRow) -> Void, progress: (Int, Int, Int) -> Void
+    ) throws(BatchFailure) -> (Concentration?, BatchSummary) {
+        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: NoRows(), options: options)
+        let summary = try scorer.run(path: path, output: { _ in }, rejected: rejected, skipped: skipped, progress: progress)
+        return (summary.portfolio.flatMap(Concentration.init(portfolio:)), summary)
     }
+}
 
-    public enum Failure: Error, Sendable, CustomStringConvertible {
-        case csv(CSVError)
-        case noColumn(headers: [String], wanted: [String])
-        case empty(path: String)
-
-        public var description: String {
-            switch self {
-            case .csv(let error): return error.description
-            case .noColumn(let headers, let wanted):
-                return "cannot find the column of our sales to each customer; looked for \(wanted.prefix(8).map { "`\($0)`" }.joined(separator: ", ")) among \(headers.map { "`\($0)`" }.joined(separator: ", "))"
-            case .empty(let path): return "\(path) has a header but no customers"
-            }
-        }
-    }
-
-    /// The headers that name our sales to a customer: the account pack's measure and its aliases.
-    public static func measureNames(in pack: RulePack?) -> [String] {
-        guard let pack, let measure = pack.extras["portfolio"]?["measure"]?.string, let input = pack.input(named: measure) else {
-            return []
-        }
-        return [input.name] + input.aliases
-    }
-
-    public static func read(path: String, column wanted: [String], encoding: CSVEncoding? = nil, dialect: CSVDialect? = nil)
-        -> Swift.Result<Result, Failure>
-    {
-        do throws(CSVError) {
-            var reader = try CSVReader(path: path, dialect: dialect, encoding: encoding)
-            var record = CSVRecord()
-            guard try reader.next(into: &record) else { return .failure(.empty(path: path)) }
-            let headers = record.strings
-            let keys = wanted.map(HeaderKey.normalize)
-            guard let index = headers.firstIndex(where: { keys.contains(HeaderKey.normalize($0)) }) else {
-                return .failure(.noColumn(headers: headers, wanted: wanted))
-            }
-            var amounts: [Double] = []
-            var problems: [Problem] = []
-            while try reader.next(into: &record) {
-                if record.count == 1 && record.string(at: 0).isEmpty { continue }  // a blank line
-                guard index < record.count else {
-                    problems.append(Problem(line: record.line, message: "the row has \(record.count) fields; `\(headers[index])` is field \(index + 1)"))
-                    continue
-                }
-                guard let x = CSVNumber.parse(record, at: index, dialect: reader.dialect), x.isFinite else {
-                    problems.append(Problem(line: record.line, message: "`\(headers[index])` is \"\(record.string(at: index))\", not a number"))
-                    continue
-                }
-                guard x >= 0 else {
-                    problems.append(Problem(line: record.line, message: "`\(headers[index])` is negative (\(record.string(at: index))); sales to a customer cannot be"))
-                    continue
-                }
-                amounts.append(x)
-            }
-            if amounts.isEmpty && problems.isEmpty { return .failure(.empty(path: path)) }
-            return .success(Result(column: headers[index], amounts: amounts, problems: problems))
-        } catch {
-            return .failure(.csv(error))
-        }
-    }
+/// A renderer that writes nothing: for a batch run for its summary alone.
+struct NoRows: RowRenderer {
+    func begin(into out: inout [UInt8]) {}
+    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {}
+    func separator() -> [UInt8] { [] }
+    func end(into out: inout [UInt8]) {}
 }

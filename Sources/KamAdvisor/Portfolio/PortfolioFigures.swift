@@ -492,6 +492,20 @@ public struct PortfolioFigures: Sendable {
         return Self.lowerBound(Int(counts[g])) { tieKeys[start + $0] < key }
     }
 
+    /// The share of the total held by the `n` largest accounts.
+    public func shareOfLargest(_ n: Int) -> Double {
+        var taken = 0, sum = 0.0
+        for (v, c) in zip(values, counts) where taken < n {
+            let k = min(n - taken, Int(c))
+            sum += v * Double(k)
+            taken += k
+        }
+        return min(1, sum / total)
+    }
+
+    /// The largest account's measure.
+    public var largest: Double { values.first ?? 0 }
+
     /// The Pareto curve: the share of the total held by the largest accounts, at `points`
     /// evenly spaced shares of the accounts (plus the origin), largest first. A chart needs a
     /// few hundred points, not one per account.

@@ -18,7 +18,10 @@ enum AssessCommand {
 
             --customers computes the concentration answers (customer count, share of the largest
             20% and of the largest customer, HHI, Gini) from a customer list instead of asking,
-            and the result says which answers came from data.
+            and the result says which answers came from data. The list is read as `kam score`
+            reads it: the account pack's column names and aliases (--map, --measure COLUMN for
+            the sales), title and totals lines skipped, a customer's invoice lines grouped; a
+            row that cannot be read is named (--errors FILE lists them all).
 
             The result: the verdict (suits, borderline, does_not_suit, or not_ready when a gate
             such as missing top-management support blocks it), the score out of 100 and the
@@ -33,24 +36,19 @@ enum AssessCommand {
             """,
         options: [
             OptionSpec(name: "--customers", value: "CSV", help: "Compute the concentration answers from this customer list."),
-            OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name if not given)."),
-            OptionSpec(name: "--encoding", value: "NAME", help: "The customer list's encoding: utf8 (default), utf16, cp1251, cp1252 or latin1."),
+            OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name and alias if not given)."),
+            OptionSpec(name: "--errors", value: "FILE", help: "Write the customer list's rows that cannot be read (line, column, reason) as CSV."),
             OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown.", choices: ["text", "json", "markdown"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the result to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
             OptionSpec(name: "--interactive", value: nil, help: "Ask the questions even when standard input is not a terminal."),
-        ],
+        ] + CustomerFile.options,
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
         let format = arguments.value("--format") ?? "text"
         guard arguments.positionals.count <= 1 else {
             throw UsageError(message: "expected one questionnaire file, found \(arguments.positionals.count) arguments")
-        }
-        var encoding: CSVEncoding?
-        if let name = arguments.value("--encoding") {
-            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16, cp1251, cp1252 or latin1") }
-            encoding = e
         }
         guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
         let file = arguments.positionals.first
@@ -64,7 +62,7 @@ enum AssessCommand {
         // Answers computed from the customer list come first; they take the place of questions.
         var fromData: [String: Answer] = [:]
         if let customers = arguments.value("--customers") {
-            guard let c = concentration(customers, arguments.value("--measure"), encoding, console) else { return 1 }
+            guard let c = try concentration(customers, arguments, console) else { return 1 }
             fromData = c.answers(for: pack)
         }
 
@@ -113,35 +111,59 @@ enum AssessCommand {
         return SourceFile(path: path, bytes: data)
     }
 
-    /// The concentration of a customer list, or nil after reporting why not.
-    static func concentration(_ path: String, _ column: String?, _ encoding: CSVEncoding?, _ console: Console) -> Concentration? {
-        let accounts = PackChoice.pack(kind: "account-scoring", rules: nil, console: Console.capture())
-        let names = column.map { [$0] } ?? CustomerAmounts.measureNames(in: accounts)
-        if names.isEmpty {
-            console.err("error: name the column of our sales to each customer with --measure COLUMN\n")
+    /// The concentration of a customer list, read as `kam score` reads it, or nil after
+    /// reporting why not.
+    static func concentration(_ path: String, _ arguments: Arguments, _ console: Console) throws(UsageError) -> Concentration? {
+        let encoding = try CustomerFile.encoding(arguments)
+        let dialect = try CustomerFile.dialect(arguments)
+        let rule = try CustomerFile.headerRule(arguments)
+        guard let pack = PackChoice.pack(kind: "account-scoring", rules: nil, console: console) else { return nil }
+        var maps = arguments.all("--map")
+        if let column = arguments.value("--measure"), let measure = pack.extras["portfolio"]?["measure"]?.string {
+            maps.append("\(column)=\(measure)")
+        }
+        guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding, map: maps,
+                                           header: rule, quiet: true, console: console)
+        else { return nil }
+        var options = BatchOptions(dialect: file.dialect, encoding: encoding)
+        options.headerRecords = file.headerRecords
+        let errors: Output?
+        do throws(OutputFile.Failure) {
+            errors = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: [path], console: console) }
+            try errors?.write(RejectedRows.header)
+        } catch {
+            console.err("error: \(error.message)\n")
             return nil
         }
-        switch CustomerAmounts.read(path: path, column: names, encoding: encoding) {
-        case .failure(let failure):
-            console.err("error: \(path): \(failure)\n")
-            if case .noColumn = failure { console.err("help: name the column with --measure COLUMN\n") }
+        let notices = RowNotices(shownAs: path, console: console)
+        let result: (Concentration?, BatchSummary)
+        do throws(BatchFailure) {
+            result = try Concentration.read(
+                path: path, pack: pack, mapping: file.mapping, options: options,
+                rejected: { e in
+                    try? errors?.write(RejectedRows.line(e))
+                    notices.reject(e, print: errors == nil)
+                },
+                skipped: notices.skip, progress: { _, _, _ in })
+        } catch {
+            errors?.abort()
+            console.err("error: \(path): \(error.withoutPath)\n")
             return nil
-        case .success(let result):
-            if !result.problems.isEmpty {
-                for problem in result.problems.prefix(20) { console.err("\(path):\(problem.line): error: \(problem.message)\n") }
-                if result.problems.count > 20 { console.err("… and \(result.problems.count - 20) more rows\n") }
-                console.err("error: \(result.problems.count) row\(result.problems.count == 1 ? "" : "s") of \(path) cannot be read; fix them so that no customer is left out\n")
-                return nil
-            }
-            guard let c = Concentration(amounts: result.amounts) else {
-                console.err("error: \(path): the sales in `\(result.column)` add up to zero\n")
-                return nil
-            }
-            console.err("note: concentration computed from \(c.customers) customers in \(path) (column `\(result.column)`)\n")
-            return c
         }
+        do throws(OutputFile.Failure) { try errors?.commit() } catch {
+            console.err("error: \(error.message)\n")
+            return nil
+        }
+        let (c, summary) = result
+        notices.finish(rowsRead: summary.rowsRead, toFile: errors != nil)
+        notices.grouping(summary)
+        guard let c else {
+            console.err("error: \(path): no customer has sales to measure concentration by (\(summary.rowsRead) rows read, \(summary.rejected) rejected)\n")
+            return nil
+        }
+        console.err("note: concentration computed from \(c.customers) customers in \(path)\n")
+        return c
     }
-
 
     static func offerToSave(_ questionnaire: Questionnaire, _ pack: RulePack, _ console: Console) {
         console.err("\nSave these answers as a questionnaire file? Type a file name, or press Enter to skip: ")

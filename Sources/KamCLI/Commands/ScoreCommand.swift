@@ -132,7 +132,7 @@ enum ScoreCommand {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
             errorsOut = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
             summaryOut = try arguments.value("--summary").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
-            try errorsOut?.write(Array("line,column,reason\n".utf8))
+            try errorsOut?.write(RejectedRows.header)
         } catch {
             console.err("error: \(error.message)\n")
             return 1
@@ -160,13 +160,7 @@ enum ScoreCommand {
                 },
                 rejected: { error in
                     if let errorsOut {
-                        var line: [UInt8] = []
-                        for (i, field) in ["\(error.line)", error.column ?? "", error.message].enumerated() {
-                            if i > 0 { line.append(44) }
-                            Array(field.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &line, dialect: .comma, neutralizeFormulas: true) }
-                        }
-                        line.append(10)
-                        try? errorsOut.write(line)
+                        try? errorsOut.write(RejectedRows.line(error))
                     } else {
                         progress.clear()
                     }
