@@ -60,8 +60,12 @@ struct GroupingTests {
         var out = header + "\n"
         for id in order {
             let group = byId[id]!
+            // A sum keeps the most decimals its lines were written with (documented: 0.1 + 0.2
+            // is written 0.3).
+            func places(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer { LineCombiner.decimals($0, mark: 46) } }
             let revenues = group.map { Double($0.revenue) }
-            let sales = revenues.contains(nil) ? nil : revenues.reduce(0.0) { $0 + $1! }
+            let sales = revenues.contains(nil) ? nil
+                : LineCombiner.rounded(revenues.reduce(0.0) { $0 + $1! }, group.map { places($0.revenue) }.max()!)
             func weighted(_ value: (Line) -> String) -> String {
                 var sum = 0.0, weights = 0.0, plain = 0.0, count = 0
                 for line in group {
@@ -76,7 +80,7 @@ struct GroupingTests {
                 guard count > 0 else { return "" }
                 return "\(weights != 0 ? sum / weights : plain / Double(count))"
             }
-            let cost = group.reduce(0.0) { $0 + Double($1.cost)! }
+            let cost = LineCombiner.rounded(group.reduce(0.0) { $0 + Double($1.cost)! }, group.map { places($0.cost) }.max()!)
             // A line that cannot be read rejects the account: its growth stays unreadable.
             let growth = group.contains { Double($0.growth) == nil } ? "oops" : weighted(\.growth)
             let stage = group.first { !$0.stage.isEmpty }?.stage ?? ""

@@ -1,3 +1,4 @@
+import Foundation
 import KamCSV
 import KamExpr
 import KamRules
@@ -10,14 +11,21 @@ import KamRules
 struct LineCombiner {
     let aggregate: Aggregate?
     private var sum = 0.0, count = 0
+    /// The most decimals a line's amount was written with: a sum keeps as many and no more,
+    /// so 0.1 + 0.2 is written 0.3, as a person adding the lines would write it.
+    private var decimals = 0
     private var weighted = 0.0, weights = 0.0
     private var kept: Value?
     private(set) var keptText: [UInt8]?
     /// A `first` input whose lines say different things (two spellings of a name, say).
     private(set) var conflict = false
 
-    init(_ aggregate: Aggregate?) {
+    /// The file's decimal mark, for counting an amount's decimals.
+    let decimalMark: UInt8
+
+    init(_ aggregate: Aggregate?, decimalMark: UInt8) {
         self.aggregate = aggregate
+        self.decimalMark = decimalMark
     }
 
     /// One line's value (nil: blank) with its cell's text, and the line's weight for a
@@ -28,6 +36,7 @@ struct LineCombiner {
         switch aggregate {
         case .sum?, .mean?:
             if case .number(let x) = value { sum += x }
+            decimals = max(decimals, Self.decimals(text, mark: decimalMark))
         case .weightedMean?:
             guard case .number(let x) = value else { return }
             sum += x
@@ -56,7 +65,7 @@ struct LineCombiner {
     func text(decimal: UInt8) -> [UInt8]? {
         guard count > 0 else { return nil }
         switch aggregate {
-        case .sum?: return Self.number(sum, decimal: decimal)
+        case .sum?: return Self.number(Self.rounded(sum, decimals), decimal: decimal)
         case .mean?: return Self.number(sum / Double(count), decimal: decimal)
         case .weightedMean?:
             // Weights that add up to nothing (every line's sales zero) weigh nothing: the plain mean.
@@ -71,6 +80,25 @@ struct LineCombiner {
         case (.bool(let x), .bool(let y)): return max ? (x && !y) : (!x && y)
         default: return false
         }
+    }
+
+    /// Digits after the decimal mark in an amount's text (`1 234,56 ₽` has two).
+    static func decimals(_ text: UnsafeBufferPointer<UInt8>, mark: UInt8) -> Int {
+        guard let at = text.lastIndex(of: mark) else { return 0 }
+        var n = 0
+        for b in text[(at + 1)...] {
+            guard b >= 48 && b <= 57 else { break }
+            n += 1
+        }
+        return n
+    }
+
+    /// `x` to `decimals` places: the float error of adding many amounts taken off again.
+    static func rounded(_ x: Double, _ decimals: Int) -> Double {
+        guard decimals <= 9 else { return x }
+        let scale = pow(10, Double(decimals))
+        let r = (x * scale).rounded() / scale
+        return abs(r - x) <= 1e-6 * max(1, abs(x)) ? r : x
     }
 
     /// A computed number as a reader of this file reads it: shortest digits, the file's decimal mark.

@@ -169,7 +169,7 @@ struct LineGrouping {
             } else {
                 g = groups.count
                 index[entry.key] = g
-                groups.append(Group(first: entry, combiners: aggregates.map(LineCombiner.init)))
+                groups.append(Group(first: entry, combiners: aggregates.map { LineCombiner($0, decimalMark: dialect.decimalSeparator) }))
                 order.append((entry.line, g, e))
             }
             add(entry, to: &groups[g])

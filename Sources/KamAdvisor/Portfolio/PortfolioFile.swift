@@ -92,7 +92,7 @@ public enum PortfolioFile {
         let idName = pack.extras["portfolio"]?["id"]?.string ?? ""
         let id = mapping.bindings.first { $0.input.name == idName }
         let membership = PortfolioMembership(measure: measure, id: id, dialect: reader.dialect)
-        var lines: [(key: [UInt8], account: Account)] = []
+        var lines: [(key: [UInt8], account: Account, decimals: Int)] = []
         var unreadableIds: Set<[UInt8]> = []
         var record = CSVRecord()
         var rows = 0, unreadable = 0
@@ -110,7 +110,8 @@ public enum PortfolioFile {
                     continue
                 }
                 if raw.count > Int(UInt16.max) { tooLong = record.line }
-                lines.append((raw.withUnsafeBufferPointer(LineGrouping.trimmed), Account(measure: x == 0 ? 0 : x, id: raw)))
+                let decimals = record.withCell(measure.column) { $0.map { LineCombiner.decimals($0, mark: reader.dialect.decimalSeparator) } ?? 0 }
+                lines.append((raw.withUnsafeBufferPointer(LineGrouping.trimmed), Account(measure: x == 0 ? 0 : x, id: raw), decimals))
             }
         } catch {
             throw .csv(error)
@@ -123,15 +124,16 @@ public enum PortfolioFile {
 
     /// The lines of each id made one account, in the order of first lines, as the grouping
     /// pass makes them: the measure combined in line order, the first line's id.
-    static func combined(_ lines: [(key: [UInt8], account: Account)], _ unreadable: Set<[UInt8]>, _ measure: Input) throws(Failure) -> [Account] {
+    static func combined(_ lines: [(key: [UInt8], account: Account, decimals: Int)], _ unreadable: Set<[UInt8]>, _ measure: Input) throws(Failure) -> [Account] {
         var index: [[UInt8]: Int] = [:]
-        var groups: [(account: Account, values: [Double])] = []
-        for (key, account) in lines {
+        var groups: [(account: Account, values: [Double], decimals: Int)] = []
+        for (key, account, decimals) in lines {
             if let g = index[key] {
                 groups[g].values.append(account.measure)
+                groups[g].decimals = max(groups[g].decimals, decimals)
             } else {
                 index[key] = groups.count
-                groups.append((account, [account.measure]))
+                groups.append((account, [account.measure], decimals))
             }
         }
         if groups.count == lines.count && unreadable.isEmpty { return lines.map(\.account) }
@@ -144,7 +146,7 @@ public enum PortfolioFile {
             }
             let x: Double
             switch measure.aggregate {
-            case .sum?: x = group.values.reduce(0, +)
+            case .sum?: x = LineCombiner.rounded(group.values.reduce(0, +), group.decimals)
             case .mean?: x = group.values.reduce(0, +) / Double(group.values.count)
             case .max?: x = group.values.max()!
             case .min?: x = group.values.min()!

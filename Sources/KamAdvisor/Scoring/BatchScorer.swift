@@ -571,6 +571,7 @@ public final class BatchScorer: @unchecked Sendable {
         let idColumn = id?.column, idHeader = id.map { mapping.columns[$0.column].header } ?? ""
         let groupedColumns = options.groupedColumns
         let hashing = ids != nil
+        let nameColumn = (pack.extras["report"]?["name"]?.string).flatMap { name in mapping.bindings.first { $0.input.name == name }?.column }
         var settled = TotalsAndFooters()
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
         let totalSlots = totalNames.map { pack.slot(of: $0)! }
@@ -652,6 +653,11 @@ public final class BatchScorer: @unchecked Sendable {
                         result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn))))
                         continue
                     case .empty:
+                        // `Итого;;2 847 633 749,80`: the label sits in the first cell or the name.
+                        if let label = Self.totalsLabel(record, name: nameColumn) {
+                            result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: label)))
+                            continue
+                        }
                         let m = measureColumn.flatMap { $0.column < record.count ? CSVNumber.parse(record, at: $0.column, dialect: dialect) : nil }
                             ?? membership?.emptyValue
                         let error = RowError(line: record.line, column: idHeader,
@@ -824,6 +830,15 @@ public final class BatchScorer: @unchecked Sendable {
             start = end
         }
         return found
+    }
+
+    /// The totals label of a row without an id, in its first non-empty cell or its name.
+    private static func totalsLabel(_ record: CSVRecord, name: Int?) -> String? {
+        var cells: [Int] = []
+        if let first = (0..<record.count).first(where: { !record.range(at: $0).isEmpty }) { cells.append(first) }
+        if let name, name < record.count { cells.append(name) }
+        for c in cells where record.withUnsafeField(c, { TotalsLabel.matches($0) }) { return record.string(at: c) }
+        return nil
     }
 
     /// The one non-empty cell of a lonely row.
