@@ -4,7 +4,7 @@
 # crash files go to .build-fuzz/ (ignored by git).
 #
 #   scripts/fuzz.sh 600                 # ten minutes per target
-#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack or questionnaire
+#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire or grouping
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -90,7 +90,7 @@ if [[ -z "$only" || "$only" == csv ]]; then
     seeds_csv
     run csv
 fi
-if [[ -z "$only" || "$only" == pack || "$only" == questionnaire ]]; then
+if [[ -z "$only" || "$only" == pack || "$only" == questionnaire || "$only" == grouping ]]; then
     module KamRules 2> >(grep -v 'Cannot export local symbol' >&2)
     module KamAdvisor BundledPacks.swift 2> >(grep -v 'Cannot export local symbol' >&2)
 fi
@@ -103,4 +103,10 @@ if [[ -z "$only" || "$only" == questionnaire ]]; then
     target questionnaire QuestionnaireFuzzer.swift KamAdvisor KamRules KamCSV KamExpr KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
     seeds_questionnaire
     run questionnaire 8192
+fi
+if [[ -z "$only" || "$only" == grouping ]]; then
+    target grouping GroupingFuzzer.swift KamAdvisor KamRules KamCSV KamExpr KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
+    mkdir -p "$out/corpus-grouping"
+    printf '\x01\x05\x02AAAAAAB\x00\x01C\x03\x04 \x06\x02' > "$out/corpus-grouping/seed"
+    run grouping 600
 fi

@@ -29,9 +29,9 @@ public struct BatchOptions: Sendable {
     /// Set when the file is one the grouping pass wrote: the original's column count, past
     /// which come the hidden columns (first line, lines, problems).
     var groupedColumns: Int?
-    /// How much of the file one grouping partition holds; smaller in tests, to spread lines
-    /// over several.
-    var groupingPartitionBytes = 24 << 20
+    /// How much of the file one grouping partition holds; smaller in tests and fuzzing, to
+    /// spread a few lines over several partitions.
+    public var groupingPartitionBytes = 24 << 20
 
     public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
