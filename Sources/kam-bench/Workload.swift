@@ -11,7 +11,10 @@ enum Workload {
     static let names = ["Acme", "Северсталь", "Nordic \"Steel\"", "Kama, Seals", "Uralmash", "Baltic Chem", "Volga Pack",
                         "Orion", "Helios", "Ромашка"]
 
-    static func write(rows: Int, to path: String) throws {
+    /// `linesPerAccount` above 1 writes an invoice-line list instead: the same rows, each
+    /// account's lines scattered through the file (ids from a permutation of the rows), for
+    /// measuring the grouping pass.
+    static func write(rows: Int, to path: String, linesPerAccount: Int = 1) throws {
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
@@ -31,7 +34,7 @@ enum Workload {
             var name = names[Int(random.unit() * Double(names.count))] + " \(i)"
             if name.contains(",") || name.contains("\"") { name = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             let fields: [String] = [
-                String(format: "A%07d", i), name, industries[Int(random.unit() * 12)], regions[Int(random.unit() * 8)],
+                String(format: "A%07d", linesPerAccount > 1 ? (i &* 7919 % rows) / linesPerAccount + 1 : i), name, industries[Int(random.unit() * 12)], regions[Int(random.unit() * 8)],
                 cents(revenue), String(format: "%.3f", margin), cents(cost), String(format: "%.3f", growth), cents(wallet),
                 random.unit() < 0.3 ? "true" : "false", "\(1 + Int(random.unit() * 200))", "\(1 + Int(random.unit() * 30))",
                 String(format: "%.1f", 40 * random.unit()), "\(1 + Int(random.unit() * 5))", stages[Int(random.unit() * 6)],

@@ -7,18 +7,18 @@ import KamCSV
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: kam-bench scorecard [ROWS]        compiled closures against the AST walk
-           kam-bench generate ROWS FILE      the reference workload's CSV (deterministic)
+           kam-bench generate ROWS FILE [K]  the reference workload's CSV (deterministic); with K, K lines per account
            kam-bench score ROWS [--peer]     kam score end to end on it (and the polars peer)
 
     """
 
 switch arguments.first {
-case "generate" where arguments.count == 3:
-    guard let rows = Int(arguments[1]) else {
+case "generate" where arguments.count == 3 || arguments.count == 4:
+    guard let rows = Int(arguments[1]), let lines = arguments.count == 4 ? Int(arguments[3]) : 1, lines >= 1 else {
         FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
     }
-    try Workload.write(rows: rows, to: arguments[2])
+    try Workload.write(rows: rows, to: arguments[2], linesPerAccount: lines)
 case "score" where arguments.count >= 2:
     guard let rows = Int(arguments[1]) else {
         FileHandle.standardError.write(Data(usage.utf8))

@@ -78,7 +78,9 @@ struct GroupingTests {
                     }
                 }
                 guard count > 0 else { return "" }
-                return "\(weights != 0 ? sum / weights : plain / Double(count))"
+                let values = group.compactMap { Double(value($0)) }
+                let mean = weights != 0 ? sum / weights : plain / Double(count)
+                return "\(min(max(mean, values.min()!), values.max()!))"
             }
             let cost = LineCombiner.rounded(group.reduce(0.0) { $0 + Double($1.cost)! }, group.map { places($0.cost) }.max()!)
             // A line that cannot be read rejects the account: its growth stays unreadable.
@@ -191,5 +193,16 @@ struct GroupingTests {
         #expect(try !ids.found(jobs: 2))
         try ids.add([Array(" A777777 ".utf8).withUnsafeBufferPointer { RepeatedIds.hash($0) }])
         #expect(try ids.found(jobs: 2))
+    }
+
+    /// Found by the grouping fuzzer: lines all at a margin of 100, weighted by their sales,
+    /// averaged to 100.00000000000001 and the account was rejected as out of range. A mean
+    /// stays between its lines' values.
+    @Test func aWeightedMeanStaysWithinItsLines() throws {
+        let path = try Self.write(Self.header + "\nD,N,3.25,100,1,1,basic\nD,N,3.25,100,1,1,basic\nD,N,0.2,100,1,1,basic\nD,N,3.25,100,1,1,basic\nE,N,1,10,1,1,basic\n")
+        defer { unlink(path) }
+        let r = try score(path)
+        #expect(r.rejected.isEmpty, "\(r.rejected)")
+        #expect(r.summary.scored == 5)
     }
 }

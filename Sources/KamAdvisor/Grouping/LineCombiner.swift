@@ -15,6 +15,9 @@ struct LineCombiner {
     /// so 0.1 + 0.2 is written 0.3, as a person adding the lines would write it.
     private var decimals = 0
     private var weighted = 0.0, weights = 0.0
+    /// The smallest and largest values: a mean lies between them, though rounding in
+    /// `Σ x·w / Σ w` may put it a hair outside (100.00000000000001 for lines all at 100).
+    private var lowest = Double.infinity, highest = -Double.infinity
     private var kept: Value?
     private(set) var keptText: [UInt8]?
     /// A `first` input whose lines say different things (two spellings of a name, say).
@@ -35,11 +38,15 @@ struct LineCombiner {
         count += 1
         switch aggregate {
         case .sum?, .mean?:
-            if case .number(let x) = value { sum += x }
+            if case .number(let x) = value {
+                sum += x
+                (lowest, highest) = (min(lowest, x), max(highest, x))
+            }
             decimals = max(decimals, Self.decimals(text, mark: decimalMark))
         case .weightedMean?:
             guard case .number(let x) = value else { return }
             sum += x
+            (lowest, highest) = (min(lowest, x), max(highest, x))
             if let weight {
                 weighted += x * weight
                 weights += weight
@@ -66,13 +73,15 @@ struct LineCombiner {
         guard count > 0 else { return nil }
         switch aggregate {
         case .sum?: return Self.number(Self.rounded(sum, decimals), decimal: decimal)
-        case .mean?: return Self.number(sum / Double(count), decimal: decimal)
+        case .mean?: return Self.number(between(sum / Double(count)), decimal: decimal)
         case .weightedMean?:
             // Weights that add up to nothing (every line's sales zero) weigh nothing: the plain mean.
-            return Self.number(weights != 0 ? weighted / weights : sum / Double(count), decimal: decimal)
+            return Self.number(between(weights != 0 ? weighted / weights : sum / Double(count)), decimal: decimal)
         default: return keptText
         }
     }
+
+    private func between(_ x: Double) -> Double { min(max(x, lowest), highest) }
 
     private static func better(_ a: Value, than b: Value, max: Bool) -> Bool {
         switch (a, b) {
