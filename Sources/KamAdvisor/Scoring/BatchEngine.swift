@@ -1,0 +1,109 @@
+import Dispatch
+import Foundation
+import KamCSV
+import Synchronization
+
+/// Reads the next block on a background thread while the current one is processed, so the
+/// serial step of a pass (reading and cutting at record ends) overlaps the parallel one.
+final class Prefetcher: @unchecked Sendable {
+    private var reader: CSVBlockReader
+    private var pending: Result<CSVBlock?, CSVError>?
+    private let ready = DispatchSemaphore(value: 0)
+    private var inFlight = false
+    private var ended = false
+    /// Bytes read up to the block last taken.
+    private(set) var bytesRead = 0
+    private var bytesAhead = 0
+
+    init(_ reader: CSVBlockReader) {
+        self.reader = reader
+    }
+
+    /// Starts reading the next block, unless the input has ended, into the bytes of a block
+    /// done with, if given.
+    func request(recycling spare: consuming [UInt8]? = nil) {
+        guard !ended, !inFlight else { return }
+        inFlight = true
+        if let spare { reader.spare = spare }
+        Thread.detachNewThread { [self] in
+            do throws(CSVError) {
+                pending = .success(try reader.next())
+            } catch {
+                pending = .failure(error)
+            }
+            bytesAhead = reader.bytesRead
+            ready.signal()
+        }
+    }
+
+    /// The block asked for with `request`, waiting for it if need be.
+    func take() -> Result<CSVBlock?, CSVError> {
+        guard inFlight else { return .success(nil) }
+        ready.wait()
+        inFlight = false
+        let result = pending!
+        pending = nil
+        bytesRead = bytesAhead
+        switch result {
+        case .success(nil), .failure: ended = true
+        default: break
+        }
+        return result
+    }
+
+    func close() {
+        if inFlight {
+            ready.wait()
+            inFlight = false
+        }
+        reader.close()
+    }
+}
+
+/// Work spread over threads: `count` items, `jobs` at a time, results in item order.
+enum Parallel {
+    /// `body` gets the item and the worker (0..<jobs) running it; a worker runs its items one
+    /// after another, so per-worker state needs no lock.
+    static func map<R, E: Error>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int, Int) throws(E) -> R) -> [Result<R, E>] {
+        let slots = UnsafeMutableBufferPointer<Result<R, E>?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer {
+            // The results were copied out; release the slots' own references before freeing.
+            _ = slots.deinitialize()
+            slots.deallocate()
+        }
+        let next = Atomic<Int>(0)
+        let threads = min(jobs, count)
+        let box = SlotBox(slots)
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < count else { break }
+                do throws(E) {
+                    box.slots[i] = .success(try body(i, worker))
+                } catch {
+                    box.slots[i] = .failure(error)
+                }
+            }
+        }
+        return (0..<count).map { slots[$0]! }
+    }
+
+    /// Each slot is written by exactly one thread and read after all have finished.
+    private final class SlotBox<T>: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<T?>
+        init(_ slots: UnsafeMutableBufferPointer<T?>) { self.slots = slots }
+    }
+}
+
+enum System {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// VmHWM from /proc/self/status: the peak resident set so far.
+    static var peakMegabytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+}
