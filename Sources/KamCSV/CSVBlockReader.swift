@@ -107,8 +107,11 @@ public struct CSVBlockReader {
     /// hold rows only; their lines still count in every row's line number.
     public mutating func skipRecords(_ count: Int) throws(CSVError) {
         guard count > 0 else { return }
+        // The reader copies what it reads: a growing prefix, not the whole first block.
+        var prefix = 64 << 10
         while true {
-            var reader = CSVReader(bytes: pending, dialect: dialect, options: .init(validateUTF8: false))
+            let window = min(prefix, pending.count)
+            var reader = CSVReader(bytes: Array(pending[..<window]), dialect: dialect, options: .init(validateUTF8: false))
             var record = CSVRecord()
             var seen = 0
             do throws(CSVError) {
@@ -123,6 +126,10 @@ public struct CSVBlockReader {
                 pending.removeFirst(record.byteOffset)
                 line += record.line - 1
                 return
+            }
+            if window < pending.count {
+                prefix *= 4
+                continue
             }
             if eof {
                 pending.removeAll()
@@ -175,8 +182,9 @@ public struct CSVBlockReader {
     private mutating func readMore(force: Bool = false) throws(CSVError) {
         guard !eof else { return }
         if transcoder == nil {
-            // Straight into the pending buffer's spare room: no copy.
-            let room = max(blockSize, 1 << 16)
+            // Straight into the pending buffer's spare room: no copy. Up to a block, so that a
+            // block nearly full already (its header skipped) is not read to twice its size.
+            let room = max(blockSize - pending.count, 1 << 16)
             let old = pending.count
             var count = 0, end = false
             var failure: CSVError?

@@ -13,8 +13,9 @@ struct Entry {
 
     let line: Int
     let kind: Kind
-    let key: ArraySlice<UInt8>
-    let fields: [ArraySlice<UInt8>]
+    /// Where the id and each field are in the partition's bytes.
+    let key: Range<Int>
+    let fields: [Range<Int>]
 
     /// Whether the fields past the header's `count` are all empty (a row that ends in extra
     /// delimiters, as spreadsheets write).
@@ -29,51 +30,57 @@ struct Entry {
         put(UInt64(key.count), 4, &out)
         out += key
         put(UInt64(record.count), 4, &out)
-        for i in 0..<record.count {
-            let field = record[i]
-            put(UInt64(field.count), 4, &out)
-            out += field
+        record.bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for end in record.ends {
+                put(UInt64(end - start), 4, &out)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
         }
     }
 
     /// Every entry of a partition's bytes, in the order they were written.
     static func decode(_ bytes: [UInt8]) -> [Entry] {
-        var entries: [Entry] = []
-        var at = 0
-        func take(_ width: Int) -> Int {
-            var x = 0
-            for k in 0..<width { x |= Int(bytes[at + k]) << (8 * k) }
-            at += width
-            return x
-        }
-        while at < bytes.count {
-            let line = take(8)
-            let kind = Kind(rawValue: bytes[at]) ?? .alone
-            at += 1
-            let keyLength = take(4)
-            let key = bytes[at..<(at + keyLength)]
-            at += keyLength
-            let count = take(4)
-            var fields: [ArraySlice<UInt8>] = []
-            fields.reserveCapacity(count)
-            for _ in 0..<count {
-                let n = take(4)
-                fields.append(bytes[at..<(at + n)])
-                at += n
+        bytes.withUnsafeBufferPointer { b in
+            var entries: [Entry] = []
+            var at = 0
+            @inline(__always) func take(_ width: Int) -> Int {
+                var x = 0
+                for k in 0..<width { x |= Int(b[at + k]) << (8 * k) }
+                at += width
+                return x
             }
-            entries.append(Entry(line: line, kind: kind, key: key, fields: fields))
+            while at < b.count {
+                let line = take(8)
+                let kind = Kind(rawValue: b[at]) ?? .alone
+                at += 1
+                let keyLength = take(4)
+                let key = at..<(at + keyLength)
+                at += keyLength
+                let count = take(4)
+                var fields: [Range<Int>] = []
+                fields.reserveCapacity(count)
+                for _ in 0..<count {
+                    let n = take(4)
+                    fields.append(at..<(at + n))
+                    at += n
+                }
+                entries.append(Entry(line: line, kind: kind, key: key, fields: fields))
+            }
+            return entries
         }
-        return entries
     }
 
+    @inline(__always)
     static func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
-        for k in 0..<width { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
+        withUnsafeBytes(of: x.littleEndian) { out.append(contentsOf: $0.prefix(width)) }
     }
 }
 
 /// The lines spread over partitions by id, so each partition can be grouped in memory: in
-/// memory when there is one, else one scratch file each, written a quarter megabyte at a time.
-struct Partitions {
+/// memory when there is one, else one scratch file each, written 128 KB at a time.
+struct Partitions: @unchecked Sendable {
     private var buffers: [[UInt8]]
     private let files: [ScratchFile]
     private var sizes: [Int]
@@ -93,14 +100,23 @@ struct Partitions {
         self.files = files
     }
 
-    mutating func add(line: Int, kind: Entry.Kind, key: [UInt8], record: CSVRecord, to p: Int) throws(BatchFailure) {
-        Entry.encode(line: line, kind: kind, key: key, record: record, into: &buffers[p])
-        if !files.isEmpty, buffers[p].count >= 256 << 10 { try flush(p) }
+    /// A piece's encoded lines, ordered by partition, `ends` where each partition's run ends.
+    mutating func add(_ bytes: [UInt8], ends: [Int]) throws(BatchFailure) {
+        var start = 0
+        for (p, end) in ends.enumerated() {
+            if end > start { buffers[p] += bytes[start..<end] }
+            start = end
+            if !files.isEmpty, buffers[p].count >= 128 << 10 { try flush(p) }
+        }
     }
 
+    /// Writes what is left, and lets go of the buffers.
     mutating func flush() throws(BatchFailure) {
         guard !files.isEmpty else { return }
-        for p in buffers.indices { try flush(p) }
+        for p in buffers.indices {
+            try flush(p)
+            buffers[p] = []
+        }
     }
 
     private mutating func flush(_ p: Int) throws(BatchFailure) {
@@ -109,23 +125,21 @@ struct Partitions {
         buffers[p].removeAll(keepingCapacity: true)
     }
 
-    /// The entries of partition `p`, read back whole.
-    mutating func entries(of p: Int) throws(BatchFailure) -> [Entry] {
-        guard !files.isEmpty else {
-            defer { buffers[p] = [] }
-            return Entry.decode(buffers[p])
-        }
+    /// The bytes of partition `p`, read back whole, and its entries. Partitions may be read on
+    /// several threads at once: each reads its own file.
+    func entries(of p: Int) throws(BatchFailure) -> ([UInt8], [Entry]) {
+        guard !files.isEmpty else { return (buffers[p], Entry.decode(buffers[p])) }
         var bytes = [UInt8](repeating: 0, count: sizes[p])
         if !bytes.isEmpty {
             try bytes.withUnsafeMutableBytes { raw in Result { () throws(BatchFailure) in try files[p].read(raw, at: 0) } }.get()
         }
-        return Entry.decode(bytes)
+        return (bytes, Entry.decode(bytes))
     }
 }
 
 /// The grouped rows of one partition, in the order of their first lines, kept in a scratch
 /// file: `[first line: 8][length: 4][row]`.
-struct Run {
+struct Run: @unchecked Sendable {
     private let file: ScratchFile
     private var buffer: [UInt8] = []
     private var size = 0
@@ -139,10 +153,15 @@ struct Run {
         Entry.put(UInt64(line), 8, &buffer)
         Entry.put(UInt64(row.count), 4, &buffer)
         buffer += row
-        if buffer.count >= 1 << 20 { try finish() }
+        if buffer.count >= 1 << 20 { try flush() }
     }
 
     mutating func finish() throws(BatchFailure) {
+        try flush()
+        buffer = []  // hundreds of runs wait for the merge: none keeps a buffer
+    }
+
+    private mutating func flush() throws(BatchFailure) {
         try buffer.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try file.append(raw) } }.get()
         size += buffer.count
         buffer.removeAll(keepingCapacity: true)
@@ -187,7 +206,7 @@ struct Run {
     }
 }
 
-/// Reads a run back row by row, a megabyte at a time.
+/// Reads a run back row by row.
 private struct RunReader {
     let file: ScratchFile
     let size: Int
@@ -211,13 +230,14 @@ private struct RunReader {
         return (line, Array(buffer[at..<(at + length)]))
     }
 
-    /// Whether `n` more bytes are there, reading on as needed.
+    /// Whether `n` more bytes are there, reading on as needed, 64 KB at a time: hundreds of
+    /// runs are read at once.
     private mutating func ensure(_ n: Int) throws(BatchFailure) -> Bool {
         if buffer.count - at >= n { return true }
         buffer.removeFirst(at)
         at = 0
         while buffer.count < n && offset < size {
-            var chunk = [UInt8](repeating: 0, count: max(n - buffer.count, 1 << 20))
+            var chunk = [UInt8](repeating: 0, count: max(n - buffer.count, 64 << 10))
             let got = try chunk.withUnsafeMutableBytes { raw in Result { () throws(BatchFailure) in try file.readSome(raw, at: offset) } }.get()
             if got == 0 { break }
             offset += got

@@ -48,6 +48,8 @@ struct LineGrouping {
     let aggregates: [Aggregate?]
     /// For each binding, the binding index of its weight (`weighted_mean:` input).
     let weightIndex: [Int?]
+    /// For each binding, the values of a choice, as bytes.
+    let choices: [[[UInt8]]]
 
     init(mapping: ColumnMapping, pack: RulePack, dialect: CSVDialect, id: ColumnMapping.Binding, measure: ColumnMapping.Binding?) {
         self.mapping = mapping
@@ -57,6 +59,10 @@ struct LineGrouping {
         measureColumn = measure?.column
         measureIndex = measure.flatMap { m in mapping.bindings.firstIndex { $0.column == m.column } }
         aggregates = mapping.bindings.map(\.input.aggregate)
+        choices = mapping.bindings.map { b in
+            if case .choice(let values) = b.input.kind { return values.map { Array($0.utf8) } }
+            return []
+        }
         weightIndex = mapping.bindings.map { b in
             guard case .weightedMean(let by)? = b.input.aggregate else { return nil }
             return mapping.bindings.firstIndex { $0.input.name == by }
@@ -71,42 +77,44 @@ struct LineGrouping {
 
     // MARK: The pass
 
-    func run(_ blocks: inout CSVBlockReader, partitions: Int, progress: (_ bytes: Int, _ lines: Int) -> Void) throws(BatchFailure) -> Outcome {
+    func run(_ blocks: inout CSVBlockReader, partitions: Int, jobs: Int, progress: (_ bytes: Int, _ lines: Int) -> Void) throws(BatchFailure) -> Outcome {
         var spread = try Partitions(count: partitions)
         var lines = 0
-        var record = CSVRecord()
+        // Each block's pieces are read on every core, each into its lines encoded and ordered
+        // by partition; here only whole runs are copied to the partitions, in file order.
         while let block = try csv({ () throws(CSVError) in try blocks.next() }) {
-            for chunk in block.chunks {
-                var reader = CSVReader(bytes: block.bytes, chunk: chunk, dialect: dialect)
-                while try csv({ () throws(CSVError) in try reader.next(into: &record) }) {
-                    let blank = record.ends.allSatisfy { $0 == 0 }
-                    if !blank { lines += 1 }
-                    let key: [UInt8]? = blank ? nil : record.withCell(idColumn) { field in
-                        guard let field, AccountId.isAccount(field) else { return nil }
-                        return Self.trimmed(field)
-                    }
-                    let target = key.map { k in Int(k.withUnsafeBufferPointer { RepeatedIds.hash($0) } & UInt64(partitions - 1)) }
-                        ?? (record.line & (partitions - 1))
-                    try spread.add(line: record.line, kind: blank ? .blank : key == nil ? .alone : .account, key: key ?? [],
-                                   record: record, to: target)
-                }
+            let pieces = Parallel.map(block.chunks.count, jobs: jobs) { (i: Int, _: Int) throws(CSVError) -> Spread in
+                try self.spread(block, i, partitions: partitions)
+            }
+            for piece in pieces {
+                let piece = try csv({ () throws(CSVError) in try piece.get() })
+                lines += piece.lines
+                try spread.add(piece.bytes, ends: piece.ends)
             }
             progress(blocks.bytesRead, lines)
         }
         try spread.flush()
-        // Each partition grouped on its own, its rows in the order of their first lines.
+        // Each partition grouped on its own, its rows in the order of their first lines; two
+        // at a time, one on each core.
+        let spreadDone = spread
+        let done = Parallel.map(partitions, jobs: jobs) { (p: Int, _: Int) throws(BatchFailure) -> (Run, (accounts: Int, grouped: Int, conflicts: Int), [GroupConflict]) in
+            let (bytes, entries) = try spreadDone.entries(of: p)
+            var run = try Run()
+            var stats = (accounts: 0, grouped: 0, conflicts: 0)
+            var conflicts: [GroupConflict] = []
+            try self.group(bytes, entries, into: &run, &stats, &conflicts)
+            try run.finish()
+            return (run, stats, conflicts)
+        }
         var runs: [Run] = []
         var accounts = 0, grouped = 0, conflictCount = 0
         var conflicts: [GroupConflict] = []
-        for p in 0..<partitions {
-            let entries = try spread.entries(of: p)
-            var run = try Run()
-            var stats = (accounts: 0, grouped: 0, conflicts: 0)
-            try group(entries, into: &run, &stats, &conflicts)
-            try run.finish()
+        for result in done {
+            let (run, stats, found) = try result.get()
             accounts += stats.accounts
             grouped += stats.grouped
             conflictCount += stats.conflicts
+            conflicts += found.prefix(100 - min(100, conflicts.count))
             runs.append(run)
         }
         guard let out = ScratchFile("the grouped list") else { throw .output("cannot keep the grouped list in a temporary file (is $TMPDIR writable?)") }
@@ -122,6 +130,38 @@ struct LineGrouping {
         try writer.flush()
         return Outcome(file: out, path: out.path, lines: lines, accounts: accounts, groupedLines: grouped,
                        conflictCount: conflictCount, conflicts: conflicts)
+    }
+
+    /// One piece's lines, encoded for the partitions: ordered by partition, with the end of
+    /// each partition's run.
+    struct Spread: Sendable {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var lines = 0
+    }
+
+    private func spread(_ block: CSVBlock, _ i: Int, partitions: Int) throws(CSVError) -> Spread {
+        var encoded = [[UInt8]](repeating: [], count: partitions)
+        var piece = Spread()
+        var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+        var record = CSVRecord()
+        while try reader.next(into: &record) {
+            let blank = record.ends.allSatisfy { $0 == 0 }
+            if !blank { piece.lines += 1 }
+            let key: [UInt8]? = blank ? nil : record.withCell(idColumn) { field in
+                guard let field, AccountId.isAccount(field) else { return nil }
+                return Self.trimmed(field)
+            }
+            let target = key.map { k in Int(k.withUnsafeBufferPointer { RepeatedIds.hash($0) } & UInt64(partitions - 1)) }
+                ?? (record.line & (partitions - 1))
+            Entry.encode(line: record.line, kind: blank ? .blank : key == nil ? .alone : .account, key: key ?? [], record: record,
+                         into: &encoded[target])
+        }
+        for part in encoded {
+            piece.bytes += part
+            piece.ends.append(piece.bytes.count)
+        }
+        return piece
     }
 
     private func csv<T>(_ body: () throws(CSVError) -> T) throws(BatchFailure) -> T {
@@ -152,31 +192,38 @@ struct LineGrouping {
         var measureUnreadable = false
     }
 
+    /// The partition's entries, read as slices of its `bytes`, grouped into accounts, and the
+    /// accounts' rows added to `run` in the order of their first lines.
     private func group(
-        _ entries: [Entry], into run: inout Run, _ stats: inout (accounts: Int, grouped: Int, conflicts: Int), _ conflicts: inout [GroupConflict]
+        _ bytes: [UInt8], _ entries: [Entry], into run: inout Run, _ stats: inout (accounts: Int, grouped: Int, conflicts: Int),
+        _ conflicts: inout [GroupConflict]
     ) throws(BatchFailure) {
         var index: [ArraySlice<UInt8>: Int] = [:]
         var groups: [Group] = []
         var order: [(line: Int, group: Int?, entry: Int)] = []  // first lines, in file order within the partition
-        for (e, entry) in entries.enumerated() {
-            guard entry.kind == .account else {
-                order.append((entry.line, nil, e))
-                continue
+        var cells = [GroupCell](repeating: .blank, count: filler.bindings.count)
+        bytes.withUnsafeBufferPointer { all in
+            for (e, entry) in entries.enumerated() {
+                guard entry.kind == .account else {
+                    order.append((entry.line, nil, e))
+                    continue
+                }
+                let key = bytes[entry.key]
+                let g: Int
+                if let known = index[key] {
+                    g = known
+                } else {
+                    g = groups.count
+                    index[key] = g
+                    groups.append(Group(first: entry, combiners: aggregates.map { LineCombiner($0, decimalMark: dialect.decimalSeparator) }))
+                    order.append((entry.line, g, e))
+                }
+                add(entry, all, &cells, to: &groups[g])
             }
-            let g: Int
-            if let known = index[entry.key] {
-                g = known
-            } else {
-                g = groups.count
-                index[entry.key] = g
-                groups.append(Group(first: entry, combiners: aggregates.map { LineCombiner($0, decimalMark: dialect.decimalSeparator) }))
-                order.append((entry.line, g, e))
-            }
-            add(entry, to: &groups[g])
         }
         for (line, g, e) in order {
             guard let g else {
-                try run.add(line: line, row(alone: entries[e]))
+                try run.add(line: line, bytes.withUnsafeBufferPointer { row(alone: entries[e], $0) })
                 continue
             }
             let group = groups[g]
@@ -186,92 +233,137 @@ struct LineGrouping {
                 for (b, combiner) in group.combiners.enumerated() where combiner.conflict {
                     stats.conflicts += 1
                     if conflicts.count < 100 {
-                        conflicts.append(GroupConflict(id: String(decoding: group.first.key, as: UTF8.self), input: mapping.bindings[b].input.name,
-                                                  lines: group.lines))
+                        conflicts.append(GroupConflict(id: String(decoding: bytes[group.first.key], as: UTF8.self),
+                                                       input: mapping.bindings[b].input.name, lines: group.lines))
                     }
                 }
             }
-            try run.add(line: line, row(group))
+            try run.add(line: line, bytes.withUnsafeBufferPointer { row(group, $0) })
         }
     }
 
-    /// Reads one line of an account into its combiners, noting its problems.
-    private func add(_ entry: Entry, to group: inout Group) {
+    /// Reads one line of an account into its combiners, noting its problems. `cells` is
+    /// scratch space, one a binding, kept from line to line.
+    private func add(_ entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>, _ cells: inout [GroupCell], to group: inout Group) {
         group.lines.append(entry.line)
         if let problem = filler.fieldCountProblem(entry.fields.count, extraEmpty: entry.extraEmpty(mapping.columns.count), line: entry.line) {
             group.problems.append(problem)
             if measureColumn.map({ $0 >= entry.fields.count }) ?? false { group.measureUnreadable = true }
         }
-        var values = [Value?](repeating: nil, count: filler.bindings.count)
-        var texts = [ArraySlice<UInt8>](repeating: [], count: filler.bindings.count)
         for (k, b) in filler.bindings.enumerated() {
-            let text = b.column < entry.fields.count ? entry.fields[b.column] : []
-            texts[k] = text
-            switch text.withUnsafeBufferPointer({ filler.read($0, b, line: entry.line) }) {
-            case .success(let value): values[k] = value
+            let range = b.column < entry.fields.count ? entry.fields[b.column] : 0..<0
+            switch cell(UnsafeBufferPointer(rebasing: bytes[range]), k, line: entry.line) {
+            case .success(let c): cells[k] = c
             case .failure(let problem):
+                cells[k] = .blank
                 group.problems.append(problem)
                 if b.column == measureColumn { group.measureUnreadable = true }
             }
         }
         // Every line must bring its sales for the account to count: a blank would make the
         // sum short without saying so.
-        if let m = measureIndex, values[m] == nil, !group.measureUnreadable {
+        if let m = measureIndex, cells[m] == .blank, !group.measureUnreadable {
             let b = filler.bindings[m]
             group.problems.append(RowError(line: entry.line, column: mapping.columns[b.column].header,
                                            message: "`\(mapping.columns[b.column].header)` is empty; every line of an account needs `\(mapping.bindings[m].input.name)`"))
             group.measureUnreadable = true
         }
         for k in group.combiners.indices {
-            let weight: Double? = weightIndex[k].flatMap { w in
-                if case .number(let x)? = values[w] { return x }
-                return nil
+            var weight: Double?
+            if let w = weightIndex[k], case .number(let x) = cells[w] { weight = x }
+            let range = filler.bindings[k].column < entry.fields.count ? entry.fields[filler.bindings[k].column] : 0..<0
+            group.combiners[k].add(cells[k], range, of: bytes, weight: weight)
+        }
+    }
+
+    /// One cell read as the scoring pass reads it, without making a string of it: its number
+    /// or yes/no where one is combined, that text is there otherwise. A cell the scoring pass
+    /// would reject is the same problem here, in the same words (`RowFiller.read`).
+    private func cell(_ field: UnsafeBufferPointer<UInt8>, _ k: Int, line: Int) -> Result<GroupCell, RowError> {
+        let b = filler.bindings[k]
+        func slow() -> Result<GroupCell, RowError> {
+            switch filler.read(field, b, line: line) {
+            case .failure(let problem): return .failure(problem)
+            case .success(nil): return .success(.blank)
+            case .success(.number(let x)?): return .success(.number(x))
+            case .success(.bool(let v)?): return .success(.bool(v))
+            case .success(_?): return .success(.text)
             }
-            texts[k].withUnsafeBufferPointer { group.combiners[k].add(values[k], text: $0, weight: weight) }
+        }
+        if field.isEmpty { return slow() }  // an `empty` value, unanswered, or required
+        switch b.kind {
+        case .number:
+            guard let x = CSVNumber.parse(field, dialect: dialect), x >= b.minimum && x <= b.maximum else { return slow() }
+            return .success(.number(x))
+        case .bool:
+            guard let v = CSVBool.parse(field) else { return slow() }
+            return .success(.bool(v))
+        case .choice:
+            guard choices[k].contains(where: { $0.elementsEqual(field) }) else { return slow() }
+            return .success(.text)
+        case .text, .skip:
+            return .success(.text)
         }
     }
 
     /// An account's row: as it was read when it has one line and nothing wrong with its shape;
     /// else each mapped column combined, the rest from its first line, and the problems.
-    private func row(_ group: Group) -> [UInt8] {
+    private func row(_ group: Group, _ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         let n = mapping.columns.count
         if group.lines.count == 1 {
             let problems = group.problems.filter { $0.column == nil }  // the shape; the scoring pass finds the rest
-            return row(fields: group.first.fields, count: n, line: group.first.line, lines: 1, problems: problems, lineList: group.lines)
+            return row(group.first.fields, bytes, count: n, line: group.first.line, lines: group.lines, problems: problems)
         }
-        var fields: [ArraySlice<UInt8>] = (0..<n).map { c in c < group.first.fields.count ? group.first.fields[c] : [] }
+        var combined = [[UInt8]?](repeating: nil, count: n)
         for (k, b) in mapping.bindings.enumerated() where aggregates[k] != nil {
-            fields[b.column] = ArraySlice(group.combiners[k].text(decimal: dialect.decimalSeparator) ?? [])
+            combined[b.column] = group.combiners[k].text(decimal: dialect.decimalSeparator, in: bytes) ?? []
         }
         // A sum with a line missing is no sum: the measure is then unreadable, so the account
         // is in no portfolio figure, as a row with an unreadable measure is not.
-        if group.measureUnreadable, let m = measureColumn { fields[m] = ArraySlice("#".utf8) }
-        return row(fields: fields, count: n, line: group.first.line, lines: group.lines.count, problems: group.problems, lineList: group.lines)
+        if group.measureUnreadable, let m = measureColumn { combined[m] = Array("#".utf8) }
+        return row(group.first.fields, bytes, count: n, line: group.first.line, lines: group.lines, problems: group.problems, combined: combined)
     }
 
-    private func row(alone entry: Entry) -> [UInt8] {
+    private func row(alone entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         if entry.kind == .blank { return [10] }
         let n = mapping.columns.count
         let shape = filler.fieldCountProblem(entry.fields.count, extraEmpty: entry.extraEmpty(n), line: entry.line)
-        return row(fields: entry.fields, count: n, line: entry.line, lines: 1, problems: shape.map { [$0] } ?? [], lineList: [entry.line])
+        return row(entry.fields, bytes, count: n, line: entry.line, lines: [entry.line], problems: shape.map { [$0] } ?? [])
     }
 
-    /// Fields cut or padded to the header's count, then the three hidden ones.
-    private func row(fields: [ArraySlice<UInt8>], count n: Int, line: Int, lines: Int, problems: [RowError], lineList: [Int]) -> [UInt8] {
+    /// The first line's fields cut or padded to the header's count, combined values in place
+    /// of theirs, then the three hidden columns.
+    private func row(
+        _ fields: [Range<Int>], _ bytes: UnsafeBufferPointer<UInt8>, count n: Int, line: Int, lines: [Int], problems: [RowError],
+        combined: [[UInt8]?] = []
+    ) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(256)
         for c in 0..<n {
             if c > 0 { out.append(dialect.delimiter) }
-            let field = c < fields.count ? fields[c] : []
-            field.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: false) }
+            if c < combined.count, let value = combined[c] {
+                value.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: false) }
+            } else if c < fields.count {
+                CSVWriter.appendField(UnsafeBufferPointer(rebasing: bytes[fields[c]]), to: &out, dialect: dialect, neutralizeFormulas: false)
+            }
         }
+        out.append(dialect.delimiter)
+        Self.digits(line, &out)
+        out.append(dialect.delimiter)
+        Self.digits(lines.count, &out)
+        out.append(dialect.delimiter)
         // One line and nothing wrong: nothing to carry. Else the lines, and their problems.
-        let encoded = problems.isEmpty && lineList.count == 1 ? [] : Array(GroupProblems.encode(problems, lines: lineList).utf8)
-        for hidden in [Array(String(line).utf8), Array(String(lines).utf8), encoded] {
-            out.append(dialect.delimiter)
-            hidden.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: false) }
+        if !(problems.isEmpty && lines.count == 1) {
+            let encoded = GroupProblems.encode(problems, lines: lines)
+            encoded.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: false) }
         }
         out.append(10)
         return out
+    }
+
+    static func digits(_ x: Int, _ out: inout [UInt8]) {
+        if x >= 10 { digits(x / 10, &out) }
+        out.append(UInt8(48 + x % 10))
     }
 }
 
@@ -286,9 +378,18 @@ public struct GroupConflict: Sendable, Equatable {
 /// The problems of an account's lines, carried in a hidden column from the grouping pass
 /// to the scoring pass: which lines the account has, and each line's first problem.
 enum GroupProblems {
-    static func encode(_ problems: [RowError], lines: [Int]) -> String {
-        lines.map(String.init).joined(separator: ",") + "\u{1E}"
-            + problems.map { "\($0.line)\u{1F}\($0.column ?? "")\u{1F}\($0.message)" }.joined(separator: "\u{1E}")
+    static func encode(_ problems: [RowError], lines: [Int]) -> [UInt8] {
+        var out: [UInt8] = []
+        for (i, line) in lines.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            LineGrouping.digits(line, &out)
+        }
+        out.append(0x1E)
+        for (i, p) in problems.enumerated() {
+            if i > 0 { out.append(0x1E) }
+            out += Array("\(p.line)\u{1F}\(p.column ?? "")\u{1F}\(p.message)".utf8)
+        }
+        return out
     }
 
     /// The account's lines, and — when any line cannot be read — one problem per line, in

@@ -1,24 +1,27 @@
 import Foundation
 
 /// Whether any account id occurs on more than one row — an ERP report with a line per
-/// invoice — found while pass 1 reads the ids anyway. Each id's 64-bit hash goes to a
-/// scratch file (8 bytes a row); after the pass the hashes are sorted a slice at a time and
-/// neighbours compared, so the answer is exact for distinct hashes and memory stays at one
-/// slice. Two different ids sharing a hash (about one chance in 10^5 at ten million rows)
-/// only send the list through the grouping pass, which compares ids whole and finds
-/// nothing to group.
-final class RepeatedIds {
-    private let spill: ScratchFile?
-    /// The hashes, when no scratch file can be made.
-    private var kept: [UInt64] = []
+/// invoice — found while pass 1 reads the ids anyway. Each id's 64-bit hash is kept in one of
+/// sixteen parts by its top bits: in memory up to a million hashes in all, past that in one
+/// scratch file a part (8 bytes a row, in the page cache). After the pass each part goes into
+/// a table of its own, open addressing on the hash's low bits, where a hash that finds itself
+/// already there is a repeat: exact for distinct hashes, two parts at a time on two cores,
+/// memory one part and its table. Two different ids sharing a hash (about one chance in 10^5
+/// at ten million rows) only send the list through the grouping pass, which compares ids
+/// whole and finds nothing to group.
+final class RepeatedIds: @unchecked Sendable {
+    static let parts = 16
+    /// Hashes held in memory before the parts go to files: 8 MB.
+    static let inMemory = 1 << 20
+    /// Once in files, what a part gathers before it is written.
+    static let buffered = 8 << 10
+
+    /// Each part's hashes not yet written (all of them while there are no files).
+    private var held = [[UInt64]](repeating: [], count: parts)
+    private var files: [ScratchFile] = []
+    private var written = [Int](repeating: 0, count: parts)
+    private var filesUnusable = false
     private(set) var count = 0
-
-    /// Hashes sorted at a time: 16 MB.
-    static let slice = 2 << 20
-
-    init() {
-        spill = ScratchFile("the id hashes")
-    }
 
     /// The hash of an id, its spaces at either end left out (`C-17 ` is `C-17`).
     @inline(__always)
@@ -30,7 +33,8 @@ final class RepeatedIds {
         var i = start
         guard let p = field.baseAddress else { return mix(h) }
         while i + 8 <= end {
-            h = mix(h ^ UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            h = (h ^ UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) &* 0xD6E8_FEB8_6659_FD93
+            h ^= h >> 32
             i += 8
         }
         var tail: UInt64 = 0
@@ -54,43 +58,105 @@ final class RepeatedIds {
         return x
     }
 
-    /// A chunk's hashes, in any order.
-    func add(_ hashes: [UInt64]) throws(BatchFailure) {
-        count += hashes.count
-        guard let spill else {
-            kept += hashes
-            return
+    @inline(__always)
+    private static func part(_ h: UInt64) -> Int { Int(h >> 60) }
+
+    /// Hashes ordered by part, and where each part's run ends: a counting sort on the top
+    /// bits, done on the worker's thread so that only whole runs are copied when they are added.
+    static func byPart(_ hashes: [UInt64]) -> (hashes: [UInt64], ends: [Int]) {
+        var ends = [Int](repeating: 0, count: parts + 1)
+        for h in hashes { ends[part(h) + 1] += 1 }
+        for p in 0..<parts { ends[p + 1] += ends[p] }
+        var next = Array(ends.dropLast())
+        var out = [UInt64](repeating: 0, count: hashes.count)
+        for h in hashes {
+            let p = part(h)
+            out[next[p]] = h
+            next[p] += 1
         }
-        try hashes.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try spill.append(raw) } }.get()
+        return (out, Array(ends.dropFirst()))
     }
 
-    /// Whether two hashes are equal, reading the spill once per slice of the hash space.
+    /// A chunk's hashes, in any order.
+    func add(_ hashes: [UInt64]) throws(BatchFailure) { try add(Self.byPart(hashes)) }
+
+    /// A chunk's hashes grouped by part (`byPart`).
+    func add(_ grouped: (hashes: [UInt64], ends: [Int])) throws(BatchFailure) {
+        count += grouped.hashes.count
+        var start = 0
+        for p in 0..<Self.parts {
+            let end = grouped.ends[p]
+            held[p] += grouped.hashes[start..<end]
+            start = end
+            if !files.isEmpty, held[p].count >= Self.buffered { try write(p) }
+        }
+        if files.isEmpty, count > Self.inMemory, !filesUnusable { try spill() }
+    }
+
+    /// From memory to the files, one a part.
+    private func spill() throws(BatchFailure) {
+        for _ in 0..<Self.parts {
+            // Without a usable temporary folder the hashes stay in memory: 8 bytes a row.
+            guard let file = ScratchFile("the id hashes") else {
+                files = []
+                filesUnusable = true
+                return
+            }
+            files.append(file)
+        }
+        for p in 0..<Self.parts { try write(p) }
+    }
+
+    private func write(_ p: Int) throws(BatchFailure) {
+        try held[p].withUnsafeBytes { raw in Result { () throws(BatchFailure) in try files[p].append(raw) } }.get()
+        written[p] += held[p].count
+        held[p].removeAll(keepingCapacity: true)
+    }
+
+    /// Whether two hashes are equal.
     func found(jobs: Int) throws(BatchFailure) -> Bool { try firstRepeat(jobs: jobs) != nil }
+
+    /// Lets go of the hashes held in memory, once the answer is known.
+    func release() {
+        held = [[UInt64]](repeating: [], count: Self.parts)
+    }
 
     /// A hash that occurs twice, if one does.
     func firstRepeat(jobs: Int) throws(BatchFailure) -> UInt64? {
         guard count > 1 else { return nil }
-        let rounds = (count + Self.slice - 1) / Self.slice
-        var slice: [UInt64] = []
-        slice.reserveCapacity(min(count, Self.slice + Self.slice / 4))
-        for round in 0..<rounds {
-            slice.removeAll(keepingCapacity: true)
-            // Each round keeps the hashes whose top bits fall in its share of the range.
-            let low = UInt64(round) * (UInt64.max / UInt64(rounds)), high = round == rounds - 1 ? UInt64.max : low + UInt64.max / UInt64(rounds) - 1
-            func take(_ hashes: UnsafeBufferPointer<UInt64>) {
-                for h in hashes where h >= low && h <= high { slice.append(h) }
+        let found = Parallel.map(Self.parts, jobs: max(1, min(2, jobs))) { (p: Int, _: Int) throws(BatchFailure) -> UInt64? in
+            guard self.written[p] > 0 else { return Self.repeated(self.held[p]) }
+            var hashes = [UInt64](repeating: 0, count: self.written[p])
+            try hashes.withUnsafeMutableBytes { raw in Result { () throws(BatchFailure) in try self.files[p].read(raw, at: 0) } }.get()
+            hashes += self.held[p]
+            return Self.repeated(hashes)
+        }
+        for result in found { if let h = try result.get() { return h } }
+        return nil
+    }
+
+    /// A hash that occurs twice among `hashes`: each put in a table of twice as many slots at
+    /// the place its low bits say (the hashes are uniform, so they need no hashing again), the
+    /// next free slot on a collision.
+    static func repeated(_ hashes: [UInt64]) -> UInt64? {
+        var size = 16
+        while size < 2 * hashes.count { size *= 2 }
+        let table = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: size)
+        defer { table.deallocate() }
+        table.initialize(repeating: 0)
+        let mask = size - 1
+        for h in hashes {
+            let h = h == 0 ? 1 : h  // 0 marks a free slot
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let there = table[i]
+                if there == 0 {
+                    table[i] = h
+                    break
+                }
+                if there == h { return h }
+                i = (i + 1) & mask
             }
-            if let spill {
-                try spill.forEachSlice(stride: 8) { (raw) throws(BatchFailure) in take(raw.assumingMemoryBound(to: UInt64.self)) }
-            } else {
-                kept.withUnsafeBufferPointer(take)
-            }
-            let repeated = slice.withUnsafeMutableBufferPointer { keys -> UInt64? in
-                RadixSort.descending(keys, jobs: jobs)
-                for k in keys.indices.dropFirst() where keys[k] == keys[k - 1] { return keys[k] }
-                return nil
-            }
-            if let repeated { return repeated }
         }
         return nil
     }

@@ -44,7 +44,7 @@ extension BatchScorer {
         let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
         let grouping = LineGrouping(mapping: mapping, pack: pack, dialect: source.dialect, id: id, measure: measure)
         let partitions = LineGrouping.partitionCount(fileSize: size, perPartition: options.groupingPartitionBytes)
-        let grouped = try grouping.run(&blocks, partitions: partitions) { bytes, lines in progress(0, bytes, lines) }
+        let grouped = try grouping.run(&blocks, partitions: partitions, jobs: jobs) { bytes, lines in progress(0, bytes, lines) }
         var inner = options
         (inner.dialect, inner.encoding, inner.headerRecords, inner.groupedColumns) = (source.dialect, .utf8, 1, mapping.columns.count)
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: inner)

@@ -16,7 +16,7 @@ extension BatchScorer {
         var all: [Double] = []
         var chunkCounts: [Int] = []
         try forEachChunk(source, pass: 1, progress, measuresOfChunk(source, measure, id, keys: spill != nil, hashes: ids != nil), { (part: MeasuresOfChunk) throws(BatchFailure) -> Int in
-            try ids?.add(part.hashes)
+            try ids?.add(part.hashesByPart)
             if all.isEmpty && !part.measures.isEmpty {
                 // Reserve for the whole file from the first piece's density, so the array is
                 // not copied as it grows (at ten million rows that copy is 80 MB).
@@ -40,8 +40,9 @@ extension BatchScorer {
         var keys: [UInt64] = []
         /// Whether an id is longer than its eight-byte key.
         var long = false
-        /// The hash of every row's id, to find ids that repeat.
+        /// The hash of every row's id, to find ids that repeat; grouped by part at the end.
         var hashes: [UInt64] = []
+        var hashesByPart: (hashes: [UInt64], ends: [Int]) = ([], [])
 
         /// (measure bits, key) words, account by account, as the spill holds them.
         var pairs: [UInt64] {
@@ -82,7 +83,10 @@ extension BatchScorer {
             let scanned = block.bytes.withUnsafeBufferPointer { bytes in
                 CSVColumnScanner.scan(bytes, chunk: block.chunks[i], dialect: dialect, columns: (column, idColumn), take)
             }
-            if scanned { return part }
+            if scanned {
+                if hashing { (part.hashesByPart, part.hashes) = (RepeatedIds.byPart(part.hashes), []) }
+                return part
+            }
             part = MeasuresOfChunk()
             // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
             var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect, options: .init(validateUTF8: false))
@@ -100,6 +104,7 @@ extension BatchScorer {
                     }
                 }
             }
+            if hashing { (part.hashesByPart, part.hashes) = (RepeatedIds.byPart(part.hashes), []) }
             return part
         }
     }

@@ -97,13 +97,20 @@ extension BatchScorer {
             while try reader.next(into: &record) {
                 // A grouped account: its first line, lines and problems, then the file's columns.
                 var group: (lines: [Int], problems: [RowError])?
+                var groupText: (text: String, id: String)?  // decoded only if the account is rejected
                 var lineCount = 1
                 if let n = groupedColumns, record.count == n + 3 {
                     record.line = Self.integer(record, n) ?? record.line
                     lineCount = Self.integer(record, n + 1) ?? 1
-                    if !record.range(at: n + 2).isEmpty {
+                    let hidden = record.range(at: n + 2)
+                    if !hidden.isEmpty {
                         let id = idColumn.map { record.string(at: $0) } ?? ""
-                        group = GroupProblems.decode(record.string(at: n + 2), id: id)
+                        // Lines that cannot be read end the column; lines only, a separator.
+                        if record.bytes[hidden.upperBound - 1] == 0x1E {
+                            groupText = (record.string(at: n + 2), id)
+                        } else {
+                            group = GroupProblems.decode(record.string(at: n + 2), id: id)
+                        }
                     }
                     record.keepFirst(n)
                 }
@@ -151,6 +158,7 @@ extension BatchScorer {
                     }
                     result.rows.member(x)
                 }
+                if problem != nil, group == nil, let (text, id) = groupText { group = GroupProblems.decode(text, id: id) }
                 if let problem {
                     for e in Self.everyLine(problem, group, lineCount, record) {
                         result.rows.add(RowEvent(kind: .rejected(e), lonely: lonely, text: lonely ? Self.firstCell(record) : ""))
@@ -174,6 +182,7 @@ extension BatchScorer {
                     let e = evaluation.errors[0]
                     let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
                     let failure = RowError(line: record.line, column: nil, message: ([e.message] + e.notes).joined(separator: ", ") + location)
+                    if group == nil, let (text, id) = groupText { group = GroupProblems.decode(text, id: id) }
                     for e in Self.everyLine(failure, group, lineCount, record) { result.rows.add(RowEvent(kind: .rejected(e))) }
                     continue
                 }
@@ -292,13 +301,10 @@ extension BatchScorer {
     /// How many cells of the record hold something: 0, 1, or 2 for two or more.
     @inline(__always)
     static func nonEmptyCells(_ record: CSVRecord) -> Int {
-        var found = 0, start = 0
-        for end in record.ends {
-            if end > start {
-                found += 1
-                if found == 2 { return 2 }
-            }
-            start = end
+        var found = 0
+        for i in 0..<record.count where !record.range(at: i).isEmpty {
+            found += 1
+            if found == 2 { return 2 }
         }
         return found
     }

@@ -83,8 +83,11 @@ public final class BatchScorer: @unchecked Sendable {
             var (measures, chunkCounts) = try collectMeasures(source, measure, id, spill, ids, progress)
             lap()
             if let ids, try ids.found(jobs: jobs) {
+                (measures, chunkCounts) = ([], [])  // the lines' measures: the accounts' come after grouping
+                ids.release()
                 return try scoreGrouped(source, &summary, output, rejected, skipped, progress)
             }
+            ids?.release()
             portfolio = PortfolioFigures(measures: &measures)
             lap()
             if var figures = portfolio, figures.hasTies, let id {

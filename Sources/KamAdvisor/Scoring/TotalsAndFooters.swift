@@ -57,8 +57,10 @@ struct ChunkRowEvents: Sendable {
 
     /// A row of data: the lonely lines before it were not a footer.
     mutating func data() {
-        for event in tail where !isBlank(event) { events.append(event) }
-        tail.removeAll(keepingCapacity: true)
+        if !tail.isEmpty {
+            for event in tail where !isBlank(event) { events.append(event) }
+            tail.removeAll(keepingCapacity: true)
+        }
         hasData = true
     }
 
