@@ -31,20 +31,23 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var whole = CSVReader(bytes: bytes, encoding: encodings[Int(bytes.first ?? 0) % 3], limits: limits)
     _ = readAll(&whole)
 
-    // UTF-8 input: a sequential read and a read in pieces must agree record for record.
-    guard CSVEncoding.detect(prefix: bytes).encoding == .utf8 else { return 0 }
-    let dialect = CSVDialect.sniff(sample: bytes)
-    var sequential = CSVReader(bytes: bytes, dialect: dialect, encoding: .utf8, limits: limits)
+    // UTF-8 input: a sequential read and a read in pieces must agree record for record. The
+    // pieces are cut after the byte-order mark, as the block reader cuts them.
+    let (encoding, bom) = CSVEncoding.detect(prefix: bytes)
+    guard encoding == .utf8 else { return 0 }
+    let text = Array(bytes.dropFirst(bom))
+    let dialect = CSVDialect.sniff(sample: text)
+    var sequential = CSVReader(bytes: text, dialect: dialect, encoding: .utf8, limits: limits)
     let (rows, lines, failure) = readAll(&sequential)
     if failure != nil { return 0 }
     var pieces: [[String]] = [], pieceLines: [Int] = []
-    let target = 1 + Int(bytes.last ?? 7) % 64
-    let (chunks, consumed, _) = bytes.withUnsafeBufferPointer {
+    let target = 1 + Int(text.last ?? 7) % 64
+    let (chunks, consumed, _) = text.withUnsafeBufferPointer {
         CSVChunker.splitComplete($0, dialect: dialect, targetSize: target, firstLine: 1, final: true)
     }
-    precondition(consumed == bytes.count, "a final split must consume everything")
+    precondition(consumed == text.count, "a final split must consume everything")
     for chunk in chunks {
-        var reader = CSVReader(bytes: bytes, chunk: chunk, dialect: dialect, limits: limits)
+        var reader = CSVReader(bytes: text, chunk: chunk, dialect: dialect, limits: limits)
         let (r, l, e) = readAll(&reader)
         if e != nil { return 0 }
         pieces += r
@@ -55,8 +58,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     // The column scanner of the portfolio passes must see the same first two fields.
     var scanned: [[String?]] = []
-    let complete = bytes.withUnsafeBufferPointer { buffer in
-        CSVColumnScanner.scan(buffer, chunk: CSVChunk(range: 0..<bytes.count, firstLine: 1), dialect: dialect, columns: (0, 1)) { a, b in
+    let complete = text.withUnsafeBufferPointer { buffer in
+        CSVColumnScanner.scan(buffer, chunk: CSVChunk(range: 0..<text.count, firstLine: 1), dialect: dialect, columns: (0, 1)) { a, b in
             scanned.append([a.map { String(decoding: $0, as: UTF8.self) }, b.map { String(decoding: $0, as: UTF8.self) }])
         }
     }
