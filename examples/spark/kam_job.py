@@ -11,7 +11,14 @@ SparkContext.addFile; see docs/scale-out.md for the static build).
 Each input file is one partition with its own header, as `kam score` expects. The scored
 partitions are written to OUTPUT with the input files' names.
 
+A list with a line per invoice repeats each customer's id, and kam groups a customer's lines
+into one account within a partition, so all of a customer's lines must be in the same
+partition. With --by-customer COLUMN the job first re-partitions the list by that column
+(Spark's CSV reader and writer: UTF-8, comma or --delimiter, RFC 4180 quoting), so that
+partitions cut by line count or by date become partitions cut by customer.
+
     python kam_job.py --kam /path/to/kam --input parts/ --output scored/ [--rules pack.json5]
+    python kam_job.py --kam /path/to/kam --input lines/ --output scored/ --by-customer "Customer ID"
 """
 
 import argparse
@@ -22,6 +29,7 @@ import tempfile
 
 from pyspark import SparkFiles
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 
 def kam_path():
@@ -41,6 +49,29 @@ def run_kam(arguments, data):
     return done.stdout
 
 
+def run_kam_on_file(arguments, data):
+    """Runs kam on `data` kept in a file on the executor's disk (FILE in `arguments` is its
+    place): a partition whose customers have several lines must be read twice, once to group
+    them, which standard input cannot be."""
+    with tempfile.NamedTemporaryFile(prefix="kam-part-", suffix=".csv") as part:
+        part.write(data)
+        part.flush()
+        return run_kam([part.name if a == "FILE" else a for a in arguments], b"")
+
+
+def by_customer(spark, source, column, delimiter, workdir, count):
+    """The list read with Spark's CSV reader and written again partitioned by `column`, so that
+    every line of a customer lies in one partition; the folder of the new partition files."""
+    frame = (spark.read.option("header", True).option("sep", delimiter).option("multiLine", True)
+             .option("quote", '"').option("escape", '"').csv(source))
+    if column not in frame.columns:
+        raise SystemExit("--by-customer: the list has no column %r; its columns are %s" % (column, ", ".join(frame.columns)))
+    target = os.path.join(workdir, "by-customer")
+    (frame.repartition(count, F.col(column)).write.option("header", True).option("sep", delimiter)
+     .option("quote", '"').option("escape", '"').mode("overwrite").csv(target))
+    return target
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kam", required=True, help="the kam binary to ship to the executors")
@@ -48,6 +79,8 @@ def main():
     parser.add_argument("--output", required=True, help="folder for the scored partitions")
     parser.add_argument("--rules", help="an account-scoring pack (default: the one built into kam)")
     parser.add_argument("--master", default=None, help="Spark master, e.g. local[2] (default: spark-submit's)")
+    parser.add_argument("--by-customer", metavar="COLUMN", help="re-partition the list by this customer-id column first")
+    parser.add_argument("--delimiter", default=",", help="the list's delimiter, for --by-customer (default ,)")
     args = parser.parse_args()
 
     # Each task holds one partition file and kam's output for it; a little more driver
@@ -70,11 +103,18 @@ def main():
     # (any encoding kam reads), and a file is never split across tasks. One task per file;
     # the files are read again in phase 2 rather than cached, so memory stays per task.
     count = len([f for f in os.listdir(args.input) if not f.startswith(".")])
-    files = sc.binaryFiles(args.input, minPartitions=max(2, count))
+    workdir = tempfile.mkdtemp(prefix="kam-spark-")
+    source = args.input
+    if args.by_customer:
+        source = by_customer(spark, args.input, args.by_customer, args.delimiter, workdir, max(2, count))
+        count = len([f for f in os.listdir(source) if f.endswith(".csv")])
+    files = sc.binaryFiles(source if not args.by_customer else os.path.join(source, "*.csv"), minPartitions=max(2, count))
+    if args.by_customer:
+        # A partition the re-partitioning left empty holds a header alone: nothing to score.
+        files = files.filter(lambda kv: kv[1].rstrip(b"\r\n").count(b"\n") >= 1)
 
     # Phase 1: each partition's portfolio on the executors, merged on the driver.
     partials = files.map(lambda kv: (os.path.basename(kv[0]), run_kam(["portfolio", "-"] + with_rules(), kv[1]))).collect()
-    workdir = tempfile.mkdtemp(prefix="kam-spark-")
     paths = []
     for name, data in sorted(partials):
         path = os.path.join(workdir, name + ".kamp")
@@ -93,7 +133,7 @@ def main():
 
     def score(kv):
         name = os.path.basename(kv[0])
-        data = run_kam(["score", "-", "--portfolio", SparkFiles.get("all.kamp"), "--quiet"] + with_rules(), kv[1])
+        data = run_kam_on_file(["score", "FILE", "--portfolio", SparkFiles.get("all.kamp"), "--quiet"] + with_rules(), kv[1])
         with open(os.path.join(output, name), "wb") as f:
             f.write(data)
 

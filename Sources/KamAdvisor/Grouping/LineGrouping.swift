@@ -17,8 +17,9 @@ import KamRules
 /// and the other lines go with the account to the scoring pass.
 ///
 /// Lists larger than memory are grouped by hash: lines are spread over partition files by
-/// their id, each partition grouped in memory, and the partitions' rows merged back in the
-/// order of their first lines. Memory is about one partition (24 MB of lines).
+/// their id (about 4 MB of lines each, at most 256), each partition grouped in memory, two
+/// at a time on two cores, and the partitions' rows merged back in the order of their first
+/// lines. Memory is the two partitions being grouped and their accounts.
 struct LineGrouping {
     /// The new columns, after the file's own.
     static let hiddenHeaders = ["__kam_line", "__kam_lines", "__kam_problems"]

@@ -26,7 +26,7 @@ public struct BatchOptions: Sendable {
     var groupedColumns: Int?
     /// How much of the file one grouping partition holds; smaller in tests and fuzzing, to
     /// spread a few lines over several partitions.
-    public var groupingPartitionBytes = 8 << 20
+    public var groupingPartitionBytes = 4 << 20
 
     public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
