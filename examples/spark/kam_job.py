@@ -66,9 +66,16 @@ def by_customer(spark, source, column, delimiter, workdir, count):
              .option("quote", '"').option("escape", '"').csv(source))
     if column not in frame.columns:
         raise SystemExit("--by-customer: the list has no column %r; its columns are %s" % (column, ", ".join(frame.columns)))
+    # Each file is read whole by one task (multiLine), so the row number below grows with the
+    # file's lines: with the file's name it keeps each customer's lines in their order, and
+    # "the first line" of an account means what it means in one kam score over the files
+    # taken by name.
+    columns = frame.columns
+    ordered = frame.withColumn("__kam_file", F.input_file_name()).withColumn("__kam_row", F.monotonically_increasing_id())
     target = os.path.join(workdir, "by-customer")
-    (frame.repartition(count, F.col(column)).write.option("header", True).option("sep", delimiter)
-     .option("quote", '"').option("escape", '"').mode("overwrite").csv(target))
+    (ordered.repartition(count, F.col(column)).sortWithinPartitions("__kam_file", "__kam_row").select(*columns)
+     .write.option("header", True).option("sep", delimiter).option("quote", '"').option("escape", '"')
+     .mode("overwrite").csv(target))
     return target
 
 
