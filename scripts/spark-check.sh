@@ -25,17 +25,23 @@ rules=fixtures/bench/kam-bench-v1.json5
 work="$(mktemp -d "${TMPDIR:-/tmp}/kam-spark-check.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# cut_rows FILE N FOLDER: FILE's rows cut into N files part-NNN.csv by line count, each with the
+# header. No field of the workload holds a line break, so cutting at lines cuts at records.
+cut_rows() {
+    local file=$1 n=$2 folder=$3 header
+    mkdir -p "$folder"
+    header="$(head -n 1 "$file")"
+    tail -n +2 "$file" > "$work/rows.csv"
+    split -n "l/$n" -d -a 3 --additional-suffix=.csv "$work/rows.csv" "$folder/part-"
+    rm "$work/rows.csv"
+    for f in "$folder"/part-*.csv; do
+        { printf '%s\n' "$header"; cat "$f"; } > "$f.tmp" && mv "$f.tmp" "$f"
+    done
+}
+
 echo "== generating $rows rows in $partitions partitions"
 .build/release/kam-bench generate "$rows" "$work/all.csv"
-mkdir -p "$work/parts"
-header="$(head -n 1 "$work/all.csv")"
-# No field of the workload holds a line break, so cutting at lines cuts at records.
-tail -n +2 "$work/all.csv" > "$work/rows.csv"
-split -n "l/$partitions" -d -a 3 --additional-suffix=.csv "$work/rows.csv" "$work/parts/part-"
-rm "$work/rows.csv"
-for f in "$work"/parts/part-*.csv; do
-    { printf '%s\n' "$header"; cat "$f"; } > "$f.tmp" && mv "$f.tmp" "$f"
-done
+cut_rows "$work/all.csv" "$partitions" "$work/parts"
 
 echo "== one kam score over the whole list"
 start=$EPOCHREALTIME
@@ -62,14 +68,8 @@ python3 -c "print('ok: %d rows identical; one kam score %.1f s (%.2f M rows/s); 
 # accounts must be those of one kam score over the whole list (in another order).
 lines="${LINES:-300000}"
 echo "== $lines invoice lines, re-partitioned by customer"
-mkdir -p "$work/lines"
 .build/release/kam-bench generate "$lines" "$work/lines.csv" 3
-tail -n +2 "$work/lines.csv" > "$work/rows.csv"
-split -n "l/4" -d -a 3 --additional-suffix=.csv "$work/rows.csv" "$work/lines/part-"
-rm "$work/rows.csv"
-for f in "$work"/lines/part-*.csv; do
-    { printf '%s\n' "$header"; cat "$f"; } > "$f.tmp" && mv "$f.tmp" "$f"
-done
+cut_rows "$work/lines.csv" 4 "$work/lines"
 lines_rules=benchmarks/kam-bench-lines.json5
 "$kam" score "$work/lines.csv" --rules "$lines_rules" --quiet -o "$work/lines-whole.csv"
 "$venv/bin/python" examples/spark/kam_job.py --master 'local[2]' --kam "$kam" --rules "$lines_rules" --by-customer account_id \

@@ -205,4 +205,36 @@ struct GroupingTests {
         #expect(r.rejected.isEmpty, "\(r.rejected)")
         #expect(r.summary.scored == 5)
     }
+
+    /// A pack with an id and no portfolio measure has no first pass to notice repeats in; a
+    /// file's lines are still grouped (in a pass of their own), not refused as repeats.
+    @Test func linesAreGroupedWhenThePackNeedsNoPortfolio() throws {
+        let text = """
+            {
+              kind: "account-scoring", id: "no-portfolio", version: "1", title: "No portfolio",
+              portfolio: { id: "customer_id" },
+              inputs: {
+                customer_id: { type: "string", aggregate: "first" },
+                revenue_ltm: { type: "number", min: 0, aggregate: "sum" },
+              },
+              factors: [{ id: "size", title: "Size", bands: [{ when: "revenue_ltm >= 25", points: 1, because: "big" }, { points: 0, because: "small" }] }],
+              tiers: [{ value: "a", min: 50 }, { value: "b" }],
+            }
+            """
+        let pack = try #require(PackLoader.load(SourceFile(path: "p.json5", text: text), profiles: PackProfiles.all).0)
+        let path = try Self.write("customer_id,revenue_ltm\nC1,10\nC2,5\nC1,20\n")
+        defer { unlink(path) }
+        let mapping = try #require(ColumnMapping.make(headers: ["customer_id", "revenue_ltm"], pack: pack).0)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: BatchChunkingTests.Lines(pack: pack), options: BatchOptions(jobs: 2))
+        var out: [UInt8] = []
+        let summary = try scorer.run(path: path, output: { out += $0 }, rejected: { _ in }, progress: { _, _, _ in })
+        #expect(summary.accounts == 2)
+        #expect(summary.groupedLines == 2)
+        #expect(summary.scored == 3, "every line is counted")
+        let rows = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        #expect(rows.count == 3, "a header and two accounts: \(rows)")
+        // Alone neither of C1's lines (10, 20) reaches 25; added up they do.
+        #expect(rows.contains { $0.hasPrefix("C1,1.0,") }, "C1's lines added up: \(rows)")
+        #expect(rows.contains { $0.hasPrefix("C2,0.0,") }, "\(rows)")
+    }
 }

@@ -65,18 +65,18 @@ public final class BatchScorer: @unchecked Sendable {
         }
         // The dialect and encoding are read off the file once, and every pass reuses them.
         // With the figures given, or none needed, there is one pass, over this very reader.
-        // Ids are looked at for repeats (lines of one customer) unless grouping is off or done;
-        // a partition scored against given figures then takes a pass of its own for them.
+        // Ids are looked at for repeats (lines of one customer) unless grouping is off or done:
+        // in pass 1 where there is one; else, for a file, in a pass of their own, since lines
+        // must be grouped before they are scored; standard input, read once, as it is scored.
         let findRepeats = id != nil && options.group && options.groupedColumns == nil
-        let onePass = (options.portfolio != nil || measure == nil) && !(findRepeats && opened == nil && options.portfolio != nil)
+        let noPassOne = options.portfolio != nil || measure == nil
+        let onePass = noPassOne && !(findRepeats && opened == nil)
         let source = try openSource(path, opened, onePass: onePass)
-        if let given = options.portfolio {
-            // One pass over a file given whole: look for repeated ids first, in a pass of
-            // their own, since a partition's lines must be grouped before they are scored.
+        if noPassOne {
             if findRepeats, opened == nil, let id, try repeatsIn(source, id, progress) {
                 return try scoreGrouped(source, &summary, output, rejected, skipped, progress)
             }
-            portfolio = given
+            portfolio = options.portfolio
         } else if let measure {
             let spill = id == nil ? nil : KeySpill()
             let ids = findRepeats ? RepeatedIds() : nil
@@ -104,7 +104,7 @@ public final class BatchScorer: @unchecked Sendable {
         }
         summary.portfolio = portfolio
         // Standard input scored in one pass cannot be grouped: its ids are checked as it goes.
-        let ids = findRepeats && source.opened != nil ? RepeatedIds() : nil
+        let ids = findRepeats && opened != nil ? RepeatedIds() : nil
         try score(source, portfolio, placements, ids, &summary, output, rejected, skipped, progress)
         if let ids, try ids.found(jobs: jobs) { throw .repeatedIds }
         lap()
