@@ -80,6 +80,30 @@ struct AssessTests {
         #expect(r.err.contains("concentration computed from 60 customers"))
     }
 
+    /// A required question left `null` is an error, unless the customer list answers it; a
+    /// questionnaire answer the list contradicts is named, with both figures.
+    @Test func aNullAnswerTheListComputesIsComputed() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-assess-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOfFile: fixture("suits"), encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "customer_count: 340", with: "customer_count: null")
+            .replacingOccurrences(of: "largest_customer_share_pct: 12", with: "largest_customer_share_pct: 3")
+        #expect(edited != text)
+        let q = folder.appending(path: "q.json5")
+        try Data(edited.utf8).write(to: q)
+        let alone = kam("assess", q.path)
+        #expect(alone.code == 1)
+        #expect(alone.err.contains("`customer_count` must be answered"), "\(alone.err)")
+        let csv = TestPaths.fixtures.appending(path: "customers/concentration.csv").path
+        let r = kam("assess", q.path, "--customers", csv, "--measure", "Sales 12m", "--format", "json")
+        #expect(r.code == 0, "\(r.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect((object["answers_from_data"] as? [String] ?? []).contains("customer_count"))
+        #expect(r.err.contains("note: `largest_customer_share_pct`: the questionnaire says 3, the customer list gives"), "\(r.err)")
+        #expect(!r.err.contains("`customer_count`: the questionnaire says"))
+    }
+
     /// The list is read as `kam score` reads it: a row that cannot be read is named with its
     /// line (all of them with --errors), left out of the figures, and the rest are used.
     @Test func anUnreadableCustomerRowIsNamedWithItsLine() throws {

@@ -94,6 +94,24 @@ struct ReportTests {
         #expect((programme["capacity"] as? Int ?? 99) <= 35)
     }
 
+    /// One assessment per report: with both inputs, the concentration answers are the list's,
+    /// as `kam assess --customers` computes them, and the report says so.
+    @Test func theReportsAssessmentTakesItsConcentrationFromTheList() throws {
+        let r = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", "json", "--quiet")
+        #expect(r.code == 0, "\(r.err)")
+        let report = try json(r.out)
+        let assessment = try #require(report["assessment"] as? [String: Any])
+        let fromData = assessment["answers_from_data"] as? [String] ?? []
+        #expect(fromData.contains("top20_customers_share_pct") && fromData.contains("customer_count"), "\(fromData)")
+        let assess = kam("assess", questionnaire, "--customers", customers, "--format", "json")
+        #expect(assess.code == 0, "\(assess.err)")
+        let alone = try json(assess.out)
+        #expect(assessment["score"] as? Double == alone["score"] as? Double)
+        #expect(assessment["verdict"] as? String == alone["verdict"] as? String)
+        let markdown = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", "markdown", "--quiet")
+        #expect(markdown.out.contains("Computed from the customer list, not taken from the questionnaire: customer_count"))
+    }
+
     @Test func hostileNamesComeOutInertInEveryFormat() throws {
         let html = kam("report", "--customers", hostile, "--quiet")
         #expect(html.code == 0, "\(html.err)")

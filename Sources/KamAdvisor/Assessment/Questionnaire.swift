@@ -94,8 +94,12 @@ public struct Questionnaire: Sendable {
                 continue
             }
             if member.value.isNull {
-                if input.required { error("`\(member.key)` must be answered: \(input.question ?? input.name)", member.value.span) }
-                continue  // null: deliberately unanswered
+                // null: deliberately unanswered, which a required question may be only when the
+                // customer list answers it.
+                if input.required && !filled.contains(member.key) {
+                    error("`\(member.key)` must be answered: \(input.question ?? input.name)", member.value.span)
+                }
+                continue
             }
             let value = Value(member.value)
             if case .number(let x) = value, !x.isFinite {

@@ -60,6 +60,12 @@ extension Concentration {
             "customer_hhi": answer(twoDecimals(hhi)),
             "customer_gini": answer((gini * 1000).rounded() / 1000),
         ]
-        return all.filter { pack.input(named: $0.key) != nil }
+        return all.filter { Self.questions(of: pack).contains($0.key) }
+    }
+
+    /// The questions of `pack` a customer list answers, known before the list is read.
+    public static func questions(of pack: RulePack) -> Set<String> {
+        Set(["customer_count", "top20_customers_share_pct", "largest_customer_share_pct", "customer_hhi", "customer_gini"]
+            .filter { pack.input(named: $0) != nil })
     }
 }

@@ -73,9 +73,6 @@ enum AssessCommand {
             if report(diagnostics, console) { return 1 }
             guard let loaded else { return 1 }
             questionnaire = loaded
-            for name in fromData.keys.sorted() where questionnaire.answers[name] != nil {
-                console.err("note: `\(name)` is computed from the customer list; the questionnaire's answer is not used\n")
-            }
         } else {
             guard let answers = Prompter(console: console).ask(pack, skipping: Set(fromData.keys)) else {
                 console.err("error: the input ended before every required question was answered\n")
@@ -84,7 +81,7 @@ enum AssessCommand {
             questionnaire = Questionnaire(answers: answers)
             offerToSave(questionnaire, pack, console)
         }
-        for (name, answer) in fromData { questionnaire.answers[name] = answer }
+        merge(fromData, into: &questionnaire, console)
 
         let assessment = Assessor.assess(questionnaire, pack: pack)
         let text: String
@@ -101,6 +98,16 @@ enum AssessCommand {
             return 1
         }
         return 0
+    }
+
+    /// Puts the answers computed from a customer list in place of the questionnaire's, saying
+    /// so where the two differ: the list's figure is the one used.
+    static func merge(_ computed: [String: Answer], into questionnaire: inout Questionnaire, _ console: Console) {
+        for name in computed.keys.sorted() {
+            guard let given = questionnaire.answers[name]?.value, let value = computed[name]?.value, given.json != value.json else { continue }
+            console.err("note: `\(name)`: the questionnaire says \(given.description), the customer list gives \(value.description); the list's figure is used\n")
+        }
+        for (name, answer) in computed { questionnaire.answers[name] = answer }
     }
 
     static func readFile(_ path: String, _ console: Console) -> SourceFile? {

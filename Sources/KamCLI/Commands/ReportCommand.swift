@@ -75,16 +75,18 @@ enum ReportCommand {
         var packs: [RulePack] = []
         var audit: [ReportAudit.InputFile] = []
 
-        var assessment: Assessment?
         var questionnaire: Questionnaire?
+        var assessmentPack: RulePack?
         if let path = questionnairePath {
             guard let pack = PackChoice.pack(kind: "assessment", rules: rules, fallback: true, console: console),
                   let source = AssessCommand.readFile(path, console) else { return 1 }
-            let (loaded, diagnostics) = Questionnaire.load(source, pack: pack)
+            // The customer list answers the concentration questions, as in `kam assess --customers`.
+            let filled = customersPath == nil ? [] : Concentration.questions(of: pack)
+            let (loaded, diagnostics) = Questionnaire.load(source, pack: pack, filled: filled)
             if report(diagnostics, console) { return 1 }
             guard let loaded else { return 1 }
             questionnaire = loaded
-            assessment = Assessor.assess(loaded, pack: pack)
+            assessmentPack = pack
             packs.append(pack)
             audit.append(.init(role: "questionnaire", path: path, sha256: SHA256.hex(source.bytes), bytes: source.bytes.count, rows: nil))
         }
@@ -137,6 +139,15 @@ enum ReportCommand {
             if let skills { packs.append(skills) } else { return 1 }
         }
 
+        var assessment: Assessment?
+        if var answers = questionnaire, let pack = assessmentPack {
+            if let review {
+                guard fillConcentration(&answers, pack, review, customersPath ?? "", console) else { return 1 }
+            }
+            questionnaire = answers
+            assessment = Assessor.assess(answers, pack: pack)
+        }
+
         let recommendation = Recommender.recommend(
             assessment: assessment, questionnaire: questionnaire, review: review, skillsPack: skills,
             managers: managers, accountsPerManager: perManager)
@@ -155,5 +166,22 @@ enum ReportCommand {
             return 1
         }
         return 0
+    }
+
+    /// One assessment per report: the concentration answers come from the customer list,
+    /// exactly as `kam assess --customers` computes them. False, after saying why, when the list
+    /// cannot answer a required question the questionnaire left open.
+    static func fillConcentration(_ answers: inout Questionnaire, _ pack: RulePack, _ review: CustomerReview, _ path: String,
+                                  _ console: Console) -> Bool
+    {
+        guard let concentration = review.summary.portfolio.flatMap(Concentration.init(portfolio:)) else {
+            let open = pack.inputs.filter { $0.required && answers.answers[$0.name] == nil }
+            for input in open {
+                console.err("error: `\(input.name)` is not answered, and \(path) cannot answer it: no customer has sales to measure concentration by\n")
+            }
+            return open.isEmpty
+        }
+        AssessCommand.merge(concentration.answers(for: pack), into: &answers, console)
+        return true
     }
 }

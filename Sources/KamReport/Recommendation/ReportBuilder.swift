@@ -88,6 +88,10 @@ enum ReportBuilder {
         if !a.unanswered.isEmpty {
             s.paragraph(.text("Unanswered (they lower the confidence; none is read as zero): " + a.unanswered.map(\.name).joined(separator: ", ") + "."))
         }
+        let fromData = a.answers.filter { $0.answer.source == .customerData }.map(\.input.name)
+        if !fromData.isEmpty {
+            s.paragraph(.text("Computed from the customer list, not taken from the questionnaire: " + fromData.joined(separator: ", ") + "."))
+        }
         return s
     }
 
