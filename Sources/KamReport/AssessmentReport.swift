@@ -48,6 +48,8 @@ public enum AssessmentReport {
             ("score", .number(rounded(a.score, 1))),
             ("max_score", .number(t.maximum)),
             ("confidence", .number(rounded(a.confidence, 2))),
+            ("score_range", .object([("min", .number(rounded(a.scoreRange.lowerBound, 1))), ("max", .number(rounded(a.scoreRange.upperBound, 1)))])),
+            ("provisional", .bool(a.provisional)),
             ("blocked_by", t.gates.first.map { .string($0.id) } ?? .null),
             ("factors", .array(factors)),
             ("gates", .array(gates)),
@@ -64,6 +66,7 @@ public enum AssessmentReport {
     public static func text(_ a: Assessment) -> String {
         let t = a.trace
         var out = headline(a) + "\n"
+        if let range = rangeSentence(a) { out += range + "\n" }
         if let gate = a.pack.gates.first(where: { g in t.gates.contains { $0.id == g.id } }) {
             out += "\nBlocked by `\(gate.id)`: \(gate.because).\n"
         } else if let because = t.outcomeBecause {
@@ -108,11 +111,24 @@ public enum AssessmentReport {
         return out
     }
 
+    /// What the unanswered questions leave open, or nil when every factor was answered.
+    public static func rangeSentence(_ a: Assessment) -> String? {
+        let range = a.scoreRange
+        guard range.lowerBound < range.upperBound || a.provisional else { return nil }
+        let low = NumberFormat.shortest(rounded(range.lowerBound, 1)), high = NumberFormat.shortest(rounded(range.upperBound, 1))
+        let span = range.lowerBound < range.upperBound
+            ? "Answered at their least and most favourable, the unanswered questions would put the score between \(low) and \(high)"
+            : "A gate waits on an unanswered question"
+        return span + (a.provisional
+            ? ": the verdict is provisional until they are answered."
+            : "; no answer to them changes the verdict.")
+    }
+
     static func headline(_ a: Assessment) -> String {
         let who = a.supplier.map { $0 + ": " } ?? ""
         let title = a.verdictTitle.map { " — " + $0 } ?? ""
         let confidence = Int((a.confidence * 100).rounded())
-        return "\(who)\(a.verdict)\(title) (score \(NumberFormat.shortest(rounded(a.score, 1))) of \(NumberFormat.shortest(a.trace.maximum)), confidence \(confidence)%)"
+        return "\(who)\(a.verdict)\(title)\(a.provisional ? " (provisional)" : "") (score \(NumberFormat.shortest(rounded(a.score, 1))) of \(NumberFormat.shortest(a.trace.maximum)), confidence \(confidence)%)"
     }
 
     // MARK: Markdown
@@ -120,8 +136,9 @@ public enum AssessmentReport {
     public static func markdown(_ a: Assessment) -> String {
         let t = a.trace
         var out = "# Key-account management assessment\(a.supplier.map { ": " + Markdown.escape($0) } ?? "")\n\n"
-        out += "**Verdict: `\(a.verdict)`**\(a.verdictTitle.map { " — " + Markdown.escape($0) } ?? "")  \n"
+        out += "**Verdict: `\(a.verdict)`**\(a.verdictTitle.map { " — " + Markdown.escape($0) } ?? "")\(a.provisional ? " (provisional)" : "")  \n"
         out += "Score \(NumberFormat.shortest(rounded(a.score, 1))) of \(NumberFormat.shortest(t.maximum)), confidence \(Int((a.confidence * 100).rounded()))%.\n\n"
+        if let range = rangeSentence(a) { out += range + "\n\n" }
         if let gate = a.pack.gates.first(where: { g in t.gates.contains { $0.id == g.id } }) {
             out += "Blocked by `\(gate.id)`: \(Markdown.escape(gate.because)).\n\n"
         } else if let because = t.outcomeBecause {

@@ -49,6 +49,22 @@ struct AssessTests {
         #expect(partnership?["points"] is NSNull)
     }
 
+    /// The score's range over the unanswered factors, and whether it settles the verdict:
+    /// 38 to 85 crosses the boundaries at 40 and 65; 47 to 52 stays borderline; a fully
+    /// answered questionnaire has one score.
+    @Test(arguments: [("unanswered", true, 38.0, 85.0), ("borderline", false, 47.0, 52.0), ("suits", false, 91.0, 91.0)])
+    func theScoreRangeSaysWhetherTheVerdictIsProvisional(_ name: String, _ provisional: Bool, _ low: Double, _ high: Double) throws {
+        let r = kam("assess", fixture(name), "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(object["provisional"] as? Bool == provisional)
+        let range = try #require(object["score_range"] as? [String: Any])
+        #expect(range["min"] as? Double == low)
+        #expect(range["max"] as? Double == high)
+        let score = try #require(object["score"] as? Double)
+        #expect(low <= score && score <= high)
+        #expect(kam("assess", fixture(name)).out.contains("(provisional)") == provisional)
+    }
+
     @Test func whatWouldChangeTheVerdictIsPlain() {
         let r = kam("assess", fixture("unanswered"))
         #expect(r.out.contains("If the share of sales from the largest 20% of customers fell below 70% (it is 72%), the verdict would be `borderline`."))

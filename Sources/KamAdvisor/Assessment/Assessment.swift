@@ -17,6 +17,13 @@ public struct Assessment: Sendable {
     /// The `because` of the factors that gave the most points, best first.
     public let mainReasons: [String]
 
+    /// The score if every unanswered question were answered at its least and at its most
+    /// favourable: the unanswered factors at their lowest and at their highest band.
+    public let scoreRange: ClosedRange<Double>
+    /// The answers given do not settle the verdict: the range crosses a verdict boundary, or
+    /// a gate waits on an unanswered question.
+    public let provisional: Bool
+
     public var score: Double { trace.score }
     public var confidence: Double { trace.confidence }
 }
@@ -33,9 +40,28 @@ public enum Assessor {
         let answers = pack.inputs.compactMap { input in questionnaire.answers[input.name].map { (input, $0) } }
         let unanswered = pack.inputs.filter { !$0.required && questionnaire.answers[$0.name] == nil && $0.defaultValue == nil }
         let whatIf = WhatIfSearch(pack: pack, evaluator: evaluator, questionnaire: questionnaire, verdict: verdict).run()
+        let range = scoreRange(pack, trace)
+        let settled = pack.outcome.level(for: range.lowerBound) == pack.outcome.level(for: range.upperBound) && trace.undecidedGates.isEmpty
         return Assessment(
             supplier: questionnaire.supplier, trace: trace, verdict: verdict, verdictTitle: title, answers: answers,
-            unanswered: unanswered, whatIf: whatIf, pack: pack, mainReasons: evaluation.topReasons(in: pack))
+            unanswered: unanswered, whatIf: whatIf, pack: pack, mainReasons: evaluation.topReasons(in: pack),
+            scoreRange: range, provisional: evaluation.blockingGate == nil && !settled)
+    }
+
+    /// The points given, plus each factor that could not be scored at its lowest band and at
+    /// its highest. A band whose points are an expression counts from 0 up to the factor's
+    /// maximum, since its lowest value cannot be known without the answers.
+    static func scoreRange(_ pack: RulePack, _ trace: Trace) -> ClosedRange<Double> {
+        var low = trace.points, high = trace.points
+        for (line, factor) in zip(trace.factors, pack.factors) where line.state != .scored {
+            let lowest = factor.bands.map { band -> Double in
+                if case .constant(let x) = band.points { return x }
+                return 0
+            }.min() ?? 0
+            low += lowest
+            high += factor.maximum
+        }
+        return low...max(low, high)
     }
 
     static func load(_ questionnaire: Questionnaire, into evaluator: Evaluator) {

@@ -30,8 +30,9 @@ enum ReportBuilder {
         var s = ReportDocument.Section("summary", "Executive summary")
         if let a = r.assessment {
             let title = a.verdictTitle.map { " — \($0)" } ?? ""
-            s.paragraph(.text("Verdict: "), .strong(a.verdict + title),
+            s.paragraph(.text("Verdict: "), .strong(a.verdict + title + (a.provisional ? " (provisional)" : "")),
                         .text(" (score \(Figures.score(a.score)) of \(Figures.score(a.trace.maximum)), confidence \(Int((a.confidence * 100).rounded()))%)."))
+            if let range = AssessmentReport.rangeSentence(a) { s.paragraph(.text(range)) }
             if let gate = a.trace.gates.first { s.paragraph(.text("Blocked: \(gate.because).")) }
             let reasons = a.mainReasons
             if !reasons.isEmpty {
