@@ -4,12 +4,14 @@ import KamExpr
 import KamRules
 import KamSource
 
-/// The columns of `kam score`'s output: the input's own columns, then `score`, the outcome
-/// (`tier`), each classification and `reasons` — or the subset `--columns` asks for.
+/// The columns of `kam score`'s output: the input's own columns, then `score`, `confidence`,
+/// the outcome (`tier`), each classification and `reasons` — or the subset `--columns` asks for.
 public struct OutputColumns: Sendable {
     public enum Column: Sendable, Equatable {
         case input(Int)
         case score
+        /// The share of the pack's points whose inputs the row answered (0 to 1).
+        case confidence
         case outcome
         case classification(Int)
         case reasons
@@ -22,6 +24,7 @@ public struct OutputColumns: Sendable {
     public static func make(requested: [String]?, headers: [String], pack: RulePack) -> (OutputColumns?, String?) {
         var all: [(String, Column)] = headers.enumerated().map { ($1, .input($0)) }
         all.append(("score", .score))
+        all.append(("confidence", .confidence))
         all.append((pack.outcome.name, .outcome))
         all += pack.classifications.enumerated().map { ($1.name, .classification($0)) }
         all.append(("reasons", .reasons))
@@ -98,6 +101,7 @@ public struct CSVRowRenderer: RowRenderer {
                     record.withUnsafeField(k) { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
                 }
             case .score: appendScore(evaluation.score, &out)
+            case .confidence: appendScore(evaluation.confidence, &out)
             case .outcome:
                 out += outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level]
             case .classification(let c):
@@ -191,6 +195,7 @@ public struct JSONRowRenderer: RowRenderer {
             switch column {
             case .input(let k): members.append((name, k < record.count ? .string(record.string(at: k)) : .null))
             case .score: members.append((name, .number(rounded(evaluation.score, 2))))
+            case .confidence: members.append((name, .number(rounded(evaluation.confidence, 2))))
             case .outcome: members.append((name, .string(evaluation.outcome(in: pack))))
             case .classification(let c): members.append((name, evaluation.classValue(c, in: pack).map(JSON.string) ?? .null))
             case .reasons: members.append((name, .array(evaluation.topReasons(in: pack).map(JSON.string))))

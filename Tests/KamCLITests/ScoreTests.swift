@@ -32,6 +32,29 @@ struct ScoreTests {
         #expect(r.err.contains("40 rows read, 40 scored, 0 rejected"))
     }
 
+    @Test func confidenceIsTheShareOfThePacksWeightARowAnswers() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lines = try String(contentsOfFile: fixture("crm-export.csv"), encoding: .utf8).split(separator: "\r\n")
+        // The same account twice: once whole, once with its wallet share, growth and fit blank.
+        var cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[0] = "BLANKS"
+        for k in [8, 9, 13] { cells[k] = "" }
+        let file = folder.appending(path: "list.csv").path
+        try ([String(lines[0]), String(lines[1]), cells.joined(separator: ",")].joined(separator: "\n") + "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = kam("score", file, "--columns", "Account ID,confidence", "--quiet")
+        #expect(r.code == 0, "\(r.err)")
+        let rows = r.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let whole = try #require(rows.first { $0[0] == "001A00001" })
+        let blanks = try #require(rows.first { $0[0] == "BLANKS" })
+        try #require(whole.count == 2 && blanks.count == 2, "\(r.out)")
+        let answered = try #require(Double(whole[1])), partial = try #require(Double(blanks[1]))
+        // The fixture has no column for some of the pack's inputs, so even the whole row is under 1.
+        #expect(answered > 0.5 && answered < 1)
+        #expect(partial > 0 && partial < answered - 0.2)
+    }
+
     @Test func aFormulaInACellIsNeutralised() {
         let r = kam("score", fixture("crm-export.csv"), "--columns", "Account Name,score", "--quiet")
         #expect(r.out.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))

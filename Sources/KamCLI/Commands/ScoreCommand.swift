@@ -21,8 +21,8 @@ enum ScoreCommand {
             to leave a column out) overrides, and the mapping is reported on standard error.
             Beware: a CRM's "Annual Revenue" is the customer's own size, not our sales to it.
 
-            The output keeps input order and adds score, tier, the classifications and the top
-            reasons; cells that could start a spreadsheet formula get a leading '. A row that
+            The output keeps input order and adds score, confidence (the share of the pack's
+            weight the row answered), tier, the classifications and the top reasons; cells that could start a spreadsheet formula get a leading '. A row that
             cannot be read or scored is reported with its line (to --errors FILE as CSV, or on
             standard error) and counted. Totals lines (`Итого`, `Grand Total`, or a row without an
             id whose sales sum the rows above) and notes after the data are skipped, each named
@@ -49,7 +49,7 @@ enum ScoreCommand {
             OptionSpec(name: "--errors", value: "FILE", help: "Write rejected rows (line, column, reason) as CSV."),
             OptionSpec(name: "--strict", value: nil, help: "Stop at the first row that cannot be scored (exit 1)."),
             OptionSpec(name: "--top", value: "N", help: "Output only the N best accounts, best first."),
-            OptionSpec(name: "--columns", value: "LIST", help: "Output only these columns, comma-separated (input headers, score, tier, classes, reasons)."),
+            OptionSpec(name: "--columns", value: "LIST", help: "Output only these columns, comma-separated (input headers, score, confidence, tier, classes, reasons)."),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to use (default: every core)."),
             OptionSpec(name: "--portfolio", value: "FILE", help: "Score this file as one partition against the whole list's portfolio (`kam portfolio`); reads it once, so `-` streams."),
             OptionSpec(name: "--quiet", value: nil, help: "No mapping report, progress or final line on standard error."),
