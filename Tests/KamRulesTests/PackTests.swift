@@ -49,11 +49,12 @@ let plantPack = """
   },
   tests: [
     { name: "dry fern in the sun", inputs: { soil_moisture_pct: 10, sunny: true, species: "fern", pot_litres: 12 },
-      expect: { advice: "water_now", fired: ["dryness:1", "scorch"], not_fired: ["rot"], classes: { urgency: "high" } } },
+      expect: { advice: "water_now", fired: ["dryness:1", "scorch"], not_fired: ["rot"], classes: { urgency: "high" },
+                values: { big_pot: true } } },
     { name: "wet cactus", inputs: { soil_moisture_pct: 70, species: "cactus", pot_litres: 1 },
       expect: { advice: "wait", score: [-20, 10], fired: ["rot"] } },
     { name: "flooded", inputs: { soil_moisture_pct: 99, species: "fern", pot_litres: 1 }, expect: { advice: "wait", fired: ["flooded"] } },
-    { name: "unknown pot", inputs: { soil_moisture_pct: 40, species: "tomato" }, expect: { missing: ["pot"], advice: "water_soon" } },
+    { name: "unknown pot", inputs: { soil_moisture_pct: 40, species: "tomato" }, expect: { missing: ["pot"], advice: "water_soon", values: { big_pot: null } } },
   ],
 }
 """
@@ -159,6 +160,17 @@ struct PackTests {
         let failures = report.outcomes.first { !$0.passed }!.failures
         #expect(failures.contains { $0.hasPrefix("advice: expected `water_now`, got `wait`") })
         #expect(failures.contains { $0.hasPrefix("score: expected 50, got ") })
+    }
+
+    @Test func aTestChecksDerivedValues() throws {
+        let (pack, _) = load(plantPack.replacingOccurrences(of: "values: { big_pot: true }", with: "values: { big_pot: false, thirst: 1.35 }"))
+        let report = PackTester.run(try #require(pack))
+        let failures = report.outcomes.first { !$0.passed }?.failures ?? []
+        #expect(failures == ["`big_pot`: expected false, got true"])
+        let (_, diagnostics) = load(plantPack.replacingOccurrences(of: "values: { big_pot: true }", with: "values: { big_pt: true, sunny: 1 }"))
+        let messages = diagnostics.map(\.message)
+        #expect(messages.contains { $0.contains("expects a value of `big_pt`, which is no derived value") })
+        #expect(messages.contains { $0.contains("expects a value of `sunny`, which is no derived value") })
     }
 
     @Test func inputsCheckTheirValues() throws {

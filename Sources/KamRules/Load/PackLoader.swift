@@ -420,7 +420,7 @@ final class Loader {
         }
         var expect = TestCase.Expectation()
         if let expectNode = fields["expect"], let e = Fields(expectNode, "`expect` of \(label)", sink) {
-            e.rejectUnknownKeys([outcomeName, "score", "fired", "not_fired", "classes", "missing", "fails"])
+            e.rejectUnknownKeys([outcomeName, "score", "fired", "not_fired", "classes", "values", "missing", "fails"])
             expect.outcome = e.string(outcomeName)
             if let scoreNode = e["score"] {
                 if let x = scoreNode.number {
@@ -450,6 +450,23 @@ final class Loader {
                     continue
                 }
                 expect.classes.append((member.key, value))
+            }
+            for member in e.object("values") {
+                guard isDerived(member.key), let variable = declarations.variable(named: member.key) else {
+                    sink.error("\(label) expects a value of `\(member.key)`, which is no derived value of this pack", member.keySpan,
+                               help: Suggestion.didYouMean(member.key, among: declarations.variables.map(\.name).filter(isDerived)))
+                    continue
+                }
+                if member.value.isNull {
+                    expect.values.append((member.key, nil))  // unknown
+                    continue
+                }
+                let value = Value(member.value)
+                guard value.type == variable.type || variable.type == .dyn else {
+                    sink.error("`\(member.key)` is \(variable.type.withArticleForMessages), found \(member.value.kindName)", member.value.span)
+                    continue
+                }
+                expect.values.append((member.key, value))
             }
             let factorIds = Set(factorIdsSoFar)
             for id in expect.missing where !factorIds.contains(id) {

@@ -12,6 +12,9 @@ public struct TestCase: Sendable {
         public var notFired: [String] = []
         /// The expected value of each named classification; nil expects that no option holds.
         public var classes: [(name: String, value: String?)] = []
+        /// Derived values and what each must hold after the evaluation; nil expects it to be
+        /// unknown (a value it reads was missing).
+        public var values: [(name: String, value: Value?)] = []
         /// Factors that must be reported as missing (unanswered).
         public var missing: [String] = []
         public var failed: Bool = false

@@ -42,7 +42,19 @@ public enum PackTester {
                 risksHit.insert(index)
             }
             levelsHit.insert(result.outcome(in: pack))
-            outcomes.append(Outcome(test: test, failures: compare(test.expect, result, fired, pack)))
+            var failures = compare(test.expect, result, fired, pack)
+            for (name, wanted) in test.expect.values {
+                let actual = pack.value(named: name, in: evaluator.activation)
+                let same = switch (actual, wanted) {
+                case (nil, nil): true
+                case (let a?, let w?): a.celEquals(w)
+                default: false
+                }
+                if !same {
+                    failures.append("`\(name)`: expected \(wanted?.json ?? "unknown"), got \(actual?.json ?? "unknown")")
+                }
+            }
+            outcomes.append(Outcome(test: test, failures: failures))
         }
         var unexercised: [String] = []
         for factor in pack.factors {
