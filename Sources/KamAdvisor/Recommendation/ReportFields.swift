@@ -23,10 +23,26 @@ public struct ReportFields: Sendable {
     /// The tiers whose accounts may become key accounts, best first.
     public var candidateTiers: [String] = []
     public var controls: [String] = []
+    /// A true/false value: the account's loss would badly hurt, so it is in the programme
+    /// whatever its score.
+    public var vital: String?
+    /// A classification whose options are the reasons a vital account stays out.
+    public var leftOut: String?
+    /// A risk id: the large accounts to rescue.
+    public var rescue: String?
+    /// How many of the largest accounts by sales the report accounts for one by one.
+    public var largest = 0
+    /// Growth candidates come from at most this many times the capacity, best score first.
+    public var poolMultiple: Int?
+    /// The sales uplift the programme is planned to bring, in %, and where the figure comes from.
+    public var expectedUpliftPct: (value: Double, source: String)?
+    /// Below this confidence (0 to 1) an account is recommended only with a note.
+    public var minConfidence: Double?
 
     static let valueKeys = ["name", "sales", "gross_margin_pct", "cost_to_serve", "contribution", "share_of_wallet_pct",
                             "growth_pct", "strength"]
     static let classKeys = ["quadrant", "stage", "abc"]
+    static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -84,11 +100,56 @@ public struct ReportFields: Sendable {
                     }
                     fields.candidateTiers = texts
                 }
+            } else if selectionKeys.contains(key) {
+                if let problem = fields.readSelection(key, member.value, pack) {
+                    problems.append(.error(problem, file: pack.file, span: member.value.span))
+                }
             } else {
                 problems.append(.error("unknown key `\(key)` in `report`", file: pack.file, span: member.keySpan,
-                                       help: Suggestion.didYouMean(key, among: valueKeys + classKeys + ["candidate_tiers", "controls"])))
+                                       help: Suggestion.didYouMean(key, among: valueKeys + classKeys + ["candidate_tiers", "controls"] + selectionKeys)))
             }
         }
         return (fields, problems)
+    }
+
+    /// Reads one of the selection keys; the problem, if any.
+    private mutating func readSelection(_ key: String, _ node: JSONNode, _ pack: RulePack) -> String? {
+        func count(_ lowest: Int) -> Int? {
+            guard let x = node.number, x == x.rounded(), x >= Double(lowest), x <= 1_000_000 else { return nil }
+            return Int(x)
+        }
+        switch key {
+        case "vital":
+            guard let name = node.string, let slot = pack.declarations.variable(named: name), slot.type == .bool else {
+                return "`report.vital` must name a true/false input or derived value of the pack"
+            }
+            vital = name
+        case "left_out":
+            guard let name = node.string, pack.classifications.contains(where: { $0.name == name }) else {
+                return "`report.left_out` must name a classification of the pack (its options are the reasons a vital account stays out)"
+            }
+            leftOut = name
+        case "rescue":
+            guard let id = node.string, pack.risks.contains(where: { $0.id == id }) else {
+                let ids = pack.risks.map(\.id).joined(separator: ", ")
+                return "`report.rescue` must name a risk of the pack (\(ids))"
+            }
+            rescue = id
+        case "largest":
+            guard let n = count(0) else { return "`report.largest` must be a whole number, 0 or more" }
+            largest = n
+        case "pool_multiple":
+            guard let n = count(1) else { return "`report.pool_multiple` must be a whole number, 1 or more" }
+            poolMultiple = n
+        case "expected_uplift_pct":
+            guard let value = node["value"]?.number, value.isFinite, value >= 0, value <= 1000,
+                  let source = node["source"]?.string, !source.isEmpty, node.members?.count == 2
+            else { return "`report.expected_uplift_pct` must be `{ value: PERCENT, source: \"where it comes from\" }`" }
+            expectedUpliftPct = (value, source)
+        default:
+            guard let x = node.number, x >= 0, x <= 1 else { return "`report.min_confidence` must be a number from 0 to 1" }
+            minConfidence = x
+        }
+        return nil
     }
 }
