@@ -26,10 +26,17 @@ public struct AccountView: Sendable {
     public let quadrant: Classification.Option?
     public let stage: Classification.Option?
     public let abc: String?
+    /// The pack's `report.vital` value: nil when the pack has none or it is unknown.
+    public let vital: Bool?
+    /// Why a vital account stays out (`report.left_out`), as the option the pack chose.
+    public let leftOut: Classification.Option?
+    /// The `report.rescue` risk fired.
+    public let atRisk: Bool
     /// Every input and derived value the evaluation holds, by name, for the skills pack.
     public let values: [String: Value]
 
     public var score: Double { trace.score }
+    public var confidence: Double { trace.confidence }
     public var grossMargin: Double? { sales.flatMap { s in grossMarginPct.map { s * $0 / 100 } } }
     public var contributionPct: Double? {
         guard let contribution, let sales, sales > 0 else { return nil }
@@ -38,16 +45,18 @@ public struct AccountView: Sendable {
 }
 
 /// The customer list as a report needs it: the batch summary (counts per tier and class,
-/// portfolio figures, totals) and the best accounts in full. The list is scored by the same
-/// batch scorer as `kam score`, so a report of ten million rows keeps memory flat: only the
-/// best `keep` rows are held, as their raw fields, and evaluated again one by one for their
-/// trace.
+/// portfolio figures, totals) and the accounts a recommendation may name, in full. The list
+/// is scored by the same batch scorer as `kam score`, so a report of ten million rows keeps
+/// memory flat: only the best `keep` rows and the rows selection must see whatever their
+/// score (vital, at risk, among the largest) are held, as their raw fields, and evaluated
+/// again one by one for their trace.
 public struct CustomerReview: Sendable {
     public let pack: RulePack
     public let summary: BatchSummary
     public let fields: ReportFields
-    /// The best accounts, best first (score, then file order).
-    public let best: [AccountView]
+    /// The best accounts, best first (score, then file order), then the vital, at-risk and
+    /// largest accounts below them, in file order.
+    public let accounts: [AccountView]
     public let rejected: [RowError]
     /// Totals lines and footer notes, which are no accounts.
     public let skipped: [SkippedRow]
@@ -61,6 +70,7 @@ public struct CustomerReview: Sendable {
     ) throws(BatchFailure) -> CustomerReview {
         var options = options
         options.top = max(1, keep)
+        options.alsoKeep = alsoKeep(pack, fields)
         if let sales = fields.sales, let contribution = fields.contribution { options.totals = [sales, contribution] }
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: RecordKeeper(), options: options)
         var kept: [UInt8] = []
@@ -76,7 +86,7 @@ public struct CustomerReview: Sendable {
         let slots = PortfolioSlots(pack)
         let measure = scorer.measure, id = scorer.id
         let nameColumn = fields.name.flatMap { name in mapping.bindings.first { $0.input.name == name }?.column }
-        var best: [AccountView] = []
+        var accounts: [AccountView] = []
         for record in records {
             let a = evaluator.activation
             a.reset()
@@ -87,13 +97,28 @@ public struct CustomerReview: Sendable {
             }
             let evaluation = evaluator.evaluate()
             guard !evaluation.failed else { continue }
-            best.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn))
+            accounts.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn))
         }
         var totals: (Double, Double, Int)?
         if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
             totals = (summary.totals[sales] ?? 0, summary.totals[contribution] ?? 0, summary.totalsRows)
         }
-        return CustomerReview(pack: pack, summary: summary, fields: fields, best: best, rejected: rejected, skipped: skipped, contributionTotals: totals)
+        return CustomerReview(pack: pack, summary: summary, fields: fields, accounts: accounts, rejected: rejected, skipped: skipped, contributionTotals: totals)
+    }
+
+    /// Rows a selection must see whatever their score: vital, at risk, or among the largest.
+    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields) -> (@Sendable (Evaluation, Activation) -> Bool)? {
+        let vital = fields.vital.flatMap(pack.slot(of:))
+        let risk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }
+        let rank = fields.largest > 0 ? pack.slot(of: "rank") : nil
+        let largest = Double(fields.largest)
+        guard vital != nil || risk != nil || rank != nil else { return nil }
+        return { evaluation, a in
+            if let vital, case .bool(true)? = a.value(vital, as: .bool) { return true }
+            if let risk, evaluation.risks[risk] == .fired { return true }
+            if let rank, case .number(let r)? = a.value(rank, as: .number), r <= largest { return true }
+            return false
+        }
     }
 
     private static func view(
@@ -123,6 +148,9 @@ public struct CustomerReview: Sendable {
         values["tier"] = .string(tier)
         values["score"] = .number(evaluation.score)
         let rank = number("rank").map { Int($0) }
+        var vital: Bool?
+        if let name = fields.vital, case .bool(let b)? = pack.value(named: name, in: a) { vital = b }
+        let atRisk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }.map { evaluation.risks[$0] == .fired } ?? false
         return AccountView(
             line: record.line, id: idText, name: nameText, trace: Trace(pack, evaluation, a), tier: tier,
             tierTitle: evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil,
@@ -130,7 +158,7 @@ public struct CustomerReview: Sendable {
             costToServe: number(fields.costToServe), contribution: number(fields.contribution),
             shareOfWalletPct: number(fields.shareOfWalletPct), growthPct: number(fields.growthPct), strength: number(fields.strength),
             share: number("share"), rank: rank, quadrant: option(fields.quadrant), stage: option(fields.stage), abc: option(fields.abc)?.value,
-            values: values)
+            vital: vital, leftOut: option(fields.leftOut), atRisk: atRisk, values: values)
     }
 }
 

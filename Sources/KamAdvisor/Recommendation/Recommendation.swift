@@ -30,7 +30,15 @@ public struct ProgrammeSize: Sendable {
 
 /// A candidate key account with what the report says of it beyond its scores.
 public struct Candidate: Sendable {
+    public enum Role: String, Sendable {
+        /// In the programme because losing it would badly hurt: keep and protect.
+        case vital
+        /// Chosen to grow, for its attractiveness and our strength.
+        case growth
+    }
+
     public let account: AccountView
+    public let role: Role
     /// The skills pack's evaluation of the account: which skills it calls for, and the kind
     /// of manager that takes. Nil without a skills pack.
     public let skills: Trace?
@@ -38,6 +46,41 @@ public struct Candidate: Sendable {
     /// The account earns a smaller contribution, in % of sales, than the accounts outside
     /// the programme do on average.
     public let earnsLessThanRest: Bool?
+    /// The sales uplift at which the account pays for its key-account cost; nil without
+    /// economics, or when its contribution is not positive (no uplift makes it pay).
+    public var upliftNeededPct: Double?
+    /// The manager slot (1, 2, …) the account is assigned to.
+    public var managerSlot: Int?
+    /// Titles of the factors the score was made without, when its confidence is below the
+    /// pack's minimum; empty otherwise.
+    public let lowConfidenceMissing: [String]
+}
+
+/// A large account that is not in the programme, and why.
+public struct LeftOut: Sendable {
+    public enum Why: Sendable {
+        /// Vital, but the pack's `left_out` classification gives this reason.
+        case rule(Classification.Option)
+        /// Whether it is vital could not be judged: a value the rule reads is missing.
+        case vitalUnknown
+        /// Not vital, and its tier is below the candidate tiers.
+        case belowCandidateTiers
+        /// Not vital; a growth candidate, but the places went to accounts ranked before it.
+        case outranked
+        /// Not vital; in a candidate tier but outside the pool growth candidates are drawn from.
+        case outsidePool
+    }
+
+    public let account: AccountView
+    public let why: Why
+}
+
+/// A large account with breakdown signals: what fired and what to do.
+public struct Rescue: Sendable {
+    public let account: AccountView
+    public let risks: [Trace.Fired]
+    public let action: String
+    public let inProgramme: Bool
 }
 
 /// One skill, ranked by how strongly the candidates call for it.
@@ -63,6 +106,16 @@ public struct Recommendation: Sendable {
     public let programme: ProgrammeSize?
     public let candidates: [Candidate]
     public let nextInLine: [AccountView]
+    public let leftOut: [LeftOut]
+    public let rescue: [Rescue]
+    /// How many growth candidates were ranked: at most the pack's multiple of capacity.
+    public let pool: Int
+    /// Managers the vital accounts alone need beyond those given; 0 when they fit.
+    public let extraManagersForVital: Int
+    public let slots: [ManagerSlot]
+    public let economics: ProgrammeEconomics?
+    /// The answer the economics need, when they could not be computed.
+    public let economicsMissing: String?
     public let skills: [SkillNeed]
     public let skillsPack: RulePack?
     /// Contribution in % of sales over every account with both figures, and over the
@@ -79,10 +132,11 @@ public struct Recommendation: Sendable {
 }
 
 public enum Recommender {
-    /// How many of the best accounts the customer review must keep for `recommend`.
-    public static func accountsToKeep(managers: Int?, accountsPerManager: Int?) -> Int {
-        let capacity = managers.map { $0 * (accountsPerManager ?? ProgrammeSize.defaultAccountsPerManager) }
-        return max(capacity ?? ProgrammeSize.largestProgramme, 1) + ProgrammeSize.nextInLine
+    /// How many of the best accounts the customer review must keep for `recommend`: the
+    /// growth pool, and the next in line after the whole capacity.
+    public static func accountsToKeep(managers: Int?, accountsPerManager: Int?, fields: ReportFields) -> Int {
+        let capacity = max(1, managers.map { $0 * (accountsPerManager ?? ProgrammeSize.defaultAccountsPerManager) } ?? ProgrammeSize.largestProgramme)
+        return max(capacity * (fields.poolMultiple ?? 1), capacity + ProgrammeSize.nextInLine)
     }
 
     public static func recommend(
@@ -90,25 +144,26 @@ public enum Recommender {
         managers: Int?, accountsPerManager: Int?
     ) -> Recommendation {
         guard let review else {
-            return Recommendation(assessment: assessment, review: nil, programme: nil, candidates: [], nextInLine: [], skills: [],
+            return Recommendation(assessment: assessment, review: nil, programme: nil, candidates: [], nextInLine: [], leftOut: [], rescue: [],
+                                  pool: 0, extraManagersForVital: 0, slots: [], economics: nil, economicsMissing: nil, skills: [],
                                   skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil)
         }
-        let eligible = review.best.filter { review.fields.candidateTiers.contains($0.tier) }
         let programme = size(questionnaire, review, managers, accountsPerManager)
-        let chosen = Array(eligible.prefix(programme.capacity))
-        let next = Array(eligible.dropFirst(programme.capacity).prefix(ProgrammeSize.nextInLine))
+        let selection = Selection(review, capacity: programme.capacity)
+        let chosen = selection.vital.map { ($0, Candidate.Role.vital) } + selection.growth.map { ($0, Candidate.Role.growth) }
 
         var portfolioPct: Double?, restPct: Double?
         if let totals = review.contributionTotals, totals.sales > 0 {
             portfolioPct = 100 * totals.contribution / totals.sales
             var sales = totals.sales, contribution = totals.contribution
-            for a in chosen {
+            for (a, _) in chosen {
                 if let s = a.sales, let c = a.contribution { (sales, contribution) = (sales - s, contribution - c) }
             }
             if sales > 0 { restPct = 100 * contribution / sales }
         }
         let evaluator = skillsPack.map(Evaluator.init)
-        let candidates = chosen.map { account -> Candidate in
+        let minConfidence = review.fields.minConfidence ?? 0
+        var candidates = chosen.map { account, role -> Candidate in
             var skills: Trace?, profile: String?
             if let evaluator, let pack = skillsPack {
                 let a = evaluator.activation
@@ -123,11 +178,20 @@ public enum Recommender {
                 profile = evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil
             }
             let pct = account.contributionPct
-            return Candidate(account: account, skills: skills, managerProfileTitle: profile,
-                             earnsLessThanRest: pct.flatMap { p in restPct.map { p < $0 } })
+            let missing = account.confidence < minConfidence
+                ? account.trace.factors.filter { $0.state == .missing }.map(\.title) : []
+            return Candidate(account: account, role: role, skills: skills, managerProfileTitle: profile,
+                             earnsLessThanRest: pct.flatMap { p in restPct.map { p < $0 } }, lowConfidenceMissing: missing)
         }
+        let (economics, missing) = ProgrammeEconomics.of(&candidates, questionnaire: questionnaire, programme: programme,
+                                                          uplift: review.fields.expectedUpliftPct)
+        let vitalManagers = (selection.vital.count + programme.accountsPerManager - 1) / programme.accountsPerManager
+        let managersGiven = programme.managers ?? programme.managersNeeded
+        let slots = ManagerSlot.assign(&candidates, managers: max(managersGiven, vitalManagers), skills: skillsPack)
         return Recommendation(
-            assessment: assessment, review: review, programme: programme, candidates: candidates, nextInLine: next,
+            assessment: assessment, review: review, programme: programme, candidates: candidates, nextInLine: selection.next,
+            leftOut: selection.leftOut, rescue: selection.rescue(chosen: Set(chosen.map(\.0.line))), pool: selection.pool,
+            extraManagersForVital: max(0, vitalManagers - managersGiven), slots: slots, economics: economics, economicsMissing: missing,
             skills: skillsPack.map { rank(skills: $0, candidates) } ?? [], skillsPack: skillsPack,
             portfolioContributionPct: portfolioPct, restContributionPct: restPct)
     }

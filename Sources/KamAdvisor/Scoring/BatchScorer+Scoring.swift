@@ -24,6 +24,8 @@ extension BatchScorer {
         var totalsRows = 0
         /// With `--top`: the best rows of the chunk, as (score, order, bytes).
         var best: [(Double, Int, [UInt8])] = []
+        /// Rows `alsoKeep` holds, as (order, bytes).
+        var also: [(Int, [UInt8])] = []
     }
 
     func score(
@@ -35,7 +37,7 @@ extension BatchScorer {
         summary.encoding = source.encoding
         let dialect = source.dialect
         let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
-        let pack = self.pack, renderer = self.renderer, top = options.top
+        let pack = self.pack, renderer = self.renderer, top = options.top, alsoKeep = options.alsoKeep
         let measure = self.measure, id = self.id, slots = contextSlots
         let measureColumn = measure.map(MeasureColumn.init), path = source.path
         let membership = measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) }
@@ -61,6 +63,7 @@ extension BatchScorer {
         var outcomes = [Int](repeating: 0, count: outcomeCount)
         var classes = pack.classifications.map { [Int](repeating: 0, count: $0.options.count + 1) }
         var best: [(Double, Int, [UInt8])] = []
+        var also: [(Int, [UInt8])] = []
         var anyRow = false
         func settle(_ outcome: TotalsAndFooters.Outcome) throws(BatchFailure) {
             switch outcome {
@@ -200,6 +203,7 @@ extension BatchScorer {
                 if let top {
                     var bytes: [UInt8] = []
                     renderer.row(record, evaluation, into: &bytes)
+                    if let alsoKeep, alsoKeep(evaluation, a) { result.also.append((index, bytes)) }
                     result.best.append((evaluation.score, index, bytes))
                     if result.best.count > 2 * top { Self.keepBest(&result.best, top) }
                 } else {
@@ -224,6 +228,9 @@ extension BatchScorer {
             try settled.add(chunk.rows, settle)
             if top != nil {
                 best += chunk.best.map { ($0.0, order + $0.1, $0.2) }
+                for (k, bytes) in chunk.also {
+                    if also.count < BatchOptions.alsoKeepLimit { also.append((order + k, bytes)) } else { summary.alsoKeptBeyond += 1 }
+                }
                 order += chunk.scored
                 Self.keepBest(&best, top!)
             } else if !chunk.bytes.isEmpty {
@@ -240,6 +247,8 @@ extension BatchScorer {
         try writeHeader()
         if let top {
             Self.keepBest(&best, top)
+            let inBest = Set(best.map(\.1))
+            best += also.filter { !inBest.contains($0.0) }.map { (0, $0.0, $0.1) }
             for (n, entry) in best.enumerated() {
                 var bytes: [UInt8] = []
                 if n > 0 { bytes = separator }

@@ -1,4 +1,6 @@
 import KamCSV
+import KamExpr
+import KamRules
 
 /// How a batch is run.
 public struct BatchOptions: Sendable {
@@ -7,6 +9,10 @@ public struct BatchOptions: Sendable {
     public var strict: Bool
     /// Output only the N best rows, best first.
     public var top: Int?
+    /// With `top`: rows to keep as well, whatever their score (a report's vital accounts),
+    /// written after the best in file order. At most `alsoKeepLimit` are kept.
+    public var alsoKeep: (@Sendable (Evaluation, Activation) -> Bool)?
+    public static let alsoKeepLimit = 10_000
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
     public var blockSize: Int
@@ -74,6 +80,8 @@ public struct BatchSummary: Sendable {
     /// `BatchOptions.totals`: each name's sum, and how many rows had all of them.
     public var totals: [String: Double] = [:]
     public var totalsRows = 0
+    /// Rows `alsoKeep` asked for beyond `alsoKeepLimit`, not kept.
+    public var alsoKeptBeyond = 0
     public var portfolio: PortfolioFigures?
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
