@@ -3,7 +3,9 @@ import KamExpr
 /// Whether the programme pays: what its key-account managers cost beyond today's field
 /// coverage, against the contribution the planned sales uplift brings (docs/report.md,
 /// "Programme economics"). Contribution after cost to serve already pays for today's
-/// coverage, so only the increment is new money.
+/// coverage, so only the increment is new money. The field cost a key account no longer
+/// needs is the questionnaire's cost of covering a major account, but never more than the
+/// account's whole cost to serve today: a small account never cost that much to cover.
 public struct ProgrammeEconomics: Sendable {
     public enum CostSource: String, Sendable {
         case costPerAccount = "kam_cost_per_account"
@@ -61,12 +63,13 @@ public struct ProgrammeEconomics: Sendable {
         }
         guard let uplift else { return (nil, "the account pack's report.expected_uplift_pct") }
         let field = answer("field_cost_per_major_account")
-        let increment = costPerAccount - (field ?? 0)
+        func avoided(_ c: Candidate) -> Double { min(field ?? 0, c.account.costToServe.map { max(0, $0) } ?? .infinity) }
+        func increment(_ c: Candidate) -> Double { costPerAccount - avoided(c) }
         for k in candidates.indices {
-            candidates[k].upliftNeededPct = upliftNeeded(increment, candidates[k].account.contribution ?? 0)
+            candidates[k].upliftNeededPct = upliftNeeded(increment(candidates[k]), candidates[k].account.contribution ?? 0)
         }
         // Vital accounts stay in; the others join in the order of what each adds.
-        func net(_ c: Candidate) -> Double { (c.account.contribution ?? 0) * uplift.value / 100 - increment }
+        func net(_ c: Candidate) -> Double { (c.account.contribution ?? 0) * uplift.value / 100 - increment(c) }
         let order = candidates.filter { $0.role == .vital }
             + candidates.filter { $0.role != .vital }.sorted { (net($0), $1.account.line) > (net($1), $0.account.line) }
         var running = 0.0
@@ -90,7 +93,7 @@ public struct ProgrammeEconomics: Sendable {
             costPerAccount: costPerAccount, costSource: source, fieldCostPerAccount: field ?? 0, fieldCostAnswered: field != nil,
             expectedUpliftPct: uplift.value, upliftSource: uplift.source, accounts: candidates.count,
             withoutContribution: candidates.filter { $0.account.contribution == nil }.count, cost: n * costPerAccount,
-            costAvoided: n * (field ?? 0), contribution: candidates.reduce(0) { $0 + ($1.account.contribution ?? 0) },
+            costAvoided: candidates.reduce(0) { $0 + avoided($1) }, contribution: candidates.reduce(0) { $0 + ($1.account.contribution ?? 0) },
             largestPaying: largest, cumulativeNet: cumulative)
         return (economics, nil)
     }

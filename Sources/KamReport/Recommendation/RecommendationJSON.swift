@@ -16,6 +16,19 @@ public enum RecommendationJSON {
             ("programme", r.programme.map { programme($0, r) } ?? .null),
             ("candidates", .array(r.candidates.map { candidate($0, r) })),
             ("next_in_line", .array(r.nextInLine.map { brief($0) })),
+            ("large_accounts_left_out", .array(r.leftOut.map { l in
+                .object([("id", .string(l.account.id)), ("name", .string(l.account.name)), ("share", number(l.account.share, 6)),
+                         ("rank", l.account.rank.map { .number(Double($0)) } ?? .null), ("vital", .bool(l.account.vital == true)),
+                         ("reason_id", .string(SelectionText.reasonId(l))), ("reason", .string(SelectionText.reason(l)))])
+            })),
+            ("accounts_to_rescue", .array(r.rescue.map { x in
+                .object([("id", .string(x.account.id)), ("name", .string(x.account.name)), ("share", number(x.account.share, 6)),
+                         ("in_programme", .bool(x.inProgramme)), ("risks", .array(x.risks.map(risk))), ("action", .string(x.action))])
+            })),
+            ("manager_slots", .array(r.slots.map { m in
+                .object([("slot", .string("Manager \(m.number)")), ("profile", m.profile.map(JSON.string) ?? .null),
+                         ("accounts", .array(m.accounts.map(JSON.string))), ("skills", .array(m.skills.map(JSON.string)))])
+            })),
             ("skills", skills(r)),
             ("audit", auditJSON(audit)),
         ]).pretty + "\n"
@@ -72,7 +85,33 @@ public enum RecommendationJSON {
             ("candidates", .number(Double(r.candidates.count))),
             ("contribution_pct_portfolio", r.portfolioContributionPct.map { .number(rounded($0, 2)) } ?? .null),
             ("contribution_pct_outside_programme", r.restContributionPct.map { .number(rounded($0, 2)) } ?? .null),
+            ("vital", .number(Double(r.candidates.filter { $0.role == .vital }.count))),
+            ("growth", .number(Double(r.candidates.filter { $0.role == .growth }.count))),
+            ("extra_managers_for_vital", .number(Double(r.extraManagersForVital))),
+            ("growth_pool", .number(Double(r.pool))),
+            ("economics", r.economics.map(economics) ?? .null),
+            ("economics_missing", r.economicsMissing.map(JSON.string) ?? .null),
         ])
+    }
+
+    static func economics(_ e: ProgrammeEconomics) -> JSON {
+        .object([
+            ("cost_per_account", number(e.costPerAccount)), ("cost_per_account_source", .string(e.costSource.rawValue)),
+            ("cost", number(e.cost)), ("cost_avoided", number(e.costAvoided)), ("field_cost_answered", .bool(e.fieldCostAnswered)),
+            ("incremental_cost", number(e.incrementalCost)), ("contribution", number(e.contribution)),
+            ("accounts_without_contribution", .number(Double(e.withoutContribution))),
+            ("expected_uplift_pct", number(e.expectedUpliftPct)), ("expected_uplift_source", .string(e.upliftSource)),
+            ("expected_gain", number(e.expectedGain)), ("net", number(e.net)), ("pays", .bool(e.pays)),
+            ("uplift_needed_pct", number(e.upliftNeededPct)),
+            ("largest_paying", e.largestPaying.map { p in
+                .object([("accounts", .number(Double(p.count))), ("ids", .array(p.ids.map(JSON.string))), ("net", number(p.net))])
+            } ?? .null),
+        ])
+    }
+
+    static func risk(_ f: Trace.Fired) -> JSON {
+        .object([("id", .string(f.id)), ("title", f.title.map(JSON.string) ?? .null), ("severity", .string(f.severity?.rawValue ?? "")),
+                 ("because", .string(f.because)), ("mitigation", f.mitigation.map(JSON.string) ?? .null)])
     }
 
     static func option(_ o: Classification.Option?) -> JSON {
@@ -96,9 +135,12 @@ public enum RecommendationJSON {
                 .object([("id", .string(f.id)), ("title", .string(f.title)), ("points", number(f.points)), ("because", f.because.map(JSON.string) ?? .null)])
             })
         } ?? .null
+        let slot: JSON = c.managerSlot.map { JSON.string("Manager \($0)") } ?? .null
         return .object([
-            ("id", .string(a.id)), ("name", .string(a.name)), ("line", .number(Double(a.line))),
-            ("score", .number(rounded(a.score, 2))), ("tier", .string(a.tier)), ("tier_title", a.tierTitle.map(JSON.string) ?? .null),
+            ("id", .string(a.id)), ("name", .string(a.name)), ("line", .number(Double(a.line))), ("role", .string(c.role.rawValue)),
+            ("score", .number(rounded(a.score, 2))), ("confidence", .number(rounded(a.confidence, 2))),
+            ("low_confidence_missing", .array(c.lowConfidenceMissing.map(JSON.string))),
+            ("tier", .string(a.tier)), ("tier_title", a.tierTitle.map(JSON.string) ?? .null),
             ("classes", .object(a.trace.classes.map { ($0.name, $0.value.map(JSON.string) ?? .null) })),
             ("reasons", .array(a.reasons.map(JSON.string))),
             ("quadrant", option(a.quadrant)),
@@ -111,10 +153,9 @@ public enum RecommendationJSON {
                 ("growth_pct", number(a.growthPct)), ("strength", number(a.strength)),
             ])),
             ("earns_less_than_rest", c.earnsLessThanRest.map(JSON.bool) ?? .null),
-            ("risks", .array(a.trace.risks.map { f in
-                .object([("id", .string(f.id)), ("title", f.title.map(JSON.string) ?? .null), ("severity", .string(f.severity?.rawValue ?? "")),
-                         ("because", .string(f.because)), ("mitigation", f.mitigation.map(JSON.string) ?? .null)])
-            })),
+            ("uplift_needed_pct", number(c.upliftNeededPct)),
+            ("risks", .array(a.trace.risks.map(risk))),
+            ("manager_slot", slot),
             ("manager_profile", c.managerProfileTitle.map(JSON.string) ?? .null),
             ("skills", skills),
             ("plan", plan(c, r)),

@@ -16,6 +16,9 @@ enum ReportBuilder {
         if let review = r.review {
             doc.sections.append(concentration(review))
             doc.sections.append(accounts(r))
+            doc.sections.append(largeAccounts(r))
+            doc.sections.append(rescue(r))
+            doc.sections.append(economics(r))
             if r.skillsPack != nil { doc.sections.append(skills(r)) }
             doc.sections.append(relationships(r))
             doc.sections.append(plans(r))
@@ -49,8 +52,30 @@ enum ReportBuilder {
                 managers = "\(p.managers ?? 0) key-account manager\(p.managers == 1 ? "" : "s") (\(p.managersSource.rawValue)) × \(p.accountsPerManager) accounts each (\(p.accountsPerManagerSource == .literature ? "one manager runs 1 to fewer than 5" : "command line"))"
             }
             s.paragraph(.text("Recommended programme: "), .strong("\(p.capacity) key account\(p.capacity == 1 ? "" : "s")"), .text(", \(managers)."))
+            let vital = r.candidates.filter { $0.role == .vital }.count
+            if vital > 0 {
+                s.paragraph(.strong("\(vital) vital account\(vital == 1 ? "" : "s")"),
+                            .text(" come first, whatever their score: losing one would badly hurt sales. "
+                                + "\(r.candidates.count - vital) growth candidate\(r.candidates.count - vital == 1 ? "" : "s") fill the places left."))
+            }
+            if r.extraManagersForVital > 0 {
+                s.paragraph(.strong("The vital accounts alone need \(r.extraManagersForVital) more key-account manager\(r.extraManagersForVital == 1 ? "" : "s")"),
+                            .text(" than the \(p.managers ?? p.managersNeeded) given, at \(p.accountsPerManager) accounts each."))
+            }
             if r.candidates.count < p.capacity {
-                s.paragraph(.text("Only \(r.candidates.count) account\(r.candidates.count == 1 ? "" : "s") reach a candidate tier; the rest of the capacity stays free."))
+                s.paragraph(.text("Only \(r.candidates.count) account\(r.candidates.count == 1 ? "" : "s") qualify; the rest of the capacity stays free."))
+            }
+            if let e = r.economics { s.add(.paragraph(economicsSentence(e, r))) }
+            if let missing = r.economicsMissing {
+                s.paragraph(.text("Whether the programme pays is not shown: it needs "), .code(missing), .text("."))
+            }
+            if !r.leftOut.isEmpty {
+                s.paragraph(.text("\(r.leftOut.count) of the largest account\(r.leftOut.count == 1 ? " is" : "s are") not in the programme, each with the reason: see "),
+                            .strong("Large accounts not in the programme"), .text("."))
+            }
+            if !r.rescue.isEmpty {
+                s.paragraph(.text("\(r.rescue.count) large account\(r.rescue.count == 1 ? " shows" : "s show") breakdown signals: see "),
+                            .strong("Accounts to rescue"), .text("."))
             }
             if p.capacity > ProgrammeSize.largestProgramme {
                 s.paragraph(.text("A programme above about \(ProgrammeSize.largestProgramme) accounts is hard to run well; start smaller."))
@@ -152,10 +177,24 @@ enum ReportBuilder {
         if !points.isEmpty {
             s.add(.chart(.matrix(accounts: points, quadrants: r.candidates.map { $0.account.quadrant?.title ?? $0.account.quadrant?.value ?? "" })))
         }
-        s.add(.table(table(r.candidates.map(\.account), numbered: true)))
+        s.add(.table(table(r.candidates.map(\.account), numbered: true, roles: r.candidates.map(\.role))))
+        let doubtful = r.candidates.filter { !$0.lowConfidenceMissing.isEmpty }
+        if !doubtful.isEmpty {
+            s.paragraph(.text("Recommended on part of the evidence (confidence below the pack's minimum); fill these in before deciding:"))
+            s.add(.list(doubtful.map { c in
+                [.strong(c.account.name), .text(": confidence \(Figures.share(c.account.confidence)); missing " + c.lowConfidenceMissing.joined(separator: ", "))]
+            }))
+        }
+        if let p = r.programme, let review = r.review {
+            let counts = tierCounts(review).map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+            s.paragraph(.text("Against the programme's \(p.capacity) places, the tiers hold " + counts
+                + ". Growth candidates are drawn from the best \(r.pool) by score"
+                + (review.fields.poolMultiple.map { " (at most \($0) × the places)" } ?? "")
+                + ", ranked by quadrant, then score."))
+        }
         if !r.nextInLine.isEmpty {
             s.add(.heading("Next in line"))
-            s.add(.table(table(r.nextInLine, numbered: false)))
+            s.add(.table(table(r.nextInLine, numbered: false, roles: nil)))
         }
         let quadrants = Dictionary(grouping: r.candidates.compactMap(\.account.quadrant), by: \.value)
         if !quadrants.isEmpty {
@@ -167,18 +206,119 @@ enum ReportBuilder {
         return s
     }
 
-    static func table(_ accounts: [AccountView], numbered: Bool) -> ReportDocument.Table {
+    static func table(_ accounts: [AccountView], numbered: Bool, roles: [Candidate.Role]?) -> ReportDocument.Table {
         let rows: [[[ReportDocument.Inline]]] = accounts.enumerated().map { i, a in
             let abc = a.abc ?? "–"
+            let role = roles.map { $0[i] == .vital ? "vital: keep and protect" : "growth" } ?? "–"
             return [
-                [.text(numbered ? "\(i + 1)" : "–")], [.strong(a.name), .text(" (\(a.id), line \(a.line))")], [.text(Figures.score(a.score))],
+                [.text(numbered ? "\(i + 1)" : "–")], [.strong(a.name), .text(" (\(a.id), line \(a.line))")], [.text(role)],
+                [.text(Figures.share(a.share))], [.text(Figures.score(a.score))],
                 [.text(a.tier)], [.text(abc)], [.text(a.quadrant?.title ?? "–")], [.text(a.stage?.title ?? "–")],
                 [.text(Figures.money(a.sales))], [.text(Figures.money(a.costToServe))], [.text(Figures.percent(a.contributionPct))],
                 [.text(a.reasons.joined(separator: "; "))],
             ]
         }
-        return .init(header: ["#", "Account", "Score", "Tier", "ABC", "Quadrant", "Stage", "Sales", "Cost to serve", "Contribution", "Why"],
-                     align: [.right, .left, .right, .left, .left, .left, .left, .right, .right, .right, .left], rows: rows)
+        return .init(header: ["#", "Account", "Role", "Share", "Score", "Tier", "ABC", "Quadrant", "Stage", "Sales", "Cost to serve", "Contribution", "Why"],
+                     align: [.right, .left, .left, .right, .right, .left, .left, .left, .left, .right, .right, .right, .left], rows: rows)
+    }
+
+    static func largeAccounts(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("left-out", "Large accounts not in the programme")
+        let largest = r.review?.fields.largest ?? 0
+        if r.leftOut.isEmpty {
+            s.paragraph(.text(largest > 0 ? "Every vital account and each of the \(largest) largest accounts is in the programme." : "No large account is left out."))
+            return s
+        }
+        s.paragraph(.text("Every vital account and each of the \(largest) largest accounts by sales is in the programme, or here with the reason."))
+        s.add(.table(.init(header: ["Rank", "Account", "Share", "Sales", "Why not in the programme"], align: [.right, .left, .right, .right, .left],
+                           rows: r.leftOut.map { l in
+                               [[.text(l.account.rank.map(String.init) ?? "–")], [.strong(l.account.name), .text(" (\(l.account.id))")],
+                                [.text(Figures.share(l.account.share))], [.text(Figures.money(l.account.sales))], [.text(SelectionText.reason(l))]]
+                           })))
+        return s
+    }
+
+    static func rescue(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("rescue", "Accounts to rescue")
+        if r.rescue.isEmpty {
+            s.paragraph(.text("No large account shows a breakdown signal."))
+            return s
+        }
+        s.paragraph(.text("Large accounts with breakdown signals, whether or not they are in the programme: act on these first."))
+        s.add(.table(.init(header: ["Account", "Share", "In the programme", "Signals", "Action"], align: [.left, .right, .left, .left, .left],
+                           rows: r.rescue.map { x in
+                               let signals = x.risks.map { ($0.title ?? $0.id) + ": " + $0.because }
+                               return [[.strong(x.account.name), .text(" (\(x.account.id))")], [.text(Figures.share(x.account.share))],
+                                       [.text(x.inProgramme ? "yes" : "no")], [.text(signals.isEmpty ? "–" : signals.joined(separator: "; "))],
+                                       [.text(capitalised(x.action))]]
+                           })))
+        return s
+    }
+
+    static func economics(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("economics", "Programme economics")
+        guard let e = r.economics else {
+            s.paragraph(.text("Not computed: the report needs " + (r.economicsMissing ?? "the programme's cost") + ". Answer "),
+                        .code("kam_cost_per_account"), .text(" (or "), .code("kam_manager_cost"), .text(") in the questionnaire."))
+            return s
+        }
+        s.add(.paragraph(economicsSentence(e, r)))
+        let perAccount = e.costSource == .managerCost ? " (kam_manager_cost ÷ accounts per manager)" : ""
+        let field = e.fieldCostAnswered ? "" : " (field_cost_per_major_account unanswered: taken as 0)"
+        s.add(.table(.init(header: ["Figure", "Value", "How"], align: [.left, .right, .left], rows: [
+            [[.text("Key-account cost per account")], [.text(Figures.money(e.costPerAccount))], [.text("the questionnaire" + perAccount)]],
+            [[.text("Cost of the programme")], [.text(Figures.money(e.cost))], [.text("\(e.accounts) accounts × the cost per account")]],
+            [[.text("Field cost it replaces")], [.text(Figures.money(e.costAvoided))],
+             [.text("per account, the field cost of a major account, at most the account's cost to serve" + field)]],
+            [[.text("Cost beyond today's coverage")], [.text(Figures.money(e.incrementalCost))], [.text("cost − field cost replaced")]],
+            [[.text("Contribution today")], [.text(Figures.money(e.contribution))],
+             [.text("after cost to serve" + (e.withoutContribution > 0 ? "; \(e.withoutContribution) without figures counted as 0" : ""))]],
+            [[.text("Planned sales uplift")], [.text(Figures.percent(e.expectedUpliftPct))], [.text(e.upliftSource)]],
+            [[.text("Expected gain")], [.text(Figures.money(e.expectedGain))], [.text("contribution × uplift: each account at its own margin")]],
+            [[.strong("Net a year")], [.strong(Figures.money(e.net))], [.text("gain − cost beyond today's coverage")]],
+            [[.text("Uplift needed to break even")], [.text(e.upliftNeededPct.map(Figures.percent) ?? "none suffices")], [.text("cost beyond coverage ÷ contribution")]],
+        ])))
+        s.add(.chart(.economics(steps: e.cumulativeNet.map { ($0.id, $0.net) }, paying: e.pays ? e.cumulativeNet.count : e.largestPaying?.count,
+                                vital: r.candidates.filter { $0.role == .vital }.count)))
+        s.add(.table(.init(header: ["Account", "Role", "Contribution", "Uplift needed"], align: [.left, .left, .right, .right],
+                           rows: r.candidates.map { c in
+                               [[.text(c.account.name)], [.text(c.role.rawValue)], [.text(Figures.money(c.account.contribution))],
+                                [.text(c.upliftNeededPct.map(Figures.percent) ?? "none suffices")]]
+                           })))
+        return s
+    }
+
+    /// Whether the programme pays, in one paragraph a director reads first.
+    static func economicsSentence(_ e: ProgrammeEconomics, _ r: Recommendation) -> [ReportDocument.Inline] {
+        let names = Dictionary(r.candidates.map { ($0.account.id, $0.account.name) }, uniquingKeysWith: { a, _ in a })
+        let head = "At a planned sales uplift of \(Figures.percent(e.expectedUpliftPct)), the programme "
+        if e.pays {
+            return [.text(head), .strong("pays"), .text(": it brings \(Figures.money(e.expectedGain)) a year against \(Figures.money(max(0, e.incrementalCost))) "
+                + "of cost beyond today's coverage, net \(Figures.money(e.net)).")]
+        }
+        var parts: [ReportDocument.Inline] = [
+            .text(head), .strong("does not pay"),
+            .text(": it costs \(Figures.money(e.incrementalCost)) a year beyond today's coverage and brings \(Figures.money(e.expectedGain)), net \(Figures.money(e.net)). "),
+            .text(e.upliftNeededPct.map { "It needs an uplift of \(Figures.percent($0)) to break even. " } ?? "No uplift makes it pay: its accounts contribute nothing today. "),
+        ]
+        if let p = e.largestPaying {
+            parts.append(p.count == 0
+                ? .text("No account pays for its key-account cost at this uplift.")
+                : .text("The largest programme that pays has \(p.count) account\(p.count == 1 ? "" : "s") (net \(Figures.money(p.net))): " + p.ids.map { names[$0] ?? $0 }.joined(separator: "; ") + "."))
+        } else {
+            parts.append(.text("Even the vital accounts alone do not pay at this uplift: keeping them is a matter of protecting sales, not of growth."))
+        }
+        return parts
+    }
+
+    static func managerSlots(_ r: Recommendation) -> [[ReportDocument.Inline]] {
+        let names = Dictionary(r.candidates.map { ($0.account.id, $0.account.name) }, uniquingKeysWith: { a, _ in a })
+        return r.slots.map { m in
+            var parts: [ReportDocument.Inline] = [.strong("Manager \(m.number)"), .text(m.profile.map { " — \($0)" } ?? "")]
+            parts.append(.text(": " + m.accounts.map { names[$0] ?? $0 }.joined(separator: "; ")))
+            parts.append(.text(m.skills.isEmpty ? "." : ". Beyond what every account needs: " + m.skills.joined(separator: "; ").lowercased() + "."))
+            return parts
+        }
     }
 
     static func skills(_ r: Recommendation) -> ReportDocument.Section {
@@ -188,9 +328,17 @@ enum ReportBuilder {
             let callers = need.callers.map(\.account)
             let who = callers.isEmpty ? "no candidate" : callers.prefix(6).joined(separator: "; ") + (callers.count > 6 ? "; and \(callers.count - 6) more" : "")
             let why = Set(need.callers.map(\.because)).sorted().joined(separator: "; ")
-            return [[.strong(need.title)], [.text(Figures.score(need.total))], [.text(who)], [.text(why.isEmpty ? "–" : why)]]
+            let share = "\(callers.count) of \(r.candidates.count) account\(r.candidates.count == 1 ? "" : "s")"
+            return [[.strong(need.title)], [.text(share)], [.text(who)], [.text(why.isEmpty ? "–" : why)]]
         }
-        s.add(.table(.init(header: ["Skill", "Need", "Called for by", "Why"], align: [.left, .right, .left, .left], rows: rows)))
+        if !r.slots.isEmpty {
+            s.add(.heading("The managers"))
+            s.paragraph(.text("Accounts are shared so that each manager's count differs by at most one; Manager 1 takes the most demanding accounts. "
+                + "Skills every account calls for are in the table below."))
+            s.add(.list(managerSlots(r)))
+        }
+        s.add(.heading("Skills across the programme"))
+        s.add(.table(.init(header: ["Skill", "Called for by", "Accounts", "Why"], align: [.left, .right, .left, .left], rows: rows)))
         let profiles = r.candidates.compactMap { c in c.managerProfileTitle.map { (c.account.name, $0) } }
         if !profiles.isEmpty {
             s.add(.heading("The manager each candidate needs"))

@@ -53,4 +53,7 @@ enum Chart {
     case tiers([(name: String, count: Int)])
     /// Candidates placed by strength (x, 1–5) and score (y, 0–100).
     case matrix(accounts: [(label: String, strength: Double, score: Double)], quadrants: [String])
+    /// The programme's net as accounts join it (vital first), with how many it takes at most
+    /// while it still pays.
+    case economics(steps: [(label: String, net: Double)], paying: Int?, vital: Int)
 }

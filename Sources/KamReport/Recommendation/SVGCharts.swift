@@ -13,6 +13,7 @@ enum SVGCharts {
             bars(rows.map { ($0.name, Double($0.count), Double(rows.map(\.count).max() ?? 1), false) },
                  title: "Accounts per tier", color: "#2f8f6b", ofMaximum: false)
         case .matrix(let accounts, let quadrants): matrix(accounts, quadrants)
+        case .economics(let steps, let paying, let vital): economics(steps, paying, vital)
         }
     }
 
@@ -121,6 +122,40 @@ enum SVGCharts {
             out += "<circle cx=\"\(n(left + size + 20))\" cy=\"\(n(ly))\" r=\"6\" fill=\"\(palette[k % palette.count])\"/>\n"
             out += text(left + size + 32, ly + 4, title.isEmpty ? "no quadrant" : title)
         }
+        return out + "</svg>\n"
+    }
+
+    /// The programme's net a year as accounts join it, vital accounts first and then those
+    /// that add most: where the line crosses zero is the largest programme that pays.
+    static func economics(_ steps: [(label: String, net: Double)], _ paying: Int?, _ vital: Int) -> String {
+        let (w, left, top, width, height) = (560.0, 90.0, 20.0, 440.0, 220.0)
+        var out = open(Int(w), Int(top + height + 50), "The programme's net a year as accounts join it")
+        guard !steps.isEmpty else { return out + "</svg>\n" }
+        let low = min(0, steps.map(\.net).min()!), high = max(0, steps.map(\.net).max()!)
+        let span = max(high - low, 1)
+        func x(_ k: Int) -> Double { left + (steps.count == 1 ? width / 2 : Double(k) / Double(steps.count - 1) * width) }
+        func y(_ v: Double) -> Double { top + (high - v) / span * height }
+        out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#f7f9fb\" stroke=\"#d5dbe2\"/>\n"
+        if vital > 0 && vital < steps.count {
+            let edge = (x(vital - 1) + x(vital)) / 2
+            out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(edge - left))\" height=\"\(n(height))\" fill=\"#eef2f6\"/>\n"
+            out += text(left + 4, top + 14, "vital", fill: "#5b6775")
+        }
+        out += "<line x1=\"\(n(left))\" x2=\"\(n(left + width))\" y1=\"\(n(y(0)))\" y2=\"\(n(y(0)))\" stroke=\"#9aa5b1\"/>\n"
+        out += text(left - 6, y(0) + 4, "0", anchor: "end", fill: "#5b6775")
+        for v in [low, high] where v != 0 { out += text(left - 6, y(v) + 4, Figures.money(v), anchor: "end", fill: "#5b6775") }
+        let path = steps.indices.map { "\(n(x($0))),\(n(y(steps[$0].net)))" }.joined(separator: " ")
+        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1f6fb2\" stroke-width=\"2.5\"/>\n"
+        for (k, step) in steps.enumerated() {
+            let colour = step.net >= 0 ? "#2f8f6b" : "#c4622d"
+            out += "<circle cx=\"\(n(x(k)))\" cy=\"\(n(y(step.net)))\" r=\"4\" fill=\"\(colour)\"/>\n"
+        }
+        if let paying, paying > 0, paying <= steps.count {
+            out += "<line x1=\"\(n(x(paying - 1)))\" x2=\"\(n(x(paying - 1)))\" y1=\"\(n(top))\" y2=\"\(n(top + height))\" stroke=\"#2f8f6b\" stroke-dasharray=\"4 3\"/>\n"
+            out += text(x(paying - 1) + 4, top + height - 6, "largest that pays: \(paying)", fill: "#2f8f6b")
+        }
+        out += text(left + width / 2, top + height + 20, "accounts in the programme (1 to \(steps.count)), vital first", anchor: "middle", fill: "#5b6775")
+        out += text(left + width / 2, top + height + 38, "net a year: expected gain minus the cost beyond today's coverage", anchor: "middle", fill: "#5b6775")
         return out + "</svg>\n"
     }
 }
