@@ -166,7 +166,7 @@ struct AssessTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let saved = folder.appending(path: "answers.json5").path
         // The six required answers (one wrong first), then Enter for every optional one, then a file name.
-        let lines = ["340", "150", "78", "12", "60", "14", "yes"] + Array(repeating: "", count: 16) + [saved]
+        let lines = ["340", "150", "78", "12", "60", "14", "yes"] + Array(repeating: "", count: 17) + [saved]
         let console = Console.capture(input: lines)
         let code = KamCLI.run(["assess", "--interactive"], console: console)
         #expect(code == 0, "\(console.capturedErr)")

@@ -31,10 +31,10 @@ struct ReportBrowserTests {
         #expect(browser.code == 0)
         // The DOM the browser built, not the file: the parser accepted the whole page.
         #expect(dom.contains("</main>"))
-        for id in ["summary", "factors", "risks", "concentration", "accounts", "skills", "relationships", "plans", "audit"] {
+        for id in ["summary", "factors", "risks", "concentration", "accounts", "left-out", "rescue", "economics", "skills", "relationships", "plans", "audit"] {
             #expect(dom.contains("<section id=\"\(id)\">"), "section \(id)")
         }
-        #expect(dom.components(separatedBy: "<svg").count - 1 == 4, "the four charts")
+        #expect(dom.components(separatedBy: "<svg").count - 1 == 5, "the five charts")
         #expect(dom.contains("<polyline"), "the Pareto curve")
     }
 }

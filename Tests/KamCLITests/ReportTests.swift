@@ -41,9 +41,18 @@ struct ReportTests {
         let next = try #require(report["next_in_line"] as? [[String: Any]])
         #expect(candidates.count == 6)
         #expect(next.count == 5)
-        // Best first, and the next in line come after the last candidate.
-        let scores = (candidates + next).compactMap { $0["score"] as? Double }
-        #expect(scores == scores.sorted(by: >))
+        // The vital accounts first, largest first; then growth candidates, best first within a
+        // quadrant, strategic before star; the next in line rank after the last of them.
+        let roles = candidates.map { $0["role"] as? String ?? "" }
+        #expect(roles == roles.sorted { $0 == "vital" && $1 != "vital" })
+        let vitalSales = candidates.filter { $0["role"] as? String == "vital" }.compactMap { ($0["figures"] as? [String: Any])?["sales"] as? Double }
+        #expect(vitalSales == vitalSales.sorted(by: >))
+        let growth = candidates.filter { $0["role"] as? String == "growth" } + next
+        let order = ["strategic", "star", "status", "streamline"]
+        let keys = growth.map { g -> (Int, Double) in
+            (order.firstIndex(of: (g["quadrant"] as? [String: Any])?["value"] as? String ?? "") ?? 4, g["score"] as? Double ?? 0)
+        }
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 >= $1.1) }, "\(keys)")
         // The questionnaire's three managers give twelve accounts without --managers.
         let fromFile = try json(kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", "json", "--quiet").out)
         #expect((fromFile["programme"] as? [String: Any])?["capacity"] as? Int == 12)

@@ -1,0 +1,161 @@
+import Foundation
+import KamCLI
+import KamTestSupport
+import Testing
+
+/// How `kam report` chooses accounts and prices the programme: the sample supplier's largest
+/// accounts are each accounted for, and the economics of a hand-made list come out as
+/// worked by hand in the comments.
+struct SelectionTests {
+    let sampleQuestionnaire = TestPaths.fixtures.appending(path: "sample/questionnaire.json5").path
+    let sampleCustomers = TestPaths.fixtures.appending(path: "sample/customers.csv").path
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func report(_ arguments: String...) throws -> [String: Any] {
+        let r = kam(["report", "--format", "json", "--quiet"] + arguments)
+        try #require(r.code == 0, "\(r.err)")
+        return try json(r.out)
+    }
+
+    @Test func noneOfTheTenLargestAccountsIsSilentlyAbsent() throws {
+        let r = try report("--questionnaire", sampleQuestionnaire, "--customers", sampleCustomers)
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        let leftOut = try #require(r["large_accounts_left_out"] as? [[String: Any]])
+        let rescue = try #require(r["accounts_to_rescue"] as? [[String: Any]])
+        // The ten largest by sales, read from the list itself.
+        let lines = try String(contentsOfFile: sampleCustomers, encoding: .utf8).split(separator: "\n").dropFirst()
+        let bySales = lines.map { line -> (String, Double) in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            return (String(cells[0]), Double(cells[cells.count - 24]) ?? 0)
+        }.sorted { $0.1 > $1.1 }
+        let total = bySales.reduce(0) { $0 + $1.1 }
+        for (id, sales) in bySales.prefix(10) {
+            let chosen = candidates.first { $0["id"] as? String == id }
+            let out = leftOut.first { $0["id"] as? String == id }
+            let atRisk = rescue.first { $0["id"] as? String == id }
+            #expect(chosen != nil || out != nil || atRisk != nil, "\(id) is absent")
+            if let out { #expect(!((out["reason"] as? String) ?? "").isEmpty, "\(id) is left out without a reason") }
+            // 5% of sales or more is vital: chosen as such, or left out by a rule that says why.
+            if sales / total >= 0.05 {
+                #expect(chosen?["role"] as? String == "vital" || out?["vital"] as? Bool == true, "\(id) holds \(sales / total)")
+            }
+        }
+        // The sample's two largest are mature, with little headroom: scored as mere candidates,
+        // they lead the programme as vital accounts all the same.
+        #expect(candidates.prefix(2).map { $0["role"] as? String } == ["vital", "vital"])
+        #expect(candidates.prefix(2).map { $0["tier"] as? String } == ["candidate", "candidate"])
+        // The account in trouble is in the programme and among the accounts to rescue.
+        let trouble = try #require(rescue.first { $0["id"] as? String == "C-0047" })
+        #expect(trouble["in_programme"] as? Bool == true)
+        #expect(((trouble["risks"] as? [[String: Any]]) ?? []).contains { $0["id"] as? String == "relationship_breakdown" })
+    }
+
+    // MARK: Economics on a hand-made list
+
+    /// Two vital accounts, three growth accounts cloned from one attractive customer and seven
+    /// small ones, with figures chosen so that each contribution is a round number.
+    func handMadeList(_ folder: URL, costPerAccount: Int) throws -> (questionnaire: String, customers: String) {
+        let sample = try String(contentsOfFile: sampleCustomers, encoding: .utf8).split(separator: "\n").map(String.init)
+        func row(_ template: String, _ id: String, _ sales: String, _ margin: String, _ costToServe: String) -> String {
+            let line = sample.first { $0.hasPrefix(template + ",") }!
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            // Names may hold commas in quotes; the sample's templates here do not.
+            cells[0] = id
+            cells[4] = sales
+            cells[7] = margin
+            cells[8] = costToServe
+            return cells.joined(separator: ",")
+        }
+        var rows = [sample[0]]
+        rows.append(row("C-0178", "V1", "10000000", "30", "500000"))  // contribution 2,500,000
+        rows.append(row("C-0178", "V2", "8000000", "25", "400000"))  // 1,600,000
+        rows.append(row("C-0074", "G1", "300000", "40", "20000"))  // 100,000
+        rows.append(row("C-0074", "G2", "300000", "30", "30000"))  // 60,000
+        rows.append(row("C-0074", "G3", "300000", "20", "30000"))  // 30,000
+        for k in 1...7 { rows.append(row("C-0273", "S\(k)", "200000", "18", "8000")) }
+        let customers = folder.appending(path: "customers.csv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: customers, atomically: true, encoding: .utf8)
+        let text = try String(contentsOfFile: sampleQuestionnaire, encoding: .utf8)
+            .replacingOccurrences(of: "kam_cost_per_account: 1500000", with: "kam_cost_per_account: \(costPerAccount)")
+            .replacingOccurrences(of: "field_cost_per_major_account: 1800000", with: "field_cost_per_major_account: 100000")
+        let questionnaire = folder.appending(path: "questionnaire.json5").path
+        try text.write(toFile: questionnaire, atomically: true, encoding: .utf8)
+        return (questionnaire, customers)
+    }
+
+    func economics(costPerAccount: Int) throws -> (report: [String: Any], economics: [String: Any]) {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-economics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try handMadeList(folder, costPerAccount: costPerAccount)
+        let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers, "--managers", "1", "--accounts-per-manager", "4")
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        // The two vital accounts, then the two best growth accounts.
+        try #require(candidates.map { $0["id"] as? String } == ["V1", "V2", "G1", "G2"], "\(candidates.map { $0["id"] ?? "" })")
+        let programme = try #require(r["programme"] as? [String: Any])
+        return (r, try #require(programme["economics"] as? [String: Any]))
+    }
+
+    /// Contribution 2,500,000 + 1,600,000 + 100,000 + 60,000 = 4,260,000; at 5% uplift the
+    /// gain is 213,000. The field cost replaced is 100,000 per account, but no more than the
+    /// account's cost to serve: 100,000 + 100,000 + 20,000 + 30,000 = 250,000.
+    @Test func aProgrammeThatPays() throws {
+        // 4 × 100,000 = 400,000, less 250,000: 150,000 beyond today's coverage; net 63,000.
+        let (_, e) = try economics(costPerAccount: 100_000)
+        #expect(e["cost"] as? Double == 400_000)
+        #expect(e["cost_avoided"] as? Double == 250_000)
+        #expect(e["incremental_cost"] as? Double == 150_000)
+        #expect(e["contribution"] as? Double == 4_260_000)
+        #expect(e["expected_gain"] as? Double == 213_000)
+        #expect(e["net"] as? Double == 63_000)
+        #expect(e["pays"] as? Bool == true)
+        #expect(e["uplift_needed_pct"] as? Double == 3.52)  // 150,000 / 4,260,000
+        #expect(e["largest_paying"] is NSNull)
+    }
+
+    @Test func aProgrammeThatDoesNotPayAndTheLargestThatDoes() throws {
+        // 4 × 150,000 − 250,000 = 350,000 beyond coverage; net 213,000 − 350,000 = −137,000.
+        let (r, e) = try economics(costPerAccount: 150_000)
+        #expect(e["incremental_cost"] as? Double == 350_000)
+        #expect(e["net"] as? Double == -137_000)
+        #expect(e["pays"] as? Bool == false)
+        #expect(e["uplift_needed_pct"] as? Double == 8.22)  // 350,000 / 4,260,000
+        // V1 adds 125,000 − 50,000, V2 80,000 − 50,000: 105,000 together; G1 would add
+        // 5,000 − 130,000 and G2 3,000 − 120,000, so the largest programme that pays is V1 and V2.
+        let largest = try #require(e["largest_paying"] as? [String: Any])
+        #expect(largest["ids"] as? [String] == ["V1", "V2"])
+        #expect(largest["net"] as? Double == 105_000)
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        #expect(candidates.map { $0["uplift_needed_pct"] as? Double } == [2, 3.13, 130, 200])
+    }
+
+    @Test func whenEvenTheVitalAccountsDoNotPayThereIsNoSmallerProgrammeToOffer() throws {
+        // V1: 125,000 − 200,000 and V2: 80,000 − 200,000: the vital accounts alone lose money.
+        let (_, e) = try economics(costPerAccount: 300_000)
+        #expect(e["pays"] as? Bool == false)
+        #expect(e["largest_paying"] is NSNull)
+    }
+
+    @Test func withoutACostTheEconomicsNameTheMissingAnswer() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-economics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try handMadeList(folder, costPerAccount: 1)
+        let text = try String(contentsOfFile: files.questionnaire, encoding: .utf8).replacingOccurrences(of: "kam_cost_per_account: 1,", with: "")
+        try text.write(toFile: files.questionnaire, atomically: true, encoding: .utf8)
+        let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers)
+        let programme = try #require(r["programme"] as? [String: Any])
+        #expect(programme["economics"] is NSNull)
+        #expect((programme["economics_missing"] as? String)?.contains("kam_cost_per_account") == true)
+        // With a manager's loaded cost instead, the cost per account is that over the accounts one manager holds.
+        try text.replacingOccurrences(of: "kam_managers_available: 3,", with: "kam_managers_available: 1, kam_manager_cost: 600000,")
+            .write(toFile: files.questionnaire, atomically: true, encoding: .utf8)
+        let again = try report("--questionnaire", files.questionnaire, "--customers", files.customers)
+        let e = try #require((again["programme"] as? [String: Any])?["economics"] as? [String: Any])
+        #expect(e["cost_per_account"] as? Double == 150_000)
+        #expect(e["cost_per_account_source"] as? String == "kam_manager_cost")
+    }
+}
