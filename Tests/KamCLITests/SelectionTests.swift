@@ -53,6 +53,44 @@ struct SelectionTests {
         #expect(((trouble["risks"] as? [[String: Any]]) ?? []).contains { $0["id"] as? String == "relationship_breakdown" })
     }
 
+    @Test func capacityNeverDropsAVitalAccount() throws {
+        // Two places, five vital accounts: all five stay, and the report says the vital
+        // accounts alone need three managers at two accounts each, two more than the one given.
+        let r = try report("--questionnaire", sampleQuestionnaire, "--customers", sampleCustomers, "--managers", "1", "--accounts-per-manager", "2")
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        #expect(candidates.count == 5)
+        #expect(candidates.allSatisfy { $0["role"] as? String == "vital" })
+        let programme = try #require(r["programme"] as? [String: Any])
+        #expect(programme["extra_managers_for_vital"] as? Int == 2)
+        let slots = try #require(r["manager_slots"] as? [[String: Any]])
+        #expect(slots.map { ($0["accounts"] as? [String])?.count ?? 0 } == [1, 2, 2])
+        let markdown = kam("report", "--questionnaire", sampleQuestionnaire, "--customers", sampleCustomers, "--managers", "1",
+                           "--accounts-per-manager", "2", "--format", "markdown", "--quiet").out
+        #expect(markdown.contains("The vital accounts alone need 2 more key-account managers"))
+    }
+
+    @Test func anAccountScoredOnLittleEvidenceIsRecommendedWithANote() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-confidence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try handMadeList(folder, costPerAccount: 100_000)
+        // V2 keeps its sales, margin and cost to serve; its judgements and structure are blank.
+        var lines = try String(contentsOfFile: files.customers, encoding: .utf8).split(separator: "\n").map(String.init)
+        let k = try #require(lines.firstIndex { $0.hasPrefix("V2,") })
+        var cells = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for c in [5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17] { cells[c] = "" }
+        lines[k] = cells.joined(separator: ",")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: files.customers, atomically: true, encoding: .utf8)
+        let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers, "--managers", "1", "--accounts-per-manager", "4")
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        let v2 = try #require(candidates.first { $0["id"] as? String == "V2" })
+        #expect((v2["confidence"] as? Double ?? 1) < 0.6)
+        let missing = v2["low_confidence_missing"] as? [String] ?? []
+        #expect(!missing.isEmpty)
+        let v1 = try #require(candidates.first { $0["id"] as? String == "V1" })
+        #expect((v1["low_confidence_missing"] as? [String])?.isEmpty == true)
+    }
+
     // MARK: Economics on a hand-made list
 
     /// Two vital accounts, three growth accounts cloned from one attractive customer and seven

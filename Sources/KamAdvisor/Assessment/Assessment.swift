@@ -38,7 +38,12 @@ public enum Assessor {
         let verdict = evaluation.outcome(in: pack)
         let title = evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil
         let answers = pack.inputs.compactMap { input in questionnaire.answers[input.name].map { (input, $0) } }
-        let unanswered = pack.inputs.filter { !$0.required && questionnaire.answers[$0.name] == nil && $0.defaultValue == nil }
+        // An answer no rule reads (one the report reads, such as `kam_manager_cost`) lowers
+        // nothing, so it is not listed.
+        let read = pack.namesRead
+        let unanswered = pack.inputs.filter {
+            !$0.required && questionnaire.answers[$0.name] == nil && $0.defaultValue == nil && read.contains($0.name)
+        }
         let whatIf = WhatIfSearch(pack: pack, evaluator: evaluator, questionnaire: questionnaire, verdict: verdict).run()
         let range = scoreRange(pack, trace)
         let settled = pack.outcome.level(for: range.lowerBound) == pack.outcome.level(for: range.upperBound) && trace.undecidedGates.isEmpty

@@ -28,6 +28,16 @@ struct AccountPlan {
             let target = a.quadrant.map { "; the \($0.title ?? $0.value) quadrant's approach below sets the stage to aim for" } ?? ""
             objectives.append("Relationship: \(stage.title ?? stage.value) stage now\(target).")
         }
+        if let e = r.economics {
+            objectives.append(c.upliftNeededPct.map {
+                $0 == 0 ? "Key-account cost: covered by the field coverage it replaces."
+                    : "Key-account cost: repaid at a sales uplift of \(Figures.percent($0)) (the programme plans \(Figures.percent(e.expectedUpliftPct)))."
+            } ?? "Key-account cost: no uplift repays it while the account earns nothing after cost to serve.")
+        }
+        if c.role == .vital {
+            let share = a.share.map { " (\(Figures.share($0)) of our sales)" } ?? ""
+            strategies.append("Keep and protect\(share): losing this account would badly hurt sales and profit; secure the volume first with a senior sponsor on both sides, a multi-year agreement and service without surprises.")
+        }
         if let q = a.quadrant, let advice = q.advice { strategies.append("\(q.title ?? q.value): \(advice).") }
         if let s = a.stage, let advice = s.advice { strategies.append("Relationship building: \(advice).") }
         for risk in a.trace.risks {

@@ -139,7 +139,7 @@ enum SVGCharts {
         if vital > 0 && vital < steps.count {
             let edge = (x(vital - 1) + x(vital)) / 2
             out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(edge - left))\" height=\"\(n(height))\" fill=\"#eef2f6\"/>\n"
-            out += text(left + 4, top + 14, "vital", fill: "#5b6775")
+            out += text(left + 4, top + height - 6, "vital", fill: "#5b6775")
         }
         out += "<line x1=\"\(n(left))\" x2=\"\(n(left + width))\" y1=\"\(n(y(0)))\" y2=\"\(n(y(0)))\" stroke=\"#9aa5b1\"/>\n"
         out += text(left - 6, y(0) + 4, "0", anchor: "end", fill: "#5b6775")
