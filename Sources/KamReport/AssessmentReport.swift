@@ -72,6 +72,9 @@ public enum AssessmentReport {
         } else if let because = t.outcomeBecause {
             out += "\n\(capitalised(because)).\n"
         }
+        for r in t.risks where r.severity == .critical {
+            out += "\nCRITICAL: \(r.title ?? r.id): \(r.because).\n    what to do: \(r.mitigation ?? "")\n"
+        }
         out += "\nFactors\n"
         for f in t.factors {
             let points = f.points.map { NumberFormat.shortest(rounded($0, 1)) } ?? "–"
@@ -143,6 +146,9 @@ public enum AssessmentReport {
             out += "Blocked by `\(gate.id)`: \(Markdown.escape(gate.because)).\n\n"
         } else if let because = t.outcomeBecause {
             out += Markdown.escape(capitalised(because)) + ".\n\n"
+        }
+        for r in t.risks where r.severity == .critical {
+            out += "> **Critical: \(Markdown.escape(r.title ?? r.id))**: \(Markdown.escape(r.because)).  \n> *What to do:* \(Markdown.escape(r.mitigation ?? "")).\n\n"
         }
         out += "## Factors\n\n| Factor | Points | Why | Answers used |\n|---|---:|---|---|\n"
         for f in t.factors {

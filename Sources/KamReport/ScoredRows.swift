@@ -233,6 +233,7 @@ public enum ScoreSummary {
             ("score_sum", .number(s.scoreSum)),
             ("top10_share", p.map { .number(rounded($0.top10Share, 6)) } ?? .null),
             ("hhi", p.map { .number(rounded($0.hhi, 6)) } ?? .null),
+            ("equivalent_customers", p.map { $0.hhi > 0 ? .number(rounded(1 / $0.hhi, 2)) : .null } ?? .null),
             ("gini", p.map { .number(rounded($0.gini, 6)) } ?? .null),
             ("rules", .object([("id", .string(pack.id)), ("version", .string(pack.version)), ("sha256", .string(pack.hash))])),
             ("columns", .object(mapping.columns.map { ($0.header, $0.input.map(JSON.string) ?? .null) })),

@@ -59,6 +59,9 @@ struct PortfolioFiguresTests {
         #expect(c.customers == 6)
         #expect(c.largestSharePct == 50)
         #expect(c.top20SharePct == 70)  // the largest ⌈6/5⌉ = 2 customers
+        #expect(c.top10SharePct == 100)  // fewer than ten: all of them
+        let many = try #require(Concentration(amounts: Array(repeating: 1, count: 40)))
+        #expect(many.top10SharePct == 25)
         #expect(abs(c.hhi - (2500 + 400 + 100 + 100 + 25 + 25)) < 1e-9)
         #expect(Concentration(amounts: []) == nil)
         #expect(Concentration(amounts: [0, 0]) == nil)
@@ -160,6 +163,7 @@ struct ConcentrationFromPortfolioTests {
         #expect(viaPortfolio.customers == direct.customers)
         #expect(abs(viaPortfolio.total - direct.total) <= 1e-9 * direct.total)
         #expect(abs(viaPortfolio.top20SharePct - direct.top20SharePct) < 1e-9)
+        #expect(abs(viaPortfolio.top10SharePct - direct.top10SharePct) < 1e-9)
         #expect(abs(viaPortfolio.largestSharePct - direct.largestSharePct) < 1e-9)
         #expect(abs(viaPortfolio.hhi - direct.hhi) < 1e-6)
         #expect(abs(viaPortfolio.gini - direct.gini) < 1e-9)

@@ -35,7 +35,7 @@ struct MappingTests {
         #expect(r.code == 0, "\(r.err)")
         #expect(r.err.contains("Выручка = отгрузки, руб. -> revenue_ltm (--map)"))
         #expect(r.err.contains("Контрагент: left out (--map)"))
-        #expect(r.out == "ИНН,score\n7701,66.67\n7702,66.67\n")
+        #expect(r.out == "ИНН,score\n7701,66.67\n7702,73.33\n")
         let wrong = kam("score", path, "--map", "Выручка=revenue_ltm", "--quiet")
         #expect(wrong.code == 1)
         #expect(wrong.err.contains("`--map` names the column `Выручка`, which the file does not have"), "\(wrong.err)")

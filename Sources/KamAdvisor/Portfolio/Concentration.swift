@@ -7,6 +7,8 @@ public struct Concentration: Sendable, Equatable {
     public let total: Double
     /// Share of the total from the largest 20% of customers (their count rounded up), 0–100.
     public let top20SharePct: Double
+    /// Share of the total from the ten largest customers (all of them when fewer), 0–100.
+    public let top10SharePct: Double
     /// Share of the total from the single largest customer, 0–100.
     public let largestSharePct: Double
     /// Herfindahl-Hirschman index: the sum of squared percentage shares, 0–10,000.
@@ -14,10 +16,11 @@ public struct Concentration: Sendable, Equatable {
     /// Gini coefficient of the amounts, 0 (all equal) to nearly 1 (one customer has all).
     public let gini: Double
 
-    init(customers: Int, total: Double, top20SharePct: Double, largestSharePct: Double, hhi: Double, gini: Double) {
+    init(customers: Int, total: Double, top20SharePct: Double, top10SharePct: Double, largestSharePct: Double, hhi: Double, gini: Double) {
         self.customers = customers
         self.total = total
         self.top20SharePct = top20SharePct
+        self.top10SharePct = top10SharePct
         self.largestSharePct = largestSharePct
         self.hhi = hhi
         self.gini = gini
@@ -34,6 +37,7 @@ public struct Concentration: Sendable, Equatable {
         customers = n
         self.total = total
         top20SharePct = 100 * sorted.prefix(top).reduce(0, +) / total
+        top10SharePct = 100 * sorted.prefix(10).reduce(0, +) / total
         largestSharePct = 100 * sorted[0] / total
         hhi = sorted.reduce(0) { sum, x in
             let share = 100 * x / total
@@ -56,6 +60,7 @@ extension Concentration {
         let all = [
             "customer_count": answer(Double(customers)),
             "top20_customers_share_pct": answer(twoDecimals(top20SharePct)),
+            "top10_customers_share_pct": answer(twoDecimals(top10SharePct)),
             "largest_customer_share_pct": answer(twoDecimals(largestSharePct)),
             "customer_hhi": answer(twoDecimals(hhi)),
             "customer_gini": answer((gini * 1000).rounded() / 1000),
@@ -65,7 +70,8 @@ extension Concentration {
 
     /// The questions of `pack` a customer list answers, known before the list is read.
     public static func questions(of pack: RulePack) -> Set<String> {
-        Set(["customer_count", "top20_customers_share_pct", "largest_customer_share_pct", "customer_hhi", "customer_gini"]
+        Set(["customer_count", "top20_customers_share_pct", "top10_customers_share_pct", "largest_customer_share_pct", "customer_hhi",
+             "customer_gini"]
             .filter { pack.input(named: $0) != nil })
     }
 }

@@ -7,6 +7,7 @@ extension Concentration {
     public init?(portfolio p: PortfolioFigures) {
         guard p.accounts > 0, p.total > 0 else { return nil }
         self.init(customers: p.accounts, total: p.total, top20SharePct: 100 * p.shareOfLargest((p.accounts + 4) / 5),
+                  top10SharePct: 100 * p.shareOfLargest(10),
                   largestSharePct: 100 * p.largest / p.total, hhi: 10_000 * p.hhi, gini: p.gini)
     }
 

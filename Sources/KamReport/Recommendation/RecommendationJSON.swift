@@ -52,6 +52,7 @@ public enum RecommendationJSON {
             portfolio = .object([
                 ("total", .number(rounded(p.total, 2))), ("accounts", .number(Double(p.accounts))),
                 ("top10_share", .number(rounded(p.top10Share, 6))), ("hhi", .number(rounded(p.hhi, 6))),
+                ("equivalent_customers", p.hhi > 0 ? .number(rounded(1 / p.hhi, 2)) : .null),
                 ("gini", .number(rounded(p.gini, 6))),
                 ("pareto", .array(p.paretoCurve(points: 20).map { .array([.number(rounded($0.accounts, 4)), .number(rounded($0.share, 4))]) })),
             ])

@@ -37,6 +37,9 @@ enum ReportBuilder {
                         .text(" (score \(Figures.score(a.score)) of \(Figures.score(a.trace.maximum)), confidence \(Int((a.confidence * 100).rounded()))%)."))
             if let range = AssessmentReport.rangeSentence(a) { s.paragraph(.text(range)) }
             if let gate = a.trace.gates.first { s.paragraph(.text("Blocked: \(gate.because).")) }
+            for risk in a.trace.risks where risk.severity == .critical {
+                s.paragraph(.strong("Critical: \(risk.title ?? risk.id)"), .text(": \(risk.because). What to do: \(risk.mitigation ?? "")."))
+            }
             let reasons = a.mainReasons
             if !reasons.isEmpty {
                 s.add(.heading("Main reasons"))
@@ -146,6 +149,7 @@ enum ReportBuilder {
                 [[.text("Accounts with sales figures")], [.text("\(p.accounts)")]],
                 [[.text("Share of the ten largest accounts")], [.text(Figures.share(p.top10Share))]],
                 [[.text("Herfindahl-Hirschman index (0–10,000)")], [.text(Figures.money(p.hhi * 10_000))]],
+                [[.text("Equivalent number of equal customers (1 ÷ HHI)")], [.text(p.hhi > 0 ? Figures.number(1 / p.hhi, digits: 1) : "–")]],
                 [[.text("Gini coefficient")], [.text(Figures.number(p.gini))]],
             ])))
             let cuts = abcCuts(review)

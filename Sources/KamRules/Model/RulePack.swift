@@ -250,7 +250,9 @@ public struct Gate: Sendable {
 
 public struct Risk: Sendable {
     public enum Severity: String, Sendable, CaseIterable, Comparable {
-        case low, medium, high
+        /// `critical`: the business itself is at stake (one customer at 40% of sales or more);
+        /// a report puts such a risk before everything else.
+        case low, medium, high, critical
 
         public static func < (a: Severity, b: Severity) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
