@@ -65,6 +65,25 @@ struct AssessTests {
         #expect(kam("assess", fixture(name)).out.contains("(provisional)") == provisional)
     }
 
+    @Test func criticalDependenceLeadsTheAssessment() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-critical-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "q.json5").path
+        try String(contentsOfFile: fixture("suits"), encoding: .utf8)
+            .replacingOccurrences(of: "largest_customer_share_pct: 12,", with: "largest_customer_share_pct: 45,")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let text = kam("assess", path).out
+        let critical = try #require(text.range(of: "CRITICAL: Critical dependence on one customer"))
+        let factors = try #require(text.range(of: "\nFactors\n"))
+        #expect(critical.lowerBound < factors.lowerBound)
+        let markdown = kam("assess", path, "--format", "markdown").out
+        #expect(markdown.range(of: "> **Critical: Critical dependence on one customer**")!.lowerBound < markdown.range(of: "## Factors")!.lowerBound)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(kam("assess", path, "--format", "json").out.utf8)) as? [String: Any])
+        let risks = json["risks"] as? [[String: Any]] ?? []
+        #expect(risks.contains { $0["id"] as? String == "dependence_critical" && $0["severity"] as? String == "critical" })
+    }
+
     @Test func whatWouldChangeTheVerdictIsPlain() {
         let r = kam("assess", fixture("unanswered"))
         #expect(r.out.contains("If the share of sales from the largest 20% of customers fell below 70% (it is 72%), the verdict would be `borderline`."))
