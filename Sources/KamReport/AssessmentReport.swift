@@ -32,6 +32,7 @@ public enum AssessmentReport {
                 ("because", .string(r.because)), ("mitigation", .string(r.mitigation ?? "")),
             ])
         }
+        let advantages: [JSON] = a.advantages.map { .object([("id", .string($0.id)), ("title", $0.title.map(JSON.string) ?? .null), ("because", .string($0.because))]) }
         let unanswered: [JSON] = a.unanswered.map { .object([("name", .string($0.name)), ("question", $0.question.map(JSON.string) ?? .null)]) }
         let fromData: [JSON] = a.answers.filter { $0.answer.source == .customerData }.map { .string($0.input.name) }
         let whatIf: [JSON] = a.whatIf.map { w in
@@ -53,6 +54,7 @@ public enum AssessmentReport {
             ("blocked_by", t.gates.first.map { .string($0.id) } ?? .null),
             ("factors", .array(factors)),
             ("gates", .array(gates)),
+            ("advantages", .array(advantages)),
             ("risks", .array(risks)),
             ("unanswered", .array(unanswered)),
             ("answers_from_data", .array(fromData)),
@@ -86,6 +88,10 @@ public enum AssessmentReport {
             }
             let values = f.reads.map { "\($0.name) = \($0.value.map(display) ?? "unanswered")" }
             if !values.isEmpty { out += "           " + values.joined(separator: ", ") + "\n" }
+        }
+        if !a.advantages.isEmpty {
+            out += "\nWhat key-account management would bring\n"
+            for adv in a.advantages { out += "  + \(adv.title ?? adv.id): \(adv.because)\n" }
         }
         if !t.risks.isEmpty {
             out += "\nRisks\n"
@@ -156,6 +162,10 @@ public enum AssessmentReport {
             let why = f.state == .scored ? f.because ?? "" : f.state == .missing ? "unanswered" : "could not be scored: \(f.error ?? "")"
             let used = f.reads.map { "`\($0.name)` = \(Markdown.cell($0.value.map(display) ?? "unanswered"))" }.joined(separator: ", ")
             out += "| \(Markdown.cell(f.title)) | \(points) / \(NumberFormat.shortest(f.maximum)) | \(Markdown.cell(why)) | \(used) |\n"
+        }
+        if !a.advantages.isEmpty {
+            out += "\n## What key-account management would bring\n\n"
+            for adv in a.advantages { out += "- **\(Markdown.escape(adv.title ?? adv.id))**: \(Markdown.escape(adv.because)).\n" }
         }
         out += "\n## Risks\n\n"
         if t.risks.isEmpty { out += "None of the pack's risks applies to these answers.\n" }

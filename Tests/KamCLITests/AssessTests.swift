@@ -65,6 +65,16 @@ struct AssessTests {
         #expect(kam("assess", fixture(name)).out.contains("(provisional)") == provisional)
     }
 
+    /// What the programme would bring is listed only when the verdict recommends it.
+    @Test(arguments: [("suits", true), ("borderline", true), ("does-not-suit", false), ("not-ready", false)])
+    func advantagesComeWithARecommendation(_ name: String, _ listed: Bool) throws {
+        let r = kam("assess", fixture(name), "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let advantages = try #require(object["advantages"] as? [[String: Any]])
+        #expect(!advantages.isEmpty == listed, "\(advantages)")
+        #expect(kam("assess", fixture(name)).out.contains("What key-account management would bring") == listed)
+    }
+
     @Test func criticalDependenceLeadsTheAssessment() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "kam-critical-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

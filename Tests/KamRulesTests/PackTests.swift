@@ -39,6 +39,7 @@ let plantPack = """
     { id: "drought", when: "soil_moisture_pct < 5", severity: "medium", because: "bone dry", mitigation: "soak the pot" },
     { id: "scorch", when: "sunny && score > 80", severity: "low", because: "hot and thirsty", mitigation: "shade at noon" },
   ],
+  advantages: [{ id: "forgiving", title: "Forgiving", when: "species == 'cactus'", because: "a cactus survives neglect" }],
   advices: [
     { value: "water_now", min: 70, because: "thirsty" },
     { value: "water_soon", min: 40 },
@@ -49,10 +50,10 @@ let plantPack = """
   },
   tests: [
     { name: "dry fern in the sun", inputs: { soil_moisture_pct: 10, sunny: true, species: "fern", pot_litres: 12 },
-      expect: { advice: "water_now", fired: ["dryness:1", "scorch"], not_fired: ["rot"], classes: { urgency: "high" },
+      expect: { advice: "water_now", fired: ["dryness:1", "scorch"], not_fired: ["rot", "forgiving"], classes: { urgency: "high" },
                 values: { big_pot: true } } },
     { name: "wet cactus", inputs: { soil_moisture_pct: 70, species: "cactus", pot_litres: 1 },
-      expect: { advice: "wait", score: [-20, 10], fired: ["rot"] } },
+      expect: { advice: "wait", score: [-20, 10], fired: ["rot", "forgiving"] } },
     { name: "flooded", inputs: { soil_moisture_pct: 99, species: "fern", pot_litres: 1 }, expect: { advice: "wait", fired: ["flooded"] } },
     { name: "unknown pot", inputs: { soil_moisture_pct: 40, species: "tomato" }, expect: { missing: ["pot"], advice: "water_soon", values: { big_pot: null } } },
   ],

@@ -26,6 +26,13 @@ public struct Assessment: Sendable {
 
     public var score: Double { trace.score }
     public var confidence: Double { trace.confidence }
+
+    /// The pack's advantages that apply, when the verdict recommends the programme at least in
+    /// part (not the lowest verdict, no gate): a "not recommended" or "not ready" comes
+    /// without a list of what the programme would have brought.
+    public var advantages: [Trace.Fired] {
+        trace.gates.isEmpty && verdict != pack.outcome.levels.last?.value ? trace.advantages : []
+    }
 }
 
 /// Runs the assessment pack on a questionnaire.

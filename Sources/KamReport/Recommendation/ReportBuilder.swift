@@ -125,7 +125,12 @@ enum ReportBuilder {
     }
 
     static func risks(_ a: Assessment) -> ReportDocument.Section {
-        var s = ReportDocument.Section("risks", "Risks and mitigations")
+        var s = ReportDocument.Section("risks", "Advantages, risks and mitigations")
+        if !a.advantages.isEmpty {
+            s.add(.heading("What key-account management would bring"))
+            s.add(.list(a.advantages.map { [.strong($0.title ?? $0.id), .text(": \($0.because).")] }))
+            s.add(.heading("Risks"))
+        }
         if a.trace.risks.isEmpty { s.paragraph(.text("None of the pack's risks applies to these answers.")) }
         let rows: [[[ReportDocument.Inline]]] = a.trace.risks.map { r in
             [[.strong(r.title ?? r.id)], [.text(r.severity?.rawValue ?? "")], [.text(r.because)], [.text(r.mitigation ?? "")]]

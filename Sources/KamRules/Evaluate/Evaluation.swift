@@ -19,6 +19,7 @@ public struct Evaluation: Sendable {
     public internal(set) var factors: [FactorResult] = []
     public internal(set) var gates: [Check] = []
     public internal(set) var risks: [Check] = []
+    public internal(set) var advantages: [Check] = []
     /// The chosen option of each classification; nil when none holds or one is missing.
     public internal(set) var classes: [Int?] = []
     /// The points of the scored factors.

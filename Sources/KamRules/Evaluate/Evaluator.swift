@@ -22,6 +22,7 @@ public final class Evaluator {
     private let derived: [(slot: Int, expression: Borrowed, type: ExprType)]
     private let gates: [Borrowed]
     private let risks: [Borrowed]
+    private let advantages: [Borrowed]
     /// Classification `c`'s options are `options[optionStarts[c]..<optionStarts[c + 1]]`;
     /// nil for an option without `when`.
     private let options: [Borrowed?]
@@ -78,6 +79,7 @@ public final class Evaluator {
         self.starts = starts
         gates = pack.gates.map { Borrowed($0.when) }
         risks = pack.risks.map { Borrowed($0.when) }
+        advantages = pack.advantages.map { Borrowed($0.when) }
         options = pack.classifications.flatMap { $0.options.map { $0.when.map(Borrowed.init) } }
         optionStarts = pack.classifications.reduce(into: [0]) { $0.append($0.last! + $1.options.count) }
         levelMinimums = pack.outcome.levels.map { $0.minimum ?? -.infinity }
@@ -130,6 +132,9 @@ public final class Evaluator {
             result.gates.append(check)
         }
         for (index, risk) in risks.enumerated() { result.risks.append(check(risk, "risk `\(pack.risks[index].id)`", &result)) }
+        for (index, advantage) in advantages.enumerated() {
+            result.advantages.append(check(advantage, "advantage `\(pack.advantages[index].id)`", &result))
+        }
         result.level = levelMinimums.firstIndex { result.score >= $0 } ?? levelMinimums.count - 1
         for c in 0..<optionStarts.count - 1 {
             result.classes.append(choose(c, &result))

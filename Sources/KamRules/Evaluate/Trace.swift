@@ -38,6 +38,8 @@ public struct Trace: Sendable {
     public let undecidedGates: [String]
     public let risks: [Fired]
     public let undecidedRisks: [String]
+    /// The advantages that apply (`title`, `because`; no severity or mitigation).
+    public let advantages: [Fired]
     public let points: Double
     public let score: Double
     public let maximum: Double
@@ -82,6 +84,9 @@ public struct Trace: Sendable {
             Fired(id: $0.0.id, title: $0.0.title, because: $0.0.because, severity: $0.0.severity, mitigation: $0.0.mitigation)
         }
         undecidedRisks = zip(pack.risks, evaluation.risks).filter { $1 == .unknown }.map(\.0.id)
+        advantages = zip(pack.advantages, evaluation.advantages).filter { $1 == .fired }.map {
+            Fired(id: $0.0.id, title: $0.0.title, because: $0.0.because, severity: nil, mitigation: nil)
+        }
         packId = pack.id
         packVersion = pack.version
         packHash = pack.hash

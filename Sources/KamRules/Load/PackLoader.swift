@@ -58,7 +58,7 @@ final class Loader {
         }
         let outcomeKey = profile.outcomeName + "s"
         fields.rejectUnknownKeys([
-            "kind", "id", "version", "title", "description", "inputs", "derived", "factors", "gates", "risks",
+            "kind", "id", "version", "title", "description", "inputs", "derived", "factors", "gates", "risks", "advantages",
             outcomeKey, "classifications", "tests",
         ] + profile.extraKeys)
         let id = fields.string("id", required: true) ?? ""
@@ -99,6 +99,7 @@ final class Loader {
         let factors = fields.array("factors", required: true).compactMap(factor)
         let gates = fields.array("gates").compactMap(gate)
         let risks = fields.array("risks").compactMap(risk)
+        let advantages = fields.array("advantages").compactMap(advantage)
         let outcome = outcomeScale(profile.outcomeName, fields, root)
         let classifications = fields.object("classifications").compactMap(classification)
         let tests = fields.array("tests").compactMap { test($0, outcomeName: outcome.name, classifications: classifications) }
@@ -113,7 +114,7 @@ final class Loader {
         return RulePack(
             file: file, hash: SHA256.hex(file.bytes), kind: profile.kind, id: id, version: version, title: title,
             description: fields.string("description"), inputs: inputs, context: context, derived: derived,
-            factors: factors, gates: gates, risks: risks, outcome: outcome, classifications: classifications,
+            factors: factors, gates: gates, risks: risks, advantages: advantages, outcome: outcome, classifications: classifications,
             tests: tests, declarations: declarations,
             extras: Dictionary(uniqueKeysWithValues: profile.extraKeys.compactMap { key in fields[key].map { (key, $0) } }))
     }
@@ -179,7 +180,7 @@ final class Loader {
     func claimId(_ id: String, _ span: SourceSpan) {
         if let first = usedIds[id] {
             let line = file.location(of: first.start).line
-            sink.error("the id `\(id)` is used twice (first on line \(line))", span, help: "factors, gates and risks need distinct ids")
+            sink.error("the id `\(id)` is used twice (first on line \(line))", span, help: "factors, gates, risks and advantages need distinct ids")
         } else {
             usedIds[id] = span
         }
@@ -341,6 +342,22 @@ final class Loader {
                     mitigation: mitigation, span: node.span)
     }
 
+    func advantage(_ node: JSONNode) -> Advantage? {
+        let label = node["id"]?.string.map { "advantage `\($0)`" } ?? "an advantage"
+        guard let fields = Fields(node, label, sink) else { return nil }
+        fields.rejectUnknownKeys(["id", "title", "when", "because"])
+        let id = fields.string("id", required: true), title = fields.string("title", required: true)
+        let because = fields.string("because", required: true)
+        guard let whenNode = fields["when"] else {
+            sink.error("\(label) needs `when` (the condition under which the advantage applies)", node.span)
+            return nil
+        }
+        let when = expression(whenNode, "`when` of \(label)", expecting: .bool)
+        guard let id, let title, let because, let when else { return nil }
+        claimId(id, fields["id"]!.span)
+        return Advantage(id: id, title: title, when: when, because: because, span: node.span)
+    }
+
     func outcomeScale(_ name: String, _ fields: Fields, _ root: JSONNode) -> OutcomeScale {
         let key = name + "s"
         var levels: [OutcomeScale.Level] = []
@@ -476,7 +493,7 @@ final class Loader {
             for id in expect.fired + expect.notFired {
                 let base = String(id.split(separator: ":").first ?? "")
                 if usedIds[base] == nil {
-                    sink.error("\(label) names `\(id)`, which is no factor, gate or risk of this pack", expectNode.span,
+                    sink.error("\(label) names `\(id)`, which is no factor, gate, risk or advantage of this pack", expectNode.span,
                                help: Suggestion.didYouMean(base, among: usedIds.keys.sorted()))
                 }
             }

@@ -24,6 +24,7 @@ public struct RulePack: Sendable {
     public let factors: [Factor]
     public let gates: [Gate]
     public let risks: [Risk]
+    public let advantages: [Advantage]
     public let outcome: OutcomeScale
     public let classifications: [Classification]
     public let tests: [TestCase]
@@ -57,6 +58,7 @@ public struct RulePack: Sendable {
         }
         for g in gates { note(g.when) }
         for r in risks { note(r.when) }
+        for a in advantages { note(a.when) }
         for c in classifications { c.options.forEach { note($0.when) } }
         return names
     }
@@ -265,6 +267,16 @@ public struct Risk: Sendable {
     public let severity: Severity
     public let because: String
     public let mitigation: String
+    public let span: SourceSpan
+}
+
+/// What speaks for the outcome when `when` holds: the other side of a risk. It changes
+/// neither the score nor the outcome; a host shows the advantages that apply.
+public struct Advantage: Sendable {
+    public let id: String
+    public let title: String
+    public let when: CompiledExpression
+    public let because: String
     public let span: SourceSpan
 }
 

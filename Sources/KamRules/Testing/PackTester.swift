@@ -20,7 +20,7 @@ public enum PackTester {
 
     public static func run(_ pack: RulePack) -> Report {
         let evaluator = Evaluator(pack)
-        var bandsHit = Set<String>(), gatesHit = Set<Int>(), risksHit = Set<Int>(), levelsHit = Set<String>()
+        var bandsHit = Set<String>(), gatesHit = Set<Int>(), risksHit = Set<Int>(), advantagesHit = Set<Int>(), levelsHit = Set<String>()
         var outcomes: [Outcome] = []
         for test in pack.tests {
             evaluator.activation.reset()
@@ -40,6 +40,10 @@ public enum PackTester {
             for (index, check) in result.risks.enumerated() where check == .fired {
                 fired.insert(pack.risks[index].id)
                 risksHit.insert(index)
+            }
+            for (index, check) in result.advantages.enumerated() where check == .fired {
+                fired.insert(pack.advantages[index].id)
+                advantagesHit.insert(index)
             }
             levelsHit.insert(result.outcome(in: pack))
             var failures = compare(test.expect, result, fired, pack)
@@ -64,6 +68,7 @@ public enum PackTester {
         }
         unexercised += pack.gates.indices.filter { !gatesHit.contains($0) }.map { "gate `\(pack.gates[$0].id)`" }
         unexercised += pack.risks.indices.filter { !risksHit.contains($0) }.map { "risk `\(pack.risks[$0].id)`" }
+        unexercised += pack.advantages.indices.filter { !advantagesHit.contains($0) }.map { "advantage `\(pack.advantages[$0].id)`" }
         unexercised += pack.outcome.levels.filter { !levelsHit.contains($0.value) }.map { "\(pack.outcome.name) `\($0.value)`" }
         return Report(outcomes: outcomes, unexercised: unexercised)
     }
