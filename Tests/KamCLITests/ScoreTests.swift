@@ -55,6 +55,22 @@ struct ScoreTests {
         #expect(partial > 0 && partial < answered - 0.2)
     }
 
+    @Test func stagesAreReadByTheSourcesAndRussianNames() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "stages.csv").path
+        try "customer_id,revenue_ltm,relationship_stage\nA,100,Partnership-KAM\nB,50,этап партнёрства\nC,20,Cooperative\nD,10,uncoupling KAM\nE,5,synergy\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = kam("score", file, "--format", "jsonl", "--quiet")
+        // The classification (written after the input of the same name) gives the contract's
+        // ids, whatever name the file used.
+        func count(_ stage: String) -> Int { r.out.components(separatedBy: "\"vital_left_out\":null,\"relationship_stage\":\"\(stage)\"").count - 1 }
+        #expect(count("interdependent") == 2 && count("cooperative") == 1 && count("disintegrating") == 1, "\(r.out)")
+        #expect(r.err.contains("`relationship_stage` is \"synergy\"; expected one of"), "\(r.err)")
+        let csv = kam("score", file, "--columns", "customer_id,score", "--quiet")
+        #expect(csv.out.split(separator: "\n").count == 5)
+    }
+
     @Test func aFormulaInACellIsNeutralised() {
         let r = kam("score", fixture("crm-export.csv"), "--columns", "Account Name,score", "--quiet")
         #expect(r.out.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))

@@ -13,7 +13,7 @@ let plantPack = """
   inputs: {
     soil_moisture_pct: { type: "number", unit: "%", min: 0, max: 100, question: "Soil moisture?" },
     sunny: { type: "bool", required: false, default: false },
-    species: { type: "string", values: ["cactus", "fern", "tomato"], aliases: ["Plant type"] },
+    species: { type: "string", values: ["cactus", "fern", "tomato"], aliases: ["Plant type"], value_aliases: { "Kaktus": "cactus" } },
     pot_litres: { type: "number", min: 0, required: false },
   },
   derived: {
@@ -174,10 +174,24 @@ struct PackTests {
         #expect(messages.contains { $0.contains("expects a value of `sunny`, which is no derived value") })
     }
 
+    @Test func choicesAreReadByTheirOtherNamesAndRegardlessOfCase() throws {
+        let species = try pack().inputs[2]
+        #expect(species.canonical("KAKTUS") == "cactus")
+        #expect(species.canonical("Fern") == "fern")
+        #expect(species.canonical("to-mato") == "tomato")
+        #expect(species.canonical("rose") == "rose")
+        #expect(species.problem(with: .string("rose"))?.contains("or another name the pack's `value_aliases` give them") == true)
+        let (_, diagnostics) = load(plantPack.replacingOccurrences(of: "value_aliases: { \"Kaktus\": \"cactus\" }",
+                                                                    with: "value_aliases: { \"Kaktus\": \"cactus\", \"KAKTUS\": \"fern\", \"Rose\": \"rose\" }"))
+        let messages = diagnostics.map(\.message)
+        #expect(messages.contains("the alias `KAKTUS` of input `species` already stands for `cactus`"), "\(messages)")
+        #expect(messages.contains("the alias `Rose` of input `species` must name one of its values"), "\(messages)")
+    }
+
     @Test func inputsCheckTheirValues() throws {
         let p = try pack()
         #expect(p.inputs[0].problem(with: .number(120)) == "`soil_moisture_pct` is 120; the highest accepted is 100")
-        #expect(p.inputs[2].problem(with: .string("fren")) == "`species` is \"fren\"; expected one of `cactus`, `fern`, `tomato`; did you mean `fern`?")
+        #expect(p.inputs[2].problem(with: .string("fren")) == "`species` is \"fren\"; expected one of `cactus`, `fern`, `tomato` (or another name the pack's `value_aliases` give them); did you mean `fern`?")
         #expect(p.inputs[1].problem(with: .number(1)) == "`sunny` must be true or false, found number")
         #expect(p.inputs[0].problem(with: .number(50)) == nil)
     }

@@ -101,7 +101,8 @@ public struct Questionnaire: Sendable {
                 }
                 continue
             }
-            let value = Value(member.value)
+            var value = Value(member.value)
+            if case .string(let text) = value { value = .string(input.canonical(text)) }
             if case .number(let x) = value, !x.isFinite {
                 error("`\(member.key)` must be a finite number", member.value.span)
                 continue

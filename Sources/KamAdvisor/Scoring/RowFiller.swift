@@ -82,7 +82,8 @@ struct RowFiller {
                 }
                 activation.setBool(b.slot, v)
             case .text, .choice:
-                let text = record.string(at: b.column)
+                var text = record.string(at: b.column)
+                if b.kind == .choice { text = inputs[b.index].canonical(text) }
                 if b.kind == .choice, let problem = inputs[b.index].problem(with: .string(text)) {
                     return RowError(line: record.line, column: headers[b.index], message: problem)
                 }
@@ -115,7 +116,8 @@ struct RowFiller {
             guard let v = CSVBool.parse(field) else { return .failure(notA("yes/no", b, String(decoding: field, as: UTF8.self), line: line)) }
             return .success(.bool(v))
         case .text, .choice, .skip:
-            let text = String(decoding: field, as: UTF8.self)
+            var text = String(decoding: field, as: UTF8.self)
+            if b.kind == .choice { text = inputs[b.index].canonical(text) }
             if b.kind == .choice, let problem = inputs[b.index].problem(with: .string(text)) {
                 return .failure(RowError(line: line, column: headers[b.index], message: problem))
             }

@@ -8,7 +8,7 @@ extension Loader {
         let what = "input `\(member.key)`"
         guard let fields = Fields(member.value, what, sink) else { return nil }
         fields.rejectUnknownKeys(["type", "unit", "min", "max", "required", "default", "empty", "aggregate", "values", "question", "label",
-                                  "aliases", "description"])
+                                  "aliases", "value_aliases", "description"])
         let type = fields.string("type", required: true)
         let values = fields.strings("values")
         var kind: Input.Kind
@@ -62,6 +62,9 @@ extension Loader {
             }
             result.emptyValue = value
         }
+        if let node = fields["value_aliases"] {
+            result.valueAliases = valueAliases(node, values: values, what)
+        }
         if let node = fields["aggregate"] {
             result.aggregate = aggregate(node, kind: kind, what)
         } else if profile?.rowsCombine == true {
@@ -70,6 +73,35 @@ extension Loader {
                 member.keySpan, help: "add `aggregate:` \(Aggregate.names.map { "`\($0)`" }.joined(separator: ", ")); without it, such rows are refused, not guessed at")
         }
         return result
+    }
+
+    /// `value_aliases: { "pre-KAM": "exploratory" }`: other names a choice goes by, each for one
+    /// of the input's `values`, keyed by their folded form (`Input.fold`).
+    func valueAliases(_ node: JSONNode, values: [String], _ what: String) -> [String: String] {
+        guard !values.isEmpty else {
+            sink.error("`value_aliases` name other words for the `values` of a `string` input, but \(what) has no `values`", node.span)
+            return [:]
+        }
+        guard let members = node.members else {
+            sink.error("`value_aliases` of \(what) must be an object: `{ \"other name\": \"value\" }`", node.span)
+            return [:]
+        }
+        var aliases: [String: String] = [:]
+        let folded = Dictionary(values.map { (Input.fold($0), $0) }, uniquingKeysWith: { a, _ in a })
+        for member in members {
+            guard let value = member.value.string, values.contains(value) else {
+                sink.error("the alias `\(member.key)` of \(what) must name one of its values", member.value.span,
+                           help: member.value.string.flatMap { Suggestion.didYouMean($0, among: values) } ?? values.map { "`\($0)`" }.joined(separator: ", "))
+                continue
+            }
+            let key = Input.fold(member.key)
+            if let other = aliases[key] ?? folded[key], other != value {
+                sink.error("the alias `\(member.key)` of \(what) already stands for `\(other)`", member.keySpan)
+                continue
+            }
+            aliases[key] = value
+        }
+        return aliases
     }
 
     /// An input's `aggregate`, checked against its type; a `weighted_mean:` weight is

@@ -171,6 +171,24 @@ public struct Input: Sendable {
     public var emptyValue: Value? = nil
     /// How the values of several rows of one record combine (invoice lines into an account).
     public var aggregate: Aggregate? = nil
+    /// Other names of a choice's values, by their folded form: the seed's stage names, the
+    /// Russian ones.
+    public var valueAliases: [String: String] = [:]
+
+    /// The choice `text` stands for: itself when it is one of the values, else the value it
+    /// matches ignoring case, spaces, hyphens, underscores and ё/е, or one of its aliases;
+    /// unchanged when none (and then refused as not among the choices).
+    public func canonical(_ text: String) -> String {
+        guard case .choice(let values) = kind, !values.contains(text) else { return text }
+        let key = Self.fold(text)
+        return valueAliases[key] ?? values.first { Self.fold($0) == key } ?? text
+    }
+
+    /// Lower case without spaces, hyphens, underscores or dots, with ё as е: `Pre-KAM`,
+    /// `pre kam` and `PRE_KAM` are one name.
+    public static func fold(_ text: String) -> String {
+        String(text.lowercased().compactMap { c -> Character? in " -_.\u{A0}".contains(c) ? nil : c == "ё" ? "е" : c })
+    }
 
     public var type: ExprType {
         switch kind {
@@ -197,7 +215,8 @@ public struct Input: Sendable {
         case (.choice(let values), .string(let s)):
             if values.contains(s) { return nil }
             let hint = Suggestion.nearest(to: s, among: values).map { "; did you mean `\($0)`?" } ?? ""
-            return "`\(name)` is \(JSONString.quote(s)); expected one of \(values.map { "`\($0)`" }.joined(separator: ", "))\(hint)"
+            let others = valueAliases.isEmpty ? "" : " (or another name the pack's `value_aliases` give them)"
+            return "`\(name)` is \(JSONString.quote(s)); expected one of \(values.map { "`\($0)`" }.joined(separator: ", "))\(others)\(hint)"
         default:
             return "`\(name)` must be \(typeDescription), found \(value.type == .null ? "null" : value.type.rawValue)"
         }
