@@ -83,9 +83,13 @@ struct RowFiller {
                 activation.setBool(b.slot, v)
             case .text, .choice:
                 var text = record.string(at: b.column)
-                if b.kind == .choice { text = inputs[b.index].canonical(text) }
-                if b.kind == .choice, let problem = inputs[b.index].problem(with: .string(text)) {
-                    return RowError(line: record.line, column: headers[b.index], message: problem)
+                // Another name of a choice is looked up only when the text is not one itself,
+                // so the common case costs what it did.
+                if b.kind == .choice, inputs[b.index].problem(with: .string(text)) != nil {
+                    text = inputs[b.index].canonical(text)
+                    if let problem = inputs[b.index].problem(with: .string(text)) {
+                        return RowError(line: record.line, column: headers[b.index], message: problem)
+                    }
                 }
                 activation.setValue(b.slot, .string(text))
             case .skip:
@@ -117,9 +121,11 @@ struct RowFiller {
             return .success(.bool(v))
         case .text, .choice, .skip:
             var text = String(decoding: field, as: UTF8.self)
-            if b.kind == .choice { text = inputs[b.index].canonical(text) }
-            if b.kind == .choice, let problem = inputs[b.index].problem(with: .string(text)) {
-                return .failure(RowError(line: line, column: headers[b.index], message: problem))
+            if b.kind == .choice, inputs[b.index].problem(with: .string(text)) != nil {
+                text = inputs[b.index].canonical(text)
+                if let problem = inputs[b.index].problem(with: .string(text)) {
+                    return .failure(RowError(line: line, column: headers[b.index], message: problem))
+                }
             }
             return .success(.string(text))
         }
