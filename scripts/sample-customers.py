@@ -275,10 +275,12 @@ for rank, revenue in enumerate(sales, start=1):
         on_time, complaints = max(on_time, 95 + rng.uniform(0, 4)), min(complaints, 1)
 
     # Contact hours draw on their own generator, so adding the column left every other
-    # value of the sample as it was.
-    low, high = {"exploratory": (0.5, 2), "basic": (1, 4), "cooperative": (3, 8), "interdependent": (6, 16),
-                 "integrated": (10, 24), "disintegrating": (0.5, 2.5)}[stage]
-    hours = hours_rng.uniform(low, high)
+    # value of the sample as it was. They are hours a month per person of the buying centre
+    # (set below, once its size is drawn): about two per key relationship is the floor
+    # (Sherman et al.), which young and troubled relationships fall under.
+    low, high = {"exploratory": (0.3, 1.2), "basic": (0.8, 2.6), "cooperative": (1.6, 3.6), "interdependent": (2.2, 4.5),
+                 "integrated": (2.6, 5), "disintegrating": (0.3, 1.6)}[stage]
+    hours_per_person = hours_rng.uniform(low, high)
 
     rows.append({
         "customer_name": name,
@@ -305,12 +307,13 @@ for rank, revenue in enumerate(sales, start=1):
         "key_contact_changed_12m": str(troubled or (not mature and rng.random() < 0.09)).lower(),
         "on_time_delivery_pct": f"{on_time:.1f}",
         "open_complaints": complaints,
-        "contact_hours_month": f"{hours:.1f}",
+        "contact_hours_month": None,
         "customer_annual_revenue": f"{customer_revenue:.0f}",
         "customer_employees": min(50000, max(rng.randint(20, 40), round(customer_revenue / rng.uniform(1.5e6, 5e6)))),
         "_protected": (mature or growing or troubled or stage == "integrated"
                        or rank in LOSS_MAKING | COSTLY | {PRICE_BUYER, THIN}),
     })
+    rows[-1]["contact_hours_month"] = f"{hours_per_person * rows[-1]['dmu_size']:.1f}"
 
 # Empty cells: the stage for 40% of rows, the strength for 30%, and about 3% of the other
 # optional numbers; the stage and the numbers stay filled in for the accounts the story

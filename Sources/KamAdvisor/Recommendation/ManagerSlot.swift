@@ -40,7 +40,7 @@ public struct ManagerSlot: Sendable {
             for k in members { candidates[k].managerSlot = slot + 1 }
             var points: [String: Double] = [:]
             for k in members { points.merge(calls(candidates[k]), uniquingKeysWith: +) }
-            let titles = (pack?.factors ?? []).map { $0.title }.filter { points[$0] != nil && !everyone.contains($0) } ?? []
+            let titles = (pack?.factors ?? []).map { $0.title }.filter { points[$0] != nil && !everyone.contains($0) }
             let strongest = titles.enumerated().sorted { (points[$0.element]!, $1.offset) > (points[$1.element]!, $0.offset) }
                 .prefix(3).map(\.element)
             slots.append(ManagerSlot(number: slot + 1, profile: members.first.flatMap { candidates[$0].managerProfileTitle },
