@@ -65,9 +65,12 @@ struct ReportTests {
         #expect(!candidates.isEmpty)
         for c in candidates {
             #expect(["key", "candidate"].contains(c["tier"] as? String))
-            let plan = try #require(c["plan"] as? [String: [String]])
-            #expect(plan["controls"]?.count == 4)
-            #expect(!(plan["strategies"] ?? []).isEmpty)
+            let plan = try #require(c["plan"] as? [String: Any])
+            // The pack's four controls, the review cadence, and one line per fired risk.
+            let risks = (c["risks"] as? [Any])?.count ?? 0
+            #expect((plan["controls"] as? [String])?.count == 5 + risks)
+            #expect(!((plan["strategies"] as? [String]) ?? []).isEmpty)
+            #expect(plan["targets"] is [String: Any])
             #expect(c["manager_profile"] is String)
             let figures = try #require(c["figures"] as? [String: Any])
             if let sales = figures["sales"] as? Double, let contribution = figures["contribution"] as? Double,

@@ -91,6 +91,50 @@ struct SelectionTests {
         #expect((v1["low_confidence_missing"] as? [String])?.isEmpty == true)
     }
 
+    @Test func plansCarryNumericTargetsAndPutProfitFirst() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try handMadeList(folder, costPerAccount: 100_000)
+        // G2 earns nothing after cost to serve (10% margin on 300,000 less 30,000) and drops
+        // below G3, which earns 10%: less than the 11.5% the accounts outside the programme do.
+        let text = try String(contentsOfFile: files.customers, encoding: .utf8)
+        let g2 = try #require(text.split(separator: "\n").first { $0.hasPrefix("G2,") })
+        var cells = g2.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[7] = "10"
+        try text.replacingOccurrences(of: String(g2), with: cells.joined(separator: ","))
+            .write(toFile: files.customers, atomically: true, encoding: .utf8)
+        let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers, "--managers", "1", "--accounts-per-manager", "4")
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        func plan(_ id: String) throws -> [String: Any] {
+            let c = try #require(candidates.first { $0["id"] as? String == id })
+            #expect((c["quadrant"] as? [String: Any])?["value"] as? String == "strategic")
+            return try #require(c["plan"] as? [String: Any])
+        }
+        // V1 holds 85% of a 11,764,706 budget: the strategic plan's +10% would pass the 90%
+        // it may reach (85 + 5 points), so the target is capped at 90% of the budget.
+        let v1 = try #require(try plan("V1")["targets"] as? [String: Any])
+        #expect(v1["sales"] as? Double == 10_588_235.29)
+        #expect(v1["share_of_wallet_pct"] as? Double == 90)
+        #expect(v1["capped_by_budget"] as? Bool == true)
+        #expect(v1["contribution"] as? Double == 2_647_058.82)  // at today's 25% margin
+        // G1 holds 22% of 1,363,636: +10% is 330,000, within reach (24.2%).
+        let g1 = try #require(try plan("G1")["targets"] as? [String: Any])
+        #expect(g1["sales"] as? Double == 330_000)
+        #expect(g1["share_of_wallet_pct"] as? Double == 24.2)
+        #expect(g1["capped_by_budget"] as? Bool == false)
+        #expect(g1["contribution"] as? Double == 110_000)
+        // Profit first: G3 restores its contribution before the quadrant's investment, and
+        // its plan never says both.
+        let strategies = try plan("G3")["strategies"] as? [String] ?? []
+        #expect(strategies.first?.hasPrefix("Restore profitability first") == true, "\(strategies)")
+        #expect(strategies.contains { $0.hasPrefix("Then, as a Strategic account: invest for growth") })
+        #expect(!strategies.contains { $0.hasPrefix("Strategic: ") })
+        #expect((try plan("G1")["strategies"] as? [String] ?? []).contains { $0.hasPrefix("Strategic: invest for growth") })
+        // The review cadence follows the most severe risk: none fired for G1.
+        #expect(try plan("G1")["review"] as? String == "every quarter")
+    }
+
     // MARK: Economics on a hand-made list
 
     /// Two vital accounts, three growth accounts cloned from one attractive customer and seven

@@ -54,6 +54,15 @@ public struct Candidate: Sendable {
     /// Titles of the factors the score was made without, when its confidence is below the
     /// pack's minimum; empty otherwise.
     public let lowConfidenceMissing: [String]
+    /// The plan's numeric objectives, from the quadrant's planned growth.
+    public let targets: PlanTargets?
+    /// How often the plan is reviewed: set by the most severe risk that fired.
+    public let review: String?
+    /// Profit comes first: an account that loses money, or earns less than the accounts
+    /// outside the programme, restores its contribution before the quadrant's investment.
+    public var restoreProfitFirst: Bool {
+        (account.contribution ?? 0) < 0 || earnsLessThanRest == true
+    }
 }
 
 /// A large account that is not in the programme, and why.
@@ -180,8 +189,12 @@ public enum Recommender {
             let pct = account.contributionPct
             let missing = account.confidence < minConfidence
                 ? account.trace.factors.filter { $0.state == .missing }.map(\.title) : []
+            let fields = review.fields
+            let worst = account.trace.risks.compactMap(\.severity).max()
             return Candidate(account: account, role: role, skills: skills, managerProfileTitle: profile,
-                             earnsLessThanRest: pct.flatMap { p in restPct.map { p < $0 } }, lowConfidenceMissing: missing)
+                             earnsLessThanRest: pct.flatMap { p in restPct.map { p < $0 } }, lowConfidenceMissing: missing,
+                             targets: PlanTargets.of(account, account.quadrant.flatMap { fields.planTargets[$0.value] }),
+                             review: fields.reviewCadence[worst?.rawValue ?? "none"])
         }
         let (economics, missing) = ProgrammeEconomics.of(&candidates, questionnaire: questionnaire, programme: programme,
                                                           uplift: review.fields.expectedUpliftPct)

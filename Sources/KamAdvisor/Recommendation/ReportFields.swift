@@ -38,11 +38,22 @@ public struct ReportFields: Sendable {
     public var expectedUpliftPct: (value: Double, source: String)?
     /// Below this confidence (0 to 1) an account is recommended only with a note.
     public var minConfidence: Double?
+    /// What a quadrant's plan aims at in a year: sales growth, and the share-of-wallet points
+    /// it may win to get there.
+    public struct QuadrantPlan: Sendable, Equatable {
+        public let salesGrowthPct: Double
+        public let walletGainPoints: Double
+    }
+    /// By quadrant value.
+    public var planTargets: [String: QuadrantPlan] = [:]
+    /// How often an account plan is reviewed, by the most severe risk that fired (`none`
+    /// when none did).
+    public var reviewCadence: [String: String] = [:]
 
     static let valueKeys = ["name", "sales", "gross_margin_pct", "cost_to_serve", "contribution", "share_of_wallet_pct",
                             "growth_pct", "strength"]
     static let classKeys = ["quadrant", "stage", "abc"]
-    static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence"]
+    static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -146,9 +157,40 @@ public struct ReportFields: Sendable {
                   let source = node["source"]?.string, !source.isEmpty, node.members?.count == 2
             else { return "`report.expected_uplift_pct` must be `{ value: PERCENT, source: \"where it comes from\" }`" }
             expectedUpliftPct = (value, source)
-        default:
+        case "min_confidence":
             guard let x = node.number, x >= 0, x <= 1 else { return "`report.min_confidence` must be a number from 0 to 1" }
             minConfidence = x
+        default:
+            return readPlan(node, pack)
+        }
+        return nil
+    }
+
+    /// `plan: { targets: { QUADRANT: { sales_growth_pct, wallet_gain_points } }, review: { SEVERITY: "…", none: "…" } }`.
+    private mutating func readPlan(_ node: JSONNode, _ pack: RulePack) -> String? {
+        guard let members = node.members, members.allSatisfy({ ["targets", "review"].contains($0.key) }) else {
+            return "`report.plan` must be `{ targets: { … }, review: { … } }`"
+        }
+        let quadrants = quadrant.flatMap { name in pack.classifications.first { $0.name == name } }?.options.map(\.value) ?? []
+        for member in members where member.key == "targets" {
+            for q in member.value.members ?? [] {
+                guard quadrants.contains(q.key) else {
+                    return "`report.plan.targets` names `\(q.key)`, which is no value of the `report.quadrant` classification (\(quadrants.joined(separator: ", ")))"
+                }
+                guard let growth = q.value["sales_growth_pct"]?.number, growth.isFinite, growth >= -100, growth <= 1000,
+                      let gain = q.value["wallet_gain_points"]?.number, gain >= 0, gain <= 100, q.value.members?.count == 2
+                else { return "`report.plan.targets.\(q.key)` must be `{ sales_growth_pct: PERCENT, wallet_gain_points: POINTS }`" }
+                planTargets[q.key] = QuadrantPlan(salesGrowthPct: growth, walletGainPoints: gain)
+            }
+        }
+        let severities = Risk.Severity.allCases.map(\.rawValue) + ["none"]
+        for member in members where member.key == "review" {
+            for entry in member.value.members ?? [] {
+                guard severities.contains(entry.key), let text = entry.value.string else {
+                    return "`report.plan.review` maps a severity (\(severities.joined(separator: ", "))) to how often the plan is reviewed"
+                }
+                reviewCadence[entry.key] = text
+            }
         }
         return nil
     }

@@ -1,7 +1,9 @@
 import KamAdvisor
 
 /// The outline of a candidate's account plan, prefilled from its data (kam-facts.md (g):
-/// objectives, strategies, controls), as sentences every format prints alike.
+/// objectives, strategies, controls), as sentences every format prints alike. Profit comes
+/// first: an account that loses money or earns less than the rest restores its contribution
+/// before the quadrant's investment, so the strategies never say both "invest" and "restore".
 struct AccountPlan {
     var objectives: [String] = []
     var strategies: [String] = []
@@ -9,19 +11,30 @@ struct AccountPlan {
 
     init(_ c: Candidate, _ r: Recommendation) {
         let a = c.account
+        let t = c.targets
+        let quadrant = a.quadrant.map { $0.title ?? $0.value }
         if let sales = a.sales {
             let growth = a.growthPct.map { " (\($0 >= 0 ? "+" : "")\(Figures.percent($0)) on the year before)" } ?? ""
-            objectives.append("Sales: \(Figures.money(sales)) in the last 12 months\(growth); set the 12-month sales objective from here.")
+            var text = "Sales: \(Figures.money(sales)) in the last 12 months\(growth)"
+            if let t {
+                text += "; objective \(Figures.money(t.sales)) in the next 12 (\(t.salesGrowthPct >= 0 ? "+" : "")\(Figures.percent(t.salesGrowthPct))"
+                text += t.cappedByBudget ? ", all the customer's category spend allows)" : quadrant.map { ", the \($0) quadrant's plan)" } ?? ")"
+            } else {
+                text += "; set the 12-month sales objective from here"
+            }
+            objectives.append(text + ".")
         }
         if let wallet = a.shareOfWalletPct {
-            objectives.append("Share of wallet: \(Figures.percent(wallet)) of the customer's category spend; \(Figures.percent(max(0, 100 - wallet))) is held by others.")
+            let target = t?.shareOfWalletPct.map { "; objective \(Figures.percent($0))" } ?? ""
+            objectives.append("Share of wallet: \(Figures.percent(wallet)) of the customer's category spend; \(Figures.percent(max(0, 100 - wallet))) is held by others\(target).")
         }
         if let pct = a.contributionPct {
             var text = "Contribution after cost to serve: \(Figures.percent(pct)) of sales"
             if let average = r.portfolioContributionPct { text += " (portfolio average \(Figures.percent(average)))" }
             if c.earnsLessThanRest == true, let rest = r.restContributionPct {
-                text += "; below the \(Figures.percent(rest)) the accounts outside the programme earn: restore it before investing more"
+                text += "; below the \(Figures.percent(rest)) the accounts outside the programme earn"
             }
+            if let target = t?.contribution { text += "; objective \(Figures.money(target)) at today's margin" }
             objectives.append(text + ".")
         }
         if let stage = a.stage {
@@ -38,11 +51,21 @@ struct AccountPlan {
             let share = a.share.map { " (\(Figures.share($0)) of our sales)" } ?? ""
             strategies.append("Keep and protect\(share): losing this account would badly hurt sales and profit; secure the volume first with a senior sponsor on both sides, a multi-year agreement and service without surprises.")
         }
-        if let q = a.quadrant, let advice = q.advice { strategies.append("\(q.title ?? q.value): \(advice).") }
+        if c.restoreProfitFirst {
+            strategies.append("Restore profitability first: build the account's P&L, price the services it uses and set price floors; no new investment until its contribution is back to the average.")
+        }
+        if let q = a.quadrant, let advice = q.advice {
+            strategies.append((c.restoreProfitFirst ? "Then, as a \(q.title ?? q.value) account: " : "\(q.title ?? q.value): ") + "\(advice).")
+        }
         if let s = a.stage, let advice = s.advice { strategies.append("Relationship building: \(advice).") }
         for risk in a.trace.risks {
             if let mitigation = risk.mitigation { strategies.append("\(risk.title ?? risk.id): \(mitigation).") }
         }
         controls = r.review?.fields.controls ?? []
+        if let review = c.review {
+            let worst = a.trace.risks.compactMap(\.severity).max()
+            controls.append("Review the plan \(review)" + (worst.map { " (its most severe risk is \($0.rawValue))" } ?? " (no risk has fired)") + ".")
+        }
+        for risk in a.trace.risks { controls.append("Track \((risk.title ?? risk.id).lowercased()) at every account meeting until it clears.") }
     }
 }

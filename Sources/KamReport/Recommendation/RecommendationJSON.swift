@@ -166,6 +166,12 @@ public enum RecommendationJSON {
     static func plan(_ c: Candidate, _ r: Recommendation) -> JSON {
         let p = AccountPlan(c, r)
         return .object([
+            ("targets", c.targets.map { t in
+                .object([("sales", number(t.sales)), ("sales_growth_pct", number(t.salesGrowthPct)),
+                         ("share_of_wallet_pct", number(t.shareOfWalletPct)), ("contribution", number(t.contribution)),
+                         ("capped_by_budget", .bool(t.cappedByBudget))])
+            } ?? .null),
+            ("review", c.review.map(JSON.string) ?? .null),
             ("objectives", .array(p.objectives.map(JSON.string))),
             ("strategies", .array(p.strategies.map(JSON.string))),
             ("controls", .array(p.controls.map(JSON.string))),
