@@ -131,6 +131,15 @@ struct SelectionTests {
         #expect(strategies.contains { $0.hasPrefix("Then, as a Strategic account: invest for growth") })
         #expect(!strategies.contains { $0.hasPrefix("Strategic: ") })
         #expect((try plan("G1")["strategies"] as? [String] ?? []).contains { $0.hasPrefix("Strategic: invest for growth") })
+        // How to build each relationship follows its own figures: V1 buys 85% of its category
+        // from us (reduce its risk); G1 buys 22% and is keen to partner (technical, then
+        // resource support). Without such a sign, the stage's advice stands in.
+        func methods(_ id: String) throws -> [String] {
+            (try plan(id)["relationship_methods"] as? [[String: Any]] ?? []).compactMap { $0["method"] as? String }
+        }
+        #expect(try methods("V1") == ["reducing the customer's risk"])
+        #expect(try methods("G1") == ["technical support", "resource support"])
+        #expect((try plan("V1")["strategies"] as? [String] ?? []).contains { $0.hasPrefix("Relationship building, reducing the customer's risk: ") })
         // The review cadence follows the most severe risk: none fired for G1.
         #expect(try plan("G1")["review"] as? String == "every quarter")
     }

@@ -58,6 +58,9 @@ public struct Candidate: Sendable {
     public let targets: PlanTargets?
     /// How often the plan is reviewed: set by the most severe risk that fired.
     public let review: String?
+    /// How to build the relationship, from the account's own figures and risks (at most
+    /// two); empty when none applies and the stage's advice stands in.
+    public let methods: [ReportFields.Method]
     /// Profit comes first: an account that loses money, or earns less than the accounts
     /// outside the programme, restores its contribution before the quadrant's investment.
     public var restoreProfitFirst: Bool {
@@ -194,7 +197,8 @@ public enum Recommender {
             return Candidate(account: account, role: role, skills: skills, managerProfileTitle: profile,
                              earnsLessThanRest: pct.flatMap { p in restPct.map { p < $0 } }, lowConfidenceMissing: missing,
                              targets: PlanTargets.of(account, account.quadrant.flatMap { fields.planTargets[$0.value] }),
-                             review: fields.reviewCadence[worst?.rawValue ?? "none"])
+                             review: fields.reviewCadence[worst?.rawValue ?? "none"],
+                             methods: methods(for: account, fields))
         }
         let (economics, missing) = ProgrammeEconomics.of(&candidates, questionnaire: questionnaire, programme: programme,
                                                           uplift: review.fields.expectedUpliftPct)
@@ -207,6 +211,18 @@ public enum Recommender {
             extraManagersForVital: max(0, vitalManagers - managersGiven), slots: slots, economics: economics, economicsMissing: missing,
             skills: skillsPack.map { rank(skills: $0, candidates) } ?? [], skillsPack: skillsPack,
             portfolioContributionPct: portfolioPct, restContributionPct: restPct)
+    }
+
+    /// The first two distinct methods whose risk fired or whose value is true.
+    static func methods(for a: AccountView, _ fields: ReportFields) -> [ReportFields.Method] {
+        let fired = Set(a.trace.risks.map(\.id))
+        var chosen: [ReportFields.Method] = []
+        for m in fields.relationshipMethods where chosen.count < 2 && !chosen.contains(where: { $0.method == m.method }) {
+            if fired.contains(m.when) || a.values[m.when].map({ if case .bool(true) = $0 { true } else { false } }) == true {
+                chosen.append(m)
+            }
+        }
+        return chosen
     }
 
     private static func size(_ questionnaire: Questionnaire?, _ review: CustomerReview, _ managers: Int?, _ perManager: Int?)

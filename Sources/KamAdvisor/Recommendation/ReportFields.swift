@@ -46,6 +46,15 @@ public struct ReportFields: Sendable {
     }
     /// By quadrant value.
     public var planTargets: [String: QuadrantPlan] = [:]
+    /// A way of building the relationship and when it applies: `when` names a risk id or a
+    /// true/false value of the pack.
+    public struct Method: Sendable, Equatable {
+        public let when: String
+        public let method: String
+        public let advice: String
+    }
+    /// In order of priority; the stage's advice stands in when none applies.
+    public var relationshipMethods: [Method] = []
     /// How often an account plan is reviewed, by the most severe risk that fired (`none`
     /// when none did).
     public var reviewCadence: [String: String] = [:]
@@ -53,7 +62,8 @@ public struct ReportFields: Sendable {
     static let valueKeys = ["name", "sales", "gross_margin_pct", "cost_to_serve", "contribution", "share_of_wallet_pct",
                             "growth_pct", "strength"]
     static let classKeys = ["quadrant", "stage", "abc"]
-    static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan"]
+    static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan",
+                                 "relationship_methods"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -160,6 +170,19 @@ public struct ReportFields: Sendable {
         case "min_confidence":
             guard let x = node.number, x >= 0, x <= 1 else { return "`report.min_confidence` must be a number from 0 to 1" }
             minConfidence = x
+        case "relationship_methods":
+            let form = "`report.relationship_methods` must be a list of `{ when: RISK_OR_VALUE, method: \"…\", advice: \"…\" }`"
+            guard let items = node.array else { return form }
+            for item in items {
+                guard let when = item["when"]?.string, let method = item["method"]?.string, let advice = item["advice"]?.string,
+                      item.members?.count == 3 else { return form }
+                let isRisk = pack.risks.contains { $0.id == when }
+                let isFlag = pack.declarations.variable(named: when)?.type == .bool
+                guard isRisk || isFlag else {
+                    return "`report.relationship_methods` names `\(when)`, which is neither a risk nor a true/false value of the pack"
+                }
+                relationshipMethods.append(Method(when: when, method: method, advice: advice))
+            }
         default:
             return readPlan(node, pack)
         }

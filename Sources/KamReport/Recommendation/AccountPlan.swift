@@ -57,7 +57,11 @@ struct AccountPlan {
         if let q = a.quadrant, let advice = q.advice {
             strategies.append((c.restoreProfitFirst ? "Then, as a \(q.title ?? q.value) account: " : "\(q.title ?? q.value): ") + "\(advice).")
         }
-        if let s = a.stage, let advice = s.advice { strategies.append("Relationship building: \(advice).") }
+        if c.methods.isEmpty {
+            if let s = a.stage, let advice = s.advice { strategies.append("Relationship building: \(advice).") }
+        } else {
+            for m in c.methods { strategies.append("Relationship building, \(m.method): \(m.advice).") }
+        }
         for risk in a.trace.risks {
             if let mitigation = risk.mitigation { strategies.append("\(risk.title ?? risk.id): \(mitigation).") }
         }

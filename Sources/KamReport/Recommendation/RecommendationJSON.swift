@@ -172,6 +172,7 @@ public enum RecommendationJSON {
                          ("capped_by_budget", .bool(t.cappedByBudget))])
             } ?? .null),
             ("review", c.review.map(JSON.string) ?? .null),
+            ("relationship_methods", .array(c.methods.map { .object([("when", .string($0.when)), ("method", .string($0.method)), ("advice", .string($0.advice))]) })),
             ("objectives", .array(p.objectives.map(JSON.string))),
             ("strategies", .array(p.strategies.map(JSON.string))),
             ("controls", .array(p.controls.map(JSON.string))),
