@@ -59,6 +59,17 @@ struct ReportTests {
         #expect((fromFile["programme"] as? [String: Any])?["managers_source"] as? String == "questionnaire")
     }
 
+    @Test func amountsCarryTheSuppliersCurrency() throws {
+        let markdown = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", "markdown", "--quiet").out
+        #expect(markdown.contains("| Total sales | 483,535,066\u{A0}₽ |"))
+        #expect(markdown.contains("Key-account cost per account | 1,500,000\u{A0}₽"))
+        let report = try json(kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", "json", "--quiet").out)
+        #expect(report["currency"] as? String == "₽")
+        // Without a questionnaire the bundled pack names none: amounts stay bare.
+        let bare = kam("report", "--customers", customers, "--format", "markdown", "--quiet").out
+        #expect(bare.contains("| Total sales | 483,535,066 |"))
+    }
+
     @Test func everyCandidateHasSkillsAPlanAndItsProfitability() throws {
         let report = try json(kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", "json", "--quiet").out)
         let candidates = try #require(report["candidates"] as? [[String: Any]])

@@ -26,6 +26,8 @@ public struct Answer: Sendable {
 /// in JSON5. Validation reports every problem in the file at once.
 public struct Questionnaire: Sendable {
     public var supplier: String?
+    /// How the supplier writes its money (`₽`, `EUR`): printed after amounts in reports.
+    public var currency: String?
     public var answers: [String: Answer] = [:]
     public var file: SourceFile?
 
@@ -66,12 +68,16 @@ public struct Questionnaire: Sendable {
                 if let name = member.value.string { questionnaire.supplier = name } else {
                     error("`supplier` must be the supplier's name as text, found \(member.value.kindName)", member.value.span)
                 }
+            case "currency":
+                if let text = member.value.string, !text.isEmpty, text.count <= 8 { questionnaire.currency = text } else {
+                    error("`currency` must be a short text such as \"₽\", \"EUR\" or \"$\"", member.value.span)
+                }
             case "answers":
                 break
             default:
                 error("unknown key `\(member.key)` in the questionnaire", member.keySpan,
-                      help: Suggestion.didYouMean(member.key, among: ["supplier", "answers"])
-                        ?? "a questionnaire has `supplier` and `answers`; put the answers inside `answers`")
+                      help: Suggestion.didYouMean(member.key, among: ["supplier", "currency", "answers"])
+                        ?? "a questionnaire has `supplier`, `currency` and `answers`; put the answers inside `answers`")
             }
         }
         guard let answersNode = root["answers"] else {

@@ -128,6 +128,8 @@ public struct Recommendation: Sendable {
     public let economics: ProgrammeEconomics?
     /// The answer the economics need, when they could not be computed.
     public let economicsMissing: String?
+    /// Printed after amounts: the questionnaire's `currency`, else the account pack's.
+    public let currency: String?
     public let skills: [SkillNeed]
     public let skillsPack: RulePack?
     /// Contribution in % of sales over every account with both figures, and over the
@@ -157,7 +159,8 @@ public enum Recommender {
     ) -> Recommendation {
         guard let review else {
             return Recommendation(assessment: assessment, review: nil, programme: nil, candidates: [], nextInLine: [], leftOut: [], rescue: [],
-                                  pool: 0, extraManagersForVital: 0, slots: [], economics: nil, economicsMissing: nil, skills: [],
+                                  pool: 0, extraManagersForVital: 0, slots: [], economics: nil, economicsMissing: nil,
+                                  currency: questionnaire?.currency, skills: [],
                                   skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil)
         }
         let programme = size(questionnaire, review, managers, accountsPerManager)
@@ -209,6 +212,7 @@ public enum Recommender {
             assessment: assessment, review: review, programme: programme, candidates: candidates, nextInLine: selection.next,
             leftOut: selection.leftOut, rescue: selection.rescue(chosen: Set(chosen.map(\.0.line))), pool: selection.pool,
             extraManagersForVital: max(0, vitalManagers - managersGiven), slots: slots, economics: economics, economicsMissing: missing,
+            currency: questionnaire?.currency ?? review.fields.currency,
             skills: skillsPack.map { rank(skills: $0, candidates) } ?? [], skillsPack: skillsPack,
             portfolioContributionPct: portfolioPct, restContributionPct: restPct)
     }

@@ -55,6 +55,8 @@ public struct ReportFields: Sendable {
     }
     /// In order of priority; the stage's advice stands in when none applies.
     public var relationshipMethods: [Method] = []
+    /// Printed after amounts, unless the questionnaire names the supplier's own.
+    public var currency: String?
     /// How often an account plan is reviewed, by the most severe risk that fired (`none`
     /// when none did).
     public var reviewCadence: [String: String] = [:]
@@ -63,7 +65,7 @@ public struct ReportFields: Sendable {
                             "growth_pct", "strength"]
     static let classKeys = ["quadrant", "stage", "abc"]
     static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan",
-                                 "relationship_methods"]
+                                 "relationship_methods", "currency"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -170,6 +172,9 @@ public struct ReportFields: Sendable {
         case "min_confidence":
             guard let x = node.number, x >= 0, x <= 1 else { return "`report.min_confidence` must be a number from 0 to 1" }
             minConfidence = x
+        case "currency":
+            guard let text = node.string, !text.isEmpty, text.count <= 8 else { return "`report.currency` must be a short text such as \"₽\" or \"EUR\"" }
+            currency = text
         case "relationship_methods":
             let form = "`report.relationship_methods` must be a list of `{ when: RISK_OR_VALUE, method: \"…\", advice: \"…\" }`"
             guard let items = node.array else { return form }

@@ -15,9 +15,9 @@ struct AccountPlan {
         let quadrant = a.quadrant.map { $0.title ?? $0.value }
         if let sales = a.sales {
             let growth = a.growthPct.map { " (\($0 >= 0 ? "+" : "")\(Figures.percent($0)) on the year before)" } ?? ""
-            var text = "Sales: \(Figures.money(sales)) in the last 12 months\(growth)"
+            var text = "Sales: \(ReportBuilder.money(r, sales)) in the last 12 months\(growth)"
             if let t {
-                text += "; objective \(Figures.money(t.sales)) in the next 12 (\(t.salesGrowthPct >= 0 ? "+" : "")\(Figures.percent(t.salesGrowthPct))"
+                text += "; objective \(ReportBuilder.money(r, t.sales)) in the next 12 (\(t.salesGrowthPct >= 0 ? "+" : "")\(Figures.percent(t.salesGrowthPct))"
                 text += t.cappedByBudget ? ", all the customer's category spend allows)" : quadrant.map { ", the \($0) quadrant's plan)" } ?? ")"
             } else {
                 text += "; set the 12-month sales objective from here"
@@ -34,7 +34,7 @@ struct AccountPlan {
             if c.earnsLessThanRest == true, let rest = r.restContributionPct {
                 text += "; below the \(Figures.percent(rest)) the accounts outside the programme earn"
             }
-            if let target = t?.contribution { text += "; objective \(Figures.money(target)) at today's margin" }
+            if let target = t?.contribution { text += "; objective \(ReportBuilder.money(r, target)) at today's margin" }
             objectives.append(text + ".")
         }
         if let stage = a.stage {

@@ -9,6 +9,7 @@ public enum RecommendationJSON {
         JSON.object([
             ("kam_version", .string(audit.kamVersion)),
             ("supplier", r.assessment?.supplier.map(JSON.string) ?? .null),
+            ("currency", r.currency.map(JSON.string) ?? .null),
             ("missing", .array(r.missingInputs.map(JSON.string))),
             ("summary", summary(r)),
             ("assessment", r.assessment.map(AssessmentReport.jsonValue) ?? .null),

@@ -14,7 +14,7 @@ enum ReportBuilder {
             doc.sections.append(risks(a))
         }
         if let review = r.review {
-            doc.sections.append(concentration(review))
+            doc.sections.append(concentration(r, review))
             doc.sections.append(accounts(r))
             doc.sections.append(largeAccounts(r))
             doc.sections.append(rescue(r))
@@ -141,7 +141,7 @@ enum ReportBuilder {
         return s
     }
 
-    static func concentration(_ review: CustomerReview) -> ReportDocument.Section {
+    static func concentration(_ r: Recommendation, _ review: CustomerReview) -> ReportDocument.Section {
         var s = ReportDocument.Section("concentration", "Customer concentration")
         let summary = review.summary
         var counts = "\(summary.rowsRead) rows read, \(summary.scored) scored, \(summary.rejected) rejected"
@@ -150,7 +150,7 @@ enum ReportBuilder {
         s.paragraph(.text(counts + "."))
         if let p = summary.portfolio {
             s.add(.table(.init(header: ["Figure", "Value"], align: [.left, .right], rows: [
-                [[.text("Total sales")], [.text(Figures.money(p.total))]],
+                [[.text("Total sales")], [.text(money(r, p.total))]],
                 [[.text("Accounts with sales figures")], [.text("\(p.accounts)")]],
                 [[.text("Share of the ten largest accounts")], [.text(Figures.share(p.top10Share))]],
                 [[.text("Herfindahl-Hirschman index (0–10,000)")], [.text(Figures.money(p.hhi * 10_000))]],
@@ -186,7 +186,7 @@ enum ReportBuilder {
         if !points.isEmpty {
             s.add(.chart(.matrix(accounts: points, quadrants: r.candidates.map { $0.account.quadrant?.title ?? $0.account.quadrant?.value ?? "" })))
         }
-        s.add(.table(table(r.candidates.map(\.account), numbered: true, roles: r.candidates.map(\.role))))
+        s.add(.table(table(r, r.candidates.map(\.account), numbered: true, roles: r.candidates.map(\.role))))
         let doubtful = r.candidates.filter { !$0.lowConfidenceMissing.isEmpty }
         if !doubtful.isEmpty {
             s.paragraph(.text("Recommended on part of the evidence (confidence below the pack's minimum); fill these in before deciding:"))
@@ -203,7 +203,7 @@ enum ReportBuilder {
         }
         if !r.nextInLine.isEmpty {
             s.add(.heading("Next in line"))
-            s.add(.table(table(r.nextInLine, numbered: false, roles: nil)))
+            s.add(.table(table(r, r.nextInLine, numbered: false, roles: nil)))
         }
         let quadrants = Dictionary(grouping: r.candidates.compactMap(\.account.quadrant), by: \.value)
         if !quadrants.isEmpty {
@@ -215,7 +215,7 @@ enum ReportBuilder {
         return s
     }
 
-    static func table(_ accounts: [AccountView], numbered: Bool, roles: [Candidate.Role]?) -> ReportDocument.Table {
+    static func table(_ r: Recommendation, _ accounts: [AccountView], numbered: Bool, roles: [Candidate.Role]?) -> ReportDocument.Table {
         let rows: [[[ReportDocument.Inline]]] = accounts.enumerated().map { i, a in
             let abc = a.abc ?? "–"
             let role = roles.map { $0[i] == .vital ? "vital: keep and protect" : "growth" } ?? "–"
@@ -223,7 +223,7 @@ enum ReportBuilder {
                 [.text(numbered ? "\(i + 1)" : "–")], [.strong(a.name), .text(" (\(a.id), line \(a.line))")], [.text(role)],
                 [.text(Figures.share(a.share))], [.text(Figures.score(a.score))],
                 [.text(a.tier)], [.text(abc)], [.text(a.quadrant?.title ?? "–")], [.text(a.stage?.title ?? "–")],
-                [.text(Figures.money(a.sales))], [.text(Figures.money(a.costToServe))], [.text(Figures.percent(a.contributionPct))],
+                [.text(money(r, a.sales))], [.text(money(r, a.costToServe))], [.text(Figures.percent(a.contributionPct))],
                 [.text(a.reasons.joined(separator: "; "))],
             ]
         }
@@ -242,7 +242,7 @@ enum ReportBuilder {
         s.add(.table(.init(header: ["Rank", "Account", "Share", "Sales", "Why not in the programme"], align: [.right, .left, .right, .right, .left],
                            rows: r.leftOut.map { l in
                                [[.text(l.account.rank.map(String.init) ?? "–")], [.strong(l.account.name), .text(" (\(l.account.id))")],
-                                [.text(Figures.share(l.account.share))], [.text(Figures.money(l.account.sales))], [.text(SelectionText.reason(l))]]
+                                [.text(Figures.share(l.account.share))], [.text(money(r, l.account.sales))], [.text(SelectionText.reason(l))]]
                            })))
         return s
     }
@@ -275,23 +275,23 @@ enum ReportBuilder {
         let perAccount = e.costSource == .managerCost ? " (kam_manager_cost ÷ accounts per manager)" : ""
         let field = e.fieldCostAnswered ? "" : " (field_cost_per_major_account unanswered: taken as 0)"
         s.add(.table(.init(header: ["Figure", "Value", "How"], align: [.left, .right, .left], rows: [
-            [[.text("Key-account cost per account")], [.text(Figures.money(e.costPerAccount))], [.text("the questionnaire" + perAccount)]],
-            [[.text("Cost of the programme")], [.text(Figures.money(e.cost))], [.text("\(e.accounts) accounts × the cost per account")]],
-            [[.text("Field cost it replaces")], [.text(Figures.money(e.costAvoided))],
+            [[.text("Key-account cost per account")], [.text(money(r, e.costPerAccount))], [.text("the questionnaire" + perAccount)]],
+            [[.text("Cost of the programme")], [.text(money(r, e.cost))], [.text("\(e.accounts) accounts × the cost per account")]],
+            [[.text("Field cost it replaces")], [.text(money(r, e.costAvoided))],
              [.text("per account, the field cost of a major account, at most the account's cost to serve" + field)]],
-            [[.text("Cost beyond today's coverage")], [.text(Figures.money(e.incrementalCost))], [.text("cost − field cost replaced")]],
-            [[.text("Contribution today")], [.text(Figures.money(e.contribution))],
+            [[.text("Cost beyond today's coverage")], [.text(money(r, e.incrementalCost))], [.text("cost − field cost replaced")]],
+            [[.text("Contribution today")], [.text(money(r, e.contribution))],
              [.text("after cost to serve" + (e.withoutContribution > 0 ? "; \(e.withoutContribution) without figures counted as 0" : ""))]],
             [[.text("Planned sales uplift")], [.text(Figures.percent(e.expectedUpliftPct))], [.text(e.upliftSource)]],
-            [[.text("Expected gain")], [.text(Figures.money(e.expectedGain))], [.text("contribution × uplift: each account at its own margin")]],
-            [[.strong("Net a year")], [.strong(Figures.money(e.net))], [.text("gain − cost beyond today's coverage")]],
+            [[.text("Expected gain")], [.text(money(r, e.expectedGain))], [.text("contribution × uplift: each account at its own margin")]],
+            [[.strong("Net a year")], [.strong(money(r, e.net))], [.text("gain − cost beyond today's coverage")]],
             [[.text("Uplift needed to break even")], [.text(e.upliftNeededPct.map(Figures.percent) ?? "none suffices")], [.text("cost beyond coverage ÷ contribution")]],
         ])))
         s.add(.chart(.economics(steps: e.cumulativeNet.map { ($0.id, $0.net) }, paying: e.pays ? e.cumulativeNet.count : e.largestPaying?.count,
                                 vital: r.candidates.filter { $0.role == .vital }.count)))
         s.add(.table(.init(header: ["Account", "Role", "Contribution", "Uplift needed"], align: [.left, .left, .right, .right],
                            rows: r.candidates.map { c in
-                               [[.text(c.account.name)], [.text(c.role.rawValue)], [.text(Figures.money(c.account.contribution))],
+                               [[.text(c.account.name)], [.text(c.role.rawValue)], [.text(money(r, c.account.contribution))],
                                 [.text(c.upliftNeededPct.map(Figures.percent) ?? "none suffices")]]
                            })))
         return s
@@ -302,18 +302,18 @@ enum ReportBuilder {
         let names = Dictionary(r.candidates.map { ($0.account.id, $0.account.name) }, uniquingKeysWith: { a, _ in a })
         let head = "At a planned sales uplift of \(Figures.percent(e.expectedUpliftPct)), the programme "
         if e.pays {
-            return [.text(head), .strong("pays"), .text(": it brings \(Figures.money(e.expectedGain)) a year against \(Figures.money(max(0, e.incrementalCost))) "
-                + "of cost beyond today's coverage, net \(Figures.money(e.net)).")]
+            return [.text(head), .strong("pays"), .text(": it brings \(money(r, e.expectedGain)) a year against \(money(r, max(0, e.incrementalCost))) "
+                + "of cost beyond today's coverage, net \(money(r, e.net)).")]
         }
         var parts: [ReportDocument.Inline] = [
             .text(head), .strong("does not pay"),
-            .text(": it costs \(Figures.money(e.incrementalCost)) a year beyond today's coverage and brings \(Figures.money(e.expectedGain)), net \(Figures.money(e.net)). "),
+            .text(": it costs \(money(r, e.incrementalCost)) a year beyond today's coverage and brings \(money(r, e.expectedGain)), net \(money(r, e.net)). "),
             .text(e.upliftNeededPct.map { "It needs an uplift of \(Figures.percent($0)) to break even. " } ?? "No uplift makes it pay: its accounts contribute nothing today. "),
         ]
         if let p = e.largestPaying {
             parts.append(p.count == 0
                 ? .text("No account pays for its key-account cost at this uplift.")
-                : .text("The largest programme that pays has \(p.count) account\(p.count == 1 ? "" : "s") (net \(Figures.money(p.net))): " + p.ids.map { names[$0] ?? $0 }.joined(separator: "; ") + "."))
+                : .text("The largest programme that pays has \(p.count) account\(p.count == 1 ? "" : "s") (net \(money(r, p.net))): " + p.ids.map { names[$0] ?? $0 }.joined(separator: "; ") + "."))
         } else {
             parts.append(.text("Even the vital accounts alone do not pay at this uplift: keeping them is a matter of protecting sales, not of growth."))
         }
@@ -379,8 +379,8 @@ enum ReportBuilder {
             s.add(.heading("\(i + 1). \(a.name)"))
             s.add(.table(.init(header: ["Sales", "Gross margin", "Cost to serve", "Contribution", "Contribution %"],
                                align: [.right, .right, .right, .right, .right], rows: [[
-                                   [.text(Figures.money(a.sales))], [.text(Figures.money(a.grossMargin))], [.text(Figures.money(a.costToServe))],
-                                   [.text(Figures.money(a.contribution))],
+                                   [.text(money(r, a.sales))], [.text(money(r, a.grossMargin))], [.text(money(r, a.costToServe))],
+                                   [.text(money(r, a.contribution))],
                                    c.earnsLessThanRest == true ? [.strong(Figures.percent(a.contributionPct) + " (below the rest)")] : [.text(Figures.percent(a.contributionPct))],
                                ]])))
             let plan = AccountPlan(c, r)
@@ -432,6 +432,13 @@ enum ReportBuilder {
         sentence.split(separator: "`", omittingEmptySubsequences: false).enumerated().compactMap { i, part in
             part.isEmpty ? nil : i % 2 == 1 ? .code(String(part)) : .text(String(part))
         }
+    }
+
+    /// An amount with the supplier's currency after it, when one is known.
+    static func money(_ r: Recommendation, _ x: Double?) -> String {
+        let text = Figures.money(x)
+        guard let currency = r.currency, x?.isFinite == true else { return text }
+        return text + "\u{A0}" + currency
     }
 
     static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
