@@ -140,6 +140,15 @@ struct SelectionTests {
         #expect(try methods("V1") == ["reducing the customer's risk"])
         #expect(try methods("G1") == ["technical support", "resource support"])
         #expect((try plan("V1")["strategies"] as? [String] ?? []).contains { $0.hasPrefix("Relationship building, reducing the customer's risk: ") })
+        // The next call follows the same signs: G1's small share raises the questions about its
+        // hardest parts, and its wish to partner the joint-development ones; the situation
+        // questions come first for every account.
+        let g1Call = try #require(candidates.first { $0["id"] as? String == "G1" }?["call_plan"] as? [String: Any])
+        let findOut = g1Call["find_out"] as? [String] ?? []
+        #expect(findOut.count == 4 && findOut[0].hasPrefix("what the customer plans") && findOut[2].hasPrefix("Which parts of this category"))
+        #expect((g1Call["commitment"] as? [String])?.count == 2)
+        let v1Call = try #require(candidates.first { $0["id"] as? String == "V1" }?["call_plan"] as? [String: Any])
+        #expect((v1Call["capability"] as? [String])?.first?.hasPrefix("a supply continuity plan") == true)
         // The review cadence follows the most severe risk: none fired for G1.
         #expect(try plan("G1")["review"] as? String == "every quarter")
     }

@@ -61,6 +61,8 @@ public struct Candidate: Sendable {
     /// How to build the relationship, from the account's own figures and risks (at most
     /// two); empty when none applies and the stage's advice stands in.
     public let methods: [ReportFields.Method]
+    /// The call themes that follow from the account's risks and figures (at most two).
+    public let callThemes: [ReportFields.CallTheme]
     /// Profit comes first: an account that loses money, or earns less than the accounts
     /// outside the programme, restores its contribution before the quadrant's investment.
     public var restoreProfitFirst: Bool {
@@ -201,7 +203,8 @@ public enum Recommender {
                              earnsLessThanRest: pct.flatMap { p in restPct.map { p < $0 } }, lowConfidenceMissing: missing,
                              targets: PlanTargets.of(account, account.quadrant.flatMap { fields.planTargets[$0.value] }),
                              review: fields.reviewCadence[worst?.rawValue ?? "none"],
-                             methods: methods(for: account, fields))
+                             methods: methods(for: account, fields),
+                             callThemes: Array(fields.callThemes.filter { holds($0.when, account) }.prefix(2)))
         }
         let (economics, missing) = ProgrammeEconomics.of(&candidates, questionnaire: questionnaire, programme: programme,
                                                           uplift: review.fields.expectedUpliftPct)
@@ -219,14 +222,18 @@ public enum Recommender {
 
     /// The first two distinct methods whose risk fired or whose value is true.
     static func methods(for a: AccountView, _ fields: ReportFields) -> [ReportFields.Method] {
-        let fired = Set(a.trace.risks.map(\.id))
         var chosen: [ReportFields.Method] = []
         for m in fields.relationshipMethods where chosen.count < 2 && !chosen.contains(where: { $0.method == m.method }) {
-            if fired.contains(m.when) || a.values[m.when].map({ if case .bool(true) = $0 { true } else { false } }) == true {
-                chosen.append(m)
-            }
+            if holds(m.when, a) { chosen.append(m) }
         }
         return chosen
+    }
+
+    /// `name` is a risk that fired for the account, or a value that is true.
+    static func holds(_ name: String, _ a: AccountView) -> Bool {
+        if a.trace.risks.contains(where: { $0.id == name }) { return true }
+        if case .bool(true)? = a.values[name] { return true }
+        return false
     }
 
     private static func size(_ questionnaire: Questionnaire?, _ review: CustomerReview, _ managers: Int?, _ perManager: Int?)

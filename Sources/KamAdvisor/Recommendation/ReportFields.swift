@@ -57,6 +57,19 @@ public struct ReportFields: Sendable {
     public var relationshipMethods: [Method] = []
     /// Printed after amounts, unless the questionnaire names the supplier's own.
     public var currency: String?
+    /// One theme of a sales call (Rackham's investigating, demonstrating capability and
+    /// obtaining commitment), for accounts where `when` (a risk id or a true/false value) holds.
+    public struct CallTheme: Sendable, Equatable {
+        public let when: String
+        public let problem: String
+        public let implication: String
+        public let needPayoff: String
+        public let capability: String
+        public let commitment: String
+    }
+    /// Situation questions asked of every key account, then the themes in priority order.
+    public var callSituation: [String] = []
+    public var callThemes: [CallTheme] = []
     /// How often an account plan is reviewed, by the most severe risk that fired (`none`
     /// when none did).
     public var reviewCadence: [String: String] = [:]
@@ -65,7 +78,7 @@ public struct ReportFields: Sendable {
                             "growth_pct", "strength"]
     static let classKeys = ["quadrant", "stage", "abc"]
     static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan",
-                                 "relationship_methods", "currency"]
+                                 "relationship_methods", "currency", "call_plan"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -172,6 +185,8 @@ public struct ReportFields: Sendable {
         case "min_confidence":
             guard let x = node.number, x >= 0, x <= 1 else { return "`report.min_confidence` must be a number from 0 to 1" }
             minConfidence = x
+        case "call_plan":
+            return readCallPlan(node, pack)
         case "currency":
             guard let text = node.string, !text.isEmpty, text.count <= 8 else { return "`report.currency` must be a short text such as \"₽\" or \"EUR\"" }
             currency = text
@@ -190,6 +205,26 @@ public struct ReportFields: Sendable {
             }
         default:
             return readPlan(node, pack)
+        }
+        return nil
+    }
+
+    /// `call_plan: { situation: [TEXT], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }`.
+    private mutating func readCallPlan(_ node: JSONNode, _ pack: RulePack) -> String? {
+        let form = "`report.call_plan` must be `{ situation: [\"…\"], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }`"
+        guard let situation = node["situation"]?.array, situation.allSatisfy({ $0.string != nil }),
+              let themes = node["themes"]?.array, node.members?.count == 2 else { return form }
+        callSituation = situation.map { $0.string! }
+        for theme in themes {
+            let keys = ["when", "problem", "implication", "need_payoff", "capability", "commitment"]
+            let texts = keys.map { theme[$0]?.string }
+            guard theme.members?.count == keys.count, texts.allSatisfy({ $0 != nil }) else { return form }
+            let when = texts[0]!
+            guard pack.risks.contains(where: { $0.id == when }) || pack.declarations.variable(named: when)?.type == .bool else {
+                return "`report.call_plan` names `\(when)`, which is neither a risk nor a true/false value of the pack"
+            }
+            callThemes.append(CallTheme(when: when, problem: texts[1]!, implication: texts[2]!, needPayoff: texts[3]!,
+                                        capability: texts[4]!, commitment: texts[5]!))
         }
         return nil
     }

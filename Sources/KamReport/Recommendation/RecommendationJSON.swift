@@ -156,11 +156,24 @@ public enum RecommendationJSON {
             ])),
             ("earns_less_than_rest", c.earnsLessThanRest.map(JSON.bool) ?? .null),
             ("uplift_needed_pct", number(c.upliftNeededPct)),
+            ("call_plan", callPlan(c, r)),
             ("risks", .array(a.trace.risks.map(risk))),
             ("manager_slot", slot),
             ("manager_profile", c.managerProfileTitle.map(JSON.string) ?? .null),
             ("skills", skills),
             ("plan", plan(c, r)),
+        ])
+    }
+
+    static func callPlan(_ c: Candidate, _ r: Recommendation) -> JSON {
+        let t = c.callThemes
+        guard let fields = r.review?.fields, !fields.callSituation.isEmpty || !t.isEmpty else { return .null }
+        return .object([
+            ("find_out", .array((fields.callSituation + t.map(\.problem)).map(JSON.string))),
+            ("implication_questions", .array(t.map { .string($0.implication) })),
+            ("need_payoff_questions", .array(t.map { .string($0.needPayoff) })),
+            ("capability", .array(t.map { .string($0.capability) })),
+            ("commitment", .array(t.map { .string($0.commitment) })),
         ])
     }
 

@@ -388,6 +388,18 @@ enum ReportBuilder {
                 s.paragraph(.strong(title))
                 s.add(.list(items.map { [.text(capitalised($0))] }))
             }
+            if let fields = r.review?.fields, !c.callThemes.isEmpty {
+                s.paragraph(.strong("Next call"))
+                var lines: [[ReportDocument.Inline]] = fields.callSituation.map { [.text("Find out " + $0 + ".")] }
+                for t in c.callThemes {
+                    lines.append([.text("Problem: "), .text(t.problem)])
+                    lines.append([.text("Implication: "), .text(t.implication)])
+                    lines.append([.text("Need-payoff: "), .text(t.needPayoff)])
+                    lines.append([.text("Show: " + t.capability + ".")])
+                    lines.append([.text("Seek: " + t.commitment + ".")])
+                }
+                s.add(.list(lines))
+            }
         }
         return s
     }
