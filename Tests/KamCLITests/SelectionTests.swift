@@ -149,6 +149,17 @@ struct SelectionTests {
         #expect((g1Call["commitment"] as? [String])?.count == 2)
         let v1Call = try #require(candidates.first { $0["id"] as? String == "V1" }?["call_plan"] as? [String: Any])
         #expect((v1Call["capability"] as? [String])?.first?.hasPrefix("a supply continuity plan") == true)
+        // Where each relationship sits on the two axes, and where the plan takes it: the sample
+        // rows behind V1 are integrated (beyond the strategic plan's interdependent: it holds),
+        // G1's cooperative (taken to interdependent).
+        func relationship(_ id: String) throws -> [String: Any] {
+            try #require(candidates.first { $0["id"] as? String == id }?["relationship"] as? [String: Any])
+        }
+        #expect(try relationship("V1")["nature"] as? String == "collaborative")
+        #expect(try relationship("V1")["target_stage"] is NSNull)
+        #expect(try relationship("G1")["nature"] as? String == "developing")
+        #expect((try relationship("G1")["target_stage"] as? [String: Any])?["value"] as? String == "interdependent")
+        #expect((try plan("G1")["objectives"] as? [String] ?? []).contains { $0.contains("now (developing, ") && $0.contains("the plan takes it to Interdependent") })
         // The review cadence follows the most severe risk: none fired for G1.
         #expect(try plan("G1")["review"] as? String == "every quarter")
     }

@@ -26,6 +26,9 @@ public struct AccountView: Sendable {
     public let quadrant: Classification.Option?
     public let stage: Classification.Option?
     public let abc: String?
+    /// Where the relationship sits on Millman & Wilson's two axes, as the pack words it.
+    public let nature: String?
+    public let involvement: String?
     /// The pack's `report.vital` value: nil when the pack has none or it is unknown.
     public let vital: Bool?
     /// Why a vital account stays out (`report.left_out`), as the option the pack chose.
@@ -129,6 +132,10 @@ public struct CustomerReview: Sendable {
             guard let name, case .number(let x)? = pack.value(named: name, in: a) else { return nil }
             return x
         }
+        func text(_ name: String?) -> String? {
+            guard let name, case .string(let s)? = pack.value(named: name, in: a) else { return nil }
+            return s
+        }
         func option(_ name: String?) -> Classification.Option? {
             guard let name, let c = pack.classifications.firstIndex(where: { $0.name == name }),
                   let k = evaluation.classes[c] else { return nil }
@@ -158,6 +165,7 @@ public struct CustomerReview: Sendable {
             costToServe: number(fields.costToServe), contribution: number(fields.contribution),
             shareOfWalletPct: number(fields.shareOfWalletPct), growthPct: number(fields.growthPct), strength: number(fields.strength),
             share: number("share"), rank: rank, quadrant: option(fields.quadrant), stage: option(fields.stage), abc: option(fields.abc)?.value,
+            nature: text(fields.nature), involvement: text(fields.involvement),
             vital: vital, leftOut: option(fields.leftOut), atRisk: atRisk, values: values)
     }
 }

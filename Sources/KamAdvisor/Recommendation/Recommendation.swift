@@ -63,6 +63,8 @@ public struct Candidate: Sendable {
     public let methods: [ReportFields.Method]
     /// The call themes that follow from the account's risks and figures (at most two).
     public let callThemes: [ReportFields.CallTheme]
+    /// The stage the plan takes the relationship to; nil when it holds where it is.
+    public let targetStage: Classification.Option?
     /// Profit comes first: an account that loses money, or earns less than the accounts
     /// outside the programme, restores its contribution before the quadrant's investment.
     public var restoreProfitFirst: Bool {
@@ -204,7 +206,8 @@ public enum Recommender {
                              targets: PlanTargets.of(account, account.quadrant.flatMap { fields.planTargets[$0.value] }),
                              review: fields.reviewCadence[worst?.rawValue ?? "none"],
                              methods: methods(for: account, fields),
-                             callThemes: Array(fields.callThemes.filter { holds($0.when, account) }.prefix(2)))
+                             callThemes: Array(fields.callThemes.filter { holds($0.when, account) }.prefix(2)),
+                             targetStage: targetStage(account, review))
         }
         let (economics, missing) = ProgrammeEconomics.of(&candidates, questionnaire: questionnaire, programme: programme,
                                                           uplift: review.fields.expectedUpliftPct)
@@ -227,6 +230,20 @@ public enum Recommender {
             if holds(m.when, a) { chosen.append(m) }
         }
         return chosen
+    }
+
+    /// The quadrant plan's stage when it lies beyond the account's (in the classification's
+    /// order); a disintegrating relationship is taken back to it, an unknown one too.
+    static func targetStage(_ a: AccountView, _ review: CustomerReview) -> Classification.Option? {
+        guard let name = review.fields.stage, let stages = review.pack.classifications.first(where: { $0.name == name }),
+              let aim = a.quadrant.flatMap({ review.fields.planTargets[$0.value]?.stage }),
+              let target = stages.options.firstIndex(where: { $0.value == aim }) else { return nil }
+        let now = a.stage.flatMap { s in stages.options.firstIndex { $0.value == s.value } }
+        // Options are in the order of the stages; a stage past the target (or after the last
+        // building stage, such as disintegrating) counts as behind it only when it is the
+        // last option.
+        if let now, now >= target, now != stages.options.count - 1 { return nil }
+        return stages.options[target]
     }
 
     /// `name` is a risk that fired for the account, or a value that is true.

@@ -15,6 +15,10 @@ public struct ReportFields: Sendable {
     public var growthPct: String?
     /// The strength axis of the portfolio matrix (the score is the other).
     public var strength: String?
+    /// Millman & Wilson's two axes of a relationship, as text values: its nature
+    /// (transactional to collaborative) and the level of involvement (simple to complex).
+    public var nature: String?
+    public var involvement: String?
     /// Classifications: the matrix quadrant, the relationship stage and the ABC class (its
     /// values in order, `A` the largest accounts).
     public var quadrant: String?
@@ -43,6 +47,9 @@ public struct ReportFields: Sendable {
     public struct QuadrantPlan: Sendable, Equatable {
         public let salesGrowthPct: Double
         public let walletGainPoints: Double
+        /// The relationship stage the plan aims for (a value of the `stage` classification);
+        /// an account already beyond it holds where it is.
+        public let stage: String?
     }
     /// By quadrant value.
     public var planTargets: [String: QuadrantPlan] = [:]
@@ -75,7 +82,7 @@ public struct ReportFields: Sendable {
     public var reviewCadence: [String: String] = [:]
 
     static let valueKeys = ["name", "sales", "gross_margin_pct", "cost_to_serve", "contribution", "share_of_wallet_pct",
-                            "growth_pct", "strength"]
+                            "growth_pct", "strength", "nature", "involvement"]
     static let classKeys = ["quadrant", "stage", "abc"]
     static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan",
                                  "relationship_methods", "currency", "call_plan"]
@@ -116,6 +123,8 @@ public struct ReportFields: Sendable {
                 case "share_of_wallet_pct": fields.shareOfWalletPct = name
                 case "growth_pct": fields.growthPct = name
                 case "strength": fields.strength = name
+                case "nature": fields.nature = name
+                case "involvement": fields.involvement = name
                 case "quadrant": fields.quadrant = name
                 case "abc": fields.abc = name
                 default: fields.stage = name
@@ -240,10 +249,16 @@ public struct ReportFields: Sendable {
                 guard quadrants.contains(q.key) else {
                     return "`report.plan.targets` names `\(q.key)`, which is no value of the `report.quadrant` classification (\(quadrants.joined(separator: ", ")))"
                 }
+                let stages = stage.flatMap { name in pack.classifications.first { $0.name == name } }?.options.map(\.value) ?? []
+                let aim = q.value["stage"]?.string
                 guard let growth = q.value["sales_growth_pct"]?.number, growth.isFinite, growth >= -100, growth <= 1000,
-                      let gain = q.value["wallet_gain_points"]?.number, gain >= 0, gain <= 100, q.value.members?.count == 2
-                else { return "`report.plan.targets.\(q.key)` must be `{ sales_growth_pct: PERCENT, wallet_gain_points: POINTS }`" }
-                planTargets[q.key] = QuadrantPlan(salesGrowthPct: growth, walletGainPoints: gain)
+                      let gain = q.value["wallet_gain_points"]?.number, gain >= 0, gain <= 100,
+                      q.value.members?.count == 2 + (aim == nil ? 0 : 1), aim.map(stages.contains) ?? true
+                else {
+                    return "`report.plan.targets.\(q.key)` must be `{ sales_growth_pct: PERCENT, wallet_gain_points: POINTS, stage: STAGE }` "
+                        + "(the stage optional, one of \(stages.joined(separator: ", ")))"
+                }
+                planTargets[q.key] = QuadrantPlan(salesGrowthPct: growth, walletGainPoints: gain, stage: aim)
             }
         }
         let severities = Risk.Severity.allCases.map(\.rawValue) + ["none"]

@@ -38,8 +38,10 @@ struct AccountPlan {
             objectives.append(text + ".")
         }
         if let stage = a.stage {
-            let target = a.quadrant.map { "; the \($0.title ?? $0.value) quadrant's approach below sets the stage to aim for" } ?? ""
-            objectives.append("Relationship: \(stage.title ?? stage.value) stage now\(target).")
+            let axes = [a.nature, a.involvement].compactMap { $0 }
+            let now = "Relationship: \(stage.title ?? stage.value) now" + (axes.isEmpty ? "" : " (\(axes.joined(separator: ", ")))")
+            let aim = c.targetStage.map { "; the plan takes it to \($0.title ?? $0.value)" } ?? (a.quadrant == nil ? "" : "; the plan holds it where it is")
+            objectives.append(now + aim + ".")
         }
         if let e = r.economics {
             objectives.append(c.upliftNeededPct.map {

@@ -138,6 +138,8 @@ public enum RecommendationJSON {
             })
         } ?? .null
         let slot: JSON = c.managerSlot.map { JSON.string("Manager \($0)") } ?? .null
+        let nature: JSON = a.nature.map(JSON.string) ?? .null, involvement: JSON = a.involvement.map(JSON.string) ?? .null
+        let relationship: JSON = .object([("nature", nature), ("involvement", involvement), ("target_stage", option(c.targetStage))])
         return .object([
             ("id", .string(a.id)), ("name", .string(a.name)), ("line", .number(Double(a.line))), ("role", .string(c.role.rawValue)),
             ("score", .number(rounded(a.score, 2))), ("confidence", .number(rounded(a.confidence, 2))),
@@ -147,6 +149,7 @@ public enum RecommendationJSON {
             ("reasons", .array(a.reasons.map(JSON.string))),
             ("quadrant", option(a.quadrant)),
             ("relationship_stage", option(a.stage)),
+            ("relationship", relationship),
             ("figures", .object([
                 ("sales", number(a.sales)), ("share", number(a.share, 6)), ("rank", a.rank.map { .number(Double($0)) } ?? .null),
                 ("gross_margin_pct", number(a.grossMarginPct)), ("gross_margin", number(a.grossMargin)),
