@@ -164,6 +164,37 @@ struct SelectionTests {
         #expect(try plan("G1")["review"] as? String == "every quarter")
     }
 
+    @Test func theCostToServeIsBrokenDownAndSetAgainstItsBudget() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-costs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try handMadeList(folder, costPerAccount: 100_000)
+        // V1's 500,000 cost to serve: 200,000 + 150,000 + 50,000 + 80,000 named, 20,000 other,
+        // against a budget of 400,000: 25% over. The other rows leave the columns blank.
+        let lines = try String(contentsOfFile: files.customers, encoding: .utf8).split(separator: "\n").map { line -> String in
+            if line.hasPrefix("customer_id,") { return line + ",Technical Support Cost,Logistics Cost,Rebates,Account Team Cost,CTS Budget" }
+            return line + (line.hasPrefix("V1,") ? ",200000,150000,50000,80000,400000" : ",,,,,")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: files.customers, atomically: true, encoding: .utf8)
+        let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers, "--managers", "1", "--accounts-per-manager", "4")
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        let v1 = try #require(candidates.first { $0["id"] as? String == "V1" })
+        let figures = try #require(v1["figures"] as? [String: Any])
+        let lines1 = try #require(figures["cost_breakdown"] as? [String: Any])
+        #expect(lines1["service"] as? Double == 200_000 && lines1["logistics"] as? Double == 150_000)
+        #expect(lines1["discounts"] as? Double == 50_000 && lines1["account_team"] as? Double == 80_000)
+        #expect(lines1["other"] as? Double == 20_000)
+        #expect(figures["cost_vs_budget_pct"] as? Double == 25)
+        let objectives = (v1["plan"] as? [String: Any])?["objectives"] as? [String] ?? []
+        // The hand-made questionnaire keeps the sample's currency.
+        #expect(objectives.contains {
+            $0.hasPrefix("Cost to serve: 500,000\u{A0}₽") && $0.contains("service 200,000\u{A0}₽ (40%)") && $0.contains("25% above its budget of 400,000\u{A0}₽")
+        },
+                "\(objectives)")
+        let g1 = try #require(candidates.first { $0["id"] as? String == "G1" })
+        #expect((g1["figures"] as? [String: Any])?["cost_breakdown"] is NSNull)
+    }
+
     // MARK: Economics on a hand-made list
 
     /// Two vital accounts, three growth accounts cloned from one attractive customer and seven

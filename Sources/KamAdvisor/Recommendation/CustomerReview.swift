@@ -26,6 +26,9 @@ public struct AccountView: Sendable {
     public let quadrant: Classification.Option?
     public let stage: Classification.Option?
     public let abc: String?
+    /// The cost to serve by the pack's categories (only those the row has) and its budget.
+    public let costBreakdown: [(label: String, amount: Double)]
+    public let costBudget: Double?
     /// Where the relationship sits on Millman & Wilson's two axes, as the pack words it.
     public let nature: String?
     public let involvement: String?
@@ -165,6 +168,8 @@ public struct CustomerReview: Sendable {
             costToServe: number(fields.costToServe), contribution: number(fields.contribution),
             shareOfWalletPct: number(fields.shareOfWalletPct), growthPct: number(fields.growthPct), strength: number(fields.strength),
             share: number("share"), rank: rank, quadrant: option(fields.quadrant), stage: option(fields.stage), abc: option(fields.abc)?.value,
+            costBreakdown: fields.costCategories.compactMap { c in number(c.input).map { (c.label, $0) } },
+            costBudget: number(fields.costBudget),
             nature: text(fields.nature), involvement: text(fields.involvement),
             vital: vital, leftOut: option(fields.leftOut), atRisk: atRisk, values: values)
     }

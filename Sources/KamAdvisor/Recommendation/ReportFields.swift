@@ -64,6 +64,10 @@ public struct ReportFields: Sendable {
     public var relationshipMethods: [Method] = []
     /// Printed after amounts, unless the questionnaire names the supplier's own.
     public var currency: String?
+    /// The cost to serve by category: label, and the input that holds it.
+    public var costCategories: [(label: String, input: String)] = []
+    /// What serving the account was budgeted to cost.
+    public var costBudget: String?
     /// One theme of a sales call (Rackham's investigating, demonstrating capability and
     /// obtaining commitment), for accounts where `when` (a risk id or a true/false value) holds.
     public struct CallTheme: Sendable, Equatable {
@@ -85,7 +89,7 @@ public struct ReportFields: Sendable {
                             "growth_pct", "strength", "nature", "involvement"]
     static let classKeys = ["quadrant", "stage", "abc"]
     static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan",
-                                 "relationship_methods", "currency", "call_plan"]
+                                 "relationship_methods", "currency", "call_plan", "cost_categories", "cost_budget"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -196,6 +200,20 @@ public struct ReportFields: Sendable {
             minConfidence = x
         case "call_plan":
             return readCallPlan(node, pack)
+        case "cost_categories", "cost_budget":
+            let numbers = pack.inputs.filter { $0.kind == .number }.map(\.name) + pack.derived.filter { $0.expression.type == .number }.map(\.name)
+            if key == "cost_budget" {
+                guard let name = node.string, numbers.contains(name) else { return "`report.cost_budget` must name a number input or derived value of the pack" }
+                costBudget = name
+            } else {
+                guard let members = node.members else { return "`report.cost_categories` must be `{ label: \"input\", … }`" }
+                for m in members {
+                    guard let name = m.value.string, numbers.contains(name) else {
+                        return "`report.cost_categories.\(m.key)` must name a number input or derived value of the pack"
+                    }
+                    costCategories.append((m.key, name))
+                }
+            }
         case "currency":
             guard let text = node.string, !text.isEmpty, text.count <= 8 else { return "`report.currency` must be a short text such as \"₽\" or \"EUR\"" }
             currency = text

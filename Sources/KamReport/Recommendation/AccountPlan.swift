@@ -37,6 +37,7 @@ struct AccountPlan {
             if let target = t?.contribution { text += "; objective \(ReportBuilder.money(r, target)) at today's margin" }
             objectives.append(text + ".")
         }
+        if let line = CostLines.sentence(a, r) { objectives.append(line) }
         if let stage = a.stage {
             let axes = [a.nature, a.involvement].compactMap { $0 }
             let now = "Relationship: \(stage.title ?? stage.value) now" + (axes.isEmpty ? "" : " (\(axes.joined(separator: ", ")))")

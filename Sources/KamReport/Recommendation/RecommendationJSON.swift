@@ -139,6 +139,9 @@ public enum RecommendationJSON {
         } ?? .null
         let slot: JSON = c.managerSlot.map { JSON.string("Manager \($0)") } ?? .null
         let nature: JSON = a.nature.map(JSON.string) ?? .null, involvement: JSON = a.involvement.map(JSON.string) ?? .null
+        var costLines: [(String, JSON)] = a.costBreakdown.map { ($0.label, number($0.amount)) }
+        if let other = CostLines.other(a) { costLines.append(("other", number(other))) }
+        let costBreakdown: JSON = a.costBreakdown.isEmpty ? .null : .object(costLines)
         let relationship: JSON = .object([("nature", nature), ("involvement", involvement), ("target_stage", option(c.targetStage))])
         return .object([
             ("id", .string(a.id)), ("name", .string(a.name)), ("line", .number(Double(a.line))), ("role", .string(c.role.rawValue)),
@@ -156,6 +159,9 @@ public enum RecommendationJSON {
                 ("cost_to_serve", number(a.costToServe)), ("contribution", number(a.contribution)),
                 ("contribution_pct", number(a.contributionPct)), ("share_of_wallet_pct", number(a.shareOfWalletPct)),
                 ("growth_pct", number(a.growthPct)), ("strength", number(a.strength)),
+                ("cost_breakdown", costBreakdown),
+                ("cost_budget", number(a.costBudget)),
+                ("cost_vs_budget_pct", number(CostLines.againstBudgetPct(a))),
             ])),
             ("earns_less_than_rest", c.earnsLessThanRest.map(JSON.bool) ?? .null),
             ("uplift_needed_pct", number(c.upliftNeededPct)),
