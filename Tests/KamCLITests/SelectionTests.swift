@@ -69,6 +69,15 @@ struct SelectionTests {
         #expect(markdown.contains("The vital accounts alone need 2 more key-account managers"))
     }
 
+    @Test func growthCandidatesComeOnlyFromTheBestRowsKept() throws {
+        // Eight places keep the 24 best rows. C-0062, the sixth largest, is kept as well (it is
+        // at risk and among the ten largest) but scores below all 24: it is outside the pool,
+        // not outranked, since the rows between were never weighed against it.
+        let r = try report("--questionnaire", sampleQuestionnaire, "--customers", sampleCustomers, "--managers", "2")
+        let leftOut = try #require(r["large_accounts_left_out"] as? [[String: Any]])
+        #expect(leftOut.first { $0["id"] as? String == "C-0062" }?["reason_id"] as? String == "outside_pool")
+    }
+
     @Test func anAccountScoredOnLittleEvidenceIsRecommendedWithANote() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "kam-confidence-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -116,13 +125,13 @@ struct SelectionTests {
         let v1 = try #require(try plan("V1")["targets"] as? [String: Any])
         #expect(v1["sales"] as? Double == 10_588_235.29)
         #expect(v1["share_of_wallet_pct"] as? Double == 90)
-        #expect(v1["capped_by_budget"] as? Bool == true)
+        #expect(v1["limited_by"] as? String == "share_step")
         #expect(v1["contribution"] as? Double == 2_647_058.82)  // at today's 25% margin
         // G1 holds 22% of 1,363,636: +10% is 330,000, within reach (24.2%).
         let g1 = try #require(try plan("G1")["targets"] as? [String: Any])
         #expect(g1["sales"] as? Double == 330_000)
         #expect(g1["share_of_wallet_pct"] as? Double == 24.2)
-        #expect(g1["capped_by_budget"] as? Bool == false)
+        #expect(g1["limited_by"] is NSNull)
         #expect(g1["contribution"] as? Double == 110_000)
         // Profit first: G3 restores its contribution before the quadrant's investment, and
         // its plan never says both.
@@ -279,6 +288,26 @@ struct SelectionTests {
         let (_, e) = try economics(costPerAccount: 300_000)
         #expect(e["pays"] as? Bool == false)
         #expect(e["largest_paying"] is NSNull)
+    }
+
+    @Test func withoutContributionFiguresTheEconomicsAreNotGuessed() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-economics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try handMadeList(folder, costPerAccount: 100_000)
+        // No gross margin and no cost to serve anywhere: a contribution unknown is not zero.
+        let lines = try String(contentsOfFile: files.customers, encoding: .utf8).split(separator: "\n").map { line -> String in
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if cells[0] != "customer_id" { (cells[7], cells[8]) = ("", "") }
+            return cells.joined(separator: ",")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: files.customers, atomically: true, encoding: .utf8)
+        let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers, "--managers", "1", "--accounts-per-manager", "4")
+        let programme = try #require(r["programme"] as? [String: Any])
+        #expect(programme["economics"] is NSNull)
+        #expect((programme["economics_missing"] as? String)?.contains("contribution") == true)
+        let candidates = try #require(r["candidates"] as? [[String: Any]])
+        #expect(candidates.allSatisfy { $0["uplift_needed_pct"] is NSNull })
     }
 
     @Test func withoutACostTheEconomicsNameTheMissingAnswer() throws {

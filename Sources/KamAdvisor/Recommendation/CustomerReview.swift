@@ -63,6 +63,10 @@ public struct CustomerReview: Sendable {
     /// The best accounts, best first (score, then file order), then the vital, at-risk and
     /// largest accounts below them, in file order.
     public let accounts: [AccountView]
+    /// When the list was cut to the best `keep` rows: the lowest score kept for it. Rows held
+    /// below it (vital, at risk, largest) are no growth candidates, since the rows between
+    /// were not kept to compete with them.
+    public let poolFloor: Double?
     public let rejected: [RowError]
     /// Totals lines and footer notes, which are no accounts.
     public let skipped: [SkippedRow]
@@ -93,7 +97,11 @@ public struct CustomerReview: Sendable {
         let measure = scorer.measure, id = scorer.id
         let nameColumn = fields.name.flatMap { name in mapping.bindings.first { $0.input.name == name }?.column }
         var accounts: [AccountView] = []
-        for record in records {
+        var floor: Double?
+        // The best rows come first, best first, then the rows kept whatever their score.
+        let best = min(options.top ?? 0, summary.scored)
+        let cut = summary.scored > best
+        for (index, record) in records.enumerated() {
             let a = evaluator.activation
             a.reset()
             // The row was scored once already, so it fills and evaluates again without fault.
@@ -103,13 +111,14 @@ public struct CustomerReview: Sendable {
             }
             let evaluation = evaluator.evaluate()
             guard !evaluation.failed else { continue }
+            if cut, index == best - 1 { floor = evaluation.score }
             accounts.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn))
         }
         var totals: (Double, Double, Int)?
         if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
             totals = (summary.totals[sales] ?? 0, summary.totals[contribution] ?? 0, summary.totalsRows)
         }
-        return CustomerReview(pack: pack, summary: summary, fields: fields, accounts: accounts, rejected: rejected, skipped: skipped, contributionTotals: totals)
+        return CustomerReview(pack: pack, summary: summary, fields: fields, accounts: accounts, poolFloor: floor, rejected: rejected, skipped: skipped, contributionTotals: totals)
     }
 
     /// Rows a selection must see whatever their score: vital, at risk, or among the largest.

@@ -34,8 +34,8 @@ public struct ProgrammeEconomics: Sendable {
     /// contribution is not positive (no uplift makes it pay).
     public var upliftNeededPct: Double? { Self.upliftNeeded(incrementalCost, contribution) }
     /// When the recommended programme does not pay: the largest that does, vital accounts
-    /// always in, then the accounts that add most. Nil when it pays, or when even the vital
-    /// accounts alone do not.
+    /// always in, then the accounts that add most (the growth accounts may carry vital ones
+    /// that lose on their own). Nil when it pays, or when no such programme reaches zero.
     public let largestPaying: (count: Int, ids: [String], net: Double)?
     /// Net of the programme as accounts are added in that order (vital first), for the chart.
     public let cumulativeNet: [(id: String, net: Double)]
@@ -62,11 +62,16 @@ public struct ProgrammeEconomics: Sendable {
             return (nil, "kam_cost_per_account (or kam_manager_cost)")
         }
         guard let uplift else { return (nil, "the account pack's report.expected_uplift_pct") }
+        guard !candidates.isEmpty else { return (nil, nil) }
+        // Unknown is not zero: without any contribution figure there is nothing to weigh.
+        guard candidates.contains(where: { $0.account.contribution != nil }) else {
+            return (nil, "the candidates' contribution (gross margin and cost to serve in the customer list)")
+        }
         let field = answer("field_cost_per_major_account")
         func avoided(_ c: Candidate) -> Double { min(field ?? 0, c.account.costToServe.map { max(0, $0) } ?? .infinity) }
         func increment(_ c: Candidate) -> Double { costPerAccount - avoided(c) }
         for k in candidates.indices {
-            candidates[k].upliftNeededPct = upliftNeeded(increment(candidates[k]), candidates[k].account.contribution ?? 0)
+            candidates[k].upliftNeededPct = candidates[k].account.contribution.flatMap { upliftNeeded(increment(candidates[k]), $0) }
         }
         // Vital accounts stay in; the others join in the order of what each adds.
         func net(_ c: Candidate) -> Double { (c.account.contribution ?? 0) * uplift.value / 100 - increment(c) }

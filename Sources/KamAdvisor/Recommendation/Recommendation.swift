@@ -152,8 +152,9 @@ public struct Recommendation: Sendable {
 public enum Recommender {
     /// How many of the best accounts the customer review must keep for `recommend`: the
     /// growth pool, and the next in line after the whole capacity.
-    public static func accountsToKeep(managers: Int?, accountsPerManager: Int?, fields: ReportFields) -> Int {
-        let capacity = max(1, managers.map { $0 * (accountsPerManager ?? ProgrammeSize.defaultAccountsPerManager) } ?? ProgrammeSize.largestProgramme)
+    public static func accountsToKeep(managers: Int?, questionnaire: Questionnaire?, accountsPerManager: Int?, fields: ReportFields) -> Int {
+        let given = managers ?? managersAvailable(questionnaire)
+        let capacity = max(1, given.map { $0 * (accountsPerManager ?? ProgrammeSize.defaultAccountsPerManager) } ?? ProgrammeSize.largestProgramme)
         return max(capacity * (fields.poolMultiple ?? 1), capacity + ProgrammeSize.nextInLine)
     }
 
@@ -174,11 +175,12 @@ public enum Recommender {
         var portfolioPct: Double?, restPct: Double?
         if let totals = review.contributionTotals, totals.sales > 0 {
             portfolioPct = 100 * totals.contribution / totals.sales
-            var sales = totals.sales, contribution = totals.contribution
+            var sales = totals.sales, contribution = totals.contribution, rows = totals.rows
             for (a, _) in chosen {
-                if let s = a.sales, let c = a.contribution { (sales, contribution) = (sales - s, contribution - c) }
+                if let s = a.sales, let c = a.contribution { (sales, contribution, rows) = (sales - s, contribution - c, rows - 1) }
             }
-            if sales > 0 { restPct = 100 * contribution / sales }
+            // With every account chosen, what is left is rounding, not a rest to compare with.
+            if rows > 0, sales > 1e-9 * totals.sales { restPct = 100 * contribution / sales }
         }
         let evaluator = skillsPack.map(Evaluator.init)
         let minConfidence = review.fields.minConfidence ?? 0
@@ -253,6 +255,12 @@ public enum Recommender {
         return false
     }
 
+    /// The questionnaire's `kam_managers_available`, whole.
+    static func managersAvailable(_ questionnaire: Questionnaire?) -> Int? {
+        guard case .number(let x)? = questionnaire?.answers["kam_managers_available"]?.value, x >= 0, x < 10_000 else { return nil }
+        return Int(x.rounded(.down))
+    }
+
     private static func size(_ questionnaire: Questionnaire?, _ review: CustomerReview, _ managers: Int?, _ perManager: Int?)
         -> ProgrammeSize
     {
@@ -262,8 +270,7 @@ public enum Recommender {
             return ProgrammeSize(managers: managers, managersSource: .commandLine, accountsPerManager: k,
                                  accountsPerManagerSource: kSource, capacity: managers * k)
         }
-        if case .number(let x)? = questionnaire?.answers["kam_managers_available"]?.value, x >= 0, x < 10_000 {
-            let n = Int(x.rounded(.down))
+        if let n = managersAvailable(questionnaire) {
             return ProgrammeSize(managers: n, managersSource: .questionnaire, accountsPerManager: k,
                                  accountsPerManagerSource: kSource, capacity: n * k)
         }

@@ -25,7 +25,9 @@ struct Selection {
         // The pool: the best accounts of the candidate tiers by score, at most the pack's
         // multiple of capacity; then strategic before star (the quadrants' order in the
         // pack), best score first within a quadrant.
-        let eligible = review.accounts.filter { fields.candidateTiers.contains($0.tier) && $0.vital != true }
+        let eligible = review.accounts.filter {
+            fields.candidateTiers.contains($0.tier) && $0.vital != true && $0.score >= (review.poolFloor ?? -.infinity)
+        }
             .sorted { ($0.score, $1.line) > ($1.score, $0.line) }
         let ranked = Array(eligible.prefix(fields.poolMultiple.map { $0 * capacity } ?? eligible.count))
         pool = ranked.count

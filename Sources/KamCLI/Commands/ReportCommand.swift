@@ -107,7 +107,7 @@ enum ReportCommand {
             do throws(BatchFailure) {
                 review = try CustomerReview.run(
                     path: path, pack: pack, mapping: file.mapping, fields: fields,
-                    keep: Recommender.accountsToKeep(managers: managers, accountsPerManager: perManager, fields: fields), options: options,
+                    keep: Recommender.accountsToKeep(managers: managers, questionnaire: questionnaire, accountsPerManager: perManager, fields: fields), options: options,
                     progress: progress.update)
             } catch {
                 progress.clear()

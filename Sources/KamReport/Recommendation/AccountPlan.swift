@@ -18,7 +18,11 @@ struct AccountPlan {
             var text = "Sales: \(ReportBuilder.money(r, sales)) in the last 12 months\(growth)"
             if let t {
                 text += "; objective \(ReportBuilder.money(r, t.sales)) in the next 12 (\(t.salesGrowthPct >= 0 ? "+" : "")\(Figures.percent(t.salesGrowthPct))"
-                text += t.cappedByBudget ? ", all the customer's category spend allows)" : quadrant.map { ", the \($0) quadrant's plan)" } ?? ")"
+                switch t.limitedBy {
+                case .categorySpend?: text += ", all the customer buys in our category)"
+                case .shareStep?: text += ", as far as the \(quadrant.map { $0 + " " } ?? "")plan's share-of-wallet step reaches)"
+                case nil: text += quadrant.map { ", the \($0) quadrant's plan)" } ?? ")"
+                }
             } else {
                 text += "; set the 12-month sales objective from here"
             }
@@ -38,17 +42,20 @@ struct AccountPlan {
             objectives.append(text + ".")
         }
         if let line = CostLines.sentence(a, r) { objectives.append(line) }
-        if let stage = a.stage {
-            let axes = [a.nature, a.involvement].compactMap { $0 }
-            let now = "Relationship: \(stage.title ?? stage.value) now" + (axes.isEmpty ? "" : " (\(axes.joined(separator: ", ")))")
-            let aim = c.targetStage.map { "; the plan takes it to \($0.title ?? $0.value)" } ?? (a.quadrant == nil ? "" : "; the plan holds it where it is")
+        let axes = [a.nature, a.involvement].compactMap { $0 }
+        if a.stage != nil || !axes.isEmpty || c.targetStage != nil {
+            let now = "Relationship: " + (a.stage.map { "\($0.title ?? $0.value) now" } ?? "stage not known")
+                + (axes.isEmpty ? "" : " (\(axes.joined(separator: ", ")))")
+            let aim = c.targetStage.map { "; the plan takes it to \($0.title ?? $0.value)" }
+                ?? (a.quadrant == nil || a.stage == nil ? "" : "; the plan holds it where it is")
             objectives.append(now + aim + ".")
         }
         if let e = r.economics {
             objectives.append(c.upliftNeededPct.map {
                 $0 == 0 ? "Key-account cost: covered by the field coverage it replaces."
                     : "Key-account cost: repaid at a sales uplift of \(Figures.percent($0)) (the programme plans \(Figures.percent(e.expectedUpliftPct)))."
-            } ?? "Key-account cost: no uplift repays it while the account earns nothing after cost to serve.")
+            } ?? (a.contribution == nil ? "Key-account cost: whether it is repaid cannot be said, since the account's contribution is not known."
+                : "Key-account cost: no uplift repays it while the account earns nothing after cost to serve."))
         }
         if c.role == .vital {
             let share = a.share.map { " (\(Figures.share($0)) of our sales)" } ?? ""

@@ -19,7 +19,7 @@ public enum RecommendationJSON {
             ("next_in_line", .array(r.nextInLine.map { brief($0) })),
             ("large_accounts_left_out", .array(r.leftOut.map { l in
                 .object([("id", .string(l.account.id)), ("name", .string(l.account.name)), ("share", number(l.account.share, 6)),
-                         ("rank", l.account.rank.map { .number(Double($0)) } ?? .null), ("vital", .bool(l.account.vital == true)),
+                         ("rank", l.account.rank.map { .number(Double($0)) } ?? .null), ("vital", l.account.vital.map(JSON.bool) ?? .null),
                          ("reason_id", .string(SelectionText.reasonId(l))), ("reason", .string(SelectionText.reason(l)))])
             })),
             ("accounts_to_rescue", .array(r.rescue.map { x in
@@ -192,7 +192,7 @@ public enum RecommendationJSON {
             ("targets", c.targets.map { t in
                 .object([("sales", number(t.sales)), ("sales_growth_pct", number(t.salesGrowthPct)),
                          ("share_of_wallet_pct", number(t.shareOfWalletPct)), ("contribution", number(t.contribution)),
-                         ("capped_by_budget", .bool(t.cappedByBudget))])
+                         ("limited_by", t.limitedBy.map { .string($0.rawValue) } ?? .null)])
             } ?? .null),
             ("review", c.review.map(JSON.string) ?? .null),
             ("relationship_methods", .array(c.methods.map { .object([("when", .string($0.when)), ("method", .string($0.method)), ("advice", .string($0.advice))]) })),

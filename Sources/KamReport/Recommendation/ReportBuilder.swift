@@ -166,6 +166,10 @@ enum ReportBuilder {
         let tiers = tierCounts(review)
         s.add(.chart(.tiers(tiers)))
         s.add(.table(.init(header: ["Tier", "Accounts"], align: [.left, .right], rows: tiers.map { [[.text($0.name)], [.text("\($0.count)")]] })))
+        if summary.alsoKeptBeyond > 0 {
+            s.paragraph(.strong("\(summary.alsoKeptBeyond) more accounts"),
+                        .text(" were vital, at risk or among the largest than a report holds (\(BatchOptions.alsoKeepLimit)): they are not shown. The pack's `vital` or `rescue` rule holds for too many accounts."))
+        }
         if !review.rejected.isEmpty {
             s.paragraph(.text("Rows that could not be scored (first \(min(10, review.rejected.count)) of \(review.rejected.count)):"))
             s.add(.list(review.rejected.prefix(10).map { [.text("line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.message)")] }))
@@ -300,7 +304,9 @@ enum ReportBuilder {
     /// Whether the programme pays, in one paragraph a director reads first.
     static func economicsSentence(_ e: ProgrammeEconomics, _ r: Recommendation) -> [ReportDocument.Inline] {
         let names = Dictionary(r.candidates.map { ($0.account.id, $0.account.name) }, uniquingKeysWith: { a, _ in a })
-        let head = "At a planned sales uplift of \(Figures.percent(e.expectedUpliftPct)), the programme "
+        let unknown = e.withoutContribution > 0
+            ? " (\(e.withoutContribution) of its accounts have no contribution figures and count as earning nothing)" : ""
+        let head = "At a planned sales uplift of \(Figures.percent(e.expectedUpliftPct)), the programme\(unknown) "
         if e.pays {
             return [.text(head), .strong("pays"), .text(": it brings \(money(r, e.expectedGain)) a year against \(money(r, max(0, e.incrementalCost))) "
                 + "of cost beyond today's coverage, net \(money(r, e.net)).")]
@@ -315,7 +321,7 @@ enum ReportBuilder {
                 ? .text("No account pays for its key-account cost at this uplift.")
                 : .text("The largest programme that pays has \(p.count) account\(p.count == 1 ? "" : "s") (net \(money(r, p.net))): " + p.ids.map { names[$0] ?? $0 }.joined(separator: "; ") + "."))
         } else {
-            parts.append(.text("Even the vital accounts alone do not pay at this uplift: keeping them is a matter of protecting sales, not of growth."))
+            parts.append(.text("No smaller programme with every vital account in pays at this uplift: keeping the vital accounts is a matter of protecting sales, not of growth."))
         }
         return parts
     }
@@ -388,7 +394,7 @@ enum ReportBuilder {
                 s.paragraph(.strong(title))
                 s.add(.list(items.map { [.text(capitalised($0))] }))
             }
-            if let fields = r.review?.fields, !c.callThemes.isEmpty {
+            if let fields = r.review?.fields, !c.callThemes.isEmpty || !fields.callSituation.isEmpty {
                 s.paragraph(.strong("Next call"))
                 var lines: [[ReportDocument.Inline]] = fields.callSituation.map { [.text("Find out " + $0 + ".")] }
                 for t in c.callThemes {
