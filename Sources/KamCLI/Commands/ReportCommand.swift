@@ -10,7 +10,7 @@ import KamSource
 enum ReportCommand {
     static let command = Command(
         words: ["report"],
-        summary: "Write the recommendation report: suitability, key-account candidates, manager skills, account plans.",
+        summary: "Write the recommendation report: suitability, key accounts, programme economics, managers, account plans.",
         synopsis: "--questionnaire FILE --customers CSV [--format html|markdown|json] [-o FILE] [options]",
         discussion: """
             Combines the supplier assessment (from --questionnaire, as `kam assess` reads it)
@@ -21,8 +21,15 @@ enum ReportCommand {
             come from --managers, else the questionnaire's `kam_managers_available`, else the
             programme is sized to the best tier (at most 35 accounts); accounts per manager
             from --accounts-per-manager, else 4 (one manager runs 1 to fewer than 5).
-            Candidates come from the tiers the account pack's `report.candidate_tiers` names,
-            best score first; the next five are listed as next in line.
+            The accounts whose loss would badly hurt (the pack's `vital` rule) come first,
+            whatever their score, unless a pack rule leaves one out and says why; growth
+            candidates from the `report.candidate_tiers` fill the places left, strategic before
+            star, best score first; the next five are listed as next in line. Each of the ten
+            largest accounts is chosen or listed with the reason it is not; large accounts with
+            breakdown signals are listed to rescue. Whether the programme pays, at the pack's
+            planned uplift, needs `kam_cost_per_account` (or `kam_manager_cost`) in the
+            questionnaire; the report gives the uplift it needs and the largest programme
+            that pays (docs/report.md).
             --format html (the default for files and pipes) writes one self-contained page
             with charts, readable offline, on a phone and on paper; markdown (the default on a
             terminal) is for reading there and pasting into documents; json is for other
