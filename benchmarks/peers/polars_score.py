@@ -1,4 +1,4 @@
-"""The reference workload (../shared/bench/WORKLOAD.md) scored with polars, as a peer for
+"""The reference workload (fixtures/bench/WORKLOAD.md) scored with polars, as a peer for
 kam-bench: the same file in, the same per-account CSV and summary out.
 
     python3 benchmarks/peers/polars_score.py customers.csv scored.csv
