@@ -14,6 +14,13 @@ struct SelectionTests {
         try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    /// A new empty folder; the caller removes it.
+    func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-selection-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     func report(_ arguments: String...) throws -> [String: Any] {
         let r = kam(["report", "--format", "json", "--quiet"] + arguments)
         try #require(r.code == 0, "\(r.err)")
@@ -79,8 +86,7 @@ struct SelectionTests {
     }
 
     @Test func anAccountScoredOnLittleEvidenceIsRecommendedWithANote() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-confidence-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try handMadeList(folder, costPerAccount: 100_000)
         // V2 keeps its sales, margin and cost to serve; its judgements and structure are blank.
@@ -101,8 +107,7 @@ struct SelectionTests {
     }
 
     @Test func plansCarryNumericTargetsAndPutProfitFirst() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-plan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try handMadeList(folder, costPerAccount: 100_000)
         // G2 earns nothing after cost to serve (10% margin on 300,000 less 30,000) and drops
@@ -174,8 +179,7 @@ struct SelectionTests {
     }
 
     @Test func theCostToServeIsBrokenDownAndSetAgainstItsBudget() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-costs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try handMadeList(folder, costPerAccount: 100_000)
         // V1's 500,000 cost to serve: 200,000 + 150,000 + 50,000 + 80,000 named, 20,000 other,
@@ -238,8 +242,7 @@ struct SelectionTests {
     }
 
     func economics(costPerAccount: Int) throws -> (report: [String: Any], economics: [String: Any]) {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-economics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try handMadeList(folder, costPerAccount: costPerAccount)
         let r = try report("--questionnaire", files.questionnaire, "--customers", files.customers, "--managers", "1", "--accounts-per-manager", "4")
@@ -291,8 +294,7 @@ struct SelectionTests {
     }
 
     @Test func withoutContributionFiguresTheEconomicsAreNotGuessed() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-economics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try handMadeList(folder, costPerAccount: 100_000)
         // No gross margin and no cost to serve anywhere: a contribution unknown is not zero.
@@ -311,8 +313,7 @@ struct SelectionTests {
     }
 
     @Test func withoutACostTheEconomicsNameTheMissingAnswer() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-economics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try handMadeList(folder, costPerAccount: 1)
         let text = try String(contentsOfFile: files.questionnaire, encoding: .utf8).replacingOccurrences(of: "kam_cost_per_account: 1,", with: "")

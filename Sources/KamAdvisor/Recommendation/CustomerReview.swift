@@ -42,6 +42,18 @@ public struct AccountView: Sendable {
     public let values: [String: Value]
 
     public var score: Double { trace.score }
+    /// The cost to serve the categories do not explain; nil when the categories add up to
+    /// more than the total (then the total is not trusted to split) or either is missing.
+    public var costOther: Double? {
+        guard let total = costToServe, !costBreakdown.isEmpty else { return nil }
+        let named = costBreakdown.reduce(0) { $0 + $1.amount }
+        return named <= total ? total - named : nil
+    }
+    /// The cost to serve above (+) or below (−) its budget, in % of the budget.
+    public var costVsBudgetPct: Double? {
+        guard let total = costToServe, let budget = costBudget, budget > 0 else { return nil }
+        return 100 * (total - budget) / budget
+    }
     public var confidence: Double { trace.confidence }
     public var grossMargin: Double? { sales.flatMap { s in grossMarginPct.map { s * $0 / 100 } } }
     public var contributionPct: Double? {

@@ -223,9 +223,7 @@ public struct ReportFields: Sendable {
             for item in items {
                 guard let when = item["when"]?.string, let method = item["method"]?.string, let advice = item["advice"]?.string,
                       item.members?.count == 3 else { return form }
-                let isRisk = pack.risks.contains { $0.id == when }
-                let isFlag = pack.declarations.variable(named: when)?.type == .bool
-                guard isRisk || isFlag else {
+                guard Self.isSignal(when, in: pack) else {
                     return "`report.relationship_methods` names `\(when)`, which is neither a risk nor a true/false value of the pack"
                 }
                 relationshipMethods.append(Method(when: when, method: method, advice: advice))
@@ -234,6 +232,11 @@ public struct ReportFields: Sendable {
             return readPlan(node, pack)
         }
         return nil
+    }
+
+    /// A name a plan rule may hang on: a risk id, or a true/false value of the pack.
+    static func isSignal(_ name: String, in pack: RulePack) -> Bool {
+        pack.risks.contains { $0.id == name } || pack.declarations.variable(named: name)?.type == .bool
     }
 
     /// `call_plan: { situation: [TEXT], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }`.
@@ -247,7 +250,7 @@ public struct ReportFields: Sendable {
             let texts = keys.map { theme[$0]?.string }
             guard theme.members?.count == keys.count, texts.allSatisfy({ $0 != nil }) else { return form }
             let when = texts[0]!
-            guard pack.risks.contains(where: { $0.id == when }) || pack.declarations.variable(named: when)?.type == .bool else {
+            guard Self.isSignal(when, in: pack) else {
                 return "`report.call_plan` names `\(when)`, which is neither a risk nor a true/false value of the pack"
             }
             callThemes.append(CallTheme(when: when, problem: texts[1]!, implication: texts[2]!, needPayoff: texts[3]!,

@@ -140,7 +140,7 @@ public enum RecommendationJSON {
         let slot: JSON = c.managerSlot.map { JSON.string("Manager \($0)") } ?? .null
         let nature: JSON = a.nature.map(JSON.string) ?? .null, involvement: JSON = a.involvement.map(JSON.string) ?? .null
         var costLines: [(String, JSON)] = a.costBreakdown.map { ($0.label, number($0.amount)) }
-        if let other = CostLines.other(a) { costLines.append(("other", number(other))) }
+        if let other = a.costOther { costLines.append(("other", number(other))) }
         let costBreakdown: JSON = a.costBreakdown.isEmpty ? .null : .object(costLines)
         let relationship: JSON = .object([("nature", nature), ("involvement", involvement), ("target_stage", option(c.targetStage))])
         return .object([
@@ -161,7 +161,7 @@ public enum RecommendationJSON {
                 ("growth_pct", number(a.growthPct)), ("strength", number(a.strength)),
                 ("cost_breakdown", costBreakdown),
                 ("cost_budget", number(a.costBudget)),
-                ("cost_vs_budget_pct", number(CostLines.againstBudgetPct(a))),
+                ("cost_vs_budget_pct", number(a.costVsBudgetPct)),
             ])),
             ("earns_less_than_rest", c.earnsLessThanRest.map(JSON.bool) ?? .null),
             ("uplift_needed_pct", number(c.upliftNeededPct)),

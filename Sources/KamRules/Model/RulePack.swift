@@ -171,8 +171,8 @@ public struct Input: Sendable {
     public var emptyValue: Value? = nil
     /// How the values of several rows of one record combine (invoice lines into an account).
     public var aggregate: Aggregate? = nil
-    /// Other names of a choice's values, by their folded form: the seed's stage names, the
-    /// Russian ones.
+    /// Other names of a choice's values (another vocabulary, another language), by their
+    /// folded form.
     public var valueAliases: [String: String] = [:]
 
     /// The choice `text` stands for: itself when it is one of the values, else the value it
@@ -271,8 +271,8 @@ public struct Gate: Sendable {
 
 public struct Risk: Sendable {
     public enum Severity: String, Sendable, CaseIterable, Comparable {
-        /// `critical`: the business itself is at stake (one customer at 40% of sales or more);
-        /// a report puts such a risk before everything else.
+        /// `critical`: what the result is about is itself at stake; a host puts such a risk
+        /// before everything else.
         case low, medium, high, critical
 
         public static func < (a: Severity, b: Severity) -> Bool {
