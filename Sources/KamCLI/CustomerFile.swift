@@ -17,7 +17,7 @@ struct CustomerFile {
     /// Nil after the reason was written to standard error.
     static func open(
         path: String, shownAs given: String, pack: RulePack, dialect: CSVDialect?, encoding: CSVEncoding?, map: [String],
-        header rule: HeaderChoice.Rule = .find, quiet: Bool, console: Console
+        header rule: HeaderChoice.Rule = .find, quiet: Bool, filledBy: ColumnMapping.Elsewhere? = nil, console: Console
     ) -> CustomerFile? {
         var records: [(line: Int, fields: [String])] = []
         var sniffed: CSVDialect
@@ -35,7 +35,7 @@ struct CustomerFile {
             return nil
         }
         if let dialect { sniffed = dialect }
-        guard let (choice, mapping) = header(of: records, shownAs: given, pack: pack, map: map, rule: rule, quiet: quiet, console: console)
+        guard let (choice, mapping) = header(of: records, shownAs: given, pack: pack, map: map, rule: rule, quiet: quiet, filledBy: filledBy, console: console)
         else { return nil }
         return CustomerFile(headers: choice.headers, dialect: sniffed, mapping: mapping, headerRecords: choice.recordsBeforeRows)
     }
@@ -44,7 +44,7 @@ struct CustomerFile {
     /// it and the mapping reported unless `quiet`; nil after the reason was written.
     static func header(
         of records: [(line: Int, fields: [String])], shownAs given: String, pack: RulePack, map: [String], rule: HeaderChoice.Rule,
-        quiet: Bool, console: Console
+        quiet: Bool, filledBy: ColumnMapping.Elsewhere? = nil, console: Console
     ) -> (HeaderChoice, ColumnMapping)? {
         guard let overrides = overrides(map, console) else { return nil }
         let choice: HeaderChoice
@@ -61,7 +61,7 @@ struct CustomerFile {
                         + choice.titles.prefix(3).map { JSONString.quote(String($0.text.prefix(60))) }.joined(separator: ", ")
                         + (rule == .find ? " (--header-line N says where the header is)" : "") + "\n")
         }
-        guard let mapping = mapping(headers: choice.headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, console: console)
+        guard let mapping = mapping(headers: choice.headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, filledBy: filledBy, console: console)
         else { return nil }
         return (choice, mapping)
     }
@@ -105,13 +105,13 @@ struct CustomerFile {
 
     static func mapping(
         headers: [String], shownAs given: String, pack: RulePack, overrides: (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?),
-        quiet: Bool, console: Console
+        quiet: Bool, filledBy: ColumnMapping.Elsewhere? = nil, console: Console
     ) -> ColumnMapping? {
         let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides.list, overrideFile: overrides.file)
         if report(diagnostics, console) { return nil }
         guard let mapping else { return nil }
         if !quiet {
-            console.err("\(given): columns for pack `\(pack.id)` \(pack.version)\n" + mapping.report.joined(separator: "\n") + "\n")
+            console.err("\(given): columns for pack `\(pack.id)` \(pack.version)\n" + mapping.report(filledBy: filledBy).joined(separator: "\n") + "\n")
         }
         return mapping
     }

@@ -37,6 +37,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String?
     /// Extra words for the message (where the unclosed quote began, for instance).
     public var detail: String?
+    /// The option an encoding hint names: a command reading a second file has its own.
+    public var encodingOption = "--encoding"
 
     public init(
         _ kind: Kind, line: Int? = nil, column: Int? = nil, byteOffset: Int? = nil,
@@ -77,14 +79,14 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             let at = byteOffset.map { " at byte offset \($0)" } ?? ""
             switch likely {
             case .windows1251?:
-                return "invalid UTF-8\(at); the bytes look like Russian in Windows-1251, try --encoding cp1251"
+                return "invalid UTF-8\(at); the bytes look like Russian in Windows-1251, try \(encodingOption) cp1251"
             case .windows1252?, .latin1?:
-                return "invalid UTF-8\(at); the bytes look like Western European text in Windows-1252 or Latin-1 (a Salesforce or Excel export), try --encoding cp1252"
+                return "invalid UTF-8\(at); the bytes look like Western European text in Windows-1252 or Latin-1 (a Salesforce or Excel export), try \(encodingOption) cp1252"
             default:
-                return "invalid UTF-8\(at); give the file's encoding with --encoding (utf16le, cp1251, cp1252)"
+                return "invalid UTF-8\(at); give the file's encoding with \(encodingOption) (utf16le, cp1251, cp1252)"
             }
         case .nulByte:
-            return "a NUL byte (0x00), which no text file holds; the file may be UTF-16 without a byte-order mark (try --encoding utf16le) or not text at all"
+            return "a NUL byte (0x00), which no text file holds; the file may be UTF-16 without a byte-order mark (try \(encodingOption) utf16le) or not text at all"
         case .notInPortfolio:
             return "this account's sales are not in the portfolio file: it was made from other data than this list, or the list changed since (write it again with `kam portfolio`); "
                 + "or a customer has several lines, which standard input, read once, cannot group: give the partition as a file"

@@ -9,6 +9,7 @@ struct ReportTests {
     let questionnaire = TestPaths.fixtures.appending(path: "sample/questionnaire.json5").path
     let customers = TestPaths.fixtures.appending(path: "sample/customers.csv").path
     let hostile = TestPaths.fixtures.appending(path: "customers/hostile-names.csv").path
+    let contacts = TestPaths.fixtures.appending(path: "sample/contacts.csv").path
 
     /// Paths in reports, made independent of where the checkout is.
     func relative(_ text: String) -> String {
@@ -21,11 +22,12 @@ struct ReportTests {
 
     @Test(arguments: [("html", "report-sample.html"), ("markdown", "report-sample.md"), ("json", "report-sample.json")])
     func theSampleSupplierInEveryFormat(_ format: String, _ golden: String) {
-        let r = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", format, "--quiet")
+        // As the README runs it: the questionnaire, the customer list and the contacts.
+        let r = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--contacts", contacts, "--format", format, "--quiet")
         #expect(r.code == 0, "\(r.err)")
         assertGolden(relative(r.out), named: golden)
         // Deterministic: a second run gives the same bytes.
-        let again = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--format", format, "--quiet")
+        let again = kam("report", "--questionnaire", questionnaire, "--customers", customers, "--contacts", contacts, "--format", format, "--quiet")
         #expect(again.out == r.out)
     }
 

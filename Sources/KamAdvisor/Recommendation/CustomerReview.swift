@@ -40,6 +40,8 @@ public struct AccountView: Sendable {
     public let atRisk: Bool
     /// Every input and derived value the evaluation holds, by name, for the skills pack.
     public let values: [String: Value]
+    /// Who we know in the account's buying centre; nil without a contacts file.
+    public let buyingCentre: BuyingCentre?
 
     public var score: Double { trace.score }
     /// The cost to serve the categories do not explain; nil when the categories add up to
@@ -86,8 +88,11 @@ public struct CustomerReview: Sendable {
     public let contributionTotals: (sales: Double, contribution: Double, rows: Int)?
 
     /// `progress` hears, after each block, the pass, the bytes read and the rows so far.
+    /// `contacts` fill the pack's buying-centre inputs of the accounts the report holds (the
+    /// batch pass does not read them: they judge plans, not which rows are kept).
     public static func run(
         path: String, pack: RulePack, mapping: ColumnMapping, fields: ReportFields, keep: Int, options: BatchOptions,
+        contacts: ContactBook? = nil,
         progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void = { _, _, _ in }
     ) throws(BatchFailure) -> CustomerReview {
         var options = options
@@ -121,10 +126,15 @@ public struct CustomerReview: Sendable {
             if let portfolio = summary.portfolio, let measure {
                 slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
             }
+            var centre: BuyingCentre?
+            if let contacts, let spec = fields.buyingCentre, let id {
+                centre = contacts.buyingCentre(of: record.string(at: id.column), spec: spec)
+                centre?.fill(a, spec: spec, pack: pack)
+            }
             let evaluation = evaluator.evaluate()
             guard !evaluation.failed else { continue }
             if cut, index == best - 1 { floor = evaluation.score }
-            accounts.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn))
+            accounts.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn, centre: centre))
         }
         var totals: (Double, Double, Int)?
         if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
@@ -150,7 +160,7 @@ public struct CustomerReview: Sendable {
 
     private static func view(
         _ record: CSVRecord, _ evaluation: Evaluation, _ a: Activation, _ pack: RulePack, _ fields: ReportFields,
-        id: Int?, name: Int?
+        id: Int?, name: Int?, centre: BuyingCentre?
     ) -> AccountView {
         func number(_ name: String?) -> Double? {
             guard let name, case .number(let x)? = pack.value(named: name, in: a) else { return nil }
@@ -181,6 +191,8 @@ public struct CustomerReview: Sendable {
         let rank = number("rank").map { Int($0) }
         var vital: Bool?
         if let name = fields.vital, case .bool(let b)? = pack.value(named: name, in: a) { vital = b }
+        var centre = centre
+        if let name = fields.buyingCentre?.pattern, case .string(let p)? = pack.value(named: name, in: a) { centre?.pattern = p }
         let atRisk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }.map { evaluation.risks[$0] == .fired } ?? false
         return AccountView(
             line: record.line, id: idText, name: nameText, trace: Trace(pack, evaluation, a), tier: tier,
@@ -192,7 +204,7 @@ public struct CustomerReview: Sendable {
             costBreakdown: fields.costCategories.compactMap { c in number(c.input).map { (c.label, $0) } },
             costBudget: number(fields.costBudget),
             nature: text(fields.nature), involvement: text(fields.involvement),
-            vital: vital, leftOut: option(fields.leftOut), atRisk: atRisk, values: values)
+            vital: vital, leftOut: option(fields.leftOut), atRisk: atRisk, values: values, buyingCentre: centre)
     }
 }
 

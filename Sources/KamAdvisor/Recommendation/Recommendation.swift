@@ -63,6 +63,9 @@ public struct Candidate: Sendable {
     public let methods: [ReportFields.Method]
     /// The call themes that follow from the account's risks and figures (at most two).
     public let callThemes: [ReportFields.CallTheme]
+    /// Whether the sale is a big one (several calls, several people deciding) or a small one;
+    /// nil when the pack does not tell them apart or the account's values do not say.
+    public let bigSale: Bool?
     /// The stage the plan takes the relationship to; nil when it holds where it is.
     public let targetStage: Classification.Option?
     /// Profit comes first: an account that loses money, or earns less than the accounts
@@ -140,6 +143,8 @@ public struct Recommendation: Sendable {
     /// accounts outside the programme.
     public let portfolioContributionPct: Double?
     public let restContributionPct: Double?
+    /// The contacts file the buying centres come from; nil when none was given.
+    public let contacts: ContactBook?
 
     public var guidance: String? { skillsPack?.extras["guidance"]?.string }
 
@@ -160,13 +165,13 @@ public enum Recommender {
 
     public static func recommend(
         assessment: Assessment?, questionnaire: Questionnaire?, review: CustomerReview?, skillsPack: RulePack?,
-        managers: Int?, accountsPerManager: Int?
+        managers: Int?, accountsPerManager: Int?, contacts: ContactBook? = nil
     ) -> Recommendation {
         guard let review else {
             return Recommendation(assessment: assessment, review: nil, programme: nil, candidates: [], nextInLine: [], leftOut: [], rescue: [],
                                   pool: 0, extraManagersForVital: 0, slots: [], economics: nil, economicsMissing: nil,
                                   currency: questionnaire?.currency, skills: [],
-                                  skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil)
+                                  skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil, contacts: contacts)
         }
         let programme = size(questionnaire, review, managers, accountsPerManager)
         let selection = Selection(review, capacity: programme.capacity)
@@ -209,6 +214,9 @@ public enum Recommender {
                              review: fields.reviewCadence[worst?.rawValue ?? "none"],
                              methods: methods(for: account, fields),
                              callThemes: Array(fields.callThemes.filter { holds($0.when, account) }.prefix(2)),
+                             bigSale: fields.saleSize.flatMap { size in
+                                 if case .bool(let b)? = account.values[size.when] { b } else { nil }
+                             },
                              targetStage: targetStage(account, review))
         }
         let (economics, missing) = ProgrammeEconomics.of(&candidates, questionnaire: questionnaire, programme: programme,
@@ -222,7 +230,7 @@ public enum Recommender {
             extraManagersForVital: max(0, vitalManagers - managersGiven), slots: slots, economics: economics, economicsMissing: missing,
             currency: questionnaire?.currency ?? review.fields.currency,
             skills: skillsPack.map { rank(skills: $0, candidates) } ?? [], skillsPack: skillsPack,
-            portfolioContributionPct: portfolioPct, restContributionPct: restPct)
+            portfolioContributionPct: portfolioPct, restContributionPct: restPct, contacts: contacts)
     }
 
     /// The first two distinct methods whose risk fired or whose value is true.

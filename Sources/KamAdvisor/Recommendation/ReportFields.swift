@@ -78,18 +78,28 @@ public struct ReportFields: Sendable {
         public let capability: String
         public let commitment: String
     }
+    /// Rackham's big sale against the small one: a true/false value of the pack saying the
+    /// account's sale is big, and how to approach each kind.
+    public struct SaleSize: Sendable, Equatable {
+        public let when: String
+        public let big: String
+        public let small: String
+    }
+    public var saleSize: SaleSize?
     /// Situation questions asked of every key account, then the themes in priority order.
     public var callSituation: [String] = []
     public var callThemes: [CallTheme] = []
     /// How often an account plan is reviewed, by the most severe risk that fired (`none`
     /// when none did).
     public var reviewCadence: [String: String] = [:]
+    /// How a contacts file is read, and the inputs its facts fill; nil when the pack takes none.
+    public var buyingCentre: BuyingCentreSpec?
 
     static let valueKeys = ["name", "sales", "gross_margin_pct", "cost_to_serve", "contribution", "share_of_wallet_pct",
                             "growth_pct", "strength", "nature", "involvement"]
     static let classKeys = ["quadrant", "stage", "abc"]
     static let selectionKeys = ["vital", "left_out", "rescue", "largest", "pool_multiple", "expected_uplift_pct", "min_confidence", "plan",
-                                 "relationship_methods", "currency", "call_plan", "cost_categories", "cost_budget"]
+                                 "relationship_methods", "currency", "call_plan", "cost_categories", "cost_budget", "buying_centre"]
 
     /// The fields of `pack`, and a message for each name the pack does not have. Without a
     /// `report` section the candidate tiers are all but the last tier, and nothing else is shown.
@@ -200,6 +210,10 @@ public struct ReportFields: Sendable {
             minConfidence = x
         case "call_plan":
             return readCallPlan(node, pack)
+        case "buying_centre":
+            let (spec, problem) = BuyingCentreSpec.read(node, pack)
+            buyingCentre = spec
+            return problem
         case "cost_categories", "cost_budget":
             let numbers = pack.inputs.filter { $0.kind == .number }.map(\.name) + pack.derived.filter { $0.expression.type == .number }.map(\.name)
             if key == "cost_budget" {
@@ -239,11 +253,20 @@ public struct ReportFields: Sendable {
         pack.risks.contains { $0.id == name } || pack.declarations.variable(named: name)?.type == .bool
     }
 
-    /// `call_plan: { situation: [TEXT], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }`.
+    /// `call_plan: { sale_size: { when, big, small }, situation: [TEXT], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }`.
     private mutating func readCallPlan(_ node: JSONNode, _ pack: RulePack) -> String? {
-        let form = "`report.call_plan` must be `{ situation: [\"…\"], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }`"
+        let form = "`report.call_plan` must be `{ sale_size: { when, big, small }, situation: [\"…\"], themes: [{ when, problem, implication, need_payoff, capability, commitment }] }` (sale_size optional)"
+        let size = node["sale_size"]
         guard let situation = node["situation"]?.array, situation.allSatisfy({ $0.string != nil }),
-              let themes = node["themes"]?.array, node.members?.count == 2 else { return form }
+              let themes = node["themes"]?.array, node.members?.count == 2 + (size == nil ? 0 : 1) else { return form }
+        if let size {
+            guard let when = size["when"]?.string, let big = size["big"]?.string, let small = size["small"]?.string, size.members?.count == 3
+            else { return form }
+            guard pack.declarations.variable(named: when)?.type == .bool else {
+                return "`report.call_plan.sale_size.when` names `\(when)`, which is no true/false value of the pack"
+            }
+            saleSize = SaleSize(when: when, big: big, small: small)
+        }
         callSituation = situation.map { $0.string! }
         for theme in themes {
             let keys = ["when", "problem", "implication", "need_payoff", "capability", "commitment"]

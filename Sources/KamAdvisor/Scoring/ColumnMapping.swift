@@ -179,8 +179,15 @@ public struct ColumnMapping: Sendable {
         }
     }
 
+    /// Inputs another file fills, and that file, so the report does not call them unanswered.
+    public struct Elsewhere: Sendable {
+        public let source: String
+        public let inputs: [String]
+        public init(source: String, inputs: [String]) { (self.source, self.inputs) = (source, inputs) }
+    }
+
     /// One line per column and per absent input, for standard error.
-    public var report: [String] {
+    public func report(filledBy elsewhere: Elsewhere? = nil) -> [String] {
         var lines = columns.map { column -> String in
             switch column.how {
             case .name: "  \(column.header) -> \(column.input!)"
@@ -190,8 +197,13 @@ public struct ColumnMapping: Sendable {
             case .excluded: "  \(column.header): left out (--map)"
             }
         }
-        if !absentOptional.isEmpty {
-            lines.append("  no column for: " + absentOptional.map(\.name).joined(separator: ", ") + " (left unanswered in every row)")
+        let filled = absentOptional.map(\.name).filter { elsewhere?.inputs.contains($0) == true }
+        let absent = absentOptional.map(\.name).filter { !filled.contains($0) }
+        if !absent.isEmpty {
+            lines.append("  no column for: " + absent.joined(separator: ", ") + " (left unanswered in every row)")
+        }
+        if let elsewhere, !filled.isEmpty {
+            lines.append("  from \(elsewhere.source): " + filled.joined(separator: ", "))
         }
         return lines
     }

@@ -11,7 +11,7 @@ enum ReportCommand {
     static let command = Command(
         words: ["report"],
         summary: "Write the recommendation report: suitability, key accounts, programme economics, managers, account plans.",
-        synopsis: "--questionnaire FILE --customers CSV [--format html|markdown|json] [-o FILE] [options]",
+        synopsis: "--questionnaire FILE --customers CSV [--contacts CSV] [--format html|markdown|json] [-o FILE] [options]",
         discussion: """
             Combines the supplier assessment (from --questionnaire, as `kam assess` reads it)
             with the scored customer list (from --customers, as `kam score` reads it) and
@@ -34,10 +34,19 @@ enum ReportCommand {
             with charts, readable offline, on a phone and on paper; markdown (the default on a
             terminal) is for reading there and pasting into documents; json is for other
             tools (docs/report-json.md). The same inputs give the same bytes.
+            --contacts FILE adds each candidate's buying centre from a contacts file, one row
+            per person (or per pair of people) at an account: account id, person, role in the
+            buying centre (decision maker, buyer, user, influencer, gatekeeper, initiator),
+            our owner, strength (1-5 or strong/medium/weak) and last contact. The report shows
+            whom we know at each candidate, the accounts that hang on one person (bow-tie), the
+            essential roles nobody reaches and the accounts gone cold, each a risk with its
+            action in the account plan. Days since the last contact count to --as-of DATE,
+            else to the latest contact in the file.
             --rules PATH may hold some of the three packs (assessment, account-scoring,
             skills); the others come from the bundled ones.
             Examples:
-              kam report --questionnaire fixtures/sample/questionnaire.json5 --customers fixtures/sample/customers.csv -o report.html
+              kam report --questionnaire fixtures/sample/questionnaire.json5 --customers fixtures/sample/customers.csv \\
+                --contacts fixtures/sample/contacts.csv -o report.html
               kam report --customers customers.csv --managers 2 --format markdown
             """,
         options: [
@@ -45,6 +54,9 @@ enum ReportCommand {
             OptionSpec(name: "--customers", value: "CSV", help: "The customer list to score (CSV export from a CRM or spreadsheet)."),
             OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json.", choices: ["html", "markdown", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (atomically) instead of standard output.", short: "-o"),
+            OptionSpec(name: "--contacts", value: "CSV", help: "Who we know at each account: account id, person, buying-centre role, our owner, strength, last contact."),
+            OptionSpec(name: "--as-of", value: "DATE", help: "The day days-since-last-contact count to (default: the latest contact in --contacts)."),
+            OptionSpec(name: "--contacts-encoding", value: "ENC", help: "The contacts file's encoding when it is not UTF-8: cp1251, cp1252, latin1, utf16le, utf16be."),
             OptionSpec(name: "--managers", value: "N", help: "Key-account managers available (overrides the questionnaire)."),
             OptionSpec(name: "--accounts-per-manager", value: "K", help: "Accounts one manager runs (default 4)."),
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled packs of its kinds."),
@@ -79,6 +91,21 @@ enum ReportCommand {
         let dialect = try CustomerFile.dialect(arguments)
         let rule = try CustomerFile.headerRule(arguments)
         let rules = arguments.value("--rules")
+        let contactsPath = arguments.value("--contacts")
+        if contactsPath != nil && customersPath == nil {
+            throw UsageError(message: "--contacts needs --customers", help: "the contacts describe the buying centres of the accounts in the customer list")
+        }
+        if contactsPath == nil, arguments.value("--as-of") != nil || arguments.value("--contacts-encoding") != nil {
+            throw UsageError(message: "--as-of and --contacts-encoding apply to --contacts FILE", help: "give the contacts file with --contacts")
+        }
+        let asOf = try arguments.value("--as-of").map { text throws(UsageError) -> CalendarDay in
+            guard let day = CalendarDay.parse(text) else { throw UsageError(message: "`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
+            return day
+        }
+        let contactsEncoding = try arguments.value("--contacts-encoding").map { name throws(UsageError) -> CSVEncoding in
+            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
+            return e
+        }
         var packs: [RulePack] = []
         var audit: [ReportAudit.InputFile] = []
 
@@ -100,12 +127,19 @@ enum ReportCommand {
 
         var review: CustomerReview?
         var skills: RulePack?
+        var contacts: ContactBook?
         if let path = customersPath {
             guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
             let (fields, problems) = ReportFields.read(pack)
             if report(problems, console) { return 1 }
+            if let contactsPath {
+                guard let book = readContacts(contactsPath, fields, pack, asOf: asOf, encoding: contactsEncoding, console) else { return 1 }
+                contacts = book
+            }
             guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
-                                               map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"), console: console)
+                                               map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"),
+                                               filledBy: contacts.flatMap { c in fields.buyingCentre.map { .init(source: c.path, inputs: Array($0.inputs.values)) } },
+                                               console: console)
             else { return 1 }
             var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
             options.headerRecords = file.headerRecords
@@ -115,7 +149,7 @@ enum ReportCommand {
                 review = try CustomerReview.run(
                     path: path, pack: pack, mapping: file.mapping, fields: fields,
                     keep: Recommender.accountsToKeep(managers: managers, questionnaire: questionnaire, accountsPerManager: perManager, fields: fields), options: options,
-                    progress: progress.update)
+                    contacts: contacts, progress: progress.update)
             } catch {
                 progress.clear()
                 console.err("error: \(path): \(error.withoutPath)\n")
@@ -142,6 +176,14 @@ enum ReportCommand {
                 return 1
             }
             audit.append(.init(role: "customers", path: path, sha256: hash.hex, bytes: hash.bytes, rows: review?.summary.rowsRead))
+            if let contacts, let review {
+                guard contactsMatch(contacts, review, customers: path, console) else { return 1 }
+                guard let hash = FileSystem.sha256(contacts.path) else {
+                    console.err("error: cannot read \(contacts.path)\n")
+                    return 1
+                }
+                audit.append(.init(role: "contacts", path: contacts.path, sha256: hash.hex, bytes: hash.bytes, rows: contacts.rows))
+            }
             skills = PackChoice.pack(kind: "skills", rules: rules, fallback: true, console: console)
             if let skills { packs.append(skills) } else { return 1 }
         }
@@ -157,7 +199,7 @@ enum ReportCommand {
 
         let recommendation = Recommender.recommend(
             assessment: assessment, questionnaire: questionnaire, review: review, skillsPack: skills,
-            managers: managers, accountsPerManager: perManager)
+            managers: managers, accountsPerManager: perManager, contacts: contacts)
         let context = ReportAudit(kamVersion: KamCLI.version, packs: packs, inputs: audit)
         let text: String
         switch format {
@@ -166,13 +208,49 @@ enum ReportCommand {
         default: text = RecommendationReport.html(recommendation, audit: context)
         }
         do throws(OutputFile.Failure) {
-            let inputs = [questionnairePath, customersPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
+            let inputs = [questionnairePath, customersPath, contactsPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
             try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
         } catch {
             console.err("error: \(error.message)\n")
             return 1
         }
         return 0
+    }
+
+    /// The contacts file read for the pack, its row problems written as warnings; nil after
+    /// the reason it cannot be used was written.
+    static func readContacts(_ path: String, _ fields: ReportFields, _ pack: RulePack, asOf: CalendarDay?, encoding: CSVEncoding?,
+                             _ console: Console) -> ContactBook?
+    {
+        guard let spec = fields.buyingCentre else {
+            console.err("error: the account pack `\(pack.id)` has no `report.buying_centre` section, so it cannot read a contacts file; "
+                        + "copy the section from the bundled rules/accounts.json5 or leave out --contacts\n")
+            return nil
+        }
+        do throws(ContactBook.Failure) {
+            let book = try ContactBook.read(path: path, spec: spec, asOf: asOf, encoding: encoding)
+            for problem in book.problems.prefix(10) {
+                console.err("warning: \(path)\(problem.line.map { ", line \($0)" } ?? ""): \(problem.message)\n")
+            }
+            if book.problems.count > 10 { console.err("warning: \(path): \(book.problems.count - 10) more rows with problems; the report lists the first 100\n") }
+            return book
+        } catch {
+            console.err("error: \(path): \(error)\n" + (error.help.map { "help: \($0)\n" } ?? ""))
+            return nil
+        }
+    }
+
+    /// False, after saying so, when no account of the contacts file is among the accounts the
+    /// report holds: the two files use different ids, and every candidate would wrongly show
+    /// nobody known.
+    static func contactsMatch(_ book: ContactBook, _ review: CustomerReview, customers: String, _ console: Console) -> Bool {
+        guard !book.accounts.isEmpty, !review.accounts.isEmpty else { return true }
+        if review.accounts.contains(where: { book.accounts[$0.id.trimmingCharacters(in: .whitespaces)] != nil }) { return true }
+        let theirs = book.accounts.keys.sorted().prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+        let ours = review.accounts.prefix(3).map { "`\($0.id)`" }.joined(separator: ", ")
+        console.err("error: none of the \(book.accounts.count) accounts in \(book.path) is among the \(review.accounts.count) accounts of \(customers) the report holds; "
+                    + "the files seem to use different ids (\(book.path): \(theirs); \(customers): \(ours))\n")
+        return false
     }
 
     /// One assessment per report: the concentration answers come from the customer list,

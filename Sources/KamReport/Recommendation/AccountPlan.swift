@@ -50,6 +50,7 @@ struct AccountPlan {
                 ?? (a.quadrant == nil || a.stage == nil ? "" : "; the plan holds it where it is")
             objectives.append(now + aim + ".")
         }
+        if let line = BuyingCentreText.sentence(a, r) { objectives.append(line) }
         if let e = r.economics {
             objectives.append(c.upliftNeededPct.map {
                 $0 == 0 ? "Key-account cost: covered by the field coverage it replaces."

@@ -14,6 +14,7 @@ public enum RecommendationJSON {
             ("summary", summary(r)),
             ("assessment", r.assessment.map(AssessmentReport.jsonValue) ?? .null),
             ("customers", r.review.map(customers) ?? .null),
+            ("contacts", BuyingCentreText.fileJSON(r)),
             ("programme", r.programme.map { programme($0, r) } ?? .null),
             ("candidates", .array(r.candidates.map { candidate($0, r) })),
             ("next_in_line", .array(r.nextInLine.map { brief($0) })),
@@ -153,6 +154,7 @@ public enum RecommendationJSON {
             ("quadrant", option(a.quadrant)),
             ("relationship_stage", option(a.stage)),
             ("relationship", relationship),
+            ("buying_centre", BuyingCentreText.json(a, r)),
             ("figures", .object([
                 ("sales", number(a.sales)), ("share", number(a.share, 6)), ("rank", a.rank.map { .number(Double($0)) } ?? .null),
                 ("gross_margin_pct", number(a.grossMarginPct)), ("gross_margin", number(a.grossMargin)),
@@ -177,7 +179,10 @@ public enum RecommendationJSON {
     static func callPlan(_ c: Candidate, _ r: Recommendation) -> JSON {
         let t = c.callThemes
         guard let fields = r.review?.fields, !fields.callSituation.isEmpty || !t.isEmpty else { return .null }
+        let approach = fields.saleSize.flatMap { size in c.bigSale.map { $0 ? size.big : size.small } }
         return .object([
+            ("sale_size", c.bigSale.map { .string($0 ? "big" : "small") } ?? .null),
+            ("approach", approach.map(JSON.string) ?? .null),
             ("find_out", .array((fields.callSituation + t.map(\.problem)).map(JSON.string))),
             ("implication_questions", .array(t.map { .string($0.implication) })),
             ("need_payoff_questions", .array(t.map { .string($0.needPayoff) })),

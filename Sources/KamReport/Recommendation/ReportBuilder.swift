@@ -21,6 +21,7 @@ enum ReportBuilder {
             doc.sections.append(economics(r))
             if r.skillsPack != nil { doc.sections.append(skills(r)) }
             doc.sections.append(relationships(r))
+            if review.fields.buyingCentre != nil { doc.sections.append(buyingCentres(r)) }
             doc.sections.append(plans(r))
         }
         doc.sections.append(appendix(r, audit))
@@ -374,6 +375,31 @@ enum ReportBuilder {
         return s
     }
 
+    static func buyingCentres(_ r: Recommendation) -> ReportDocument.Section {
+        var s = ReportDocument.Section("buying-centres", "Buying centres")
+        guard let book = r.contacts else {
+            s.paragraph(.text(BuyingCentreText.absent))
+            return s
+        }
+        s.paragraph(.text(BuyingCentreText.source(book)))
+        let rows: [[[ReportDocument.Inline]]] = r.candidates.compactMap { c in
+            guard let b = c.account.buyingCentre else { return nil }
+            let size = BuyingCentreText.size(c.account, r)
+            let missing = BuyingCentreText.essentialMissing(b, r)
+            return [[.strong(c.account.name)], [.text("\(b.people.count)" + (size.map { " of \($0)" } ?? ""))],
+                    [.text(b.owners.map(String.init) ?? "–")], [.text(b.strong.map(String.init) ?? "–")],
+                    [.text(b.rolesMissing == nil ? "–" : missing.isEmpty ? "none" : missing.joined(separator: ", "))],
+                    [.text(b.lastContact.map { "\($0) (\(b.daysSince ?? 0) days)" } ?? "–")], [.text(b.pattern ?? "–")]]
+        }
+        s.add(.table(.init(header: ["Account", "People known", "Ours", "Strong", "Essential roles without contact", "Last contact", "Pattern"],
+                           align: [.left, .right, .right, .right, .left, .left, .left], rows: rows)))
+        if !book.problems.isEmpty {
+            s.paragraph(.text("Rows of \(book.path) read only in part or left out (first \(min(10, book.problems.count)) of \(book.problems.count)):"))
+            s.add(.list(book.problems.prefix(10).map { [.text(($0.line.map { "line \($0): " } ?? "") + $0.message)] }))
+        }
+        return s
+    }
+
     static func plans(_ r: Recommendation) -> ReportDocument.Section {
         var s = ReportDocument.Section("plans", "Account plan outlines")
         if let average = r.portfolioContributionPct {
@@ -394,9 +420,17 @@ enum ReportBuilder {
                 s.paragraph(.strong(title))
                 s.add(.list(items.map { [.text(capitalised($0))] }))
             }
+            if let b = a.buyingCentre, !b.people.isEmpty {
+                s.paragraph(.strong("Contact map"))
+                s.add(.list(BuyingCentreText.contactMap(b, r).map { [.text($0)] }))
+            }
             if let fields = r.review?.fields, !c.callThemes.isEmpty || !fields.callSituation.isEmpty {
                 s.paragraph(.strong("Next call"))
-                var lines: [[ReportDocument.Inline]] = fields.callSituation.map { [.text("Find out " + $0 + ".")] }
+                var lines: [[ReportDocument.Inline]] = []
+                if let size = fields.saleSize, let big = c.bigSale {
+                    lines.append([.strong(big ? "A big sale" : "A small sale"), .text(": " + (big ? size.big : size.small) + ".")])
+                }
+                lines += fields.callSituation.map { [.text("Find out " + $0 + ".")] }
                 for t in c.callThemes {
                     lines.append([.text("Problem: "), .text(t.problem)])
                     lines.append([.text("Implication: "), .text(t.implication)])
