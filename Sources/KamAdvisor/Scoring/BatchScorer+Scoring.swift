@@ -372,7 +372,7 @@ final class WorkerEvaluators: @unchecked Sendable {
 
     init(_ pack: RulePack, count: Int) {
         evaluators = (0..<count).map { index in
-            guard index > 0, let copy = PackLoader.load(pack.file, profiles: PackProfiles.all).0 else { return Evaluator(pack) }
+            guard index > 0, let copy = PackLoader.load(pack.file, profiles: PackProfiles.all, language: pack.language).0 else { return Evaluator(pack) }
             return Evaluator(copy)
         }
     }

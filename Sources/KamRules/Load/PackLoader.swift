@@ -8,15 +8,21 @@ public enum PackLoader {
     /// Names the engine itself provides to risks and classifications.
     public static let scoreName = "score"
 
-    /// Loads `file`. Returns the pack when there is no error, and all diagnostics either way.
-    public static func load(_ file: SourceFile, profiles: [PackProfile]) -> (RulePack?, [Diagnostic]) {
-        let root: JSONNode
+    /// Loads `file` with its texts in `language` where the pack has them (`PackLanguages`).
+    /// Returns the pack when there is no error, and all diagnostics either way.
+    public static func load(_ file: SourceFile, profiles: [PackProfile], language: String = "en") -> (RulePack?, [Diagnostic]) {
+        var root: JSONNode
         switch JSON5Reader.read(file) {
         case .success(let node): root = node
         case .failure(let diagnostic): return (nil, [diagnostic])
         }
         let sink = DiagnosticSink(file: file)
-        let pack = Loader(file: file, sink: sink, profiles: profiles).load(root)
+        let languages = PackLanguages.declared(root, sink)
+        root = PackLanguages.resolve(root, language: language, languages: languages, sink)
+        let loader = Loader(file: file, sink: sink, profiles: profiles)
+        loader.languages = languages
+        loader.language = languages.contains(language) ? language : languages[0]
+        let pack = loader.load(root)
         let diagnostics = sink.diagnostics.sortedByPosition()
         return (diagnostics.hasErrors ? nil : pack, diagnostics)
     }
@@ -34,6 +40,8 @@ final class Loader {
     var profile: PackProfile?
     /// Aggregates seen, for checking `weighted_mean:` weights once all inputs are known.
     var weights: [(Aggregate, SourceSpan)] = []
+    var languages = ["en"]
+    var language = "en"
 
     init(file: SourceFile, sink: DiagnosticSink, profiles: [PackProfile]) {
         self.file = file
@@ -58,7 +66,7 @@ final class Loader {
         }
         let outcomeKey = profile.outcomeName + "s"
         fields.rejectUnknownKeys([
-            "kind", "id", "version", "title", "description", "inputs", "derived", "factors", "gates", "risks", "advantages",
+            "kind", "id", "version", "languages", "title", "description", "inputs", "derived", "factors", "gates", "risks", "advantages",
             outcomeKey, "classifications", "tests",
         ] + profile.extraKeys)
         let id = fields.string("id", required: true) ?? ""
@@ -115,7 +123,7 @@ final class Loader {
             file: file, hash: SHA256.hex(file.bytes), kind: profile.kind, id: id, version: version, title: title,
             description: fields.string("description"), inputs: inputs, context: context, derived: derived,
             factors: factors, gates: gates, risks: risks, advantages: advantages, outcome: outcome, classifications: classifications,
-            tests: tests, declarations: declarations,
+            tests: tests, declarations: declarations, languages: languages, language: language,
             extras: Dictionary(uniqueKeysWithValues: profile.extraKeys.compactMap { key in fields[key].map { (key, $0) } }))
     }
 

@@ -29,6 +29,10 @@ public struct RulePack: Sendable {
     public let classifications: [Classification]
     public let tests: [TestCase]
     public let declarations: Declarations
+    /// The languages the pack's texts are written in (the first stands in for a missing
+    /// text), and the one they were read in.
+    public let languages: [String]
+    public let language: String
     /// Top-level sections the host reads itself (`PackProfile.extraKeys`), with positions so
     /// the host's own errors point into the file too.
     public let extras: [String: JSONNode]
