@@ -8,3 +8,11 @@ public enum BundledPacks {
         bundledRuleFiles.map { SourceFile(path: "rules/\($0.name)", text: $0.text) }
     }
 }
+
+/// The message catalogues, one per language, embedded from `rules/messages/` like the packs.
+public enum BundledMessages {
+    /// Every catalogue as a source file named `rules/messages/<file>`, in file-name order.
+    public static var files: [SourceFile] {
+        bundledMessageFiles.map { SourceFile(path: "rules/messages/\($0.name)", text: $0.text) }
+    }
+}

@@ -27,21 +27,28 @@ guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: kam-embed-rules OUTPUT.swift RULE.json5...\n".utf8))
     exit(64)
 }
-var swift = """
-    // Generated at build time by kam-embed-rules from rules/*.json5. Do not edit.
-
-    /// The rule packs in the package's `rules/` folder, by file name, with their exact text.
-    let bundledRuleFiles: [(name: String, text: String)] = [
-
-    """
+// Packs are `rules/*.json5`; message catalogues are `rules/messages/*.json5`.
+var packs = "", messages = ""
 for path in arguments.dropFirst(2) {
     let url = URL(fileURLWithPath: path)
     let data = try Data(contentsOf: url)
     guard let text = String(data: data, encoding: .utf8), Data(text.utf8) == data else {
-        FileHandle.standardError.write(Data("error: \(path) is not valid UTF-8; rule packs must be UTF-8\n".utf8))
+        FileHandle.standardError.write(Data("error: \(path) is not valid UTF-8; rule files must be UTF-8\n".utf8))
         exit(1)
     }
-    swift += "    (name: \(swiftLiteral(url.lastPathComponent)), text: \(swiftLiteral(text))),\n"
+    let entry = "    (name: \(swiftLiteral(url.lastPathComponent)), text: \(swiftLiteral(text))),\n"
+    if url.deletingLastPathComponent().lastPathComponent == "messages" { messages += entry } else { packs += entry }
 }
-swift += "]\n"
+let swift = """
+    // Generated at build time by kam-embed-rules from rules/. Do not edit.
+
+    /// The rule packs in the package's `rules/` folder, by file name, with their exact text.
+    let bundledRuleFiles: [(name: String, text: String)] = [
+    \(packs)]
+
+    /// The message catalogues in `rules/messages/`, by file name, with their exact text.
+    let bundledMessageFiles: [(name: String, text: String)] = [
+    \(messages)]
+
+    """
 try Data(swift.utf8).write(to: URL(fileURLWithPath: arguments[1]), options: .atomic)

@@ -1,0 +1,62 @@
+import KamExpr
+
+/// Numbers as the reports print them, the same in every format so they can be compared, and
+/// as the run's language writes them: `1,234,567` and `12.5%` in English; `1 234 567` (a
+/// no-break space between groups) and `12,5 %` in Russian.
+enum Figures {
+    private struct Style {
+        let group: String
+        let decimal: String
+        let percent: String
+    }
+
+    private static var style: Style {
+        switch Messages.current.language {
+        case "ru": Style(group: "\u{A0}", decimal: ",", percent: "\u{A0}%")
+        default: Style(group: ",", decimal: ".", percent: "%")
+        }
+    }
+
+    /// Whole amounts with thousands grouped; `–` for none.
+    static func money(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "–" }
+        // Beyond 2^53 whole numbers are not exact anyway, and Int64 would trap near 2^63.
+        guard abs(x) < 1e15 else { return decimal(NumberFormat.shortest(x)) }
+        return grouped(Int64(x.rounded()))
+    }
+
+    static func count(_ n: Int) -> String { grouped(Int64(n)) }
+
+    private static func grouped(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        let separator = style.group
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += separator }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// A percentage with one decimal: `12.5%`.
+    static func percent(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "–" }
+        return decimal(NumberFormat.shortest(rounded(x, 1))) + style.percent
+    }
+
+    /// A share (0–1) as a percentage.
+    static func share(_ x: Double?) -> String { percent(x.map { $0 * 100 }) }
+
+    static func score(_ x: Double) -> String { decimal(NumberFormat.shortest(rounded(x, 1))) }
+
+    static func number(_ x: Double?, digits: Int = 2) -> String {
+        guard let x, x.isFinite else { return "–" }
+        return decimal(NumberFormat.shortest(rounded(x, digits)))
+    }
+
+    /// A number as the engine prints it, with the language's decimal mark.
+    private static func decimal(_ text: String) -> String {
+        let mark = style.decimal
+        return mark == "." ? text : text.replacingOccurrences(of: ".", with: mark)
+    }
+}
