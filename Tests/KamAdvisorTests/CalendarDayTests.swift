@@ -31,6 +31,8 @@ struct CalendarDayTests {
         #expect(CalendarDay.parse("yesterday") == nil)
         #expect(CalendarDay.parse("") == nil)
         #expect(CalendarDay.parse("30.11.20266") == nil)
+        #expect(CalendarDay.parse("+1.+1.2026") == nil)
+        #expect(CalendarDay.parse("2026.11.30") == nil)
     }
 
     @Test func theFormsExportsWrite() {
@@ -39,6 +41,7 @@ struct CalendarDayTests {
             #expect(CalendarDay.parse(text) == day, "\(text)")
         }
         #expect(CalendarDay.parse("11/30/2026", slashes: .monthFirst) == day)
+        #expect(CalendarDay.parse("2026/11/30") == day)
         #expect(CalendarDay.parse("30/11/2026", slashes: .dayFirst) == day)
         // Without the file's order, only a date that reads the same both ways is read.
         #expect(CalendarDay.parse("03/04/2026") == nil)
@@ -49,6 +52,9 @@ struct CalendarDayTests {
         #expect(CalendarDay.slashOrder(of: ["03/04/2026", "13/04/2026"]).order == .dayFirst)
         #expect(CalendarDay.slashOrder(of: ["03/04/2026", "04/13/2026 10:00"]).order == .monthFirst)
         #expect(CalendarDay.slashOrder(of: ["03/04/2026", "2026-04-13"]).order == nil)
+        // A year first, or a cell that is no date either way, tells nothing of the order.
+        #expect(CalendarDay.slashOrder(of: ["03/04/2026", "2026/11/30"]).order == nil)
+        #expect(CalendarDay.slashOrder(of: ["03/04/2026", "45/01/2026"]).order == nil)
         let mixed = CalendarDay.slashOrder(of: ["13/04/2026", "04/13/2026"])
         #expect(mixed.order == nil && mixed.mixed)
     }

@@ -20,12 +20,15 @@ public struct BuyingCentre: Sendable {
     /// The pack's name for the pattern (bow-tie, diamond…), set once the account is evaluated.
     public internal(set) var pattern: String?
 
+    /// A count over people is known only when it is known for each of them: a blank owner,
+    /// strength or role cell leaves the account's count unknown, never a zero that fires a
+    /// risk. The last contact is the latest recorded.
     init(people: [ContactBook.Person], book: ContactBook, spec: BuyingCentreSpec) {
         self.people = people
         let has = book.columns
-        owners = has.contains(.owner) ? Set(people.flatMap(\.owners).map(Input.fold)).count : nil
-        strong = has.contains(.strength) ? people.filter { ($0.strength ?? 0) >= spec.strongFrom }.count : nil
-        if has.contains(.role) {
+        owners = has.contains(.owner) && people.allSatisfy({ !$0.owners.isEmpty }) ? Set(people.flatMap(\.owners).map(Input.fold)).count : nil
+        strong = has.contains(.strength) && people.allSatisfy({ $0.strength != nil }) ? people.filter { $0.strength! >= spec.strongFrom }.count : nil
+        if has.contains(.role), people.allSatisfy({ !$0.roles.isEmpty && !$0.roleUnknown }) {
             let covered = Set(people.flatMap(\.roles))
             rolesCovered = spec.roles.map(\.id).filter(covered.contains)
             rolesMissing = spec.roles.map(\.id).filter { !covered.contains($0) }
@@ -37,13 +40,20 @@ public struct BuyingCentre: Sendable {
         daysSince = lastContact.flatMap { last in book.asOf.map { max(0, $0.days - last.days) } }
     }
 
-    /// Hands the facts to the pack's inputs; an unknown fact leaves its input as the row had it.
+    /// The facts a contacts file with these columns can give, as the inputs they fill.
+    public static func inputsFilled(by columns: Set<BuyingCentreSpec.Column>, spec: BuyingCentreSpec) -> [String] {
+        let needs: [BuyingCentreSpec.Fact: BuyingCentreSpec.Column] = [.owners: .owner, .strong: .strength, .rolesMissing: .role, .daysSince: .lastContact]
+        return BuyingCentreSpec.Fact.allCases.filter { needs[$0].map(columns.contains) ?? true }.compactMap { spec.inputs[$0] }
+    }
+
+    /// Hands the facts to the pack's inputs where the row has no value of its own (a list
+    /// with a contacts column keeps it); an unknown fact leaves the input as the row had it.
     func fill(_ a: Activation, spec: BuyingCentreSpec, pack: RulePack) {
         let facts: [BuyingCentreSpec.Fact: Int?] = [
             .people: people.count, .owners: owners, .strong: strong, .rolesMissing: essentialMissing, .daysSince: daysSince,
         ]
         for (fact, value) in facts {
-            guard let value, let name = spec.inputs[fact], let slot = pack.slot(of: name) else { continue }
+            guard let value, let name = spec.inputs[fact], let slot = pack.slot(of: name), a.state(slot) == .missing else { continue }
             a.setNumber(slot, Double(value))
         }
     }

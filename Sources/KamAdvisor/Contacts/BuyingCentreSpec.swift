@@ -34,7 +34,7 @@ public struct BuyingCentreSpec: Sendable {
         let names: [String]
     }
 
-    /// By column, the header names that mean it, normalised as `HeaderKey` does.
+    /// By column, the header names that mean it, as the pack writes them.
     var columns: [Column: [String]] = [:]
     public var roles: [Role] = []
     /// A strength of this or more (on the file's 1–5 scale) is a strong relationship.
@@ -48,8 +48,10 @@ public struct BuyingCentreSpec: Sendable {
     /// the people known are the coverage.
     public var size: String?
 
-    /// The header names of `column`, as the pack gives them.
-    public func names(of column: Column) -> [String] { columns[column] ?? [] }
+    /// The header names of `column`, normalised as `HeaderKey` does, to match a file's header.
+    public func names(of column: Column) -> [String] { (columns[column] ?? []).map(HeaderKey.normalize) }
+    /// The header names of `column` as the pack writes them, for messages.
+    public func labels(of column: Column) -> [String] { columns[column] ?? [] }
 
     /// The role a cell's word names, by id or alias; nil when none does.
     public func role(named text: String) -> Role? {
@@ -73,7 +75,7 @@ public struct BuyingCentreSpec: Sendable {
                     guard let list = value[column.rawValue]?.array, !list.isEmpty, list.allSatisfy({ $0.string != nil }) else {
                         return (nil, "`report.buying_centre.columns.\(column.rawValue)` must be a list of header names")
                     }
-                    spec.columns[column] = list.map { HeaderKey.normalize($0.string!) }
+                    spec.columns[column] = list.map { $0.string! }
                 }
                 if let extra = value.members?.first(where: { Column(rawValue: $0.key) == nil }) {
                     return (nil, "unknown column `\(extra.key)` in `report.buying_centre.columns` (\(Column.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -45,38 +45,48 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     /// settled over all its dates, never guessed per cell.
     public enum SlashOrder: Sendable { case dayFirst, monthFirst }
 
-    /// The ways a date cell is written: `2026-11-30`, `30.11.2026` (the day first, as Russian
-    /// and German write it), `30.11.26`, and `A/B/YYYY` in `order`; a time after the date
-    /// (`30.11.2026 0:00:00`, `2026-11-30T14:05`) is ignored. Nil when the cell is none of these.
+    /// The ways a date cell is written: `2026-11-30` and `2026/11/30` (the year first),
+    /// `30.11.2026` (the day first, as Russian and German write it), `30.11.26`, and
+    /// `A/B/YYYY` in `order`; a time after the date (`30.11.2026 0:00:00`,
+    /// `2026-11-30T14:05`) is ignored. Nil when the cell is none of these.
     public static func parse(_ text: String, slashes order: SlashOrder? = nil) -> CalendarDay? {
+        guard let (a, b, c, separator) = parts(text) else { return nil }
+        if a.digits == 4 { return separator == "." ? nil : CalendarDay(year: a.value, month: b.value, day: c.value) }
+        guard separator != "-", a.digits <= 2, b.digits <= 2, c.digits == 4 || c.digits == 2 else { return nil }
+        let year = c.digits == 2 ? 2000 + c.value : c.value
+        if separator == "." { return CalendarDay(year: year, month: b.value, day: a.value) }
+        switch order {
+        case .dayFirst?: return CalendarDay(year: year, month: b.value, day: a.value)
+        case .monthFirst?: return CalendarDay(year: year, month: a.value, day: b.value)
+        case nil: return a.value == b.value ? CalendarDay(year: year, month: a.value, day: a.value) : nil
+        }
+    }
+
+    /// The three numbers of a date cell and what separates them; digits only, so `+1` or
+    /// `1e3` is no part of a date.
+    private static func parts(_ text: String) -> ((value: Int, digits: Int), (value: Int, digits: Int), (value: Int, digits: Int), Character)? {
         var cell = Substring(text.trimmingSpaces)
         if let cut = cell.firstIndex(where: { $0 == " " || $0 == "T" }) { cell = cell[..<cut] }
-        for (separator, yearFirst) in [("-", true), (".", false), ("/", false)] {
-            let parts = cell.split(separator: Character(separator), omittingEmptySubsequences: false)
-            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) }),
-                  let a = Int(parts[0]), let b = Int(parts[1]), var c = Int(parts[2]) else { continue }
-            if yearFirst { return parts[0].count == 4 ? CalendarDay(year: a, month: b, day: c) : nil }
-            if parts[2].count == 2 { c += 2000 } else if parts[2].count != 4 { return nil }
-            if separator == "." { return CalendarDay(year: c, month: b, day: a) }
-            switch order {
-            case .dayFirst?: return CalendarDay(year: c, month: b, day: a)
-            case .monthFirst?: return CalendarDay(year: c, month: a, day: b)
-            case nil: return a == b ? CalendarDay(year: c, month: a, day: a) : nil
-            }
+        for separator: Character in ["-", ".", "/"] {
+            let pieces = cell.split(separator: separator, omittingEmptySubsequences: false)
+            guard pieces.count == 3, pieces.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { continue }
+            let n = pieces.map { (value: Int($0)!, digits: $0.count) }
+            return (n[0], n[1], n[2], separator)
         }
         return nil
     }
 
-    /// What `A/B/YYYY` cells say of their order: day first when some `A` is over 12, month
-    /// first when some `B` is; nil when none tells, or when both occur (then the file mixes
-    /// orders and no reading is safe — `mixed` is true).
+    /// What `A/B/YYYY` cells say of their order: day first when some cell reads only day
+    /// first (`13/04/2026`), month first when some reads only month first (`04/13/2026`);
+    /// nil when none tells, or when both occur (then the file mixes orders and no reading is
+    /// safe: `mixed` is true). A cell that is no date either way tells nothing.
     public static func slashOrder(of cells: [String]) -> (order: SlashOrder?, mixed: Bool) {
         var dayFirst = false, monthFirst = false
         for cell in cells {
-            let parts = cell.trimmingSpaces.split(separator: " ").first.map { $0.split(separator: "/") } ?? []
-            guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]) else { continue }
-            if a > 12 { dayFirst = true }
-            if b > 12 { monthFirst = true }
+            guard let (a, _, c, separator) = parts(cell), separator == "/", a.digits <= 2, c.digits >= 2 else { continue }
+            let asDay = parse(cell, slashes: .dayFirst) != nil, asMonth = parse(cell, slashes: .monthFirst) != nil
+            if asDay && !asMonth { dayFirst = true }
+            if asMonth && !asDay { monthFirst = true }
         }
         if dayFirst && monthFirst { return (nil, true) }
         return (dayFirst ? .dayFirst : monthFirst ? .monthFirst : nil, false)

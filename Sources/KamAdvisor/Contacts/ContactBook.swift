@@ -17,6 +17,8 @@ public struct ContactBook: Sendable {
         public internal(set) var lastContact: CalendarDay?
         /// The first line the person appears on.
         public let line: Int
+        /// A role cell named a role no pack role matches: the person's roles are not known.
+        public internal(set) var roleUnknown = false
     }
 
     public struct Problem: Sendable, Equatable {
@@ -34,6 +36,8 @@ public struct ContactBook: Sendable {
     /// the file; nil when the file has no dates.
     public let asOf: CalendarDay?
     public let asOfGiven: Bool
+    /// The line whose date is the report's date, when the file's latest contact sets it.
+    public let asOfLine: Int?
     /// The columns the file has; a fact whose column is missing stays unknown.
     public let columns: Set<BuyingCentreSpec.Column>
     public let problems: [Problem]
@@ -75,9 +79,10 @@ public struct ContactBook: Sendable {
             let first = records.first.map { $0.fields.map { "`\($0)`" }.joined(separator: ", ") } ?? "none: the file is empty"
             throw Failure(
                 description: "no header with an account column and a person column in the first lines (the first line's columns: \(first))",
-                help: "name them as the pack does: account \(spec.names(of: .account).prefix(4).joined(separator: ", ")); person \(spec.names(of: .person).prefix(4).joined(separator: ", "))",
+                help: "name them as the pack does: account \(spec.labels(of: .account).prefix(4).joined(separator: ", ")); person \(spec.labels(of: .person).prefix(4).joined(separator: ", "))",
                 csv: nil)
         }
+        let width = records[headerIndex].fields.count
         let rows = records[(headerIndex + 1)...].filter { !$0.fields.allSatisfy { $0.trimmingSpaces.isEmpty } }
         func cell(_ row: (line: Int, fields: [String]), _ column: BuyingCentreSpec.Column) -> String {
             guard let i = at[column], i < row.fields.count else { return "" }
@@ -98,8 +103,12 @@ public struct ContactBook: Sendable {
 
         var accounts: [String: [Person]] = [:]
         var problems: [Problem] = []
-        var latest: CalendarDay?
+        var dated: [(day: CalendarDay, line: Int)] = []
         for row in rows {
+            if row.fields.count != width, !(row.fields.count > width && row.fields[width...].allSatisfy({ $0.trimmingSpaces.isEmpty })) {
+                problems.append(Problem(line: row.line, message: "\(row.fields.count) fields where the header has \(width); "
+                    + (row.fields.count < width ? "the missing ones are read as empty" : "the extra ones are not read")))
+            }
             let id = cell(row, .account), name = cell(row, .person)
             if id.isEmpty || AccountId.classify(CSVRecord([id]), column: 0) != .id {
                 problems.append(Problem(line: row.line, message: id.isEmpty ? "no account id; the row is left out" : "`\(id)` is a totals label, not an account; the row is left out"))
@@ -110,11 +119,13 @@ public struct ContactBook: Sendable {
                 continue
             }
             var roles: [String] = []
+            var roleUnknown = false
             for word in cell(row, .role).split(whereSeparator: { ",;/".contains($0) }).map({ String($0).trimmingSpaces }) where !word.isEmpty {
                 if let role = spec.role(named: word) {
                     roles.append(role.id)
                 } else {
-                    problems.append(Problem(line: row.line, message: "role `\(word)` is none of the buying-centre roles (\(spec.roles.map(\.title).joined(separator: ", "))); the contact counts without it"))
+                    roleUnknown = true
+                    problems.append(Problem(line: row.line, message: "role `\(word)` is none of the buying-centre roles (\(spec.roles.map(\.title).joined(separator: ", "))); the contact counts, its role is unknown"))
                 }
             }
             var strength: Double?
@@ -136,25 +147,42 @@ public struct ContactBook: Sendable {
                     problems.append(Problem(line: row.line, message: "last contact `\(dateText)` is no date (write 2026-11-30 or 30.11.2026); the contact counts without it"))
                 }
             }
-            if let day, latest.map({ day > $0 }) ?? true { latest = day }
+            if let day { dated.append((day, row.line)) }
             let owner = cell(row, .owner)
             var people = accounts[id] ?? []
             let key = Input.fold(name)
             if let k = people.firstIndex(where: { Input.fold($0.name) == key }) {
                 people[k].merge(roles: roles, owner: owner, strength: strength, day: day, order: spec.roles.map(\.id))
+                people[k].roleUnknown = people[k].roleUnknown || roleUnknown
             } else {
-                var person = Person(name: name, roles: [], owners: [], strength: nil, lastContact: nil, line: row.line)
+                var person = Person(name: name, roles: [], owners: [], strength: nil, lastContact: nil, line: row.line, roleUnknown: roleUnknown)
                 person.merge(roles: roles, owner: owner, strength: strength, day: day, order: spec.roles.map(\.id))
                 people.append(person)
             }
             accounts[id] = people
         }
-        if let asOf, let latest, latest > asOf {
-            problems.append(Problem(line: nil, message: "contacts as late as \(latest) are after the report's date \(asOf); they count as contacts on that date"))
+        guard !accounts.isEmpty else {
+            throw Failure(description: rows.isEmpty ? "no contact rows below the header" : "none of its \(rows.count) rows names both an account and a person",
+                          help: "a contacts file has one row per person at an account; leave out --contacts to report without one", csv: nil)
         }
-        return ContactBook(path: path, rows: rows.count, accounts: accounts, asOf: asOf ?? latest, asOfGiven: asOf != nil,
-                           columns: Set(at.keys), problems: problems)
+        dated.sort { $0.day != $1.day ? $0.day > $1.day : $0.line < $1.line }
+        if let asOf, let latest = dated.first, latest.day > asOf {
+            problems.append(Problem(line: latest.line, message: "contacts as late as \(latest.day) are after the report's date \(asOf); they count as contacts on that date"))
+        }
+        // Without --as-of the latest contact is the report's date, and one mistyped year would
+        // move every count: a latest date far from all the others is refused, not followed.
+        if asOf == nil, dated.count >= 2, dated[0].day.days - dated[1].day.days > Self.loneDateDays {
+            throw Failure(description: "the latest last contact, \(dated[0].day) on line \(dated[0].line), is \(dated[0].day.days - dated[1].day.days) days after every other; "
+                + "as the report's date it would make every other account look neglected",
+                          help: "correct that date, or give the report's date with --as-of DATE", csv: nil)
+        }
+        return ContactBook(path: path, rows: rows.count, accounts: accounts, asOf: asOf ?? dated.first?.day, asOfGiven: asOf != nil,
+                           asOfLine: asOf == nil ? dated.first?.line : nil, columns: Set(at.keys), problems: problems)
     }
+
+    /// How far the latest contact may lie beyond every other before it is taken for a typing
+    /// mistake (a year or a month mistyped) rather than the report's date [O]: half a year.
+    static let loneDateDays = 183
 
     /// The buying centre of the account with `id`: nobody known when the file does not name it.
     public func buyingCentre(of id: String, spec: BuyingCentreSpec) -> BuyingCentre {

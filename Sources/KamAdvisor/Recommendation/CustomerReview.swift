@@ -86,6 +86,8 @@ public struct CustomerReview: Sendable {
     public let skipped: [SkippedRow]
     /// Sum of sales and of contribution over the scored rows that have both.
     public let contributionTotals: (sales: Double, contribution: Double, rows: Int)?
+    /// Which accounts of the contacts file the list has; nil without one.
+    public let contactMatch: ContactMatch?
 
     /// `progress` hears, after each block, the pass, the bytes read and the rows so far.
     /// `contacts` fill the pack's buying-centre inputs of the accounts the report holds (the
@@ -140,7 +142,17 @@ public struct CustomerReview: Sendable {
         if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
             totals = (summary.totals[sales] ?? 0, summary.totals[contribution] ?? 0, summary.totalsRows)
         }
-        return CustomerReview(pack: pack, summary: summary, fields: fields, accounts: accounts, poolFloor: floor, rejected: rejected, skipped: skipped, contributionTotals: totals)
+        var match: ContactMatch?
+        if let contacts, let id {
+            do throws(CSVError) {
+                match = try ContactMatch.check(contacts, customers: path, idColumn: id.column, dialect: dialect, encoding: options.encoding,
+                                               headerRecords: options.headerRecords)
+            } catch {
+                throw .csv(error)
+            }
+        }
+        return CustomerReview(pack: pack, summary: summary, fields: fields, accounts: accounts, poolFloor: floor, rejected: rejected, skipped: skipped,
+                              contributionTotals: totals, contactMatch: match)
     }
 
     /// Rows a selection must see whatever their score: vital, at risk, or among the largest.

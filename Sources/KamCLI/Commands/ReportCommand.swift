@@ -99,7 +99,7 @@ enum ReportCommand {
             throw UsageError(message: "--as-of and --contacts-encoding apply to --contacts FILE", help: "give the contacts file with --contacts")
         }
         let asOf = try arguments.value("--as-of").map { text throws(UsageError) -> CalendarDay in
-            guard let day = CalendarDay.parse(text) else { throw UsageError(message: "`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
+            guard let day = CalendarDay.parse(text, slashes: CalendarDay.slashOrder(of: [text]).order) else { throw UsageError(message: "`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
             return day
         }
         let contactsEncoding = try arguments.value("--contacts-encoding").map { name throws(UsageError) -> CSVEncoding in
@@ -138,7 +138,7 @@ enum ReportCommand {
             }
             guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
                                                map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"),
-                                               filledBy: contacts.flatMap { c in fields.buyingCentre.map { .init(source: c.path, inputs: Array($0.inputs.values)) } },
+                                               filledBy: contacts.flatMap { c in fields.buyingCentre.map { .init(source: c.path, inputs: BuyingCentre.inputsFilled(by: c.columns, spec: $0)) } },
                                                console: console)
             else { return 1 }
             var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
@@ -232,7 +232,9 @@ enum ReportCommand {
             for problem in book.problems.prefix(10) {
                 console.err("warning: \(path)\(problem.line.map { ", line \($0)" } ?? ""): \(problem.message)\n")
             }
-            if book.problems.count > 10 { console.err("warning: \(path): \(book.problems.count - 10) more rows with problems; the report lists the first 100\n") }
+            if book.problems.count > 10 {
+                console.err("warning: \(path): \(book.problems.count - 10) more problems; the report lists the first 10 (the JSON report 100)\n")
+            }
             return book
         } catch {
             console.err("error: \(path): \(error)\n" + (error.help.map { "help: \($0)\n" } ?? ""))
@@ -240,17 +242,25 @@ enum ReportCommand {
         }
     }
 
-    /// False, after saying so, when no account of the contacts file is among the accounts the
-    /// report holds: the two files use different ids, and every candidate would wrongly show
-    /// nobody known.
+    /// False, after saying so, when no account of the contacts file is in the customer list:
+    /// the two files use different ids, and every candidate would wrongly show nobody known.
+    /// Ids the list lacks are named, with the list's spelling where only case or spaces differ.
     static func contactsMatch(_ book: ContactBook, _ review: CustomerReview, customers: String, _ console: Console) -> Bool {
-        guard !book.accounts.isEmpty, !review.accounts.isEmpty else { return true }
-        if review.accounts.contains(where: { book.accounts[$0.id.trimmingCharacters(in: .whitespaces)] != nil }) { return true }
-        let theirs = book.accounts.keys.sorted().prefix(3).map { "`\($0)`" }.joined(separator: ", ")
-        let ours = review.accounts.prefix(3).map { "`\($0.id)`" }.joined(separator: ", ")
-        console.err("error: none of the \(book.accounts.count) accounts in \(book.path) is among the \(review.accounts.count) accounts of \(customers) the report holds; "
-                    + "the files seem to use different ids (\(book.path): \(theirs); \(customers): \(ours))\n")
-        return false
+        guard let match = review.contactMatch else { return true }
+        if match.found == 0 {
+            let theirs = book.accounts.keys.sorted().prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+            let ours = match.listExamples.map { "`\($0)`" }.joined(separator: ", ")
+            console.err("error: none of the \(book.accounts.count) accounts in \(book.path) is in \(customers); "
+                        + "the files seem to use different ids (\(book.path): \(theirs); \(customers): \(ours))\n")
+            return false
+        }
+        for (id, near) in match.missing.prefix(10) {
+            console.err("warning: \(book.path): account `\(id)` is not in \(customers)"
+                        + (near.map { "; it has `\($0)`, which differs only in case or spaces: write the id as the list does" } ?? "")
+                        + "; its contacts are not used\n")
+        }
+        if match.missing.count > 10 { console.err("warning: \(book.path): \(match.missing.count - 10) more accounts are not in \(customers)\n") }
+        return true
     }
 
     /// One assessment per report: the concentration answers come from the customer list,

@@ -12,11 +12,12 @@ enum BuyingCentreText {
 
     /// The buying centre's size the pack names (`report.buying_centre.size`), when the row has it.
     static func size(_ a: AccountView, _ r: Recommendation) -> Int? {
-        guard let name = r.review?.fields.buyingCentre?.size, case .number(let x)? = a.values[name], x >= 1 else { return nil }
+        guard let name = r.review?.fields.buyingCentre?.size, case .number(let x)? = a.values[name], x >= 1, x < 1e9 else { return nil }
         return Int(x.rounded())
     }
 
     static func people(_ n: Int) -> String { n == 1 ? "1 person" : "\(n) people" }
+    static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
 
     /// The essential roles nobody reaches, by title.
     static func essentialMissing(_ b: BuyingCentre, _ r: Recommendation) -> [String] {
@@ -36,7 +37,7 @@ enum BuyingCentreText {
         let missing = essentialMissing(b, r)
         if !missing.isEmpty { text += "; no contact with the " + missing.joined(separator: ", the ") }
         if let last = b.lastContact, let days = b.daysSince, let asOf = book.asOf {
-            text += "; last contact \(last), \(days) day\(days == 1 ? "" : "s") before \(asOf)"
+            text += "; last contact \(last), \(Self.days(days)) before \(asOf)"
         }
         return text + "."
     }
@@ -56,7 +57,8 @@ enum BuyingCentreText {
     static func source(_ book: ContactBook) -> String {
         var text = "From \(book.path): \(book.rows) row\(book.rows == 1 ? "" : "s"), \(book.accounts.count) account\(book.accounts.count == 1 ? "" : "s")"
         if let asOf = book.asOf {
-            text += "; days since the last contact count to \(asOf)" + (book.asOfGiven ? " (--as-of)" : " (the latest contact in the file)")
+            text += "; days since the last contact count to \(asOf)"
+                + (book.asOfGiven ? " (--as-of)" : " (the latest contact in the file" + (book.asOfLine.map { ", line \($0)" } ?? "") + ")")
         } else {
             text += "; the file has no last-contact dates"
         }
@@ -95,6 +97,10 @@ enum BuyingCentreText {
             ("file", .string(book.path)), ("rows", .number(Double(book.rows))), ("accounts", .number(Double(book.accounts.count))),
             ("as_of", book.asOf.map { .string($0.description) } ?? .null),
             ("as_of_source", .string(book.asOfGiven ? "--as-of" : "latest contact")),
+            ("as_of_line", book.asOfLine.map { .number(Double($0)) } ?? .null),
+            ("not_in_customers", .array((r.review?.contactMatch?.missing ?? []).prefix(100).map { m in
+                .object([("id", .string(m.id)), ("near", m.near.map(JSON.string) ?? .null)])
+            })),
             ("problems", .array(book.problems.prefix(100).map { p in
                 .object([("line", p.line.map { .number(Double($0)) } ?? .null), ("message", .string(p.message))])
             })),

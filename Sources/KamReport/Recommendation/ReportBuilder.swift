@@ -389,10 +389,15 @@ enum ReportBuilder {
             return [[.strong(c.account.name)], [.text("\(b.people.count)" + (size.map { " of \($0)" } ?? ""))],
                     [.text(b.owners.map(String.init) ?? "–")], [.text(b.strong.map(String.init) ?? "–")],
                     [.text(b.rolesMissing == nil ? "–" : missing.isEmpty ? "none" : missing.joined(separator: ", "))],
-                    [.text(b.lastContact.map { "\($0) (\(b.daysSince ?? 0) days)" } ?? "–")], [.text(b.pattern ?? "–")]]
+                    [.text(b.lastContact.map { "\($0)" + (b.daysSince.map { " (\(BuyingCentreText.days($0)))" } ?? "") } ?? "–")], [.text(b.pattern ?? "–")]]
         }
         s.add(.table(.init(header: ["Account", "People known", "Ours", "Strong", "Essential roles without contact", "Last contact", "Pattern"],
                            align: [.left, .right, .right, .right, .left, .left, .left], rows: rows)))
+        if let missing = r.review?.contactMatch?.missing, !missing.isEmpty {
+            s.paragraph(.text("Accounts of \(book.path) not in the customer list, whose contacts are not used: "
+                + missing.prefix(10).map { $0.id + ($0.near.map { " (the list has \($0))" } ?? "") }.joined(separator: ", ")
+                + (missing.count > 10 ? "; and \(missing.count - 10) more" : "") + "."))
+        }
         if !book.problems.isEmpty {
             s.paragraph(.text("Rows of \(book.path) read only in part or left out (first \(min(10, book.problems.count)) of \(book.problems.count)):"))
             s.add(.list(book.problems.prefix(10).map { [.text(($0.line.map { "line \($0): " } ?? "") + $0.message)] }))
