@@ -9,7 +9,7 @@ enum PackLanguages {
     /// Keys whose string values (or lists of strings) a person reads. Ids, names,
     /// expressions and values are never texts.
     static let textKeys: Set<String> = [
-        "title", "description", "because", "mitigation", "advice", "question", "help", "guidance", "method",
+        "title", "label", "description", "because", "mitigation", "advice", "question", "help", "guidance", "method",
         "problem", "implication", "need_payoff", "capability", "commitment", "big", "small", "situation", "controls",
         "source", "critical", "high", "medium", "low", "none",
     ]
