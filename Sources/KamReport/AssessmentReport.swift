@@ -39,7 +39,7 @@ public enum AssessmentReport {
             .object([
                 ("input", .string(w.input.name)), ("from", JSON(w.from)), ("to", JSON(w.to)),
                 ("direction", .string(w.direction.rawValue)), ("verdict", .string(w.verdict)),
-                ("sentence", .string(w.sentence)),
+                ("sentence", .string(WhatIfText.sentence(w))),
             ])
         }
         return JSON.object([
@@ -66,130 +66,136 @@ public enum AssessmentReport {
     // MARK: Text
 
     public static func text(_ a: Assessment) -> String {
+        let m = Messages.current
         let t = a.trace
         var out = headline(a) + "\n"
         if let range = rangeSentence(a) { out += range + "\n" }
         if let gate = a.pack.gates.first(where: { g in t.gates.contains { $0.id == g.id } }) {
-            out += "\nBlocked by `\(gate.id)`: \(gate.because).\n"
+            out += "\n" + m("assess.blocked", ["gate": gate.id, "because": gate.because]) + "\n"
         } else if let because = t.outcomeBecause {
             out += "\n\(capitalised(because)).\n"
         }
         for r in t.risks where r.severity == .critical {
-            out += "\nCRITICAL: \(r.title ?? r.id): \(r.because).\n    what to do: \(r.mitigation ?? "")\n"
+            out += "\n" + m("assess.text.critical", ["risk": r.title ?? r.id, "because": r.because]) + "\n    "
+                + m("assess.text.what_to_do", ["mitigation": r.mitigation ?? ""]) + "\n"
         }
-        out += "\nFactors\n"
+        out += "\n" + m("assess.factors") + "\n"
         for f in t.factors {
-            let points = f.points.map { NumberFormat.shortest(rounded($0, 1)) } ?? "–"
-            let score = "\(points)/\(NumberFormat.shortest(f.maximum))".leftPadded(7)
+            let points = f.points.map { Figures.score($0) } ?? "–"
+            let score = "\(points)/\(Figures.plain(f.maximum))".leftPadded(7)
             switch f.state {
             case .scored: out += "  \(score)  \(f.title): \(f.because ?? "")\n"
-            case .missing: out += "  \(score)  \(f.title): unanswered\n"
-            case .failed: out += "  \(score)  \(f.title): could not be scored: \(f.error ?? "")\n"
+            case .missing: out += "  \(score)  \(f.title): \(m("factor.unanswered"))\n"
+            case .failed: out += "  \(score)  \(f.title): \(m("factor.failed", ["error": f.error ?? ""]))\n"
             }
-            let values = f.reads.map { "\($0.name) = \($0.value.map(display) ?? "unanswered")" }
+            let values = f.reads.map { "\($0.name) = \($0.value.map(display) ?? m("factor.unanswered"))" }
             if !values.isEmpty { out += "           " + values.joined(separator: ", ") + "\n" }
         }
         if !a.advantages.isEmpty {
-            out += "\nWhat key-account management would bring\n"
+            out += "\n" + m("risks.advantages") + "\n"
             for adv in a.advantages { out += "  + \(adv.title ?? adv.id): \(adv.because)\n" }
         }
         if !t.risks.isEmpty {
-            out += "\nRisks\n"
+            out += "\n" + m("risks.heading") + "\n"
             for r in t.risks {
-                out += "  [\(r.severity?.rawValue ?? "")] \(r.title ?? r.id): \(r.because)\n"
-                out += "      what to do: \(r.mitigation ?? "")\n"
+                out += "  [\(ReportBuilder.severity(r.severity))] \(r.title ?? r.id): \(r.because)\n"
+                out += "      " + m("assess.text.what_to_do", ["mitigation": r.mitigation ?? ""]) + "\n"
             }
         } else {
-            out += "\nRisks: none of the pack's risks applies to these answers.\n"
+            out += "\n" + m("assess.text.no_risks") + "\n"
         }
         if !a.unanswered.isEmpty {
-            out += "\nUnanswered questions (they lower the confidence; none is read as zero)\n"
+            out += "\n" + m("assess.text.unanswered") + "\n"
             for input in a.unanswered { out += "  - \(input.name): \(input.question ?? "")\n" }
         }
         let fromData = a.answers.filter { $0.answer.source == .customerData }
         if !fromData.isEmpty {
-            out += "\nComputed from the customer list: " + fromData.map(\.input.name).joined(separator: ", ") + "\n"
+            out += "\n" + m("assess.from_data", ["names": fromData.map(\.input.name).joined(separator: ", ")]) + "\n"
         }
-        out += "\nWhat would change the verdict\n"
+        out += "\n" + m("factors.what_if") + "\n"
         if a.whatIf.isEmpty {
-            out += "  No single answer, changed within its range, changes the verdict.\n"
+            out += "  " + m("assess.what_if.none") + "\n"
         } else {
-            for w in a.whatIf { out += "  - \(w.sentence)\n" }
+            for w in a.whatIf { out += "  - \(WhatIfText.sentence(w))\n" }
         }
-        out += "\nRules: \(t.packId) \(t.packVersion) (sha256 \(t.packHash))\n"
+        out += "\n" + m("assess.rules", ["id": t.packId, "version": t.packVersion, "hash": t.packHash]) + "\n"
         return out
     }
 
     /// What the unanswered questions leave open, or nil when every factor was answered.
     public static func rangeSentence(_ a: Assessment) -> String? {
+        let m = Messages.current
         let range = a.scoreRange
         guard range.lowerBound < range.upperBound || a.provisional else { return nil }
-        let low = NumberFormat.shortest(rounded(range.lowerBound, 1)), high = NumberFormat.shortest(rounded(range.upperBound, 1))
         let span = range.lowerBound < range.upperBound
-            ? "Answered at their least and most favourable, the unanswered questions would put the score between \(low) and \(high)"
-            : "A gate waits on an unanswered question"
-        return span + (a.provisional
-            ? ": the verdict is provisional until they are answered."
-            : "; no answer to them changes the verdict.")
+            ? m("assess.range", ["low": Figures.score(range.lowerBound), "high": Figures.score(range.upperBound)])
+            : m("assess.range.gate")
+        return span + (a.provisional ? m("assess.range.provisional") : m("assess.range.settled"))
     }
 
     static func headline(_ a: Assessment) -> String {
+        let m = Messages.current
         let who = a.supplier.map { $0 + ": " } ?? ""
         let title = a.verdictTitle.map { " — " + $0 } ?? ""
-        let confidence = Int((a.confidence * 100).rounded())
-        return "\(who)\(a.verdict)\(title)\(a.provisional ? " (provisional)" : "") (score \(NumberFormat.shortest(rounded(a.score, 1))) of \(NumberFormat.shortest(a.trace.maximum)), confidence \(confidence)%)"
+        return "\(who)\(a.verdict)\(title)\(a.provisional ? m("summary.provisional") : "")"
+            + m("assess.score", ["score": Figures.score(a.score), "maximum": Figures.plain(a.trace.maximum),
+                                 "confidence": Figures.count(Int((a.confidence * 100).rounded()))])
     }
 
     // MARK: Markdown
 
     public static func markdown(_ a: Assessment) -> String {
+        let m = Messages.current
         let t = a.trace
-        var out = "# Key-account management assessment\(a.supplier.map { ": " + Markdown.escape($0) } ?? "")\n\n"
-        out += "**Verdict: `\(a.verdict)`**\(a.verdictTitle.map { " — " + Markdown.escape($0) } ?? "")\(a.provisional ? " (provisional)" : "")  \n"
-        out += "Score \(NumberFormat.shortest(rounded(a.score, 1))) of \(NumberFormat.shortest(t.maximum)), confidence \(Int((a.confidence * 100).rounded()))%.\n\n"
+        var out = "# " + (a.supplier.map { m("assess.title.supplier", ["supplier": Markdown.escape($0)]) } ?? m("assess.title")) + "\n\n"
+        out += "**\(m("summary.verdict"))`\(a.verdict)`**\(a.verdictTitle.map { " — " + Markdown.escape($0) } ?? "")\(a.provisional ? m("summary.provisional") : "")  \n"
+        out += m("assess.markdown.score", ["score": Figures.score(a.score), "maximum": Figures.plain(t.maximum),
+                                           "confidence": Figures.count(Int((a.confidence * 100).rounded()))]) + "\n\n"
         if let range = rangeSentence(a) { out += range + "\n\n" }
         if let gate = a.pack.gates.first(where: { g in t.gates.contains { $0.id == g.id } }) {
-            out += "Blocked by `\(gate.id)`: \(Markdown.escape(gate.because)).\n\n"
+            out += m("assess.blocked", ["gate": gate.id, "because": Markdown.escape(gate.because)]) + "\n\n"
         } else if let because = t.outcomeBecause {
             out += Markdown.escape(capitalised(because)) + ".\n\n"
         }
         for r in t.risks where r.severity == .critical {
-            out += "> **Critical: \(Markdown.escape(r.title ?? r.id))**: \(Markdown.escape(r.because)).  \n> *What to do:* \(Markdown.escape(r.mitigation ?? "")).\n\n"
+            out += "> **" + m("summary.critical", ["risk": Markdown.escape(r.title ?? r.id)]) + "**: \(Markdown.escape(r.because)).  \n> *"
+                + m("assess.markdown.what_to_do") + "* \(Markdown.escape(r.mitigation ?? "")).\n\n"
         }
-        out += "## Factors\n\n| Factor | Points | Why | Answers used |\n|---|---:|---|---|\n"
+        out += "## \(m("assess.factors"))\n\n| \(m("column.factor")) | \(m("column.points")) | \(m("column.why")) | \(m("column.answers_used")) |\n|---|---:|---|---|\n"
         for f in t.factors {
-            let points = f.points.map { NumberFormat.shortest(rounded($0, 1)) } ?? "–"
-            let why = f.state == .scored ? f.because ?? "" : f.state == .missing ? "unanswered" : "could not be scored: \(f.error ?? "")"
-            let used = f.reads.map { "`\($0.name)` = \(Markdown.cell($0.value.map(display) ?? "unanswered"))" }.joined(separator: ", ")
-            out += "| \(Markdown.cell(f.title)) | \(points) / \(NumberFormat.shortest(f.maximum)) | \(Markdown.cell(why)) | \(used) |\n"
+            let points = f.points.map { Figures.score($0) } ?? "–"
+            let why = f.state == .scored ? f.because ?? "" : f.state == .missing ? m("factor.unanswered") : m("factor.failed", ["error": f.error ?? ""])
+            let used = f.reads.map { "`\($0.name)` = \(Markdown.cell($0.value.map(display) ?? m("factor.unanswered")))" }.joined(separator: ", ")
+            out += "| \(Markdown.cell(f.title)) | \(points) / \(Figures.plain(f.maximum)) | \(Markdown.cell(why)) | \(used) |\n"
         }
         if !a.advantages.isEmpty {
-            out += "\n## What key-account management would bring\n\n"
+            out += "\n## \(m("risks.advantages"))\n\n"
             for adv in a.advantages { out += "- **\(Markdown.escape(adv.title ?? adv.id))**: \(Markdown.escape(adv.because)).\n" }
         }
-        out += "\n## Risks\n\n"
-        if t.risks.isEmpty { out += "None of the pack's risks applies to these answers.\n" }
+        out += "\n## \(m("risks.heading"))\n\n"
+        if t.risks.isEmpty { out += m("risks.none") + "\n" }
         for r in t.risks {
-            out += "- **\(Markdown.escape(r.title ?? r.id))** (\(r.severity?.rawValue ?? "")): \(Markdown.escape(r.because)).  \n  *What to do:* \(Markdown.escape(r.mitigation ?? "")).\n"
+            out += "- **\(Markdown.escape(r.title ?? r.id))** (\(ReportBuilder.severity(r.severity))): \(Markdown.escape(r.because)).  \n  *"
+                + m("assess.markdown.what_to_do") + "* \(Markdown.escape(r.mitigation ?? "")).\n"
         }
         if !a.unanswered.isEmpty {
-            out += "\n## Unanswered questions\n\nThey lower the confidence; none is read as zero.\n\n"
+            out += "\n## \(m("assess.unanswered"))\n\n\(m("assess.unanswered.why"))\n\n"
             for input in a.unanswered { out += "- `\(input.name)`: \(Markdown.escape(input.question ?? ""))\n" }
         }
         let fromData = a.answers.filter { $0.answer.source == .customerData }
         if !fromData.isEmpty {
-            out += "\nComputed from the customer list: " + fromData.map { "`\($0.input.name)`" }.joined(separator: ", ") + ".\n"
+            out += "\n" + m("assess.from_data", ["names": fromData.map { "`\($0.input.name)`" }.joined(separator: ", ")]) + ".\n"
         }
-        out += "\n## What would change the verdict\n\n"
-        if a.whatIf.isEmpty { out += "No single answer, changed within its range, changes the verdict.\n" }
-        for w in a.whatIf { out += "- \(w.sentence(text: Markdown.escape))\n" }
-        out += "\n---\nRules: `\(t.packId)` \(Markdown.escape(t.packVersion)), sha256 `\(t.packHash)`\n"
+        out += "\n## \(m("factors.what_if"))\n\n"
+        if a.whatIf.isEmpty { out += m("assess.what_if.none") + "\n" }
+        for w in a.whatIf { out += "- \(WhatIfText.sentence(w, text: Markdown.escape))\n" }
+        out += "\n---\n" + m("assess.markdown.rules", ["id": t.packId, "version": Markdown.escape(t.packVersion), "hash": t.packHash]) + "\n"
         return out
     }
 
     static func display(_ v: Value) -> String {
         switch v {
-        case .bool(let b): b ? "yes" : "no"
+        case .bool(let b): Messages.current(b ? "yes" : "no")
         case .string(let s): s
         default: v.json
         }

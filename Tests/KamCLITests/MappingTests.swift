@@ -78,7 +78,8 @@ struct MappingTests {
         let list = try temporaryFile("Account ID,Account Name,Closed Won Amount\nA1,One,1000\nA2,Two,\nA3,Three,3000\n")
         let folder = URL(fileURLWithPath: list).deletingLastPathComponent()
         let pack = try String(contentsOf: TestPaths.rules.appending(path: "accounts.json5"), encoding: .utf8)
-            .replacingOccurrences(of: "type: \"number\", aggregate: \"sum\", unit: \"currency\", min: 0,\n", with: "type: \"number\", aggregate: \"sum\", unit: \"currency\", min: 0, empty: 0,\n")
+            .replacingOccurrences(of: "type: \"number\", aggregate: \"sum\", unit: { en: \"currency\", ru: \"в валюте файла\" }, min: 0,\n",
+                                  with: "type: \"number\", aggregate: \"sum\", unit: { en: \"currency\", ru: \"в валюте файла\" }, min: 0, empty: 0,\n")
         #expect(pack.contains("empty: 0,"))
         let packPath = folder.appending(path: "accounts.json5").path
         try pack.write(toFile: packPath, atomically: false, encoding: .utf8)

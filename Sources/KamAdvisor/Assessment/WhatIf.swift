@@ -13,34 +13,6 @@ public struct WhatIf: Sendable {
     public let to: Value
     public let direction: Direction
     public let verdict: String
-
-    /// "If the share of sales from the largest 20% of customers were 61% instead of 55%, the
-    /// verdict would be `suits`."
-    public var sentence: String { sentence(text: { $0 }) }
-
-    /// The sentence with the pack's own words passed through `text` (to escape them for a
-    /// markup language); the verdict is set in backticks.
-    public func sentence(text: (String) -> String) -> String {
-        let verdict = "`" + text(self.verdict) + "`"
-        let phrase = input.label.map(text) ?? "`\(input.name)`"
-        func show(_ v: Value) -> String {
-            switch v {
-            case .number(let x):
-                let unit = input.unit ?? ""
-                return NumberFormat.shortest(x) + (unit == "%" ? "%" : unit.isEmpty ? "" : " " + unit)
-            case .bool(let b): return b ? "yes" : "no"
-            default: return v.json
-            }
-        }
-        if case .bool(let b) = to {
-            return "If the answer on \(phrase) were \(b ? "yes" : "no") instead of \(b ? "no" : "yes"), the verdict would be \(verdict)."
-        }
-        switch direction {
-        case .at: return "If \(phrase) were \(text(show(to))) instead of \(text(show(from))), the verdict would be \(verdict)."
-        case .below: return "If \(phrase) fell below \(text(show(to))) (it is \(text(show(from)))), the verdict would be \(verdict)."
-        case .above: return "If \(phrase) rose above \(text(show(to))) (it is \(text(show(from)))), the verdict would be \(verdict)."
-        }
-    }
 }
 
 /// Finds, for every answered number, the nearest value inside its declared range at which the

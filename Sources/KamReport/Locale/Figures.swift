@@ -1,3 +1,4 @@
+import KamAdvisor
 import KamExpr
 
 /// Numbers as the reports print them, the same in every format so they can be compared, and
@@ -52,6 +53,18 @@ enum Figures {
     static func number(_ x: Double?, digits: Int = 2) -> String {
         guard let x, x.isFinite else { return "–" }
         return decimal(NumberFormat.shortest(rounded(x, digits)))
+    }
+
+    /// A number exactly as the engine prints it (the shortest decimal that reads back the
+    /// same), with the language's decimal mark: for values a rule decided on.
+    static func plain(_ x: Double) -> String { decimal(NumberFormat.shortest(x)) }
+
+    /// A day as the language writes it: `2026-11-30` in English reports (ISO, unambiguous to
+    /// every reader), `30.11.2026` in Russian.
+    static func date(_ d: CalendarDay) -> String {
+        guard Messages.current.language == "ru" else { return d.description }
+        let iso = d.description.split(separator: "-")
+        return "\(iso[2]).\(iso[1]).\(iso[0])"
     }
 
     /// A number as the engine prints it, with the language's decimal mark.

@@ -61,6 +61,13 @@ public struct Messages: Sendable {
         return Self.fill(text, values)
     }
 
+    /// The message `key` when the catalogue has it: for names a pack chooses (a cost
+    /// category, a derived value's words), which a catalogue may translate and need not.
+    public func ifAny(_ key: String) -> String? {
+        guard case .text(let text)? = texts[key] else { return nil }
+        return text
+    }
+
     /// The form of `key` for `count`, with `{n}` set to the count as this language writes it.
     public func callAsFunction(_ key: String, count: Int, _ values: [String: String] = [:]) -> String {
         guard case .plural(let forms)? = texts[key] else { return key }

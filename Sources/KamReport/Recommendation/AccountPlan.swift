@@ -10,77 +10,84 @@ struct AccountPlan {
     var controls: [String] = []
 
     init(_ c: Candidate, _ r: Recommendation) {
+        let t = Messages.current
         let a = c.account
-        let t = c.targets
+        let targets = c.targets
         let quadrant = a.quadrant.map { $0.title ?? $0.value }
+        func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + Figures.percent(x) }
         if let sales = a.sales {
-            let growth = a.growthPct.map { " (\($0 >= 0 ? "+" : "")\(Figures.percent($0)) on the year before)" } ?? ""
-            var text = "Sales: \(ReportBuilder.money(r, sales)) in the last 12 months\(growth)"
-            if let t {
-                text += "; objective \(ReportBuilder.money(r, t.sales)) in the next 12 (\(t.salesGrowthPct >= 0 ? "+" : "")\(Figures.percent(t.salesGrowthPct))"
-                switch t.limitedBy {
-                case .categorySpend?: text += ", all the customer buys in our category)"
-                case .shareStep?: text += ", as far as the \(quadrant.map { $0 + " " } ?? "")plan's share-of-wallet step reaches)"
-                case nil: text += quadrant.map { ", the \($0) quadrant's plan)" } ?? ")"
+            var text = t("plan.sales", ["sales": ReportBuilder.money(r, sales)])
+                + (a.growthPct.map { t("plan.sales.growth", ["growth": signed($0)]) } ?? "")
+            if let targets {
+                let values = ["target": ReportBuilder.money(r, targets.sales), "growth": signed(targets.salesGrowthPct), "quadrant": quadrant ?? ""]
+                switch targets.limitedBy {
+                case .categorySpend?: text += t("plan.sales.target.category", values)
+                case .shareStep?: text += t(quadrant == nil ? "plan.sales.target.step" : "plan.sales.target.step.quadrant", values)
+                case nil: text += t(quadrant == nil ? "plan.sales.target" : "plan.sales.target.quadrant", values)
                 }
             } else {
-                text += "; set the 12-month sales objective from here"
+                text += t("plan.sales.no_target")
             }
             objectives.append(text + ".")
         }
         if let wallet = a.shareOfWalletPct {
-            let target = t?.shareOfWalletPct.map { "; objective \(Figures.percent($0))" } ?? ""
-            objectives.append("Share of wallet: \(Figures.percent(wallet)) of the customer's category spend; \(Figures.percent(max(0, 100 - wallet))) is held by others\(target).")
+            objectives.append(t("plan.wallet", ["wallet": Figures.percent(wallet), "others": Figures.percent(max(0, 100 - wallet))])
+                + (targets?.shareOfWalletPct.map { t("plan.objective", ["target": Figures.percent($0)]) } ?? "") + ".")
         }
         if let pct = a.contributionPct {
-            var text = "Contribution after cost to serve: \(Figures.percent(pct)) of sales"
-            if let average = r.portfolioContributionPct { text += " (portfolio average \(Figures.percent(average)))" }
+            var text = t("plan.contribution", ["pct": Figures.percent(pct)])
+            if let average = r.portfolioContributionPct { text += t("plan.contribution.average", ["average": Figures.percent(average)]) }
             if c.earnsLessThanRest == true, let rest = r.restContributionPct {
-                text += "; below the \(Figures.percent(rest)) the accounts outside the programme earn"
+                text += t("plan.contribution.below_rest", ["rest": Figures.percent(rest)])
             }
-            if let target = t?.contribution { text += "; objective \(ReportBuilder.money(r, target)) at today's margin" }
+            if let target = targets?.contribution { text += t("plan.contribution.target", ["target": ReportBuilder.money(r, target)]) }
             objectives.append(text + ".")
         }
         if let line = CostLines.sentence(a, r) { objectives.append(line) }
-        let axes = [a.nature, a.involvement].compactMap { $0 }
+        let axes = [a.nature, a.involvement].compactMap { $0 }.map { t.ifAny("value." + $0) ?? $0 }
         if a.stage != nil || !axes.isEmpty || c.targetStage != nil {
-            let now = "Relationship: " + (a.stage.map { "\($0.title ?? $0.value) now" } ?? "stage not known")
-                + (axes.isEmpty ? "" : " (\(axes.joined(separator: ", ")))")
-            let aim = c.targetStage.map { "; the plan takes it to \($0.title ?? $0.value)" }
-                ?? (a.quadrant == nil || a.stage == nil ? "" : "; the plan holds it where it is")
-            objectives.append(now + aim + ".")
+            var text = a.stage.map { t("plan.relationship", ["stage": $0.title ?? $0.value]) } ?? t("plan.relationship.unknown")
+            if !axes.isEmpty { text += " (\(axes.joined(separator: ", ")))" }
+            if let aim = c.targetStage {
+                text += t("plan.relationship.target", ["stage": aim.title ?? aim.value])
+            } else if a.quadrant != nil && a.stage != nil {
+                text += t("plan.relationship.holds")
+            }
+            objectives.append(text + ".")
         }
         if let line = BuyingCentreText.sentence(a, r) { objectives.append(line) }
         if let e = r.economics {
-            objectives.append(c.upliftNeededPct.map {
-                $0 == 0 ? "Key-account cost: covered by the field coverage it replaces."
-                    : "Key-account cost: repaid at a sales uplift of \(Figures.percent($0)) (the programme plans \(Figures.percent(e.expectedUpliftPct)))."
-            } ?? (a.contribution == nil ? "Key-account cost: whether it is repaid cannot be said, since the account's contribution is not known."
-                : "Key-account cost: no uplift repays it while the account earns nothing after cost to serve."))
+            if let needed = c.upliftNeededPct {
+                objectives.append(needed == 0 ? t("plan.cost.covered")
+                    : t("plan.cost.repaid", ["needed": Figures.percent(needed), "planned": Figures.percent(e.expectedUpliftPct)]))
+            } else {
+                objectives.append(a.contribution == nil ? t("plan.cost.unknown") : t("plan.cost.never"))
+            }
         }
         if c.role == .vital {
-            let share = a.share.map { " (\(Figures.share($0)) of our sales)" } ?? ""
-            strategies.append("Keep and protect\(share): losing this account would badly hurt sales and profit; secure the volume first with a senior sponsor on both sides, a multi-year agreement and service without surprises.")
+            strategies.append(t("plan.keep", ["share": a.share.map { t("plan.keep.share", ["share": Figures.share($0)]) } ?? ""]))
         }
         if c.restoreProfitFirst {
-            strategies.append("Restore profitability first: build the account's P&L, price the services it uses and set price floors; no new investment until its contribution is back to the average.")
+            strategies.append(t("plan.restore"))
         }
         if let q = a.quadrant, let advice = q.advice {
-            strategies.append((c.restoreProfitFirst ? "Then, as a \(q.title ?? q.value) account: " : "\(q.title ?? q.value): ") + "\(advice).")
+            let values = ["quadrant": q.title ?? q.value, "advice": advice]
+            strategies.append(c.restoreProfitFirst ? t("plan.quadrant.then", values) : t("plan.quadrant", values))
         }
         if c.methods.isEmpty {
-            if let s = a.stage, let advice = s.advice { strategies.append("Relationship building: \(advice).") }
+            if let s = a.stage, let advice = s.advice { strategies.append(t("plan.building", ["advice": advice])) }
         } else {
-            for m in c.methods { strategies.append("Relationship building, \(m.method): \(m.advice).") }
+            for m in c.methods { strategies.append(t("plan.building.method", ["method": m.method, "advice": m.advice])) }
         }
         for risk in a.trace.risks {
-            if let mitigation = risk.mitigation { strategies.append("\(risk.title ?? risk.id): \(mitigation).") }
+            if let mitigation = risk.mitigation { strategies.append(t("plan.risk", ["risk": risk.title ?? risk.id, "mitigation": mitigation])) }
         }
         controls = r.review?.fields.controls ?? []
         if let review = c.review {
             let worst = a.trace.risks.compactMap(\.severity).max()
-            controls.append("Review the plan \(review)" + (worst.map { " (its most severe risk is \($0.rawValue))" } ?? " (no risk has fired)") + ".")
+            controls.append(worst.map { t("plan.review.risk", ["cadence": review, "severity": ReportBuilder.severity($0)]) }
+                ?? t("plan.review.none", ["cadence": review]))
         }
-        for risk in a.trace.risks { controls.append("Track \((risk.title ?? risk.id).lowercased()) at every account meeting until it clears.") }
+        for risk in a.trace.risks { controls.append(t("plan.track", ["risk": (risk.title ?? risk.id).lowercased()])) }
     }
 }

@@ -16,56 +16,62 @@ enum BuyingCentreText {
         return Int(x.rounded())
     }
 
-    static func people(_ n: Int) -> String { n == 1 ? "1 person" : "\(n) people" }
-    static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
-
     /// The essential roles nobody reaches, by title.
     static func essentialMissing(_ b: BuyingCentre, _ r: Recommendation) -> [String] {
         let essential = Set(r.review?.fields.buyingCentre?.roles.filter(\.essential).map(\.id) ?? [])
         return (b.rolesMissing ?? []).filter(essential.contains).map { title($0, r) }
     }
 
+    /// The pack's word for the contact pattern, in the run's language where the catalogue has it.
+    static func pattern(_ b: BuyingCentre) -> String? {
+        b.pattern.map { Messages.current.ifAny("value." + $0) ?? $0 }
+    }
+
     /// One sentence for the account plan; nil without a contacts file.
     static func sentence(_ a: AccountView, _ r: Recommendation) -> String? {
+        let t = Messages.current
         guard let b = a.buyingCentre, let book = r.contacts else { return nil }
-        guard !b.people.isEmpty else { return "Buying centre: nobody at the customer is recorded in \(book.path)." }
-        var text = "Buying centre: \(people(b.people.count)) known"
-        if let size = size(a, r) { text += " of \(size) who take part in buying decisions (\(Figures.percent(min(100, 100 * Double(b.people.count) / Double(size)))))" }
-        if let owners = b.owners { text += ", through \(owners) of ours" }
-        if let pattern = b.pattern { text += " (\(pattern))" }
-        if let strong = b.strong { text += "; \(strong) strong" }
+        guard !b.people.isEmpty else { return t("contacts.nobody", ["file": book.path]) }
+        var text = t("contacts.known", count: b.people.count)
+        if let size = size(a, r) {
+            text += t("contacts.known.of", ["size": Figures.count(size), "pct": Figures.percent(min(100, 100 * Double(b.people.count) / Double(size)))])
+        }
+        if let owners = b.owners { text += t("contacts.known.through", ["owners": Figures.count(owners)]) }
+        if let pattern = pattern(b) { text += " (\(pattern))" }
+        if let strong = b.strong { text += t("contacts.known.strong", ["strong": Figures.count(strong)]) }
         let missing = essentialMissing(b, r)
-        if !missing.isEmpty { text += "; no contact with the " + missing.joined(separator: ", the ") }
+        if !missing.isEmpty { text += t("contacts.known.missing", ["roles": missing.joined(separator: t("contacts.roles.joiner"))]) }
         if let last = b.lastContact, let days = b.daysSince, let asOf = book.asOf {
-            text += "; last contact \(last), \(Self.days(days)) before \(asOf)"
+            text += t("contacts.known.last", ["last": Figures.date(last), "days": t("days", count: days), "as_of": Figures.date(asOf)])
         }
         return text + "."
     }
 
     /// The contact map: one line per person.
     static func contactMap(_ b: BuyingCentre, _ r: Recommendation) -> [String] {
-        b.people.map { p in
-            var parts = [p.roles.isEmpty ? "role not given" : p.roles.map { title($0, r) }.joined(separator: ", ")]
-            if !p.owners.isEmpty { parts.append("ours: " + p.owners.joined(separator: ", ")) }
-            if let s = p.strength { parts.append("strength \(Figures.number(s, digits: 1)) of 5") }
-            if let d = p.lastContact { parts.append("last contact \(d)") }
+        let t = Messages.current
+        return b.people.map { p in
+            var parts = [p.roles.isEmpty ? t("contacts.map.no_role") : p.roles.map { title($0, r) }.joined(separator: ", ")]
+            if !p.owners.isEmpty { parts.append(t("contacts.map.ours", ["owners": p.owners.joined(separator: ", ")])) }
+            if let s = p.strength { parts.append(t("contacts.map.strength", ["strength": Figures.number(s, digits: 1)])) }
+            if let d = p.lastContact { parts.append(t("contacts.map.last", ["last": Figures.date(d)])) }
             return "\(p.name): " + parts.joined(separator: "; ")
         }
     }
 
     /// Where the contacts come from and what day the days count to.
     static func source(_ book: ContactBook) -> String {
-        var text = "From \(book.path): \(book.rows) row\(book.rows == 1 ? "" : "s"), \(book.accounts.count) account\(book.accounts.count == 1 ? "" : "s")"
+        let t = Messages.current
+        var text = t("contacts.source", ["file": book.path, "rows": t("rows", count: book.rows), "accounts": t("accounts", count: book.accounts.count)])
         if let asOf = book.asOf {
-            text += "; days since the last contact count to \(asOf)"
-                + (book.asOfGiven ? " (--as-of)" : " (the latest contact in the file" + (book.asOfLine.map { ", line \($0)" } ?? "") + ")")
+            let date = Figures.date(asOf)
+            text += book.asOfGiven ? t("contacts.source.as_of", ["date": date])
+                : book.asOfLine.map { t("contacts.source.latest.line", ["date": date, "line": String($0)]) } ?? t("contacts.source.latest", ["date": date])
         } else {
-            text += "; the file has no last-contact dates"
+            text += t("contacts.source.no_dates")
         }
         return text + "."
     }
-
-    static let absent = "No contacts file was given. With --contacts FILE (account id, person, role in the buying centre, our owner, strength, last contact) this section shows whom we know at each candidate, the accounts that hang on one person (bow-tie), the essential roles nobody reaches and the accounts gone cold, each a risk with its action in the account plan."
 
     static func json(_ a: AccountView, _ r: Recommendation) -> JSON {
         guard let b = a.buyingCentre else { return .null }

@@ -8,7 +8,7 @@ enum HTMLWriter {
     static func write(_ doc: ReportDocument) -> String {
         var out = """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(Messages.current.language)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -18,7 +18,7 @@ enum HTMLWriter {
             <body>
             <main>
             <h1>\(HTML.escape(doc.title))</h1>
-            <nav aria-label="Sections"><ol>
+            <nav aria-label="\(HTML.escape(Messages.current("html.sections")))"><ol>
             """
         out += "\n"
         for section in doc.sections { out += "<li><a href=\"#\(section.id)\">\(HTML.escape(section.title))</a></li>\n" }

@@ -8,10 +8,10 @@ enum SVGCharts {
         case .pareto(let points, let cuts): pareto(points, cuts)
         case .factors(let rows):
             bars(rows.map { ($0.title, $0.points ?? 0, $0.maximum, $0.points == nil) },
-                 title: "Points of each suitability factor against its maximum", color: "#1f6fb2", ofMaximum: true)
+                 title: Messages.current("chart.factors"), color: "#1f6fb2", ofMaximum: true)
         case .tiers(let rows):
             bars(rows.map { ($0.name, Double($0.count), Double(rows.map(\.count).max() ?? 1), false) },
-                 title: "Accounts per tier", color: "#2f8f6b", ofMaximum: false)
+                 title: Messages.current("chart.tiers"), color: "#2f8f6b", ofMaximum: false)
         case .matrix(let accounts, let quadrants): matrix(accounts, quadrants)
         case .economics(let steps, let paying, let vital): economics(steps, paying, vital)
         }
@@ -32,15 +32,15 @@ enum SVGCharts {
     /// even spread and the ABC boundaries.
     static func pareto(_ points: [(accounts: Double, share: Double)], _ cuts: [Double]) -> String {
         let (w, h, left, top, size) = (560.0, 330.0, 60.0, 20.0, 260.0)
-        var out = open(Int(w), Int(h), "Pareto curve: share of sales held by the largest accounts")
+        var out = open(Int(w), Int(h), Messages.current("chart.pareto"))
         func x(_ v: Double) -> Double { left + v * size * 1.7 }
         func y(_ v: Double) -> Double { top + (1 - v) * size }
         out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size * 1.7))\" height=\"\(n(size))\" fill=\"#f7f9fb\" stroke=\"#d5dbe2\"/>\n"
         for k in 0...4 {
             let v = Double(k) / 4
             out += "<line x1=\"\(n(left))\" x2=\"\(n(x(1)))\" y1=\"\(n(y(v)))\" y2=\"\(n(y(v)))\" stroke=\"#e3e8ee\"/>\n"
-            out += text(left - 6, y(v) + 4, "\(k * 25)%", anchor: "end", fill: "#5b6775")
-            out += text(x(v), y(0) + 16, "\(k * 25)%", anchor: "middle", fill: "#5b6775")
+            out += text(left - 6, y(v) + 4, Figures.percent(Double(k * 25)), anchor: "end", fill: "#5b6775")
+            out += text(x(v), y(0) + 16, Figures.percent(Double(k * 25)), anchor: "middle", fill: "#5b6775")
         }
         let letters = ["A", "B", "C", "D", "E"]
         var from = 0.0
@@ -54,8 +54,8 @@ enum SVGCharts {
         out += "<line x1=\"\(n(x(0)))\" y1=\"\(n(y(0)))\" x2=\"\(n(x(1)))\" y2=\"\(n(y(1)))\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"/>\n"
         let path = points.map { "\(n(x($0.accounts))),\(n(y($0.share)))" }.joined(separator: " ")
         out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1f6fb2\" stroke-width=\"2.5\"/>\n"
-        out += text(x(0.5), h - 6, "share of accounts, largest first", anchor: "middle", fill: "#5b6775")
-        out += text(14, y(0.5), "share of sales", anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 14 \(n(y(0.5))))\"")
+        out += text(x(0.5), h - 6, Messages.current("chart.pareto.x"), anchor: "middle", fill: "#5b6775")
+        out += text(14, y(0.5), Messages.current("chart.pareto.y"), anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 14 \(n(y(0.5))))\"")
         return out + "</svg>\n"
     }
 
@@ -73,7 +73,7 @@ enum SVGCharts {
             out += text(left, y + 13, label)
             out += "<rect x=\"\(n(left))\" y=\"\(n(y + 18))\" width=\"\(n(barWidth * row.maximum / scale))\" height=\"14\" fill=\"#eef2f6\"/>\n"
             if row.unknown {
-                out += text(left + 6, y + 29, "unanswered", fill: "#5b6775")
+                out += text(left + 6, y + 29, Messages.current("factor.unanswered"), fill: "#5b6775")
                 continue
             }
             out += "<rect x=\"\(n(left))\" y=\"\(n(y + 18))\" width=\"\(n(barWidth * max(0, row.value) / scale))\" height=\"14\" fill=\"\(color)\"/>\n"
@@ -90,7 +90,7 @@ enum SVGCharts {
         let (left, top, size) = (60.0, 20.0, 300.0)
         let palette = ["#1f6fb2", "#c4622d", "#2f8f6b", "#8a5cb8", "#5b6775"]
         let titles = quadrants.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        var out = open(Int(left + size + 170), Int(top + size + 46), "KAM portfolio matrix: candidates by relative strength and attractiveness")
+        var out = open(Int(left + size + 170), Int(top + size + 46), Messages.current("chart.matrix"))
         func x(_ s: Double) -> Double { left + (min(max(s, 1), 5) - 1) / 4 * size }
         func y(_ v: Double) -> Double { top + (1 - min(max(v, 0), 100) / 100) * size }
         out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size))\" height=\"\(n(size))\" fill=\"#f7f9fb\" stroke=\"#d5dbe2\"/>\n"
@@ -98,8 +98,8 @@ enum SVGCharts {
         out += "<line x1=\"\(n(left))\" x2=\"\(n(left + size))\" y1=\"\(n(y(50)))\" y2=\"\(n(y(50)))\" stroke=\"#9aa5b1\"/>\n"
         for v in [0, 50, 100] { out += text(left - 6, y(Double(v)) + 4, "\(v)", anchor: "end", fill: "#5b6775") }
         for s in 1...5 { out += text(x(Double(s)), top + size + 16, "\(s)", anchor: "middle", fill: "#5b6775") }
-        out += text(left + size / 2, top + size + 36, "our strength against the best competitor", anchor: "middle", fill: "#5b6775")
-        out += text(16, y(50), "attractiveness (score)", anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 16 \(n(y(50))))\"")
+        out += text(left + size / 2, top + size + 36, Messages.current("chart.matrix.x"), anchor: "middle", fill: "#5b6775")
+        out += text(16, y(50), Messages.current("chart.matrix.y"), anchor: "middle", fill: "#5b6775", extra: " transform=\"rotate(-90 16 \(n(y(50))))\"")
         // Strength is often a whole number and scores bunch together, so candidates that
         // would sit on top of each other (same strength, score within 3 points, same
         // quadrant) share one dot, labelled with all their numbers.
@@ -120,7 +120,7 @@ enum SVGCharts {
         for (k, title) in titles.enumerated() {
             let ly = top + 10 + Double(k) * 20
             out += "<circle cx=\"\(n(left + size + 20))\" cy=\"\(n(ly))\" r=\"6\" fill=\"\(palette[k % palette.count])\"/>\n"
-            out += text(left + size + 32, ly + 4, title.isEmpty ? "no quadrant" : title)
+            out += text(left + size + 32, ly + 4, title.isEmpty ? Messages.current("chart.matrix.no_quadrant") : title)
         }
         return out + "</svg>\n"
     }
@@ -129,7 +129,7 @@ enum SVGCharts {
     /// that add most: where the line crosses zero is the largest programme that pays.
     static func economics(_ steps: [(label: String, net: Double)], _ paying: Int?, _ vital: Int) -> String {
         let (w, left, top, width, height) = (560.0, 90.0, 20.0, 440.0, 220.0)
-        var out = open(Int(w), Int(top + height + 50), "The programme's net a year as accounts join it")
+        var out = open(Int(w), Int(top + height + 50), Messages.current("chart.economics"))
         guard !steps.isEmpty else { return out + "</svg>\n" }
         let low = min(0, steps.map(\.net).min()!), high = max(0, steps.map(\.net).max()!)
         let span = max(high - low, 1)
@@ -139,7 +139,7 @@ enum SVGCharts {
         if vital > 0 && vital < steps.count {
             let edge = (x(vital - 1) + x(vital)) / 2
             out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(edge - left))\" height=\"\(n(height))\" fill=\"#eef2f6\"/>\n"
-            out += text(left + 4, top + height - 6, "vital", fill: "#5b6775")
+            out += text(left + 4, top + height - 6, Messages.current("role.vital.short"), fill: "#5b6775")
         }
         out += "<line x1=\"\(n(left))\" x2=\"\(n(left + width))\" y1=\"\(n(y(0)))\" y2=\"\(n(y(0)))\" stroke=\"#9aa5b1\"/>\n"
         out += text(left - 6, y(0) + 4, "0", anchor: "end", fill: "#5b6775")
@@ -152,10 +152,10 @@ enum SVGCharts {
         }
         if let paying, paying > 0, paying <= steps.count {
             out += "<line x1=\"\(n(x(paying - 1)))\" x2=\"\(n(x(paying - 1)))\" y1=\"\(n(top))\" y2=\"\(n(top + height))\" stroke=\"#2f8f6b\" stroke-dasharray=\"4 3\"/>\n"
-            out += text(x(paying - 1) + 4, top + height - 6, "largest that pays: \(paying)", fill: "#2f8f6b")
+            out += text(x(paying - 1) + 4, top + height - 6, Messages.current("chart.economics.paying", ["n": Figures.count(paying)]), fill: "#2f8f6b")
         }
-        out += text(left + width / 2, top + height + 20, "accounts in the programme (1 to \(steps.count)), vital first", anchor: "middle", fill: "#5b6775")
-        out += text(left + width / 2, top + height + 38, "net a year: expected gain minus the cost beyond today's coverage", anchor: "middle", fill: "#5b6775")
+        out += text(left + width / 2, top + height + 20, Messages.current("chart.economics.x", ["n": Figures.count(steps.count)]), anchor: "middle", fill: "#5b6775")
+        out += text(left + width / 2, top + height + 38, Messages.current("chart.economics.y"), anchor: "middle", fill: "#5b6775")
         return out + "</svg>\n"
     }
 }

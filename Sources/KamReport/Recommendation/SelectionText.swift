@@ -4,21 +4,21 @@ import KamAdvisor
 /// format.
 enum SelectionText {
     static func reason(_ l: LeftOut) -> String {
+        let t = Messages.current
         let a = l.account
-        let share = a.share.map { Figures.share($0) + " of sales" } ?? "sales share not known"
+        let share = a.share.map { t("left_out.share", ["share": Figures.share($0)]) } ?? t("left_out.share.unknown")
+        let values = ["share": share, "score": Figures.score(a.score), "tier": a.tier]
         var text: String
         switch l.why {
         case .rule(let option): text = option.title ?? option.value
-        case .vitalUnknown: text = "whether it is vital could not be judged: a value the rule reads is missing"
-        case .belowCandidateTiers:
-            text = "not vital (\(share)); its score of \(Figures.score(a.score)) puts it in tier `\(a.tier)`, below the candidate tiers"
+        case .vitalUnknown: text = t("left_out.vital_unknown")
+        case .belowCandidateTiers: text = t("left_out.below_tiers", values)
         case .outranked:
-            text = "not vital (\(share)); a growth candidate (score \(Figures.score(a.score))"
-                + (a.quadrant.map { ", \($0.title ?? $0.value)" } ?? "") + "), but the programme's places went to accounts ranked before it"
-        case .outsidePool:
-            text = "not vital (\(share)); its score of \(Figures.score(a.score)) is outside the pool growth candidates are drawn from"
+            text = a.quadrant.map { t("left_out.outranked.quadrant", values.merging(["quadrant": $0.title ?? $0.value]) { a, _ in a }) }
+                ?? t("left_out.outranked", values)
+        case .outsidePool: text = t("left_out.outside_pool", values)
         }
-        return a.atRisk ? text + "; see the accounts to rescue" : text
+        return a.atRisk ? text + t("left_out.see_rescue") : text
     }
 
     /// A stable id for the reason: the pack's option value, or what the method concluded.

@@ -9,7 +9,7 @@ enum PackLanguages {
     /// Keys whose string values (or lists of strings) a person reads. Ids, names,
     /// expressions and values are never texts.
     static let textKeys: Set<String> = [
-        "title", "label", "description", "because", "mitigation", "advice", "question", "help", "guidance", "method",
+        "title", "label", "unit", "description", "because", "mitigation", "advice", "question", "help", "guidance", "method",
         "problem", "implication", "need_payoff", "capability", "commitment", "big", "small", "situation", "controls",
         "source", "critical", "high", "medium", "low", "none",
     ]
@@ -35,7 +35,7 @@ enum PackLanguages {
         switch node.value {
         case .object(let members) where isText || isTextObject(members, languages):
             return pick(members, node, language: language, languages: languages, sink)
-        case .string(let english) where isText && languages.count > 1:
+        case .string(let english) where isText && languages.count > 1 && english.contains(where: \.isLetter):
             sink.warning("this text is in one language only; the pack declares \(languages.joined(separator: ", "))", node.span,
                          help: "write it as { \(languages.map { "\($0): \"…\"" }.joined(separator: ", ")) }", notes: ["the text: \(english)"])
             return node
