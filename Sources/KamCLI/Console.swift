@@ -10,26 +10,32 @@ public final class Console {
     public let inputIsTerminal: Bool
     /// Whether standard output is a terminal, where a person reads rather than a program.
     public let outputIsTerminal: Bool
+    /// The environment variables a command may read (`KAM_LANG`, the locale), so a test
+    /// can give its own.
+    public let environment: [String: String]
 
     /// The process's own standard streams.
     public static func standard() -> Console {
-        Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1, outputIsTerminal: isatty(STDOUT_FILENO) == 1)
+        Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1, outputIsTerminal: isatty(STDOUT_FILENO) == 1,
+                environment: ProcessInfo.processInfo.environment)
     }
 
     /// A console that keeps what is written, for tests; `input` are the lines a person
-    /// would type; `terminal` makes standard output pass for a terminal.
-    public static func capture(input: [String] = [], terminal: Bool = false) -> Console {
-        let console = Console(capturing: true, inputIsTerminal: false, outputIsTerminal: terminal)
+    /// would type; `terminal` makes standard output pass for a terminal; `environment` is all
+    /// the environment the command sees.
+    public static func capture(input: [String] = [], terminal: Bool = false, environment: [String: String] = [:]) -> Console {
+        let console = Console(capturing: true, inputIsTerminal: false, outputIsTerminal: terminal, environment: environment)
         console.pendingInput = input
         return console
     }
 
     private var pendingInput: [String] = []
 
-    private init(capturing: Bool, inputIsTerminal: Bool, outputIsTerminal: Bool) {
+    private init(capturing: Bool, inputIsTerminal: Bool, outputIsTerminal: Bool, environment: [String: String]) {
         self.capturing = capturing
         self.inputIsTerminal = inputIsTerminal
         self.outputIsTerminal = outputIsTerminal
+        self.environment = environment
     }
 
     /// One line typed by the user, without its line break; nil at the end of input.

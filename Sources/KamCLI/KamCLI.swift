@@ -1,3 +1,4 @@
+import KamReport
 import KamSource
 
 /// The `kam` command line: finds the command, parses its options, runs it, and turns the
@@ -52,7 +53,17 @@ public enum KamCLI {
             return 0
         }
         do throws(UsageError) {
-            return try command.run(try Arguments(rest, command.options), console)
+            let parsed = try Arguments(rest, command.options)
+            guard command.options.contains(where: { $0.name == Language.option.name }) else { return try command.run(parsed, console) }
+            // The packs and the reports read the language from the run's messages.
+            let toTerminal = console.outputIsTerminal && (parsed.value("--output") ?? "-") == "-"
+            let messages = try Language.messages(parsed, toTerminal: toTerminal, console: console)
+            var failure: UsageError?
+            let code = Messages.$current.withValue(messages) { () -> Int32 in
+                do throws(UsageError) { return try command.run(parsed, console) } catch { failure = error; return 64 }
+            }
+            if let failure { throw failure }
+            return code
         } catch {
             return usageError(error, command, console)
         }

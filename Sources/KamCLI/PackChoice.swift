@@ -1,9 +1,10 @@
 import KamAdvisor
+import KamReport
 import KamRules
 import KamSource
 
 /// The pack a command runs: from `--rules PATH` (a file, or a folder holding one pack of the
-/// kind), or the bundled one.
+/// kind), or the bundled one; its texts in the run's language (`Messages.current`).
 enum PackChoice {
     /// With `fallback`, a kind that PATH does not hold comes from the bundled packs (for
     /// `kam report`, which runs three kinds of pack and may be given only some).
@@ -18,7 +19,7 @@ enum PackChoice {
         var candidates: [RulePack] = []
         var failed = false
         for file in files {
-            let (pack, diagnostics) = PackLoader.load(file, profiles: PackProfiles.all)
+            let (pack, diagnostics) = PackLoader.load(file, profiles: PackProfiles.all, language: Messages.current.language)
             if let pack {
                 if pack.kind == kind { candidates.append(pack) }
             } else if rules != nil {

@@ -1,6 +1,7 @@
 import KamAdvisor
 import KamCSV
 import KamExpr
+import KamReport
 import KamRules
 
 /// Asks a pack's questions one by one at the terminal: the question, the accepted range, the
@@ -13,12 +14,10 @@ struct Prompter {
     func ask(_ pack: RulePack, skipping known: Set<String>) -> [String: Answer]? {
         var answers: [String: Answer] = [:]
         let questions = pack.inputs.filter { !known.contains($0.name) }
-        console.err("\(pack.title): \(questions.count) questions. Press Enter to skip an optional one.\n")
+        let t = Messages.current
+        console.err(t("prompt.start", count: questions.count, ["title": pack.title]) + "\n")
         for (number, input) in questions.enumerated() {
-            var facts = [input.typeDescription]
-            if let range = input.rangeText { facts.append(range) }
-            facts.append(input.required ? "required" : "optional")
-            if let d = input.defaultValue { facts.append("default \(d.json)") }
+            let facts = InputText.facts(input, requiredFirst: false)
             while true {
                 console.err("\n\(number + 1). \(input.question ?? input.name)\n   [\(facts.joined(separator: "; "))] > ")
                 guard let line = console.readLine() else {
@@ -28,13 +27,13 @@ struct Prompter {
                 let text = line.trimmingCharacters(in: " \t")
                 if text.isEmpty {
                     if input.required {
-                        console.err("   This question must be answered.\n")
+                        console.err("   " + t("prompt.required") + "\n")
                         continue
                     }
                     break
                 }
                 guard let value = parse(text, input) else {
-                    console.err("   Expected \(input.typeDescription).\n")
+                    console.err("   " + t("prompt.expected", ["type": InputText.type(input)]) + "\n")
                     continue
                 }
                 if let problem = input.problem(with: value) {

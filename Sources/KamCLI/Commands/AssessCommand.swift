@@ -35,6 +35,7 @@ enum AssessCommand {
               kam assess answers.json5 --customers customers.csv --format markdown -o assessment.md
             """,
         options: [
+            Language.option,
             OptionSpec(name: "--customers", value: "CSV", help: "Compute the concentration answers from this customer list."),
             OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name and alias if not given)."),
             OptionSpec(name: "--errors", value: "FILE", help: "Write the customer list's rows that cannot be read (line, column, reason) as CSV."),
@@ -173,7 +174,7 @@ enum AssessCommand {
     }
 
     static func offerToSave(_ questionnaire: Questionnaire, _ pack: RulePack, _ console: Console) {
-        console.err("\nSave these answers as a questionnaire file? Type a file name, or press Enter to skip: ")
+        console.err("\n" + Messages.current("prompt.save"))
         guard let line = console.readLine()?.trimmingCharacters(in: " \t"), !line.isEmpty else {
             console.err("\n")
             return
@@ -181,7 +182,7 @@ enum AssessCommand {
         let text = QuestionnaireTemplate.render(pack, answers: questionnaire.answers.mapValues(\.value))
         do throws(OutputFile.Failure) {
             try OutputFile.write(text, to: line, inputs: [], console: console)
-            console.err("Saved to \(line); run `kam assess \(line)` to assess again.\n\n")
+            console.err(Messages.current("prompt.saved", ["file": line]) + "\n\n")
         } catch {
             console.err("error: \(error.message)\n")
         }

@@ -15,6 +15,7 @@ enum QuestionnaireCommand {
               kam questionnaire -o answers.json5 && $EDITOR answers.json5 && kam assess answers.json5
             """,
         options: [
+            Language.option,
             OptionSpec(name: "--output", value: "FILE", help: "Write the template to FILE instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
         ],

@@ -50,6 +50,7 @@ enum ReportCommand {
               kam report --customers customers.csv --managers 2 --format markdown
             """,
         options: [
+            Language.option,
             OptionSpec(name: "--questionnaire", value: "FILE", help: "The supplier's questionnaire (JSON5; `kam questionnaire` prints the form)."),
             OptionSpec(name: "--customers", value: "CSV", help: "The customer list to score (CSV export from a CRM or spreadsheet)."),
             OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json.", choices: ["html", "markdown", "json"]),

@@ -42,6 +42,7 @@ enum ScoreCommand {
               kam score customers.csv --columns customer_id,score,tier,abc_class --format jsonl
             """,
         options: [
+            Language.option,
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
             OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json.", choices: ["csv", "jsonl", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),

@@ -72,7 +72,9 @@ public struct Messages: Sendable {
     public func callAsFunction(_ key: String, count: Int, _ values: [String: String] = [:]) -> String {
         guard case .plural(let forms)? = texts[key] else { return key }
         let form = forms[Plural.category(of: count, in: language)] ?? forms["other"] ?? forms.values.first ?? key
-        return Self.fill(form, values.merging(["n": Figures.count(count)]) { a, _ in a })
+        // The count as this catalogue's language writes it, whatever the run's language.
+        let n = Messages.$current.withValue(self) { Figures.count(count) }
+        return Self.fill(form, values.merging(["n": n]) { a, _ in a })
     }
 
     static func fill(_ text: String, _ values: [String: String]) -> String {

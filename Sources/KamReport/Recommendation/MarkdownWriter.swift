@@ -50,7 +50,8 @@ enum MarkdownWriter {
     static func chart(_ chart: Chart) -> String {
         guard case .pareto(let points, _) = chart, points.count > 1 else { return "" }
         let wanted = [0.01, 0.05, 0.1, 0.2, 0.5]
-        var out = "\n| Largest accounts | Share of sales |\n|---:|---:|\n"
+        let t = Messages.current
+        var out = "\n| \(t("column.largest_accounts")) | \(t("column.share_of_sales")) |\n|---:|---:|\n"
         for w in wanted {
             guard let p = points.first(where: { $0.accounts >= w - 1e-9 }) else { continue }
             out += "| \(Figures.share(p.accounts)) | \(Figures.share(p.share)) |\n"
