@@ -9,12 +9,13 @@ enum Figures {
         let group: String
         let decimal: String
         let percent: String
+        let minus: String
     }
 
     private static var style: Style {
         switch Messages.current.language {
-        case "ru": Style(group: "\u{A0}", decimal: ",", percent: "\u{A0}%")
-        default: Style(group: ",", decimal: ".", percent: "%")
+        case "ru": Style(group: "\u{A0}", decimal: ",", percent: "\u{A0}%", minus: "\u{2212}")
+        default: Style(group: ",", decimal: ".", percent: "%", minus: "-")
         }
     }
 
@@ -36,7 +37,7 @@ enum Figures {
             if i > 0 && (digits.count - i) % 3 == 0 { out += separator }
             out.append(c)
         }
-        return (n < 0 ? "-" : "") + out
+        return (n < 0 ? style.minus : "") + out
     }
 
     /// A percentage with one decimal: `12.5%`.
@@ -69,7 +70,9 @@ enum Figures {
 
     /// A number as the engine prints it, with the language's decimal mark.
     private static func decimal(_ text: String) -> String {
-        let mark = style.decimal
-        return mark == "." ? text : text.replacingOccurrences(of: ".", with: mark)
+        let style = style
+        guard style.decimal != "." else { return text }
+        let marked = text.replacingOccurrences(of: ".", with: style.decimal)
+        return marked.hasPrefix("-") ? style.minus + marked.dropFirst() : marked
     }
 }

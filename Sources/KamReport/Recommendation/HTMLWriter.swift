@@ -64,7 +64,7 @@ enum HTMLWriter {
     static let style = """
         :root{--ink:#1d2733;--muted:#5b6775;--line:#d5dbe2;--accent:#1f6fb2;--warm:#c4622d;--bg:#fff}
         *{box-sizing:border-box}
-        body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+        body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",Arial,sans-serif}
         main{max-width:64rem;margin:0 auto;padding:1rem}
         h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem}
         h2{font-size:1.3rem;border-bottom:2px solid var(--accent);padding-bottom:.2rem;margin-top:2.5rem}
@@ -79,7 +79,7 @@ enum HTMLWriter {
         td:last-child{min-width:14rem}
         code{font-size:.8rem;word-break:break-all}
         figure{margin:1rem 0}
-        svg{max-width:100%;height:auto;font:12px system-ui,sans-serif}
+        svg{max-width:100%;height:auto;font:12px system-ui,"Noto Sans","DejaVu Sans",Arial,sans-serif}
         @media (max-width:40rem){nav ol{columns:1}body{font-size:15px}}
         @media print{nav{display:none}section{break-before:page}section:first-of-type{break-before:auto}
         h2{break-after:avoid}tr,figure{break-inside:avoid}a{color:inherit;text-decoration:none}.table{overflow:visible}}
