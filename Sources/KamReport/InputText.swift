@@ -17,7 +17,11 @@ public enum InputText {
     /// "0 to 100 %", "at least 1 customers", or nil.
     public static func range(_ input: Input) -> String? {
         let t = Messages.current
-        let unit = input.unit.map { " " + $0 } ?? ""
+        var unit = input.unit.map { $0 == "%" ? t("unit.percent") : " " + $0 } ?? ""
+        // A unit that restates the range ("1-5" on a 1 to 5 scale) says nothing more.
+        if let lo = input.minimum, let hi = input.maximum, input.unit == "\(Figures.plain(lo))-\(Figures.plain(hi))" || input.unit == "\(Int(lo))-\(Int(hi))" {
+            unit = ""
+        }
         switch (input.minimum, input.maximum) {
         case (let lo?, let hi?): return t("input.range", ["low": Figures.plain(lo), "high": Figures.plain(hi), "unit": unit])
         case (let lo?, nil): return t("input.range.low", ["low": Figures.plain(lo), "unit": unit])

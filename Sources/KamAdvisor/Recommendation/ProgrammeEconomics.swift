@@ -45,9 +45,17 @@ public struct ProgrammeEconomics: Sendable {
         return contribution > 0 ? 100 * increment / contribution : nil
     }
 
+    /// What the economics could not be computed without. The raw value is the JSON's
+    /// `economics_missing`, a documented contract; reports word it in their language.
+    public enum Gap: String, Sendable {
+        case cost = "kam_cost_per_account (or kam_manager_cost)"
+        case uplift = "the account pack's report.expected_uplift_pct"
+        case contribution = "the candidates' contribution (gross margin and cost to serve in the customer list)"
+    }
+
     /// The programme's economics, and each candidate's uplift needed; or the answer missing.
     static func of(_ candidates: inout [Candidate], questionnaire: Questionnaire?, programme: ProgrammeSize,
-                   uplift: (value: Double, source: String)?) -> (ProgrammeEconomics?, String?)
+                   uplift: (value: Double, source: String)?) -> (ProgrammeEconomics?, Gap?)
     {
         func answer(_ name: String) -> Double? {
             guard case .number(let x)? = questionnaire?.answers[name]?.value, x.isFinite, x >= 0 else { return nil }
@@ -59,13 +67,13 @@ public struct ProgrammeEconomics: Sendable {
         } else if let x = answer(CostSource.managerCost.rawValue) {
             (costPerAccount, source) = (x / Double(programme.accountsPerManager), .managerCost)
         } else {
-            return (nil, "kam_cost_per_account (or kam_manager_cost)")
+            return (nil, .cost)
         }
-        guard let uplift else { return (nil, "the account pack's report.expected_uplift_pct") }
+        guard let uplift else { return (nil, .uplift) }
         guard !candidates.isEmpty else { return (nil, nil) }
         // Unknown is not zero: without any contribution figure there is nothing to weigh.
         guard candidates.contains(where: { $0.account.contribution != nil }) else {
-            return (nil, "the candidates' contribution (gross margin and cost to serve in the customer list)")
+            return (nil, .contribution)
         }
         let field = answer("field_cost_per_major_account")
         func avoided(_ c: Candidate) -> Double { min(field ?? 0, c.account.costToServe.map { max(0, $0) } ?? .infinity) }

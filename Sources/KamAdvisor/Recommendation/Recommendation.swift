@@ -134,7 +134,7 @@ public struct Recommendation: Sendable {
     public let slots: [ManagerSlot]
     public let economics: ProgrammeEconomics?
     /// The answer the economics need, when they could not be computed.
-    public let economicsMissing: String?
+    public let economicsMissing: ProgrammeEconomics.Gap?
     /// Printed after amounts: the questionnaire's `currency`, else the account pack's.
     public let currency: String?
     public let skills: [SkillNeed]

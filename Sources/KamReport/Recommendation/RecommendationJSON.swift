@@ -93,7 +93,7 @@ public enum RecommendationJSON {
             ("extra_managers_for_vital", .number(Double(r.extraManagersForVital))),
             ("growth_pool", .number(Double(r.pool))),
             ("economics", r.economics.map(economics) ?? .null),
-            ("economics_missing", r.economicsMissing.map(JSON.string) ?? .null),
+            ("economics_missing", r.economicsMissing.map { .string($0.rawValue) } ?? .null),
         ])
     }
 

@@ -82,7 +82,7 @@ enum ReportBuilder {
             }
             if let e = r.economics { s.add(.paragraph(economicsSentence(e, r))) }
             if let missing = r.economicsMissing {
-                s.paragraph(.text(t("summary.economics_missing")), .code(missing), .text("."))
+                s.paragraph(.text(t("summary.economics_missing")), .code(gap(missing)), .text("."))
             }
             if !r.leftOut.isEmpty {
                 s.paragraph(.text(t("summary.left_out", count: r.leftOut.count)), .strong(t("section.left_out")), .text("."))
@@ -299,8 +299,13 @@ enum ReportBuilder {
         let t = Messages.current
         var s = ReportDocument.Section("economics", t("section.economics"))
         guard let e = r.economics else {
-            s.paragraph(.text(t("economics.missing", ["missing": r.economicsMissing ?? t("economics.missing.cost")])),
-                        .code("kam_cost_per_account"), .text(t("economics.missing.or")), .code("kam_manager_cost"), .text(t("economics.missing.end")))
+            let missing = r.economicsMissing
+            if missing == nil || missing == .cost {
+                s.paragraph(.text(t("economics.missing", ["missing": missing.map(gap) ?? t("economics.missing.cost")])),
+                            .code("kam_cost_per_account"), .text(t("economics.missing.or")), .code("kam_manager_cost"), .text(t("economics.missing.end")))
+            } else if let missing {
+                s.paragraph(.text(t("economics.missing.other", ["missing": gap(missing)])))
+            }
             return s
         }
         s.add(.paragraph(economicsSentence(e, r)))
@@ -505,6 +510,15 @@ enum ReportBuilder {
     }
 
     // MARK: Helpers
+
+    /// What the economics lack, as the run's language says it.
+    static func gap(_ g: ProgrammeEconomics.Gap) -> String {
+        switch g {
+        case .cost: Messages.current("economics.gap.cost")
+        case .uplift: Messages.current("economics.gap.uplift")
+        case .contribution: Messages.current("economics.gap.contribution")
+        }
+    }
 
     /// A risk's severity as the run's language names it.
     static func severity(_ s: Risk.Severity?) -> String {
