@@ -9,7 +9,7 @@ public enum KamCLI {
 
     static let commands: [Command] = [
         AssessCommand.command, QuestionnaireCommand.command, ScoreCommand.command, ColumnsCommand.command, ReportCommand.command,
-        PortfolioCommand.command, PortfolioCommand.merge, SummaryCommand.merge,
+        DiffCommand.command, PortfolioCommand.command, PortfolioCommand.merge, SummaryCommand.merge,
         EvalCommand.command,
         RulesCommands.check, RulesCommands.test, RulesCommands.list,
         CompletionCommand.command,

@@ -1,0 +1,109 @@
+import KamCSV
+import KamRules
+
+/// One account as a scored run left it, in the few bytes a diff needs: its tier, classes,
+/// each factor's points, which risks fired, its score, and the raw cell of every input the
+/// pack reads, so that a move can be explained by the inputs that changed without keeping
+/// the file. `[length: 4]` then the payload, so that snapshots can be spilled and read back.
+struct AccountSnapshot {
+    var line = 0
+    var tier = 0
+    var classes: [Int] = []
+    /// NaN where the factor could not be scored.
+    var points: [Double] = []
+    var risks: [Bool] = []
+    var score = 0.0
+    /// By pack input, the cell as the file wrote it (spaces trimmed); nil for an input the
+    /// file has no column for.
+    var cells: [String?] = []
+
+    func id(_ slot: Int?) -> String { slot.flatMap { cells[$0] } ?? "" }
+
+    // MARK: Bytes
+
+    func encode(into out: inout [UInt8]) {
+        var payload: [UInt8] = []
+        put(UInt64(line), 8, &payload)
+        put(UInt64(UInt16(truncatingIfNeeded: tier)), 2, &payload)
+        put(UInt64(classes.count), 2, &payload)
+        for c in classes { put(UInt64(UInt16(truncatingIfNeeded: c)), 2, &payload) }
+        put(UInt64(points.count), 2, &payload)
+        for p in points { put(p.bitPattern, 8, &payload) }
+        put(UInt64(risks.count), 2, &payload)
+        for r in risks { payload.append(r ? 1 : 0) }
+        put(score.bitPattern, 8, &payload)
+        put(UInt64(cells.count), 2, &payload)
+        for cell in cells {
+            guard let cell else {
+                put(UInt64(UInt32.max), 4, &payload)
+                continue
+            }
+            let bytes = Array(cell.utf8)
+            put(UInt64(bytes.count), 4, &payload)
+            payload += bytes
+        }
+        put(UInt64(payload.count), 4, &out)
+        out += payload
+    }
+
+    /// The snapshots in `bytes`, in the order they were written.
+    static func decode(_ bytes: [UInt8]) -> [AccountSnapshot] {
+        var all: [AccountSnapshot] = []
+        var at = 0
+        func take(_ width: Int) -> Int {
+            var x: UInt64 = 0
+            for k in 0..<width { x |= UInt64(bytes[at + k]) << (8 * UInt64(k)) }
+            at += width
+            return Int(truncatingIfNeeded: x)
+        }
+        func signed16() -> Int { Int(Int16(truncatingIfNeeded: take(2))) }
+        while at + 4 <= bytes.count {
+            let end = at + 4 + take(4)
+            var s = AccountSnapshot()
+            s.line = take(8)
+            s.tier = signed16()
+            s.classes = (0..<take(2)).map { _ in signed16() }
+            s.points = (0..<take(2)).map { _ in Double(bitPattern: UInt64(bitPattern: Int64(take(8)))) }
+            s.risks = (0..<take(2)).map { _ in take(1) != 0 }
+            s.score = Double(bitPattern: UInt64(bitPattern: Int64(take(8))))
+            s.cells = (0..<take(2)).map { _ -> String? in
+                let n = take(4)
+                if n == Int(UInt32.max) { return nil }
+                defer { at += n }
+                return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+            }
+            all.append(s)
+            at = end
+        }
+        return all
+    }
+
+    private func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
+        for k in 0..<width { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
+    }
+}
+
+/// Renders each scored row as its snapshot, for `ScoredRun`.
+struct SnapshotRenderer: RowRenderer {
+    /// By pack input, the column it is read from.
+    let columns: [Int?]
+
+    func begin(into out: inout [UInt8]) {}
+    func separator() -> [UInt8] { [] }
+    func end(into out: inout [UInt8]) {}
+
+    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+        var s = AccountSnapshot()
+        s.line = record.line
+        s.tier = evaluation.blockingGate.map { -2 - $0 } ?? evaluation.level
+        s.classes = evaluation.classes.map { $0 ?? -1 }
+        s.points = evaluation.factors.map { result in
+            if case .scored(_, let points) = result { return points }
+            return .nan
+        }
+        s.risks = evaluation.risks.map { $0 == .fired }
+        s.score = evaluation.score
+        s.cells = columns.map { column in column.flatMap { $0 < record.count ? record.string(at: $0).trimmingSpaces : nil } }
+        s.encode(into: &out)
+    }
+}

@@ -1,0 +1,135 @@
+import KamCSV
+import KamRules
+
+/// One side of a diff: a list `kam score` wrote in its default form (every input column,
+/// then the results), scored again under the pack so that each account's factor points are
+/// known, and its snapshots spilled into partitions by id, so that comparing two runs holds
+/// one partition at a time rather than either file.
+final class ScoredRun {
+    let path: String
+    let summary: BatchSummary
+    /// Snapshots by id hash; partition `k` of both runs holds the same ids.
+    let partitions: [ScratchFile]
+    let rowErrors: [RowError]
+
+    static let partitionCount = 32
+
+    /// Why a file cannot be compared.
+    struct Refusal: Error {
+        let message: String
+    }
+
+    /// The columns `kam score` appends after the input columns, for `pack`.
+    static func resultColumns(_ pack: RulePack) -> [String] {
+        ["score", "confidence", pack.outcome.name] + pack.classifications.map(\.name) + ["reasons"]
+    }
+
+    init(path: String, pack: RulePack, options: BatchOptions) throws(DiffFailure) {
+        self.path = path
+        var header = CSVRecord()
+        var reader: CSVReader
+        var found = false
+        do throws(CSVError) {
+            reader = try CSVReader(path: path, dialect: options.dialect, encoding: options.encoding)
+            found = try reader.next(into: &header)
+        } catch {
+            throw .csv(error)
+        }
+        guard found else { throw .refused("\(path) is empty") }
+        let names = header.strings
+        let results = Self.resultColumns(pack)
+        guard names.count > results.count, Array(names.suffix(results.count)) == results else {
+            throw .refused("\(path) is not a list in `kam score`'s default form: its last columns should be \(results.joined(separator: ", ")), "
+                + "after every input column; a list written with --columns lacks the inputs a diff re-reads. Score the customer list again "
+                + "without --columns or --top (`kam score LIST -o scored.csv`)")
+        }
+        // The result columns are renamed so that no input takes them: `relationship_stage`, say,
+        // is both an input and a classification's result.
+        let headers = Array(names.dropLast(results.count)) + results.map { "kam result: " + $0 }
+        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack)
+        guard let mapping else {
+            throw .refused("\(path): " + diagnostics.filter { $0.severity == .error }.map(\.message).joined(separator: "; "))
+        }
+        let columns = pack.inputs.map { input in mapping.bindings.first { $0.input.name == input.name }?.column }
+        var options = options
+        options.dialect = reader.dialect
+        options.top = nil
+        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: SnapshotRenderer(columns: columns), options: options)
+        guard let files = Optional((0..<Self.partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }),
+              files.count == Self.partitionCount
+        else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }
+        let idSlot = (pack.extras["portfolio"]?["id"]?.string).flatMap { name in pack.inputs.firstIndex { $0.name == name } }
+        var carry: [UInt8] = []
+        var errors: [RowError] = []
+        do throws(BatchFailure) {
+            summary = try scorer.run(
+                path: path,
+                output: { (bytes) throws(BatchFailure) in
+                    carry += bytes
+                    var at = 0
+                    var buckets = [[UInt8]](repeating: [], count: files.count)
+                    while at + 4 <= carry.count {
+                        let length = Int(carry[at]) | Int(carry[at + 1]) << 8 | Int(carry[at + 2]) << 16 | Int(carry[at + 3]) << 24
+                        guard at + 4 + length <= carry.count else { break }
+                        let record = Array(carry[at..<(at + 4 + length)])
+                        let snapshot = AccountSnapshot.decode(record)[0]
+                        buckets[Self.partition(of: snapshot.id(idSlot))] += record
+                        at += 4 + length
+                    }
+                    carry.removeFirst(at)
+                    for (k, bucket) in buckets.enumerated() where !bucket.isEmpty {
+                        try bucket.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try files[k].append(raw) } }.get()
+                    }
+                },
+                rejected: { errors.append($0) }, progress: { _, _, _ in })
+        } catch {
+            throw .batch(error)
+        }
+        partitions = files
+        rowErrors = errors
+    }
+
+    /// The snapshots of partition `k`, in file order.
+    func snapshots(_ k: Int) throws(DiffFailure) -> [AccountSnapshot] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let n: Int
+            do throws(BatchFailure) {
+                n = try buffer.withUnsafeMutableBytes { raw in Result { () throws(BatchFailure) in try partitions[k].readSome(raw, at: offset) } }.get()
+            } catch {
+                throw .batch(error)
+            }
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+            offset += n
+        }
+        return AccountSnapshot.decode(bytes)
+    }
+
+    /// FNV-1a of the id, so both runs put an account in the same partition.
+    static func partition(of id: String) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01b3
+        }
+        return Int(h % UInt64(partitionCount))
+    }
+}
+
+/// Why a diff could not be made.
+public enum DiffFailure: Error, Sendable, CustomStringConvertible {
+    case csv(CSVError)
+    case batch(BatchFailure)
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .csv(let e): "\(e)"
+        case .batch(let e): "\(e)"
+        case .refused(let message): message
+        }
+    }
+}

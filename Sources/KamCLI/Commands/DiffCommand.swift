@@ -1,0 +1,67 @@
+import KamAdvisor
+import KamCSV
+import KamReport
+
+/// `kam diff OLD NEW`: what changed between two scored runs of a customer list, and why.
+enum DiffCommand {
+    static let command = Command(
+        words: ["diff"],
+        summary: "Compare two scored runs: accounts that changed tier or class, and the inputs that moved them.",
+        synopsis: "OLD.csv NEW.csv [--format text|markdown|json] [-o FILE]",
+        discussion: """
+            OLD and NEW are lists `kam score` wrote in its default form (every input column, then
+            the results), from two runs a period apart. Each is scored again under the pack, so
+            every factor's points are known before and after; an account that changed tier or
+            class is listed with the factors whose points moved and the input values behind
+            them, or "the portfolio moved" when only its share or rank did because other
+            accounts grew. Accounts that appeared and disappeared, risks that fired for the
+            first time or cleared, and the portfolio's total, top-10 share, equivalent number of
+            customers and Gini follow. Both runs are read with the same pack (--rules, else the
+            bundled one), which the output names. A list written with --columns lacks the
+            inputs and is refused. docs/diff.md describes the output.
+            Example:
+              kam diff scored-2025.csv scored-2026.csv --format markdown -o changes.md
+            """,
+        options: [
+            Language.option,
+            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), markdown or json.", choices: ["text", "markdown", "json"]),
+            OptionSpec(name: "--output", value: "FILE", help: "Write the diff to FILE (atomically) instead of standard output.", short: "-o"),
+            OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled account pack."),
+            OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
+        ],
+        run: run)
+
+    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+        guard arguments.positionals.count == 2 else {
+            throw UsageError(message: "kam diff compares two scored lists", help: "kam diff OLD.csv NEW.csv")
+        }
+        let (old, new) = (arguments.positionals[0], arguments.positionals[1])
+        if old == "-" || new == "-" { throw UsageError(message: "`kam diff` reads files, not standard input", help: "save the lists to files first") }
+        let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
+        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let diff: RunDiff
+        do throws(DiffFailure) {
+            diff = try RunDiff.compare(old: old, new: new, pack: pack, options: BatchOptions(jobs: jobs))
+        } catch {
+            console.err("error: \(error)\n")
+            return 1
+        }
+        for (path, errors) in [(old, diff.oldRejected), (new, diff.newRejected)] where !errors.isEmpty {
+            for e in errors.prefix(5) { console.err("\(path):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n") }
+            console.err("warning: \(errors.count) rows of \(path) could not be scored again and are left out of the comparison\n")
+        }
+        let text: String
+        switch arguments.value("--format") ?? "text" {
+        case "markdown": text = DiffReport.markdown(diff)
+        case "json": text = DiffReport.json(diff)
+        default: text = DiffReport.text(diff)
+        }
+        do throws(OutputFile.Failure) {
+            try OutputFile.write(text, to: arguments.value("--output"), inputs: [old, new], console: console)
+        } catch {
+            console.err("error: \(error.message)\n")
+            return 1
+        }
+        return 0
+    }
+}

@@ -1,0 +1,135 @@
+import KamAdvisor
+import KamExpr
+import KamRules
+
+/// `kam diff` as text for a terminal, Markdown, or JSON (docs/diff.md). Pure functions of
+/// the diff: the same two runs give the same bytes.
+public enum DiffReport {
+    // MARK: Text and Markdown
+
+    public static func text(_ d: RunDiff) -> String { render(d, markdown: false) }
+    public static func markdown(_ d: RunDiff) -> String { render(d, markdown: true) }
+
+    static func render(_ d: RunDiff, markdown: Bool) -> String {
+        let t = Messages.current
+        func esc(_ s: String) -> String { markdown ? Markdown.escape(s) : s }
+        func heading(_ s: String) -> String { markdown ? "\n## \(s)\n\n" : "\n\(s)\n" }
+        let item = markdown ? "- " : "  "
+        let sub = markdown ? "  - " : "    - "
+        var out = markdown ? "# \(t("diff.title"))\n\n" : ""
+        out += t("diff.files", ["old": d.oldPath, "new": d.newPath]) + (markdown ? "  \n" : "\n")
+        out += t("diff.pack", ["id": d.pack.id, "version": d.pack.version, "hash": d.pack.hash]) + "\n"
+        out += heading(t("diff.portfolio"))
+        for line in portfolioLines(d) { out += item + line + "\n" }
+        let up = d.moves.filter { $0.direction == .up }, down = d.moves.filter { $0.direction == .down }
+        let across = d.moves.filter { $0.direction == .across }
+        out += (markdown ? "\n" : "") + t("diff.counts", ["up": Figures.count(up.count), "down": Figures.count(down.count),
+                                                          "across": Figures.count(across.count), "appeared": Figures.count(d.appeared.count),
+                                                          "disappeared": Figures.count(d.disappeared.count), "unchanged": Figures.count(d.unchanged)]) + "\n"
+        for (title, moves) in [(t("diff.down"), down), (t("diff.up"), up), (t("diff.across"), across)] where !moves.isEmpty {
+            out += heading(title)
+            for m in moves {
+                out += item + (markdown ? "**\(esc(m.name))**" : m.name) + " (\(esc(m.id)))" + (m.sales.map { ", " + t("diff.sales", ["sales": Figures.money($0)]) } ?? "") + ": "
+                    + m.shifts.map { "\($0.name) \($0.before) → \($0.after)" }.joined(separator: "; ")
+                    + (m.scoreBefore == m.scoreAfter ? "" : "; " + t("diff.score", ["before": Figures.score(m.scoreBefore), "after": Figures.score(m.scoreAfter)]))
+                    + "\n"
+                for f in m.factors { out += sub + esc(factorLine(f)) + "\n" }
+                for i in m.classInputs { out += sub + esc(inputLine(i)) + "\n" }
+                if m.portfolioOnly { out += sub + t("diff.cause.portfolio.class") + "\n" }
+            }
+        }
+        for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
+            out += heading(title)
+            for a in accounts {
+                out += item + esc(a.name) + " (\(esc(a.id)))" + (a.sales.map { ", " + t("diff.sales", ["sales": Figures.money($0)]) } ?? "")
+                    + ", " + t("diff.tier", ["tier": a.tier]) + "\n"
+            }
+        }
+        for (title, fired) in [(t("diff.risks.fired"), true), (t("diff.risks.cleared"), false)] {
+            let risks = d.risks.filter { $0.fired == fired }
+            guard !risks.isEmpty else { continue }
+            out += heading(title)
+            for r in risks { out += item + esc(r.name) + " (\(esc(r.id))): " + esc(r.title ?? r.risk) + " (`\(r.risk)`)\n" }
+        }
+        return out
+    }
+
+    static func portfolioLines(_ d: RunDiff) -> [String] {
+        let t = Messages.current
+        var lines = [t("diff.rows", ["before": Figures.count(d.old.scored), "after": Figures.count(d.new.scored)])]
+        if let a = d.old.portfolio, let b = d.new.portfolio {
+            let change = a.total > 0 ? " (" + (b.total >= a.total ? "+" : "") + Figures.percent(100 * (b.total - a.total) / a.total) + ")" : ""
+            lines.append(t("diff.total", ["before": Figures.money(a.total), "after": Figures.money(b.total)]) + change)
+            lines.append(t("diff.top10", ["before": Figures.share(a.top10Share), "after": Figures.share(b.top10Share)]))
+            lines.append(t("diff.equivalent", ["before": a.hhi > 0 ? Figures.number(1 / a.hhi, digits: 1) : "–",
+                                               "after": b.hhi > 0 ? Figures.number(1 / b.hhi, digits: 1) : "–"]))
+            lines.append(t("diff.gini", ["before": Figures.number(a.gini), "after": Figures.number(b.gini)]))
+        }
+        return lines
+    }
+
+    static func factorLine(_ f: RunDiff.FactorChange) -> String {
+        let t = Messages.current
+        let points = t("diff.points", ["title": f.title, "before": f.before.map(Figures.score) ?? "–", "after": f.after.map(Figures.score) ?? "–"])
+        if !f.inputs.isEmpty { return points + ": " + f.inputs.map(inputLine).joined(separator: "; ") }
+        return points + ": " + (f.portfolioOnly ? t("diff.cause.portfolio") : t("diff.cause.rules"))
+    }
+
+    static func inputLine(_ i: (name: String, before: String?, after: String?)) -> String {
+        Messages.current("diff.input", ["input": i.name, "before": show(i.before), "after": show(i.after)])
+    }
+
+    static func show(_ cell: String?) -> String {
+        guard let cell else { return Messages.current("diff.no_column") }
+        return cell.isEmpty ? Messages.current("diff.empty") : cell
+    }
+
+    // MARK: JSON (docs/diff.md; renaming a field is a breaking change)
+
+    public static func json(_ d: RunDiff) -> String {
+        func side(_ path: String, _ s: BatchSummary) -> JSON {
+            let p = s.portfolio
+            return .object([
+                ("file", .string(path)), ("rows_read", .number(Double(s.rowsRead))), ("scored", .number(Double(s.scored))),
+                ("total", p.map { .number(rounded($0.total, 2)) } ?? .null),
+                ("top10_share", p.map { .number(rounded($0.top10Share, 6)) } ?? .null),
+                ("equivalent_customers", p.flatMap { $0.hhi > 0 ? .number(rounded(1 / $0.hhi, 2)) : nil } ?? .null),
+                ("gini", p.map { .number(rounded($0.gini, 6)) } ?? .null),
+            ])
+        }
+        func cells(_ list: [(name: String, before: String?, after: String?)]) -> JSON {
+            .array(list.map { .object([("input", .string($0.name)), ("before", $0.before.map(JSON.string) ?? .null), ("after", $0.after.map(JSON.string) ?? .null)]) })
+        }
+        func account(_ a: RunDiff.Account) -> JSON {
+            .object([("id", .string(a.id)), ("name", .string(a.name)), ("sales", a.sales.map { .number(rounded($0, 2)) } ?? .null), ("tier", .string(a.tier))])
+        }
+        let moves: [JSON] = d.moves.map { m in
+            .object([
+                ("id", .string(m.id)), ("name", .string(m.name)), ("sales", m.sales.map { .number(rounded($0, 2)) } ?? .null),
+                ("direction", .string(m.direction.rawValue)),
+                ("shifts", .array(m.shifts.map { .object([("name", .string($0.name)), ("before", .string($0.before)), ("after", .string($0.after))]) })),
+                ("score", .object([("before", .number(rounded(m.scoreBefore, 2))), ("after", .number(rounded(m.scoreAfter, 2)))])),
+                ("factors", .array(m.factors.map { f in
+                    .object([
+                        ("id", .string(f.id)), ("title", .string(f.title)),
+                        ("before", f.before.map { .number($0) } ?? .null), ("after", f.after.map { .number($0) } ?? .null),
+                        ("cause", .string(!f.inputs.isEmpty ? "inputs" : f.portfolioOnly ? "portfolio" : "rules")), ("inputs", cells(f.inputs)),
+                    ])
+                })),
+                ("class_inputs", cells(m.classInputs)),
+                ("portfolio_only", .bool(m.portfolioOnly)),
+            ])
+        }
+        let risk = { (r: RunDiff.RiskChange) -> JSON in
+            .object([("id", .string(r.id)), ("name", .string(r.name)), ("risk", .string(r.risk)), ("title", r.title.map(JSON.string) ?? .null)])
+        }
+        return JSON.object([
+            ("pack", .object([("id", .string(d.pack.id)), ("version", .string(d.pack.version)), ("sha256", .string(d.pack.hash))])),
+            ("old", side(d.oldPath, d.old)), ("new", side(d.newPath, d.new)),
+            ("moves", .array(moves)),
+            ("appeared", .array(d.appeared.map(account))), ("disappeared", .array(d.disappeared.map(account))),
+            ("risks_fired", .array(d.risks.filter(\.fired).map(risk))), ("risks_cleared", .array(d.risks.filter { !$0.fired }.map(risk))),
+            ("unchanged", .number(Double(d.unchanged))),
+        ]).pretty + "\n"
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import KamCLI
+import KamTestSupport
+import Testing
+
+/// `kam diff`: the sample supplier's list and the same list a year on (made by
+/// scripts/sample-next-year.py with known changes), scored and compared; each move's stated
+/// cause is the input that was changed; a run against itself is empty, and the two directions
+/// mirror each other.
+struct DiffTests {
+    let folder: URL
+    let old: String
+    let new: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appending(path: "kam-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        old = folder.appending(path: "scored-2025.csv").path
+        new = folder.appending(path: "scored-2026.csv").path
+        for (list, out) in [("sample/customers.csv", old), ("diff/customers-next-year.csv", new)] {
+            let r = kam("score", TestPaths.fixtures.appending(path: list).path, "-o", out, "--quiet")
+            #expect(r.code == 0, "\(r.err)")
+        }
+    }
+
+    func json(_ a: String, _ b: String) throws -> [String: Any] {
+        let r = kam("diff", a, b, "--format", "json")
+        #expect(r.code == 0, "\(r.err)")
+        return try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    }
+
+    func moves(_ d: [String: Any]) -> [String: [String: Any]] {
+        Dictionary(((d["moves"] as? [[String: Any]]) ?? []).map { ($0["id"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test(arguments: [("text", "diff-sample.txt"), ("markdown", "diff-sample.md"), ("json", "diff-sample.json")])
+    func theYearsChangesInEveryFormat(_ format: String, _ golden: String) {
+        let r = kam("diff", old, new, "--format", format)
+        #expect(r.code == 0, "\(r.err)")
+        assertGolden(r.out.replacingOccurrences(of: folder.path + "/", with: ""), named: golden)
+    }
+
+    @Test func eachMoveIsExplainedByTheInputThatWasChanged() throws {
+        let d = try json(old, new)
+        let m = moves(d)
+        let expected: [String: Set<String>] = [
+            "C-0070": ["on_time_delivery_pct", "key_contact_changed_12m"], "C-0181": ["on_time_delivery_pct", "open_complaints"],
+            "C-0195": ["on_time_delivery_pct"],
+        ]
+        for (id, inputs) in expected {
+            let move = try #require(m[id], "\(id) did not move")
+            let named = Set(((move["class_inputs"] as? [[String: Any]]) ?? []).compactMap { $0["input"] as? String })
+                .union(((move["factors"] as? [[String: Any]]) ?? []).flatMap { ($0["inputs"] as? [[String: Any]] ?? []).compactMap { $0["input"] as? String } })
+            #expect(named == inputs, "\(id): \(named)")
+            #expect(move["direction"] as? String == "down")
+            let shifts = (move["shifts"] as? [[String: Any]] ?? []).map { "\($0["name"]!)→\($0["after"]!)" }
+            #expect(shifts.contains("relationship_stage→disintegrating"), "\(id): \(shifts)")
+        }
+        // No other account had an input changed: every other move is the portfolio's doing.
+        for (id, move) in m where expected[id] == nil {
+            let factors = move["factors"] as? [[String: Any]] ?? []
+            #expect(factors.allSatisfy { $0["cause"] as? String == "portfolio" }, "\(id)")
+            #expect((move["class_inputs"] as? [Any])?.isEmpty == true, "\(id)")
+        }
+        #expect((d["appeared"] as? [[String: Any]])?.map { $0["id"] as? String } == ["C-0301"])
+        #expect((d["disappeared"] as? [[String: Any]])?.map { $0["id"] as? String } == ["C-0005"])
+        let fired = Set((d["risks_fired"] as? [[String: Any]] ?? []).map { "\($0["id"]!) \($0["risk"]!)" })
+        #expect(fired.isSuperset(of: ["C-0070 delivery_unreliable", "C-0070 key_contact_changed", "C-0181 open_complaints", "C-0195 delivery_unreliable"]))
+    }
+
+    @Test func aRunAgainstItselfIsEmpty() throws {
+        let d = try json(new, new)
+        #expect((d["moves"] as? [Any])?.isEmpty == true)
+        #expect((d["appeared"] as? [Any])?.isEmpty == true && (d["disappeared"] as? [Any])?.isEmpty == true)
+        #expect((d["risks_fired"] as? [Any])?.isEmpty == true && (d["risks_cleared"] as? [Any])?.isEmpty == true)
+        #expect(d["unchanged"] as? Int == 300)
+    }
+
+    @Test func theTwoDirectionsMirrorEachOther() throws {
+        let forward = try json(old, new), backward = try json(new, old)
+        let f = moves(forward), b = moves(backward)
+        #expect(Set(f.keys) == Set(b.keys))
+        let flip = ["up": "down", "down": "up", "across": "across"]
+        for (id, move) in f {
+            let back = try #require(b[id])
+            #expect(flip[move["direction"] as! String] == back["direction"] as? String, "\(id)")
+            let there = (move["shifts"] as? [[String: String]] ?? []).map { [$0["name"]!, $0["before"]!, $0["after"]!] }
+            let again = (back["shifts"] as? [[String: String]] ?? []).map { [$0["name"]!, $0["after"]!, $0["before"]!] }
+            #expect(there == again, "\(id)")
+        }
+        func ids(_ d: [String: Any], _ key: String) -> [String] { (d[key] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        #expect(ids(forward, "appeared") == ids(backward, "disappeared") && ids(forward, "disappeared") == ids(backward, "appeared"))
+        func risks(_ d: [String: Any], _ key: String) -> Set<String> { Set((d[key] as? [[String: Any]] ?? []).map { "\($0["id"]!) \($0["risk"]!)" }) }
+        #expect(risks(forward, "risks_fired") == risks(backward, "risks_cleared"))
+        #expect(risks(forward, "risks_cleared") == risks(backward, "risks_fired"))
+    }
+
+    @Test func aListWithoutItsInputsIsRefusedWithTheWayOut() throws {
+        let narrow = folder.appending(path: "narrow.csv").path
+        #expect(kam("score", TestPaths.fixtures.appending(path: "sample/customers.csv").path, "--columns", "customer_id,score,tier", "-o", narrow, "--quiet").code == 0)
+        let r = kam("diff", narrow, new)
+        #expect(r.code == 1)
+        #expect(r.err.contains("is not a list in `kam score`'s default form"), "\(r.err)")
+        #expect(r.err.contains("without --columns"))
+    }
+}
