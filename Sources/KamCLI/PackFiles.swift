@@ -3,7 +3,8 @@ import KamAdvisor
 import KamSource
 
 /// The pack files a `rules` command works on: the paths given (files, or folders searched
-/// for `*.json5`), or the bundled packs when none is given.
+/// for `*.json5`), or the bundled packs when none is given. A folder's `messages/` holds
+/// message catalogues, not packs, and is passed over.
 enum PackFiles {
     static func resolve(_ paths: [String], _ console: Console) -> [SourceFile]? {
         if paths.isEmpty { return BundledPacks.files }
@@ -19,7 +20,7 @@ enum PackFiles {
             let targets: [String]
             if isFolder.boolValue {
                 let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".json5") }.sorted()
+                    .filter { $0.hasSuffix(".json5") && !$0.split(separator: "/").dropLast().contains("messages") }.sorted()
                 if found.isEmpty { console.err("warning: no .json5 files in \(path)\n") }
                 targets = found.map { (path as NSString).appendingPathComponent($0) }
             } else {

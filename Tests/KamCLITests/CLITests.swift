@@ -144,3 +144,16 @@ struct ArgumentTests {
         #expect(kam("eval", "--", "--x").code == 1)  // after `--`, even `--x` is the expression
     }
 }
+
+/// `kam rules check rules/` checks the packs of the folder; its `messages/` catalogues are no packs.
+struct RulesFolderTests {
+    @Test func theBundledFolderChecksAndTestsCleanly() {
+        let check = kam("rules", "check", TestPaths.rules.path)
+        #expect(check.code == 0, "\(check.out)\(check.err)")
+        #expect(check.out.split(separator: "\n").count == 3, "\(check.out)")
+        #expect(!check.out.contains("messages"))
+        let test = kam("rules", "test", TestPaths.rules.path)
+        #expect(test.code == 0)
+        #expect(!test.out.contains("not loaded"), "\(test.out)")
+    }
+}

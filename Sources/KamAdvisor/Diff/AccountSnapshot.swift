@@ -22,28 +22,63 @@ struct AccountSnapshot {
     // MARK: Bytes
 
     func encode(into out: inout [UInt8]) {
-        var payload: [UInt8] = []
-        put(UInt64(line), 8, &payload)
-        put(UInt64(UInt16(truncatingIfNeeded: tier)), 2, &payload)
-        put(UInt64(classes.count), 2, &payload)
-        for c in classes { put(UInt64(UInt16(truncatingIfNeeded: c)), 2, &payload) }
-        put(UInt64(points.count), 2, &payload)
-        for p in points { put(p.bitPattern, 8, &payload) }
-        put(UInt64(risks.count), 2, &payload)
-        for r in risks { payload.append(r ? 1 : 0) }
-        put(score.bitPattern, 8, &payload)
-        put(UInt64(cells.count), 2, &payload)
+        Self.encode(line: line, tier: tier, classes: classes, points: points, risks: risks, score: score,
+                    cells: cells.map { $0.map { ArraySlice($0.utf8) } }, into: &out)
+    }
+
+    /// Writes a snapshot from its parts; cells as bytes, so the scoring pass makes no strings.
+    static func encode(line: Int, tier: Int, classes: [Int], points: [Double], risks: [Bool], score: Double,
+                       cells: [ArraySlice<UInt8>?], into out: inout [UInt8]) {
+        let lengthAt = out.count
+        put(0, 4, &out)
+        put(UInt64(line), 8, &out)
+        put(UInt64(UInt16(truncatingIfNeeded: tier)), 2, &out)
+        put(UInt64(classes.count), 2, &out)
+        for c in classes { put(UInt64(UInt16(truncatingIfNeeded: c)), 2, &out) }
+        put(UInt64(points.count), 2, &out)
+        for p in points { put(p.bitPattern, 8, &out) }
+        put(UInt64(risks.count), 2, &out)
+        for r in risks { out.append(r ? 1 : 0) }
+        put(score.bitPattern, 8, &out)
+        put(UInt64(cells.count), 2, &out)
         for cell in cells {
             guard let cell else {
-                put(UInt64(UInt32.max), 4, &payload)
+                put(UInt64(UInt32.max), 4, &out)
                 continue
             }
-            let bytes = Array(cell.utf8)
-            put(UInt64(bytes.count), 4, &payload)
-            payload += bytes
+            put(UInt64(cell.count), 4, &out)
+            out += cell
         }
-        put(UInt64(payload.count), 4, &out)
-        out += payload
+        let length = out.count - lengthAt - 4
+        for k in 0..<4 { out[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
+    }
+
+    /// The id cell of the snapshot at the start of `bytes` (its length prefix included),
+    /// read without decoding the rest: the spilling pass needs only the id.
+    static func id(in bytes: ArraySlice<UInt8>, slot: Int?) -> String {
+        guard let slot else { return "" }
+        var at = bytes.startIndex + 4 + 8 + 2
+        func take(_ width: Int) -> Int {
+            var x = 0
+            for k in 0..<width { x |= Int(bytes[at + k]) << (8 * k) }
+            at += width
+            return x
+        }
+        at += 2 * take(2)
+        at += 8 * take(2)
+        at += take(2)
+        at += 8
+        let cells = take(2)
+        for k in 0..<cells {
+            let n = take(4)
+            if n == Int(UInt32.max) {
+                if k == slot { return "" }
+                continue
+            }
+            if k == slot { return String(decoding: bytes[at..<(at + n)], as: UTF8.self) }
+            at += n
+        }
+        return ""
     }
 
     /// The snapshots in `bytes`, in the order they were written.
@@ -78,7 +113,7 @@ struct AccountSnapshot {
         return all
     }
 
-    private func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
+    private static func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
         for k in 0..<width { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
     }
 }
@@ -93,17 +128,19 @@ struct SnapshotRenderer: RowRenderer {
     func end(into out: inout [UInt8]) {}
 
     func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
-        var s = AccountSnapshot()
-        s.line = record.line
-        s.tier = evaluation.blockingGate.map { -2 - $0 } ?? evaluation.level
-        s.classes = evaluation.classes.map { $0 ?? -1 }
-        s.points = evaluation.factors.map { result in
+        let points = evaluation.factors.map { result -> Double in
             if case .scored(_, let points) = result { return points }
             return .nan
         }
-        s.risks = evaluation.risks.map { $0 == .fired }
-        s.score = evaluation.score
-        s.cells = columns.map { column in column.flatMap { $0 < record.count ? record.string(at: $0).trimmingSpaces : nil } }
-        s.encode(into: &out)
+        let cells = columns.map { column -> ArraySlice<UInt8>? in
+            guard let column, column < record.count else { return nil }
+            var cell = record[column]
+            while let first = cell.first, first == 0x20 || first == 0x09 { cell = cell.dropFirst() }
+            while let last = cell.last, last == 0x20 || last == 0x09 { cell = cell.dropLast() }
+            return cell
+        }
+        AccountSnapshot.encode(line: record.line, tier: evaluation.blockingGate.map { -2 - $0 } ?? evaluation.level,
+                               classes: evaluation.classes.map { $0 ?? -1 }, points: points, risks: evaluation.risks.map { $0 == .fired },
+                               score: evaluation.score, cells: cells, into: &out)
     }
 }

@@ -82,7 +82,7 @@ public struct RunDiff: Sendable {
         let fields = ReportFields.read(pack).0
         let at = { (name: String?) in name.flatMap { n in pack.inputs.firstIndex { $0.name == n } } }
         let idSlot = at(pack.extras["portfolio"]?["id"]?.string), nameSlot = at(fields.name), salesSlot = at(fields.sales)
-        let reads = Reads(pack)
+        let reads = Reads(pack, stage: fields.stage)
         var moves: [Move] = [], appeared: [Account] = [], disappeared: [Account] = [], risks: [RiskChange] = []
         var unchanged = 0
         func account(_ s: AccountSnapshot) -> Account {
@@ -156,7 +156,7 @@ public struct RunDiff: Sendable {
                                         inputs: inputs, portfolioOnly: inputs.isEmpty && reads.factorPortfolio[f]))
         }
         let explained = Set(factors.flatMap { $0.inputs.map(\.name) })
-        let direction = Self.direction(b, a, pack)
+        let direction = Self.direction(b, a, pack, stage: reads.stage)
         let unexplained = changed(classInputs).filter { !explained.contains($0.name) }
         return Move(id: id, name: name, sales: sales, direction: direction, shifts: shifts, factors: factors, classInputs: unexplained,
                     portfolioOnly: factors.allSatisfy { $0.inputs.isEmpty } && unexplained.isEmpty && changed(classInputs).isEmpty && classPortfolio,
@@ -167,10 +167,9 @@ public struct RunDiff: Sendable {
     /// that changed, in its options' order (earlier is better: class A, the strategic
     /// quadrant), except the relationship stage, whose later options are further along
     /// until the last (breaking down).
-    static func direction(_ b: AccountSnapshot, _ a: AccountSnapshot, _ pack: RulePack) -> Direction {
+    static func direction(_ b: AccountSnapshot, _ a: AccountSnapshot, _ pack: RulePack, stage: String?) -> Direction {
         if b.tier >= 0, a.tier >= 0, b.tier != a.tier { return a.tier < b.tier ? .up : .down }
         if b.tier != a.tier { return a.tier < 0 ? .down : .up }
-        let stage = ReportFields.read(pack).0.stage
         for (c, classification) in pack.classifications.enumerated() where b.classes[c] != a.classes[c] {
             let x = b.classes[c], y = a.classes[c]
             guard x >= 0, y >= 0 else { continue }
@@ -193,8 +192,12 @@ struct Reads {
     let factorPortfolio: [Bool]
     let classification: [Set<String>]
     let classificationPortfolio: [Bool]
+    /// The classification that is the relationship stage (`report.stage`), whose later
+    /// options are further along.
+    let stage: String?
 
-    init(_ pack: RulePack) {
+    init(_ pack: RulePack, stage: String?) {
+        self.stage = stage
         let inputs = Set(pack.inputs.map(\.name))
         let context = Set(pack.context.map(\.name))
         var derived: [String: Set<String>] = [:]

@@ -71,9 +71,8 @@ final class ScoredRun {
                     while at + 4 <= carry.count {
                         let length = Int(carry[at]) | Int(carry[at + 1]) << 8 | Int(carry[at + 2]) << 16 | Int(carry[at + 3]) << 24
                         guard at + 4 + length <= carry.count else { break }
-                        let record = Array(carry[at..<(at + 4 + length)])
-                        let snapshot = AccountSnapshot.decode(record)[0]
-                        buckets[Self.partition(of: snapshot.id(idSlot))] += record
+                        let record = carry[at..<(at + 4 + length)]
+                        buckets[Self.partition(of: AccountSnapshot.id(in: record, slot: idSlot))] += record
                         at += 4 + length
                     }
                     carry.removeFirst(at)
