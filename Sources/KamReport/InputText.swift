@@ -14,19 +14,24 @@ public enum InputText {
         }
     }
 
-    /// "0 to 100 %", "at least 1 customers", or nil.
+    /// "0 to 100%", "at least 1 customers" (in Russian "клиентов: не менее 1", so that no
+    /// number has to agree with the unit), or nil.
     public static func range(_ input: Input) -> String? {
         let t = Messages.current
-        var unit = input.unit.map { $0 == "%" ? t("unit.percent") : " " + $0 } ?? ""
+        var unit = input.unit ?? ""
+        let percent = unit == "%"
         // A unit that restates the range ("1-5" on a 1 to 5 scale) says nothing more.
-        if let lo = input.minimum, let hi = input.maximum, input.unit == "\(Figures.plain(lo))-\(Figures.plain(hi))" || input.unit == "\(Int(lo))-\(Int(hi))" {
+        if percent { unit = "" }
+        if let lo = input.minimum, let hi = input.maximum, unit == "\(Figures.plain(lo))-\(Figures.plain(hi))" || unit == "\(Int(lo))-\(Int(hi))" {
             unit = ""
         }
+        func number(_ x: Double) -> String { Figures.plain(x) + (percent ? t("unit.percent") : "") }
+        let suffix = unit.isEmpty ? "" : ".unit"
         switch (input.minimum, input.maximum) {
-        case (let lo?, let hi?): return t("input.range", ["low": Figures.plain(lo), "high": Figures.plain(hi), "unit": unit])
-        case (let lo?, nil): return t("input.range.low", ["low": Figures.plain(lo), "unit": unit])
-        case (nil, let hi?): return t("input.range.high", ["high": Figures.plain(hi), "unit": unit])
-        default: return unit.isEmpty ? nil : t("input.range.unit", ["unit": unit])
+        case (let lo?, let hi?): return t("input.range" + suffix, ["low": number(lo), "high": number(hi), "unit": unit])
+        case (let lo?, nil): return t("input.range.low" + suffix, ["low": number(lo), "unit": unit])
+        case (nil, let hi?): return t("input.range.high" + suffix, ["high": number(hi), "unit": unit])
+        default: return unit.isEmpty ? nil : t("input.range.in", ["unit": unit])
         }
     }
 

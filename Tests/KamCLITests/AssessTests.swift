@@ -214,7 +214,7 @@ struct AssessTests {
                      "field_sales_cost_pct", "top_management_support"] {
             #expect(r.out.contains("    \(name): null,"))
         }
-        #expect(r.out.contains("// required; a number; 0 to 100%"))
+        #expect(r.out.contains("// required; a number; 0% to 100%"))
     }
 
     @Test func outputsAreWrittenAtomicallyAndNeverOverAnInput() throws {
