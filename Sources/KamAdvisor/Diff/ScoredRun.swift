@@ -55,9 +55,8 @@ final class ScoredRun {
         options.dialect = reader.dialect
         options.top = nil
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: SnapshotRenderer(columns: columns), options: options)
-        guard let files = Optional((0..<Self.partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }),
-              files.count == Self.partitionCount
-        else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }
+        let files = (0..<Self.partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }
+        guard files.count == Self.partitionCount else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }
         let idSlot = (pack.extras["portfolio"]?["id"]?.string).flatMap { name in pack.inputs.firstIndex { $0.name == name } }
         var carry: [UInt8] = []
         var errors: [RowError] = []
