@@ -86,7 +86,9 @@ public enum DiffReport {
 
     // MARK: JSON (docs/diff.md; renaming a field is a breaking change)
 
-    public static func json(_ d: RunDiff) -> String {
+    public static func json(_ d: RunDiff) -> String { jsonValue(d).pretty + "\n" }
+
+    static func jsonValue(_ d: RunDiff) -> JSON {
         func side(_ path: String, _ s: BatchSummary) -> JSON {
             let p = s.portfolio
             return .object([
@@ -130,6 +132,6 @@ public enum DiffReport {
             ("appeared", .array(d.appeared.map(account))), ("disappeared", .array(d.disappeared.map(account))),
             ("risks_fired", .array(d.risks.filter(\.fired).map(risk))), ("risks_cleared", .array(d.risks.filter { !$0.fired }.map(risk))),
             ("unchanged", .number(Double(d.unchanged))),
-        ]).pretty + "\n"
+        ])
     }
 }

@@ -103,4 +103,25 @@ struct DiffTests {
         #expect(r.err.contains("is not a list in `kam score`'s default form"), "\(r.err)")
         #expect(r.err.contains("without --columns"))
     }
+
+    @Test func theReportSaysWhatChangedSinceThePreviousRun() throws {
+        let next = TestPaths.fixtures.appending(path: "diff/customers-next-year.csv").path
+        let r = kam("report", "--customers", next, "--previous-customers", old, "--format", "json", "--quiet")
+        #expect(r.code == 0, "\(r.err)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let changes = try #require(report["changes"] as? [String: Any])
+        // The same comparison as kam diff of the two scored lists.
+        let direct = try json(old, new)
+        #expect(Set(moves(changes).keys) == Set(moves(direct).keys))
+        #expect((changes["appeared"] as? [[String: Any]])?.first?["id"] as? String == "C-0301")
+        let inputs = (report["audit"] as? [String: Any])?["inputs"] as? [[String: Any]] ?? []
+        #expect(inputs.contains { $0["role"] as? String == "previous" })
+        let markdown = kam("report", "--customers", next, "--previous-customers", old, "--format", "markdown", "--quiet").out
+        #expect(markdown.contains("## What changed since the previous run"))
+        #expect(markdown.contains("| **АО «Уралмонтаж»** (C-0070) | quadrant strategic → star; relationship_stage cooperative → disintegrating |"))
+        // Without it, no section and no changes.
+        let plain = try #require(JSONSerialization.jsonObject(with: Data(kam("report", "--customers", next, "--format", "json", "--quiet").out.utf8)) as? [String: Any])
+        #expect(plain["changes"] is NSNull)
+        #expect(kam("report", "--questionnaire", TestPaths.fixtures.appending(path: "sample/questionnaire.json5").path, "--previous-customers", old).code == 64)
+    }
 }

@@ -77,8 +77,19 @@ public struct RunDiff: Sendable {
 
     /// Compares the scored lists at `oldPath` and `newPath` under `pack`.
     public static func compare(old oldPath: String, new newPath: String, pack: RulePack, options: BatchOptions) throws(DiffFailure) -> RunDiff {
-        let old = try ScoredRun(path: oldPath, pack: pack, options: options)
-        let new = try ScoredRun(path: newPath, pack: pack, options: options)
+        try compare(ScoredRun(scored: oldPath, pack: pack, options: options), ScoredRun(scored: newPath, pack: pack, options: options), pack: pack)
+    }
+
+    /// Compares a scored list from an earlier run with the customer list a report reads now
+    /// (`mapping` and `options` as the report read it).
+    public static func compare(previous oldPath: String, current newPath: String, mapping: ColumnMapping, pack: RulePack,
+                               options: BatchOptions) throws(DiffFailure) -> RunDiff {
+        try compare(ScoredRun(scored: oldPath, pack: pack, options: BatchOptions(jobs: options.jobs)),
+                    ScoredRun(path: newPath, pack: pack, mapping: mapping, options: options), pack: pack)
+    }
+
+    static func compare(_ old: ScoredRun, _ new: ScoredRun, pack: RulePack) throws(DiffFailure) -> RunDiff {
+        let (oldPath, newPath) = (old.path, new.path)
         let fields = ReportFields.read(pack).0
         let at = { (name: String?) in name.flatMap { n in pack.inputs.firstIndex { $0.name == n } } }
         let idSlot = at(pack.extras["portfolio"]?["id"]?.string), nameSlot = at(fields.name), salesSlot = at(fields.sales)

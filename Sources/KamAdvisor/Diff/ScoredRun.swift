@@ -24,8 +24,8 @@ final class ScoredRun {
         ["score", "confidence", pack.outcome.name] + pack.classifications.map(\.name) + ["reasons"]
     }
 
-    init(path: String, pack: RulePack, options: BatchOptions) throws(DiffFailure) {
-        self.path = path
+    /// A list `kam score` wrote: its header names the inputs, then the results.
+    convenience init(scored path: String, pack: RulePack, options: BatchOptions) throws(DiffFailure) {
         var header = CSVRecord()
         var reader: CSVReader
         var found = false
@@ -50,10 +50,20 @@ final class ScoredRun {
         guard let mapping else {
             throw .refused("\(path): " + diagnostics.filter { $0.severity == .error }.map(\.message).joined(separator: "; "))
         }
-        let columns = pack.inputs.map { input in mapping.bindings.first { $0.input.name == input.name }?.column }
         var options = options
         options.dialect = reader.dialect
+        options.headerRecords = 1
+        try self.init(path: path, pack: pack, mapping: mapping, options: options)
+    }
+
+    /// A list whose columns are mapped already (the customer list a report reads, with its
+    /// title lines and `--map`).
+    init(path: String, pack: RulePack, mapping: ColumnMapping, options: BatchOptions) throws(DiffFailure) {
+        self.path = path
+        let columns = pack.inputs.map { input in mapping.bindings.first { $0.input.name == input.name }?.column }
+        var options = options
         options.top = nil
+        options.alsoKeep = nil
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: SnapshotRenderer(columns: columns), options: options)
         let files = (0..<Self.partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }
         guard files.count == Self.partitionCount else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }

@@ -145,6 +145,8 @@ public struct Recommendation: Sendable {
     public let restContributionPct: Double?
     /// The contacts file the buying centres come from; nil when none was given.
     public let contacts: ContactBook?
+    /// What changed since a previous run (`--previous-customers`); nil without one.
+    public let changes: RunDiff?
 
     public var guidance: String? { skillsPack?.extras["guidance"]?.string }
 
@@ -165,13 +167,13 @@ public enum Recommender {
 
     public static func recommend(
         assessment: Assessment?, questionnaire: Questionnaire?, review: CustomerReview?, skillsPack: RulePack?,
-        managers: Int?, accountsPerManager: Int?, contacts: ContactBook? = nil
+        managers: Int?, accountsPerManager: Int?, contacts: ContactBook? = nil, changes: RunDiff? = nil
     ) -> Recommendation {
         guard let review else {
             return Recommendation(assessment: assessment, review: nil, programme: nil, candidates: [], nextInLine: [], leftOut: [], rescue: [],
                                   pool: 0, extraManagersForVital: 0, slots: [], economics: nil, economicsMissing: nil,
                                   currency: questionnaire?.currency, skills: [],
-                                  skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil, contacts: contacts)
+                                  skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil, contacts: contacts, changes: changes)
         }
         let programme = size(questionnaire, review, managers, accountsPerManager)
         let selection = Selection(review, capacity: programme.capacity)
@@ -230,7 +232,7 @@ public enum Recommender {
             extraManagersForVital: max(0, vitalManagers - managersGiven), slots: slots, economics: economics, economicsMissing: missing,
             currency: questionnaire?.currency ?? review.fields.currency,
             skills: skillsPack.map { rank(skills: $0, candidates) } ?? [], skillsPack: skillsPack,
-            portfolioContributionPct: portfolioPct, restContributionPct: restPct, contacts: contacts)
+            portfolioContributionPct: portfolioPct, restContributionPct: restPct, contacts: contacts, changes: changes)
     }
 
     /// The first two distinct methods whose risk fired or whose value is true.

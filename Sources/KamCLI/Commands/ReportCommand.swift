@@ -42,6 +42,11 @@ enum ReportCommand {
             essential roles nobody reaches and the accounts gone cold, each a risk with its
             action in the account plan. Days since the last contact count to --as-of DATE,
             else to the latest contact in the file.
+            --previous-customers SCORED adds "What changed since the previous run": the previous
+            run's scored list (kam score's default output) against this customer list, as
+            `kam diff` compares them (docs/diff.md): the portfolio's movement, the accounts that
+            changed tier or class with the inputs that moved them, those that appeared or
+            disappeared, and the risks that fired for the first time among the recommended.
             --rules PATH may hold some of the three packs (assessment, account-scoring,
             skills); the others come from the bundled ones.
             Examples:
@@ -56,6 +61,7 @@ enum ReportCommand {
             OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json.", choices: ["html", "markdown", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--contacts", value: "CSV", help: "Who we know at each account: account id, person, buying-centre role, our owner, strength, last contact."),
+            OptionSpec(name: "--previous-customers", value: "CSV", help: "The previous run's scored list (kam score's default output): adds what changed since, and why."),
             OptionSpec(name: "--as-of", value: "DATE", help: "The day days-since-last-contact count to (default: the latest contact in --contacts)."),
             OptionSpec(name: "--contacts-encoding", value: "ENC", help: "The contacts file's encoding when it is not UTF-8: cp1251, cp1252, latin1, utf16le, utf16be."),
             OptionSpec(name: "--managers", value: "N", help: "Key-account managers available (overrides the questionnaire)."),
@@ -93,6 +99,10 @@ enum ReportCommand {
         let rule = try CustomerFile.headerRule(arguments)
         let rules = arguments.value("--rules")
         let contactsPath = arguments.value("--contacts")
+        let previousPath = arguments.value("--previous-customers")
+        if previousPath != nil && customersPath == nil {
+            throw UsageError(message: "--previous-customers needs --customers", help: "the previous run is compared with the customer list of this one")
+        }
         if contactsPath != nil && customersPath == nil {
             throw UsageError(message: "--contacts needs --customers", help: "the contacts describe the buying centres of the accounts in the customer list")
         }
@@ -129,6 +139,7 @@ enum ReportCommand {
         var review: CustomerReview?
         var skills: RulePack?
         var contacts: ContactBook?
+        var changes: RunDiff?
         if let path = customersPath {
             guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
             let (fields, problems) = ReportFields.read(pack)
@@ -185,6 +196,19 @@ enum ReportCommand {
                 }
                 audit.append(.init(role: "contacts", path: contacts.path, sha256: hash.hex, bytes: hash.bytes, rows: contacts.rows))
             }
+            if let previousPath {
+                do throws(DiffFailure) {
+                    changes = try RunDiff.compare(previous: previousPath, current: path, mapping: file.mapping, pack: pack, options: options)
+                } catch {
+                    console.err("error: \(previousPath): \(error)\n")
+                    return 1
+                }
+                guard let hash = FileSystem.sha256(previousPath) else {
+                    console.err("error: cannot read \(previousPath)\n")
+                    return 1
+                }
+                audit.append(.init(role: "previous", path: previousPath, sha256: hash.hex, bytes: hash.bytes, rows: changes?.old.rowsRead))
+            }
             skills = PackChoice.pack(kind: "skills", rules: rules, fallback: true, console: console)
             if let skills { packs.append(skills) } else { return 1 }
         }
@@ -200,7 +224,7 @@ enum ReportCommand {
 
         let recommendation = Recommender.recommend(
             assessment: assessment, questionnaire: questionnaire, review: review, skillsPack: skills,
-            managers: managers, accountsPerManager: perManager, contacts: contacts)
+            managers: managers, accountsPerManager: perManager, contacts: contacts, changes: changes)
         let context = ReportAudit(kamVersion: KamCLI.version, packs: packs, inputs: audit)
         let text: String
         switch format {
@@ -209,7 +233,7 @@ enum ReportCommand {
         default: text = RecommendationReport.html(recommendation, audit: context)
         }
         do throws(OutputFile.Failure) {
-            let inputs = [questionnairePath, customersPath, contactsPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
+            let inputs = [questionnairePath, customersPath, contactsPath, previousPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
             try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
         } catch {
             console.err("error: \(error.message)\n")

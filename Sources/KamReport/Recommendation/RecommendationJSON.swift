@@ -15,6 +15,7 @@ public enum RecommendationJSON {
             ("assessment", r.assessment.map(AssessmentReport.jsonValue) ?? .null),
             ("customers", r.review.map(customers) ?? .null),
             ("contacts", BuyingCentreText.fileJSON(r)),
+            ("changes", r.changes.map(DiffReport.jsonValue) ?? .null),
             ("programme", r.programme.map { programme($0, r) } ?? .null),
             ("candidates", .array(r.candidates.map { candidate($0, r) })),
             ("next_in_line", .array(r.nextInLine.map { brief($0) })),

@@ -17,6 +17,7 @@ enum ReportBuilder {
         }
         if let review = r.review {
             doc.sections.append(concentration(r, review))
+            if let changes = r.changes { doc.sections.append(self.changes(changes, r)) }
             doc.sections.append(accounts(r))
             doc.sections.append(largeAccounts(r))
             doc.sections.append(rescue(r))
@@ -196,6 +197,44 @@ enum ReportBuilder {
         if !review.skipped.isEmpty {
             s.paragraph(.text(t("concentration.skipped", ["shown": Figures.count(min(10, review.skipped.count)), "all": Figures.count(review.skipped.count)])))
             s.add(.list(review.skipped.prefix(10).map { [.text(t("row.line", ["line": String($0.line)]) + ": \(SkippedRowText.describe($0))")] }))
+        }
+        return s
+    }
+
+    /// What changed since the previous run: the portfolio, then the accounts that moved, with
+    /// why, largest first; the full list is `kam diff`'s.
+    static func changes(_ d: RunDiff, _ r: Recommendation) -> ReportDocument.Section {
+        let t = Messages.current
+        var s = ReportDocument.Section("changes", t("section.changes"))
+        s.paragraph(.text(t("changes.since", ["file": d.oldPath])))
+        s.add(.list(DiffReport.portfolioLines(d).map { [.text(capitalised($0))] }))
+        let down = d.moves.filter { $0.direction == .down }.count, up = d.moves.filter { $0.direction == .up }.count
+        s.paragraph(.text(t("diff.counts", ["up": Figures.count(up), "down": Figures.count(down),
+                                            "across": Figures.count(d.moves.count - up - down), "appeared": Figures.count(d.appeared.count),
+                                            "disappeared": Figures.count(d.disappeared.count), "unchanged": Figures.count(d.unchanged)])))
+        if !d.moves.isEmpty {
+            let shown = d.moves.prefix(20)
+            s.add(.table(.init(header: [t("column.account"), t("column.moved"), t("column.why")], align: [.left, .left, .left],
+                               rows: shown.map { m in
+                                   let why = m.factors.map(DiffReport.factorLine) + m.classInputs.map(DiffReport.inputLine)
+                                       + (m.portfolioOnly ? [t("diff.cause.portfolio.class")] : [])
+                                   return [[.strong(m.name), .text(" (\(m.id))")],
+                                           [.text(m.shifts.map { "\($0.name) \($0.before) → \($0.after)" }.joined(separator: "; "))],
+                                           [.text(why.joined(separator: "; "))]]
+                               })))
+            if d.moves.count > shown.count { s.paragraph(.text(t("changes.more", count: d.moves.count - shown.count))) }
+        }
+        for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
+            s.add(.heading(title))
+            s.add(.list(accounts.prefix(10).map { a in
+                [.strong(a.name), .text(" (\(a.id))" + (a.sales.map { ", " + t("diff.sales", ["sales": money(r, $0)]) } ?? ""))]
+            }))
+        }
+        let candidates = Set(r.candidates.map(\.account.id))
+        let fired = d.risks.filter { $0.fired && candidates.contains($0.id) }
+        if !fired.isEmpty {
+            s.add(.heading(t("changes.candidate_risks")))
+            s.add(.list(fired.map { [.strong($0.name), .text(": " + ($0.title ?? $0.risk))] }))
         }
         return s
     }
