@@ -19,6 +19,7 @@ public enum DiffReport {
         var out = markdown ? "# \(t("diff.title"))\n\n" : ""
         out += t("diff.files", ["old": d.oldPath, "new": d.newPath]) + (markdown ? "  \n" : "\n")
         out += t("diff.pack", ["id": d.pack.id, "version": d.pack.version, "hash": d.pack.hash]) + "\n"
+        for line in provenanceLines(d) { out += (markdown ? "\n" : "") + line + "\n" }
         out += heading(t("diff.portfolio"))
         for line in portfolioLines(d) { out += item + line + "\n" }
         let up = d.moves.filter { $0.direction == .up }, down = d.moves.filter { $0.direction == .down }
@@ -52,6 +53,17 @@ public enum DiffReport {
             for r in risks { out += item + esc(r.name) + " (\(esc(r.id))): " + esc(r.title ?? r.risk) + " (`\(r.risk)`)\n" }
         }
         return out
+    }
+
+    /// Which rules made each run, from the summaries, and whether they differ from each other
+    /// or from the pack the diff read both with; nothing without summaries.
+    static func provenanceLines(_ d: RunDiff) -> [String] {
+        let t = Messages.current
+        guard let (old, new) = d.provenance else { return [t("diff.provenance.unknown", ["id": d.pack.id])] }
+        var lines = [t("diff.provenance.runs", ["old": "\(old.version) (\(old.hash.prefix(12)))", "new": "\(new.version) (\(new.hash.prefix(12)))", "id": old.packId])]
+        if old.hash != new.hash { lines.append(t("diff.provenance.differ")) }
+        if old.hash != d.pack.hash || new.hash != d.pack.hash { lines.append(t("diff.provenance.reread", ["version": d.pack.version])) }
+        return lines
     }
 
     static func portfolioLines(_ d: RunDiff) -> [String] {
@@ -127,6 +139,11 @@ public enum DiffReport {
         }
         return JSON.object([
             ("pack", .object([("id", .string(d.pack.id)), ("version", .string(d.pack.version)), ("sha256", .string(d.pack.hash))])),
+            ("runs", d.provenance.map { p in
+                .object([("old", .object([("version", .string(p.old.version)), ("sha256", .string(p.old.hash))])),
+                         ("new", .object([("version", .string(p.new.version)), ("sha256", .string(p.new.hash))])),
+                         ("rules_differ", .bool(p.old.hash != p.new.hash))])
+            } ?? .null),
             ("old", side(d.oldPath, d.old)), ("new", side(d.newPath, d.new)),
             ("moves", .array(moves)),
             ("appeared", .array(d.appeared.map(account))), ("disappeared", .array(d.disappeared.map(account))),

@@ -124,4 +124,38 @@ struct DiffTests {
         #expect(plain["changes"] is NSNull)
         #expect(kam("report", "--questionnaire", TestPaths.fixtures.appending(path: "sample/questionnaire.json5").path, "--previous-customers", old).code == 64)
     }
+
+    @Test func theSummariesSayWhichRulesMadeEachRunAndRefuseWhatCannotBeCompared() throws {
+        let sample = TestPaths.fixtures.appending(path: "sample/customers.csv").path
+        let oldSummary = folder.appending(path: "old.json").path, newSummary = folder.appending(path: "new.json").path
+        #expect(kam("score", sample, "-o", folder.appending(path: "again.csv").path, "--summary", oldSummary, "--quiet").code == 0)
+        #expect(kam("score", TestPaths.fixtures.appending(path: "diff/customers-next-year.csv").path, "-o", folder.appending(path: "again2.csv").path,
+                    "--summary", newSummary, "--quiet").code == 0)
+        let same = kam("diff", old, new, "--summaries", oldSummary, "--summaries", newSummary)
+        #expect(same.code == 0, "\(same.err)")
+        #expect(same.out.contains("The runs were made with `accounts` 1.0.0"))
+        #expect(!same.out.contains("different rules"))
+        let without = kam("diff", old, new)
+        #expect(without.out.contains("Which rules made each run is not known"))
+        // Another version of the pack made the new run: said first.
+        let other = folder.appending(path: "other.json").path
+        try String(contentsOfFile: newSummary, encoding: .utf8).replacingOccurrences(of: "\"version\": \"1.0.0\"", with: "\"version\": \"1.1.0\"")
+            .replacingOccurrences(of: "\"sha256\": \"", with: "\"sha256\": \"0").write(toFile: other, atomically: true, encoding: .utf8)
+        let differ = kam("diff", old, new, "--summaries", oldSummary, "--summaries", other, "--format", "json")
+        #expect(differ.code == 0, "\(differ.err)")
+        #expect(differ.out.contains("\"rules_differ\": true"))
+        // Another pack altogether: refused, showing both.
+        let foreign = folder.appending(path: "foreign.json").path
+        try String(contentsOfFile: newSummary, encoding: .utf8).replacingOccurrences(of: "\"id\": \"accounts\"", with: "\"id\": \"other-pack\"")
+            .write(toFile: foreign, atomically: true, encoding: .utf8)
+        let refused = kam("diff", old, new, "--summaries", oldSummary, "--summaries", foreign)
+        #expect(refused.code == 1)
+        #expect(refused.err.contains("different packs, `accounts` 1.0.0 and `other-pack` 1.0.0"), "\(refused.err)")
+        // A list cut with --top holds fewer rows than its run scored: refused.
+        let top = folder.appending(path: "top.csv").path, topSummary = folder.appending(path: "top.json").path
+        #expect(kam("score", sample, "--top", "50", "-o", top, "--summary", topSummary, "--quiet").code == 0)
+        let cut = kam("diff", top, new, "--summaries", topSummary, "--summaries", newSummary)
+        #expect(cut.code == 1)
+        #expect(cut.err.contains("it was written with --top or cut"), "\(cut.err)")
+    }
 }

@@ -71,6 +71,8 @@ public struct RunDiff: Sendable {
     public let disappeared: [Account]
     public let risks: [RiskChange]
     public let unchanged: Int
+    /// What made each run, from its `--summary`, when given.
+    public var provenance: (old: RunProvenance, new: RunProvenance)?
     /// Rows of each run that could not be scored again (they are in neither side's accounts).
     public let oldRejected: [RowError]
     public let newRejected: [RowError]

@@ -27,6 +27,7 @@ enum DiffCommand {
             OptionSpec(name: "--format", value: "FORMAT", help: "text (default), markdown or json.", choices: ["text", "markdown", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the diff to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled account pack."),
+            OptionSpec(name: "--summaries", value: "FILE", help: "Each run's --summary file, old then new (give it twice): says which rules made each run.", repeats: true),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
         ],
         run: run)
@@ -38,13 +39,41 @@ enum DiffCommand {
         let (old, new) = (arguments.positionals[0], arguments.positionals[1])
         if old == "-" || new == "-" { throw UsageError(message: "`kam diff` reads files, not standard input", help: "save the lists to files first") }
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
+        let summaries = arguments.all("--summaries")
+        guard summaries.isEmpty || summaries.count == 2 else {
+            throw UsageError(message: "--summaries takes the two runs' summaries, old then new", help: "--summaries old.json --summaries new.json")
+        }
+        var provenance: [RunProvenance] = []
+        for path in summaries {
+            guard let file = AssessCommand.readFile(path, console) else { return 1 }
+            switch RunProvenance.read(file) {
+            case .success(let p): provenance.append(p)
+            case .failure(let failure):
+                console.err("error: \(failure)\n")
+                return 1
+            }
+        }
+        if provenance.count == 2, let refusal = RunProvenance.refusal(old: provenance[0], new: provenance[1]) {
+            console.err("error: \(refusal)\n")
+            return 1
+        }
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
-        let diff: RunDiff
+        var diff: RunDiff
         do throws(DiffFailure) {
             diff = try RunDiff.compare(old: old, new: new, pack: pack, options: BatchOptions(jobs: jobs))
         } catch {
             console.err("error: \(error)\n")
             return 1
+        }
+        if provenance.count == 2 {
+            // A list with fewer rows than its run scored was cut (--top): its shares and
+            // ranks would not be the run's.
+            for (path, p, side) in [(old, provenance[0], diff.old), (new, provenance[1], diff.new)] where side.rowsRead < p.scored {
+                console.err("error: \(path) holds \(side.rowsRead) rows but its run scored \(p.scored): it was written with --top or cut; "
+                            + "score the whole list again without --top\n")
+                return 1
+            }
+            diff.provenance = (provenance[0], provenance[1])
         }
         for (path, errors) in [(old, diff.oldRejected), (new, diff.newRejected)] where !errors.isEmpty {
             for e in errors.prefix(5) { console.err("\(path):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n") }
