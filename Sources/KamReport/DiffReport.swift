@@ -8,6 +8,14 @@ public enum DiffReport {
     // MARK: Text and Markdown
 
     public static func text(_ d: RunDiff) -> String { render(d, markdown: false) }
+
+    /// One self-contained page, as the report's: the comparison with the chart of moves
+    /// between tiers and every move.
+    public static func html(_ d: RunDiff) -> String {
+        var doc = ReportDocument(title: Messages.current("diff.title"))
+        doc.sections.append(ReportBuilder.changes(d, currency: nil, risksOf: nil, limit: nil, standalone: true))
+        return HTMLWriter.write(doc)
+    }
     public static func markdown(_ d: RunDiff) -> String { render(d, markdown: true) }
 
     static func render(_ d: RunDiff, markdown: Bool) -> String {
@@ -149,6 +157,7 @@ public enum DiffReport {
             ("appeared", .array(d.appeared.map(account))), ("disappeared", .array(d.disappeared.map(account))),
             ("risks_fired", .array(d.risks.filter(\.fired).map(risk))), ("risks_cleared", .array(d.risks.filter { !$0.fired }.map(risk))),
             ("unchanged", .number(Double(d.unchanged))),
+            ("tier_flows", .array(d.tierFlows.map { .object([("from", .string($0.from)), ("to", .string($0.to)), ("count", .number(Double($0.count)))]) })),
         ])
     }
 }

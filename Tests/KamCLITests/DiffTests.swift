@@ -33,7 +33,7 @@ struct DiffTests {
         Dictionary(((d["moves"] as? [[String: Any]]) ?? []).map { ($0["id"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    @Test(arguments: [("text", "diff-sample.txt"), ("markdown", "diff-sample.md"), ("json", "diff-sample.json")])
+    @Test(arguments: [("text", "diff-sample.txt"), ("markdown", "diff-sample.md"), ("json", "diff-sample.json"), ("html", "diff-sample.html")])
     func theYearsChangesInEveryFormat(_ format: String, _ golden: String) {
         let r = kam("diff", old, new, "--format", format)
         #expect(r.code == 0, "\(r.err)")

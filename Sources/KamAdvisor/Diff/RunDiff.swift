@@ -71,6 +71,14 @@ public struct RunDiff: Sendable {
     public let disappeared: [Account]
     public let risks: [RiskChange]
     public let unchanged: Int
+    /// Accounts in both runs by tier before and after (the pack's tier values), to draw the
+    /// moves between tiers.
+    public let tierFlows: [Flow]
+    public struct Flow: Sendable, Equatable {
+        public let from: String
+        public let to: String
+        public let count: Int
+    }
     /// What made each run, from its `--summary`, when given.
     public var provenance: (old: RunProvenance, new: RunProvenance)?
     /// Rows of each run that could not be scored again (they are in neither side's accounts).
@@ -98,6 +106,7 @@ public struct RunDiff: Sendable {
         let reads = Reads(pack, stage: fields.stage)
         var moves: [Move] = [], appeared: [Account] = [], disappeared: [Account] = [], risks: [RiskChange] = []
         var unchanged = 0
+        var flows: [String: Int] = [:]
         func account(_ s: AccountSnapshot) -> Account {
             Account(id: s.id(idSlot), name: nameSlot.flatMap { s.cells[$0] } ?? s.id(idSlot), sales: sales(s, salesSlot), tier: tierName(s.tier, pack))
         }
@@ -112,6 +121,7 @@ public struct RunDiff: Sendable {
                     continue
                 }
                 let name = nameSlot.flatMap { after.cells[$0] } ?? id
+                flows[tierName(b.tier, pack) + "\u{1}" + tierName(after.tier, pack), default: 0] += 1
                 for (r, risk) in pack.risks.enumerated() where r < b.risks.count && r < after.risks.count && b.risks[r] != after.risks[r] {
                     risks.append(RiskChange(id: id, name: name, risk: risk.id, title: risk.title, fired: after.risks[r]))
                 }
@@ -128,8 +138,13 @@ public struct RunDiff: Sendable {
         appeared.sort { bySales($0.sales, $1.sales, $0.id, $1.id) }
         disappeared.sort { bySales($0.sales, $1.sales, $0.id, $1.id) }
         risks.sort { $0.fired != $1.fired ? $0.fired : $0.id != $1.id ? $0.id < $1.id : $0.risk < $1.risk }
+        let order = pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)
+        let tierFlows = flows.map { key, count -> Flow in
+            let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+            return Flow(from: parts[0], to: parts[1], count: count)
+        }.sorted { (order.firstIndex(of: $0.from) ?? 99, order.firstIndex(of: $0.to) ?? 99) < (order.firstIndex(of: $1.from) ?? 99, order.firstIndex(of: $1.to) ?? 99) }
         return RunDiff(pack: pack, old: old.summary, new: new.summary, oldPath: oldPath, newPath: newPath, moves: moves,
-                       appeared: appeared, disappeared: disappeared, risks: risks, unchanged: unchanged,
+                       appeared: appeared, disappeared: disappeared, risks: risks, unchanged: unchanged, tierFlows: tierFlows,
                        oldRejected: old.rowErrors, newRejected: new.rowErrors)
     }
 

@@ -7,7 +7,7 @@ enum DiffCommand {
     static let command = Command(
         words: ["diff"],
         summary: "Compare two scored runs: accounts that changed tier or class, and the inputs that moved them.",
-        synopsis: "OLD.csv NEW.csv [--format text|markdown|json] [-o FILE]",
+        synopsis: "OLD.csv NEW.csv [--summaries OLD.json --summaries NEW.json] [--format text|markdown|json|html] [-o FILE]",
         discussion: """
             OLD and NEW are lists `kam score` wrote in its default form (every input column, then
             the results), from two runs a period apart. Each is scored again under the pack, so
@@ -24,7 +24,8 @@ enum DiffCommand {
             """,
         options: [
             Language.option,
-            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), markdown or json.", choices: ["text", "markdown", "json"]),
+            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), markdown, json, or html (one page with a chart of the moves between tiers).",
+                       choices: ["text", "markdown", "json", "html"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the diff to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled account pack."),
             OptionSpec(name: "--summaries", value: "FILE", help: "Each run's --summary file, old then new (give it twice): says which rules made each run.", repeats: true),
@@ -83,6 +84,7 @@ enum DiffCommand {
         switch arguments.value("--format") ?? "text" {
         case "markdown": text = DiffReport.markdown(diff)
         case "json": text = DiffReport.json(diff)
+        case "html": text = DiffReport.html(diff)
         default: text = DiffReport.text(diff)
         }
         do throws(OutputFile.Failure) {

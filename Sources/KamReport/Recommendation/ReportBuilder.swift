@@ -17,7 +17,9 @@ enum ReportBuilder {
         }
         if let review = r.review {
             doc.sections.append(concentration(r, review))
-            if let changes = r.changes { doc.sections.append(self.changes(changes, r)) }
+            if let changes = r.changes {
+                doc.sections.append(self.changes(changes, currency: r.currency, risksOf: Set(r.candidates.map(\.account.id)), limit: 20))
+            }
             doc.sections.append(accounts(r))
             doc.sections.append(largeAccounts(r))
             doc.sections.append(rescue(r))
@@ -201,19 +203,32 @@ enum ReportBuilder {
         return s
     }
 
-    /// What changed since the previous run: the portfolio, then the accounts that moved, with
-    /// why, largest first; the full list is `kam diff`'s.
-    static func changes(_ d: RunDiff, _ r: Recommendation) -> ReportDocument.Section {
+    /// What changed since the previous run: the portfolio, the moves between tiers, then the
+    /// accounts that moved, with why, largest first (at most `limit`); the risks that fired
+    /// for the first time among `risksOf` (all accounts when nil).
+    /// Standalone (`kam diff --format html`) it names both files, and every move and risk.
+    static func changes(_ d: RunDiff, currency: String?, risksOf: Set<String>?, limit: Int?, standalone: Bool = false) -> ReportDocument.Section {
         let t = Messages.current
-        var s = ReportDocument.Section("changes", t("section.changes"))
-        s.paragraph(.text(t("changes.since", ["file": d.oldPath])))
+        func money(_ x: Double) -> String { Figures.money(x) + (currency.map { "\u{A0}" + $0 } ?? "") }
+        var s = ReportDocument.Section("changes", standalone ? t("diff.files", ["old": d.oldPath, "new": d.newPath]) : t("section.changes"))
+        if !standalone { s.paragraph(.text(t("changes.since", ["file": d.oldPath]))) }
+        for line in DiffReport.provenanceLines(d) { s.add(.paragraph(codeSpans(line))) }
         s.add(.list(DiffReport.portfolioLines(d).map { [.text(capitalised($0))] }))
         let down = d.moves.filter { $0.direction == .down }.count, up = d.moves.filter { $0.direction == .up }.count
         s.paragraph(.text(t("diff.counts", ["up": Figures.count(up), "down": Figures.count(down),
                                             "across": Figures.count(d.moves.count - up - down), "appeared": Figures.count(d.appeared.count),
                                             "disappeared": Figures.count(d.disappeared.count), "unchanged": Figures.count(d.unchanged)])))
+        let tiers = d.pack.outcome.levels.map(\.value) + d.pack.gates.map(\.outcome).filter { o in d.tierFlows.contains { $0.from == o || $0.to == o } }
+        if !d.tierFlows.isEmpty {
+            s.add(.chart(.flows(tiers: tiers, flows: d.tierFlows.map { ($0.from, $0.to, $0.count) })))
+            let moved = d.tierFlows.filter { $0.from != $0.to }
+            if !moved.isEmpty {
+                s.add(.table(.init(header: [t("column.tier_before"), t("column.tier_after"), t("column.accounts")], align: [.left, .left, .right],
+                                   rows: moved.map { [[.text($0.from)], [.text($0.to)], [.text(Figures.count($0.count))]] })))
+            }
+        }
         if !d.moves.isEmpty {
-            let shown = d.moves.prefix(20)
+            let shown = d.moves.prefix(limit ?? d.moves.count)
             s.add(.table(.init(header: [t("column.account"), t("column.moved"), t("column.why")], align: [.left, .left, .left],
                                rows: shown.map { m in
                                    let why = m.factors.map(DiffReport.factorLine) + m.classInputs.map(DiffReport.inputLine)
@@ -226,15 +241,21 @@ enum ReportBuilder {
         }
         for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
             s.add(.heading(title))
-            s.add(.list(accounts.prefix(10).map { a in
-                [.strong(a.name), .text(" (\(a.id))" + (a.sales.map { ", " + t("diff.sales", ["sales": money(r, $0)]) } ?? ""))]
+            let shown = accounts.prefix(limit.map { $0 / 2 } ?? accounts.count)
+            s.add(.list(shown.map { a in
+                [.strong(a.name), .text(" (\(a.id))" + (a.sales.map { ", " + t("diff.sales", ["sales": money($0)]) } ?? ""))]
             }))
+            if accounts.count > shown.count { s.paragraph(.text(t("changes.and_more", count: accounts.count - shown.count))) }
         }
-        let candidates = Set(r.candidates.map(\.account.id))
-        let fired = d.risks.filter { $0.fired && candidates.contains($0.id) }
+        let fired = d.risks.filter { $0.fired && (risksOf?.contains($0.id) ?? true) }
         if !fired.isEmpty {
-            s.add(.heading(t("changes.candidate_risks")))
+            s.add(.heading(risksOf == nil ? t("diff.risks.fired") : t("changes.candidate_risks")))
             s.add(.list(fired.map { [.strong($0.name), .text(": " + ($0.title ?? $0.risk))] }))
+        }
+        let cleared = risksOf == nil ? d.risks.filter { !$0.fired } : []
+        if !cleared.isEmpty {
+            s.add(.heading(t("diff.risks.cleared")))
+            s.add(.list(cleared.map { [.strong($0.name), .text(": " + ($0.title ?? $0.risk))] }))
         }
         return s
     }

@@ -56,4 +56,7 @@ enum Chart {
     /// The programme's net as accounts join it (vital first), with how many it takes at most
     /// while it still pays.
     case economics(steps: [(label: String, net: Double)], paying: Int?, vital: Int)
+    /// Accounts by tier before (left) and after (right), a line for each pair of tiers as
+    /// thick as the accounts that took it.
+    case flows(tiers: [String], flows: [(from: String, to: String, count: Int)])
 }

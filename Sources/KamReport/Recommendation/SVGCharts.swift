@@ -14,6 +14,7 @@ enum SVGCharts {
                  title: Messages.current("chart.tiers"), color: "#2f8f6b", ofMaximum: false)
         case .matrix(let accounts, let quadrants): matrix(accounts, quadrants)
         case .economics(let steps, let paying, let vital): economics(steps, paying, vital)
+        case .flows(let tiers, let flows): self.flows(tiers, flows)
         }
     }
 
@@ -156,6 +157,36 @@ enum SVGCharts {
         }
         out += text(left + width / 2, top + height + 20, Messages.current("chart.economics.x", ["n": Figures.count(steps.count)]), anchor: "middle", fill: "#5b6775")
         out += text(left + width / 2, top + height + 38, Messages.current("chart.economics.y"), anchor: "middle", fill: "#5b6775")
+        return out + "</svg>\n"
+    }
+
+    /// Tiers before and after as two columns, a line between them for each pair of tiers that
+    /// accounts took, its width growing with the square root of their number (so one mover
+    /// stays visible beside thousands that stayed); green up, orange down, grey unchanged.
+    static func flows(_ tiers: [String], _ flows: [(from: String, to: String, count: Int)]) -> String {
+        let t = Messages.current
+        let (left, right, top, step) = (150.0, 410.0, 40.0, 44.0)
+        let height = top + step * Double(max(tiers.count, 1)) + 10
+        var out = open(Int(right + 150), Int(height), t("chart.flows"))
+        func y(_ tier: String) -> Double { top + step * Double(tiers.firstIndex(of: tier) ?? 0) + 10 }
+        out += text(left, 18, t("chart.flows.before"), anchor: "end", fill: "#5b6775")
+        out += text(right, 18, t("chart.flows.after"), anchor: "start", fill: "#5b6775")
+        let largest = Double(flows.map(\.count).max() ?? 1)
+        for flow in flows.sorted(by: { $0.count > $1.count }) {
+            let rank = { (x: String) in tiers.firstIndex(of: x) ?? 0 }
+            let colour = flow.from == flow.to ? "#c9d1da" : rank(flow.to) < rank(flow.from) ? "#2f8f6b" : "#c4622d"
+            let width = 1.5 + 14 * (Double(flow.count) / largest).squareRoot()
+            out += "<line x1=\"\(n(left + 8))\" y1=\"\(n(y(flow.from)))\" x2=\"\(n(right - 8))\" y2=\"\(n(y(flow.to)))\" stroke=\"\(colour)\" stroke-width=\"\(n(width))\" stroke-linecap=\"round\" stroke-opacity=\"0.8\"/>\n"
+            if flow.from != flow.to {
+                out += text((left + right) / 2, (y(flow.from) + y(flow.to)) / 2 - 4, Figures.count(flow.count), anchor: "middle", fill: colour)
+            }
+        }
+        for tier in tiers {
+            let before = flows.filter { $0.from == tier }.reduce(0) { $0 + $1.count }
+            let after = flows.filter { $0.to == tier }.reduce(0) { $0 + $1.count }
+            out += text(left - 6, y(tier) + 4, "\(tier) \(Figures.count(before))", anchor: "end")
+            out += text(right + 6, y(tier) + 4, "\(tier) \(Figures.count(after))")
+        }
         return out + "</svg>\n"
     }
 }
