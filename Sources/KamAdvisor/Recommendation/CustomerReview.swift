@@ -94,12 +94,12 @@ public struct CustomerReview: Sendable {
     /// batch pass does not read them: they judge plans, not which rows are kept).
     public static func run(
         path: String, pack: RulePack, mapping: ColumnMapping, fields: ReportFields, keep: Int, options: BatchOptions,
-        contacts: ContactBook? = nil,
+        contacts: ContactBook? = nil, keepIds: Set<String> = [],
         progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void = { _, _, _ in }
     ) throws(BatchFailure) -> CustomerReview {
         var options = options
         options.top = max(1, keep)
-        options.alsoKeep = alsoKeep(pack, fields)
+        options.alsoKeep = alsoKeep(pack, fields, ids: keepIds)
         if let sales = fields.sales, let contribution = fields.contribution { options.totals = [sales, contribution] }
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: RecordKeeper(), options: options)
         var kept: [UInt8] = []
@@ -155,14 +155,17 @@ public struct CustomerReview: Sendable {
                               contributionTotals: totals, contactMatch: match)
     }
 
-    /// Rows a selection must see whatever their score: vital, at risk, or among the largest.
-    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields) -> (@Sendable (Evaluation, Activation) -> Bool)? {
+    /// Rows a selection must see whatever their score: vital, at risk, or among the largest;
+    /// and the accounts named in `ids` (a previous report's key accounts, to review their plans).
+    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields, ids: Set<String>) -> (@Sendable (Evaluation, Activation) -> Bool)? {
         let vital = fields.vital.flatMap(pack.slot(of:))
         let risk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }
         let rank = fields.largest > 0 ? pack.slot(of: "rank") : nil
         let largest = Double(fields.largest)
-        guard vital != nil || risk != nil || rank != nil else { return nil }
+        let idSlot = ids.isEmpty ? nil : (pack.extras["portfolio"]?["id"]?.string).flatMap(pack.slot(of:))
+        guard vital != nil || risk != nil || rank != nil || idSlot != nil else { return nil }
         return { evaluation, a in
+            if let idSlot, case .string(let id)? = a.value(idSlot, as: .string), ids.contains(id.trimmingSpaces) { return true }
             if let vital, case .bool(true)? = a.value(vital, as: .bool) { return true }
             if let risk, evaluation.risks[risk] == .fired { return true }
             if let rank, case .number(let r)? = a.value(rank, as: .number), r <= largest { return true }

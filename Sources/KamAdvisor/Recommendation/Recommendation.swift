@@ -147,6 +147,8 @@ public struct Recommendation: Sendable {
     public let contacts: ContactBook?
     /// What changed since a previous run (`--previous-customers`); nil without one.
     public let changes: RunDiff?
+    /// A previous report's plan targets against this run (`--previous`); nil without one.
+    public let planReview: PlanReview?
 
     public var guidance: String? { skillsPack?.extras["guidance"]?.string }
 
@@ -167,13 +169,14 @@ public enum Recommender {
 
     public static func recommend(
         assessment: Assessment?, questionnaire: Questionnaire?, review: CustomerReview?, skillsPack: RulePack?,
-        managers: Int?, accountsPerManager: Int?, contacts: ContactBook? = nil, changes: RunDiff? = nil
+        managers: Int?, accountsPerManager: Int?, contacts: ContactBook? = nil, changes: RunDiff? = nil,
+        planReview: PlanReview? = nil
     ) -> Recommendation {
         guard let review else {
             return Recommendation(assessment: assessment, review: nil, programme: nil, candidates: [], nextInLine: [], leftOut: [], rescue: [],
                                   pool: 0, extraManagersForVital: 0, slots: [], economics: nil, economicsMissing: nil,
                                   currency: questionnaire?.currency, skills: [],
-                                  skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil, contacts: contacts, changes: changes)
+                                  skillsPack: skillsPack, portfolioContributionPct: nil, restContributionPct: nil, contacts: contacts, changes: changes, planReview: planReview)
         }
         let programme = size(questionnaire, review, managers, accountsPerManager)
         let selection = Selection(review, capacity: programme.capacity)
@@ -232,7 +235,7 @@ public enum Recommender {
             extraManagersForVital: max(0, vitalManagers - managersGiven), slots: slots, economics: economics, economicsMissing: missing,
             currency: questionnaire?.currency ?? review.fields.currency,
             skills: skillsPack.map { rank(skills: $0, candidates) } ?? [], skillsPack: skillsPack,
-            portfolioContributionPct: portfolioPct, restContributionPct: restPct, contacts: contacts, changes: changes)
+            portfolioContributionPct: portfolioPct, restContributionPct: restPct, contacts: contacts, changes: changes, planReview: planReview)
     }
 
     /// The first two distinct methods whose risk fired or whose value is true.

@@ -47,6 +47,9 @@ enum ReportCommand {
             `kam diff` compares them (docs/diff.md): the portfolio's movement, the accounts that
             changed tier or class with the inputs that moved them, those that appeared or
             disappeared, and the risks that fired for the first time among the recommended.
+            --previous REPORT.json checks the previous report's plan targets for its key
+            accounts (sales, share of wallet, contribution) against this run's figures: ahead,
+            met or behind, and what to do about a gap.
             --rules PATH may hold some of the three packs (assessment, account-scoring,
             skills); the others come from the bundled ones.
             Examples:
@@ -61,6 +64,7 @@ enum ReportCommand {
             OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json.", choices: ["html", "markdown", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--contacts", value: "CSV", help: "Who we know at each account: account id, person, buying-centre role, our owner, strength, last contact."),
+            OptionSpec(name: "--previous", value: "FILE", help: "The previous report in JSON: its key accounts' plan targets against this run's figures."),
             OptionSpec(name: "--previous-customers", value: "CSV", help: "The previous run's scored list (kam score's default output): adds what changed since, and why."),
             OptionSpec(name: "--as-of", value: "DATE", help: "The day days-since-last-contact count to (default: the latest contact in --contacts)."),
             OptionSpec(name: "--contacts-encoding", value: "ENC", help: "The contacts file's encoding when it is not UTF-8: cp1251, cp1252, latin1, utf16le, utf16be."),
@@ -100,6 +104,10 @@ enum ReportCommand {
         let rules = arguments.value("--rules")
         let contactsPath = arguments.value("--contacts")
         let previousPath = arguments.value("--previous-customers")
+        let previousReportPath = arguments.value("--previous")
+        if previousReportPath != nil && customersPath == nil {
+            throw UsageError(message: "--previous needs --customers", help: "the previous report's targets are checked against this run's customer list")
+        }
         if previousPath != nil && customersPath == nil {
             throw UsageError(message: "--previous-customers needs --customers", help: "the previous run is compared with the customer list of this one")
         }
@@ -140,6 +148,17 @@ enum ReportCommand {
         var skills: RulePack?
         var contacts: ContactBook?
         var changes: RunDiff?
+        var previousReport: PlanReview.Previous?
+        if let path = previousReportPath {
+            guard let source = AssessCommand.readFile(path, console) else { return 1 }
+            switch PlanReview.read(source) {
+            case .success(let p): previousReport = p
+            case .failure(let failure):
+                console.err("error: \(failure)\n")
+                return 1
+            }
+            audit.append(.init(role: "previous_report", path: path, sha256: SHA256.hex(source.bytes), bytes: source.bytes.count, rows: nil))
+        }
         if let path = customersPath {
             guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
             let (fields, problems) = ReportFields.read(pack)
@@ -161,7 +180,7 @@ enum ReportCommand {
                 review = try CustomerReview.run(
                     path: path, pack: pack, mapping: file.mapping, fields: fields,
                     keep: Recommender.accountsToKeep(managers: managers, questionnaire: questionnaire, accountsPerManager: perManager, fields: fields), options: options,
-                    contacts: contacts, progress: progress.update)
+                    contacts: contacts, keepIds: previousReport?.ids ?? [], progress: progress.update)
             } catch {
                 progress.clear()
                 console.err("error: \(path): \(error.withoutPath)\n")
@@ -224,7 +243,8 @@ enum ReportCommand {
 
         let recommendation = Recommender.recommend(
             assessment: assessment, questionnaire: questionnaire, review: review, skillsPack: skills,
-            managers: managers, accountsPerManager: perManager, contacts: contacts, changes: changes)
+            managers: managers, accountsPerManager: perManager, contacts: contacts, changes: changes,
+            planReview: previousReport.flatMap { p in review.map { PlanReview.review(p, $0) } })
         let context = ReportAudit(kamVersion: KamCLI.version, packs: packs, inputs: audit)
         let text: String
         switch format {
@@ -233,7 +253,7 @@ enum ReportCommand {
         default: text = RecommendationReport.html(recommendation, audit: context)
         }
         do throws(OutputFile.Failure) {
-            let inputs = [questionnairePath, customersPath, contactsPath, previousPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
+            let inputs = [questionnairePath, customersPath, contactsPath, previousPath, previousReportPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
             try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
         } catch {
             console.err("error: \(error.message)\n")

@@ -16,6 +16,7 @@ public enum RecommendationJSON {
             ("customers", r.review.map(customers) ?? .null),
             ("contacts", BuyingCentreText.fileJSON(r)),
             ("changes", r.changes.map(DiffReport.jsonValue) ?? .null),
+            ("plan_review", r.planReview.map { planReview($0, r) } ?? .null),
             ("programme", r.programme.map { programme($0, r) } ?? .null),
             ("candidates", .array(r.candidates.map { candidate($0, r) })),
             ("next_in_line", .array(r.nextInLine.map { brief($0) })),
@@ -35,6 +36,20 @@ public enum RecommendationJSON {
             ("skills", skills(r)),
             ("audit", auditJSON(audit)),
         ]).pretty + "\n"
+    }
+
+    static func planReview(_ p: PlanReview, _ r: Recommendation) -> JSON {
+        func line(_ l: PlanReview.Line?) -> JSON {
+            l.map { .object([("target", number($0.target)), ("actual", number($0.actual)), ("status", .string($0.status.rawValue))]) } ?? .null
+        }
+        return .object([
+            ("file", .string(p.file)),
+            ("accounts", .array(p.accounts.map { a in
+                .object([("id", .string(a.id)), ("name", .string(a.name)), ("in_list", .bool(a.now != nil)),
+                         ("sales", line(a.sales)), ("share_of_wallet_pct", line(a.shareOfWalletPct)), ("contribution", line(a.contribution)),
+                         ("behind", .bool(a.behind)), ("action", .string(ReportBuilder.action(a, r)))])
+            })),
+        ])
     }
 
     static func summary(_ r: Recommendation) -> JSON {

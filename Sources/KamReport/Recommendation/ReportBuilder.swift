@@ -27,6 +27,7 @@ enum ReportBuilder {
             if r.skillsPack != nil { doc.sections.append(skills(r)) }
             doc.sections.append(relationships(r))
             if review.fields.buyingCentre != nil { doc.sections.append(buyingCentres(r)) }
+            if let review = r.planReview { doc.sections.append(planReview(review, r)) }
             doc.sections.append(plans(r))
         }
         doc.sections.append(appendix(r, audit))
@@ -506,6 +507,40 @@ enum ReportBuilder {
             s.add(.list(book.problems.prefix(10).map { [.text(($0.line.map { t("row.line", ["line": String($0)]) + ": " } ?? "") + $0.message)] }))
         }
         return s
+    }
+
+    /// The previous report's targets for its key accounts against this run's figures, and
+    /// what the controls say to do about a gap.
+    static func planReview(_ p: PlanReview, _ r: Recommendation) -> ReportDocument.Section {
+        let t = Messages.current
+        var s = ReportDocument.Section("plan-review", t("section.plan_review"))
+        s.paragraph(.text(t("plan_review.intro", ["file": p.file])))
+        func cell(_ line: PlanReview.Line?, money isMoney: Bool) -> [ReportDocument.Inline] {
+            guard let line else { return [.text("–")] }
+            let show = { (x: Double) in isMoney ? money(r, x) : Figures.percent(x) }
+            let status = t("plan_review.status." + line.status.rawValue)
+            let text = t("plan_review.cell", ["actual": line.actual.map(show) ?? "–", "target": show(line.target)])
+            return line.status == .behind ? [.text(text + " — "), .strong(status)] : [.text(text + " — " + status)]
+        }
+        s.add(.table(.init(header: [t("column.account"), t("column.sales"), t("column.share_of_wallet"), t("column.contribution"), t("column.what_to_do")],
+                           align: [.left, .right, .right, .right, .left],
+                           rows: p.accounts.map { a in
+                               [[.strong(a.name), .text(" (\(a.id))")], cell(a.sales, money: true), cell(a.shareOfWalletPct, money: false),
+                                cell(a.contribution, money: true), [.text(action(a, r))]]
+                           })))
+        return s
+    }
+
+    /// What the controls say about an account's gap: find out where it went, review the plan
+    /// as often as its worst risk asks, and name the risks firing now.
+    static func action(_ a: PlanReview.Account, _ r: Recommendation) -> String {
+        let t = Messages.current
+        guard let now = a.now else { return t("plan_review.gone") }
+        let worst = now.trace.risks.compactMap(\.severity).max()
+        let cadence = r.review?.fields.reviewCadence[worst?.rawValue ?? "none"] ?? ""
+        guard a.behind else { return t("plan_review.on_plan", ["cadence": cadence]) }
+        let risks = now.trace.risks.map { $0.title ?? $0.id }
+        return t("plan_review.behind", ["cadence": cadence]) + (risks.isEmpty ? "" : t("plan_review.risks", ["risks": risks.joined(separator: "; ")]))
     }
 
     static func plans(_ r: Recommendation) -> ReportDocument.Section {
