@@ -20,12 +20,12 @@ public enum DiffReport {
 
     static func render(_ d: RunDiff, markdown: Bool) -> String {
         let t = Messages.current
-        func esc(_ s: String) -> String { markdown ? Markdown.escape(s) : s }
+        func esc(_ s: String) -> String { markdown ? Markdown.cell(s) : s.replacingNewlines() }
         func heading(_ s: String) -> String { markdown ? "\n## \(s)\n\n" : "\n\(s)\n" }
         let item = markdown ? "- " : "  "
         let sub = markdown ? "  - " : "    - "
         var out = markdown ? "# \(t("diff.title"))\n\n" : ""
-        out += t("diff.files", ["old": d.oldPath, "new": d.newPath]) + (markdown ? "  \n" : "\n")
+        out += t("diff.files", ["old": esc(d.oldPath), "new": esc(d.newPath)]) + (markdown ? "  \n" : "\n")
         out += t("diff.pack", ["id": d.pack.id, "version": d.pack.version, "hash": d.pack.hash]) + "\n"
         for line in provenanceLines(d) { out += (markdown ? "\n" : "") + line + "\n" }
         out += heading(t("diff.portfolio"))
@@ -76,7 +76,8 @@ public enum DiffReport {
 
     static func portfolioLines(_ d: RunDiff) -> [String] {
         let t = Messages.current
-        var lines = [t("diff.rows", ["before": Figures.count(d.old.scored), "after": Figures.count(d.new.scored)])]
+        func accounts(_ s: BatchSummary) -> Int { s.accounts > 0 ? s.accounts : s.scored }
+        var lines = [t("diff.rows", ["before": Figures.count(accounts(d.old)), "after": Figures.count(accounts(d.new))])]
         if let a = d.old.portfolio, let b = d.new.portfolio {
             let change = a.total > 0 ? " (" + (b.total >= a.total ? "+" : "") + Figures.percent(100 * (b.total - a.total) / a.total) + ")" : ""
             lines.append(t("diff.total", ["before": Figures.money(a.total), "after": Figures.money(b.total)]) + change)

@@ -158,4 +158,42 @@ struct DiffTests {
         #expect(cut.code == 1)
         #expect(cut.err.contains("it was written with --top or cut"), "\(cut.err)")
     }
+
+    @Test func anAccountsOwnSalesChangeIsNamedNotBlamedOnThePortfolio() throws {
+        let sample = TestPaths.fixtures.appending(path: "sample/customers.csv").path
+        var lines = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n").map(String.init)
+        let sales = try #require(lines[0].split(separator: ",").firstIndex(of: "revenue_ltm"))
+        let k = try #require(lines.firstIndex { $0.hasPrefix("C-0050,") })
+        var cells = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[sales] = String(Double(cells[sales])! * 6)
+        lines[k] = cells.joined(separator: ",")
+        let grown = folder.appending(path: "grown.csv").path, scored = folder.appending(path: "grown-scored.csv").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: grown, atomically: true, encoding: .utf8)
+        #expect(kam("score", grown, "-o", scored, "--quiet").code == 0)
+        let move = try #require(moves(try json(old, scored))["C-0050"])
+        let named = ((move["factors"] as? [[String: Any]]) ?? []).flatMap { ($0["inputs"] as? [[String: Any]] ?? []).compactMap { $0["input"] as? String } }
+            + ((move["class_inputs"] as? [[String: Any]]) ?? []).compactMap { $0["input"] as? String }
+        #expect(named.contains("revenue_ltm"), "\(move)")
+        #expect(move["portfolio_only"] as? Bool == false)
+    }
+
+    @Test func aPackThatNamesNoIdCannotMatchAccounts() throws {
+        let pack = try String(contentsOf: TestPaths.rules.appending(path: "accounts.json5"), encoding: .utf8)
+            .replacingOccurrences(of: "portfolio: { measure: \"revenue_ltm\", id: \"customer_id\" },", with: "portfolio: { measure: \"revenue_ltm\" },")
+        #expect(!pack.contains("id: \"customer_id\" }"))
+        let path = folder.appending(path: "noid.json5").path
+        try pack.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = kam("diff", old, new, "--rules", path)
+        #expect(r.code == 1)
+        #expect(r.err.contains("names no id input"), "\(r.err)")
+    }
+
+    @Test func aNameCannotBecomeMarkdown() throws {
+        let text = try String(contentsOfFile: new, encoding: .utf8).replacingOccurrences(of: "ООО «Новатор»", with: "\"Acme\n# Pwned\"")
+        let hostile = folder.appending(path: "hostile.csv").path
+        try text.write(toFile: hostile, atomically: true, encoding: .utf8)
+        let r = kam("diff", old, hostile, "--format", "markdown")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(!r.out.contains("\n# Pwned"))
+    }
 }

@@ -1,6 +1,7 @@
 import KamCSV
 import KamExpr
 import KamRules
+import KamSource
 
 /// What changed between two scored runs of a customer list under one pack, and why: each
 /// account that changed tier or class, with the factors whose points moved and the inputs
@@ -86,20 +87,28 @@ public struct RunDiff: Sendable {
     public let newRejected: [RowError]
 
     /// Compares the scored lists at `oldPath` and `newPath` under `pack`.
-    public static func compare(old oldPath: String, new newPath: String, pack: RulePack, options: BatchOptions) throws(DiffFailure) -> RunDiff {
-        try compare(ScoredRun(scored: oldPath, pack: pack, options: options), ScoredRun(scored: newPath, pack: pack, options: options), pack: pack)
+    public static func compare(old oldPath: String, new newPath: String, pack: RulePack, options: BatchOptions,
+                               overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil)
+        throws(DiffFailure) -> RunDiff
+    {
+        try compare(ScoredRun(scored: oldPath, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile),
+                    ScoredRun(scored: newPath, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile), pack: pack)
     }
 
     /// Compares a scored list from an earlier run with the customer list a report reads now
     /// (`mapping` and `options` as the report read it).
     public static func compare(previous oldPath: String, current newPath: String, mapping: ColumnMapping, pack: RulePack,
-                               options: BatchOptions) throws(DiffFailure) -> RunDiff {
-        try compare(ScoredRun(scored: oldPath, pack: pack, options: BatchOptions(jobs: options.jobs)),
+                               options: BatchOptions, overrides: [(header: String, input: String?, span: SourceSpan?)] = [],
+                               overrideFile: SourceFile? = nil) throws(DiffFailure) -> RunDiff {
+        try compare(ScoredRun(scored: oldPath, pack: pack, options: BatchOptions(jobs: options.jobs), overrides: overrides, overrideFile: overrideFile),
                     ScoredRun(path: newPath, pack: pack, mapping: mapping, options: options), pack: pack)
     }
 
     static func compare(_ old: ScoredRun, _ new: ScoredRun, pack: RulePack) throws(DiffFailure) -> RunDiff {
         let (oldPath, newPath) = (old.path, new.path)
+        guard (pack.extras["portfolio"]?["id"]?.string).flatMap({ name in pack.inputs.firstIndex { $0.name == name } }) != nil else {
+            throw .refused("the pack `\(pack.id)` names no id input (`portfolio.id`), so the two runs' accounts cannot be matched")
+        }
         let fields = ReportFields.read(pack).0
         let at = { (name: String?) in name.flatMap { n in pack.inputs.firstIndex { $0.name == n } } }
         let idSlot = at(pack.extras["portfolio"]?["id"]?.string), nameSlot = at(fields.name), salesSlot = at(fields.sales)
@@ -108,7 +117,8 @@ public struct RunDiff: Sendable {
         var unchanged = 0
         var flows: [String: Int] = [:]
         func account(_ s: AccountSnapshot) -> Account {
-            Account(id: s.id(idSlot), name: nameSlot.flatMap { s.cells[$0] } ?? s.id(idSlot), sales: sales(s, salesSlot), tier: tierName(s.tier, pack))
+            Account(id: s.id(idSlot), name: nameSlot.flatMap { s.cells[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? s.id(idSlot),
+                    sales: sales(s, salesSlot), tier: tierName(s.tier, pack))
         }
         for k in 0..<ScoredRun.partitionCount {
             let before = Dictionary(try old.snapshots(k).map { ($0.id(idSlot), $0) }, uniquingKeysWith: { a, _ in a })
@@ -120,7 +130,7 @@ public struct RunDiff: Sendable {
                     appeared.append(account(after))
                     continue
                 }
-                let name = nameSlot.flatMap { after.cells[$0] } ?? id
+                let name = nameSlot.flatMap { after.cells[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? id
                 flows[tierName(b.tier, pack) + "\u{1}" + tierName(after.tier, pack), default: 0] += 1
                 for (r, risk) in pack.risks.enumerated() where r < b.risks.count && r < after.risks.count && b.risks[r] != after.risks[r] {
                     risks.append(RiskChange(id: id, name: name, risk: risk.id, title: risk.title, fired: after.risks[r]))
@@ -134,7 +144,8 @@ public struct RunDiff: Sendable {
             for (id, b) in before where !seen.contains(id) { disappeared.append(account(b)) }
         }
         let bySales = { (a: Double?, b: Double?, x: String, y: String) -> Bool in (a ?? -1) != (b ?? -1) ? (a ?? -1) > (b ?? -1) : x < y }
-        moves.sort { $0.direction != $1.direction ? $0.direction.rawValue > $1.direction.rawValue : bySales($0.sales, $1.sales, $0.id, $1.id) }
+        let rank: [Direction: Int] = [.down: 0, .up: 1, .across: 2]
+        moves.sort { $0.direction != $1.direction ? rank[$0.direction]! < rank[$1.direction]! : bySales($0.sales, $1.sales, $0.id, $1.id) }
         appeared.sort { bySales($0.sales, $1.sales, $0.id, $1.id) }
         disappeared.sort { bySales($0.sales, $1.sales, $0.id, $1.id) }
         risks.sort { $0.fired != $1.fired ? $0.fired : $0.id != $1.id ? $0.id < $1.id : $0.risk < $1.risk }
@@ -159,9 +170,13 @@ public struct RunDiff: Sendable {
     /// The move of one account, or nil when neither its tier nor any class changed.
     static func move(_ b: AccountSnapshot, _ a: AccountSnapshot, pack: RulePack, reads: Reads, id: String, name: String, sales: Double?) -> Move? {
         var shifts: [Shift] = []
-        if b.tier != a.tier { shifts.append(Shift(name: pack.outcome.name, before: tierName(b.tier, pack), after: tierName(a.tier, pack))) }
         var classInputs: Set<String> = []
         var classPortfolio = false
+        let (tierBefore, tierAfter) = (tierName(b.tier, pack), tierName(a.tier, pack))
+        if tierBefore != tierAfter {
+            shifts.append(Shift(name: pack.outcome.name, before: tierBefore, after: tierAfter))
+            if b.tier < 0 || a.tier < 0 { classInputs.formUnion(reads.gates) }
+        }
         for (c, classification) in pack.classifications.enumerated() where c < b.classes.count && c < a.classes.count && b.classes[c] != a.classes[c] {
             func value(_ k: Int) -> String { k >= 0 ? classification.options[k].value : "–" }
             shifts.append(Shift(name: classification.name, before: value(b.classes[c]), after: value(a.classes[c])))
@@ -197,7 +212,8 @@ public struct RunDiff: Sendable {
     /// until the last (breaking down).
     static func direction(_ b: AccountSnapshot, _ a: AccountSnapshot, _ pack: RulePack, stage: String?) -> Direction {
         if b.tier >= 0, a.tier >= 0, b.tier != a.tier { return a.tier < b.tier ? .up : .down }
-        if b.tier != a.tier { return a.tier < 0 ? .down : .up }
+        // A gate forces an outcome whatever the score; into or out of one is neither up nor down.
+        if b.tier != a.tier && tierName(b.tier, pack) != tierName(a.tier, pack) { return .across }
         for (c, classification) in pack.classifications.enumerated() where b.classes[c] != a.classes[c] {
             let x = b.classes[c], y = a.classes[c]
             guard x >= 0, y >= 0 else { continue }
@@ -224,8 +240,15 @@ struct Reads {
     /// options are further along.
     let stage: String?
 
+    /// The inputs the gates read: a gate that closes or opens moves the tier without a factor.
+    let gates: Set<String>
+
     init(_ pack: RulePack, stage: String?) {
         self.stage = stage
+        // A portfolio figure (share, rank, ABC) is the account's own sales against everyone's:
+        // whatever reads one reads the sales input too, so a change of the account's own
+        // sales is named as such, and "the portfolio moved" only when its sales did not.
+        let measure = pack.extras["portfolio"]?["measure"]?.string
         let inputs = Set(pack.inputs.map(\.name))
         let context = Set(pack.context.map(\.name))
         var derived: [String: Set<String>] = [:]
@@ -236,7 +259,10 @@ struct Reads {
             while let n = todo.popLast() {
                 guard seen.insert(n).inserted else { continue }
                 if inputs.contains(n) { out.insert(n) }
-                if context.contains(n) { portfolio = true }
+                if context.contains(n) {
+                    portfolio = true
+                    if let measure, inputs.contains(measure) { out.insert(measure) }
+                }
                 if let more = derived[n] { todo += more }
             }
             return (out, portfolio)
@@ -254,6 +280,7 @@ struct Reads {
         }
         factor = f
         factorPortfolio = p
+        gates = expand(pack.gates.flatMap { $0.when.tree.identifiers }).inputs
         let classes = pack.classifications.map { c in expand(c.options.flatMap { $0.when?.tree.identifiers ?? [] }) }
         classification = classes.map(\.inputs)
         classificationPortfolio = classes.map(\.portfolio)

@@ -7,7 +7,8 @@ public struct RunProvenance: Sendable, Equatable {
     public let packId: String
     public let version: String
     public let hash: String
-    public let scored: Int
+    /// Accounts the run scored (lines grouped by id count once).
+    public let accounts: Int
 
     /// Reads a summary; the reason when it is not one.
     public static func read(_ file: SourceFile) -> Result<RunProvenance, DiffFailure> {
@@ -15,9 +16,10 @@ public struct RunProvenance: Sendable, Equatable {
             return .failure(.refused("\(file.path) is not a summary kam score wrote (it does not parse as JSON)"))
         }
         guard let rules = root["rules"], let id = rules["id"]?.string, let version = rules["version"]?.string,
-              let hash = rules["sha256"]?.string, let scored = root["scored"]?.number
-        else { return .failure(.refused("\(file.path) is not a summary kam score wrote (it lacks `rules` or `scored`)")) }
-        return .success(RunProvenance(packId: id, version: version, hash: hash, scored: Int(scored)))
+              let hash = rules["sha256"]?.string, let count = root["accounts"]?.number ?? root["scored"]?.number,
+              let accounts = Int(exactly: count), accounts >= 0
+        else { return .failure(.refused("\(file.path) is not a summary kam score wrote (it lacks `rules` or a whole count of `accounts`)")) }
+        return .success(RunProvenance(packId: id, version: version, hash: hash, accounts: accounts))
     }
 
     /// Why the two runs cannot be compared: made with packs of different ids.

@@ -1,5 +1,6 @@
 import KamCSV
 import KamRules
+import KamSource
 
 /// One side of a diff: a list `kam score` wrote in its default form (every input column,
 /// then the results), scored again under the pack so that each account's factor points are
@@ -25,7 +26,9 @@ final class ScoredRun {
     }
 
     /// A list `kam score` wrote: its header names the inputs, then the results.
-    convenience init(scored path: String, pack: RulePack, options: BatchOptions) throws(DiffFailure) {
+    /// `overrides` are the `--map` the list was scored with: its output keeps the file's own headers.
+    convenience init(scored path: String, pack: RulePack, options: BatchOptions,
+                     overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil) throws(DiffFailure) {
         var header = CSVRecord()
         var reader: CSVReader
         var found = false
@@ -46,9 +49,10 @@ final class ScoredRun {
         // The result columns are renamed so that no input takes them: `relationship_stage`, say,
         // is both an input and a classification's result.
         let headers = Array(names.dropLast(results.count)) + results.map { "kam result: " + $0 }
-        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack)
+        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides, overrideFile: overrideFile)
         guard let mapping else {
-            throw .refused("\(path): " + diagnostics.filter { $0.severity == .error }.map(\.message).joined(separator: "; "))
+            throw .refused("\(path): " + diagnostics.filter { $0.severity == .error }.map(\.message).joined(separator: "; ")
+                + (overrides.isEmpty ? " (if the list was scored with --map, give the same --map here)" : ""))
         }
         var options = options
         options.dialect = reader.dialect

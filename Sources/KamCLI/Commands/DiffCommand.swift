@@ -30,6 +30,7 @@ enum DiffCommand {
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled account pack."),
             OptionSpec(name: "--summaries", value: "FILE", help: "Each run's --summary file, old then new (give it twice): says which rules made each run.", repeats: true),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
+            OptionSpec(name: "--map", value: "FILE|H=I", help: "The --map both lists were scored with (their outputs keep the file's own headers); repeats.", repeats: true),
         ],
         run: run)
 
@@ -61,7 +62,9 @@ enum DiffCommand {
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
         var diff: RunDiff
         do throws(DiffFailure) {
-            diff = try RunDiff.compare(old: old, new: new, pack: pack, options: BatchOptions(jobs: jobs))
+            guard let overrides = CustomerFile.overrides(arguments.all("--map"), console) else { return 1 }
+            diff = try RunDiff.compare(old: old, new: new, pack: pack, options: BatchOptions(jobs: jobs), overrides: overrides.list,
+                                       overrideFile: overrides.file)
         } catch {
             console.err("error: \(error)\n")
             return 1
@@ -69,8 +72,8 @@ enum DiffCommand {
         if provenance.count == 2 {
             // A list with fewer rows than its run scored was cut (--top): its shares and
             // ranks would not be the run's.
-            for (path, p, side) in [(old, provenance[0], diff.old), (new, provenance[1], diff.new)] where side.rowsRead < p.scored {
-                console.err("error: \(path) holds \(side.rowsRead) rows but its run scored \(p.scored): it was written with --top or cut; "
+            for (path, p, side) in [(old, provenance[0], diff.old), (new, provenance[1], diff.new)] where max(side.accounts, side.scored) < p.accounts {
+                console.err("error: \(path) holds \(max(side.accounts, side.scored)) accounts but its run scored \(p.accounts): it was written with --top or cut; "
                             + "score the whole list again without --top\n")
                 return 1
             }

@@ -216,11 +216,19 @@ enum ReportCommand {
                 audit.append(.init(role: "contacts", path: contacts.path, sha256: hash.hex, bytes: hash.bytes, rows: contacts.rows))
             }
             if let previousPath {
+                guard let overrides = CustomerFile.overrides(arguments.all("--map"), console) else { return 1 }
                 do throws(DiffFailure) {
-                    changes = try RunDiff.compare(previous: previousPath, current: path, mapping: file.mapping, pack: pack, options: options)
+                    changes = try RunDiff.compare(previous: previousPath, current: path, mapping: file.mapping, pack: pack, options: options,
+                                                  overrides: overrides.list, overrideFile: overrides.file)
                 } catch {
-                    console.err("error: \(previousPath): \(error)\n")
+                    console.err("error: \(error)\n")
                     return 1
+                }
+                for e in changes?.oldRejected.prefix(5) ?? [] {
+                    console.err("\(previousPath):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n")
+                }
+                if let n = changes?.oldRejected.count, n > 0 {
+                    console.err("warning: \(n) rows of \(previousPath) could not be scored again; their accounts count as new in this run\n")
                 }
                 guard let hash = FileSystem.sha256(previousPath) else {
                     console.err("error: cannot read \(previousPath)\n")

@@ -213,7 +213,9 @@ enum ReportBuilder {
         func money(_ x: Double) -> String { Figures.money(x) + (currency.map { "\u{A0}" + $0 } ?? "") }
         var s = ReportDocument.Section("changes", standalone ? t("diff.files", ["old": d.oldPath, "new": d.newPath]) : t("section.changes"))
         if !standalone { s.paragraph(.text(t("changes.since", ["file": d.oldPath]))) }
-        for line in DiffReport.provenanceLines(d) { s.add(.paragraph(codeSpans(line))) }
+        if standalone || d.provenance != nil {
+            for line in DiffReport.provenanceLines(d) { s.add(.paragraph(codeSpans(line))) }
+        }
         s.add(.list(DiffReport.portfolioLines(d).map { [.text(capitalised($0))] }))
         let down = d.moves.filter { $0.direction == .down }.count, up = d.moves.filter { $0.direction == .up }.count
         s.paragraph(.text(t("diff.counts", ["up": Figures.count(up), "down": Figures.count(down),
