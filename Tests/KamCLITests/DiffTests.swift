@@ -196,4 +196,21 @@ struct DiffTests {
         #expect(r.code == 0, "\(r.err)")
         #expect(!r.out.contains("\n# Pwned"))
     }
+
+    @Test func aListScoredFromA1CExportWithItsMapIsCompared() throws {
+        let export = TestPaths.fixtures.appending(path: "customers/1c-export-cp1251.csv").path
+        let map = TestPaths.fixtures.appending(path: "customers/1c-map.json5").path
+        let scored = folder.appending(path: "1c-scored.csv").path
+        #expect(kam("score", export, "--encoding", "cp1251", "--map", map, "-o", scored, "--quiet").code == 0)
+        // Its numbers keep their decimal comma in the comma-separated output: read so, and said.
+        let r = kam("diff", scored, scored, "--map", map, "--format", "json")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("writes its numbers with a decimal comma"))
+        let d = try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect((d["moves"] as? [Any])?.isEmpty == true)
+        #expect((d["unchanged"] as? Int ?? 0) > 10)
+        // Without the map the columns are not the pack's: refused with the way out.
+        let unmapped = kam("diff", scored, scored)
+        #expect(unmapped.code == 1 && unmapped.err.contains("give the same --map here"))
+    }
 }

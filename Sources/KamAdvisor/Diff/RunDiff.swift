@@ -82,6 +82,8 @@ public struct RunDiff: Sendable {
     }
     /// What made each run, from its `--summary`, when given.
     public var provenance: (old: RunProvenance, new: RunProvenance)?
+    /// The runs whose numbers were read with a decimal comma (see `ScoredRun.scored`).
+    public let decimalComma: [String]
     /// Rows of each run that could not be scored again (they are in neither side's accounts).
     public let oldRejected: [RowError]
     public let newRejected: [RowError]
@@ -91,8 +93,8 @@ public struct RunDiff: Sendable {
                                overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil)
         throws(DiffFailure) -> RunDiff
     {
-        try compare(ScoredRun(scored: oldPath, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile),
-                    ScoredRun(scored: newPath, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile), pack: pack)
+        try compare(ScoredRun.scored(oldPath, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile),
+                    ScoredRun.scored(newPath, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile), pack: pack)
     }
 
     /// Compares a scored list from an earlier run with the customer list a report reads now
@@ -100,7 +102,7 @@ public struct RunDiff: Sendable {
     public static func compare(previous oldPath: String, current newPath: String, mapping: ColumnMapping, pack: RulePack,
                                options: BatchOptions, overrides: [(header: String, input: String?, span: SourceSpan?)] = [],
                                overrideFile: SourceFile? = nil) throws(DiffFailure) -> RunDiff {
-        try compare(ScoredRun(scored: oldPath, pack: pack, options: BatchOptions(jobs: options.jobs), overrides: overrides, overrideFile: overrideFile),
+        try compare(ScoredRun.scored(oldPath, pack: pack, options: BatchOptions(jobs: options.jobs), overrides: overrides, overrideFile: overrideFile),
                     ScoredRun(path: newPath, pack: pack, mapping: mapping, options: options), pack: pack)
     }
 
@@ -156,7 +158,7 @@ public struct RunDiff: Sendable {
         }.sorted { (order.firstIndex(of: $0.from) ?? 99, order.firstIndex(of: $0.to) ?? 99) < (order.firstIndex(of: $1.from) ?? 99, order.firstIndex(of: $1.to) ?? 99) }
         return RunDiff(pack: pack, old: old.summary, new: new.summary, oldPath: oldPath, newPath: newPath, moves: moves,
                        appeared: appeared, disappeared: disappeared, risks: risks, unchanged: unchanged, tierFlows: tierFlows,
-                       oldRejected: old.rowErrors, newRejected: new.rowErrors)
+                       decimalComma: [old, new].filter(\.decimalComma).map(\.path), oldRejected: old.rowErrors, newRejected: new.rowErrors)
     }
 
     static func sales(_ s: AccountSnapshot, _ slot: Int?) -> Double? {

@@ -26,9 +26,31 @@ final class ScoredRun {
     }
 
     /// A list `kam score` wrote: its header names the inputs, then the results.
+    /// The number cells as `kam score` kept them: a list read with a decimal comma (a 1C
+    /// export) keeps `809 378,27` in a comma-separated output. When most rows fail as "not a
+    /// number" under the decimal point, the list is read again with the decimal comma, and
+    /// `decimalComma` says so.
+    private(set) var decimalComma = false
+
+    static func scored(_ path: String, pack: RulePack, options: BatchOptions,
+                       overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil)
+        throws(DiffFailure) -> ScoredRun
+    {
+        let run = try ScoredRun(scored: path, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile)
+        guard run.rowErrors.count * 2 > run.summary.rowsRead, run.rowErrors.contains(where: { $0.message.hasSuffix("not a number") }),
+              let dialect = run.summary.dialect, dialect.decimalSeparator == UInt8(ascii: ".")
+        else { return run }
+        var options = options
+        options.dialect = CSVDialect(delimiter: dialect.delimiter, decimalSeparator: UInt8(ascii: ","))
+        let again = try ScoredRun(scored: path, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile)
+        guard again.rowErrors.count < run.rowErrors.count else { return run }
+        again.decimalComma = true
+        return again
+    }
+
     /// `overrides` are the `--map` the list was scored with: its output keeps the file's own headers.
-    convenience init(scored path: String, pack: RulePack, options: BatchOptions,
-                     overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil) throws(DiffFailure) {
+    private convenience init(scored path: String, pack: RulePack, options: BatchOptions,
+                             overrides: [(header: String, input: String?, span: SourceSpan?)], overrideFile: SourceFile?) throws(DiffFailure) {
         var header = CSVRecord()
         var reader: CSVReader
         var found = false
@@ -55,7 +77,7 @@ final class ScoredRun {
                 + (overrides.isEmpty ? " (if the list was scored with --map, give the same --map here)" : ""))
         }
         var options = options
-        options.dialect = reader.dialect
+        options.dialect = options.dialect ?? reader.dialect
         options.headerRecords = 1
         try self.init(path: path, pack: pack, mapping: mapping, options: options)
     }

@@ -79,6 +79,9 @@ enum DiffCommand {
             }
             diff.provenance = (provenance[0], provenance[1])
         }
+        for path in diff.decimalComma {
+            console.err("note: \(path) writes its numbers with a decimal comma (as the list it was scored from did); they were read so\n")
+        }
         for (path, errors) in [(old, diff.oldRejected), (new, diff.newRejected)] where !errors.isEmpty {
             for e in errors.prefix(5) { console.err("\(path):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n") }
             console.err("warning: \(errors.count) rows of \(path) could not be scored again and are left out of the comparison\n")
