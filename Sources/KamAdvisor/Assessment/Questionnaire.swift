@@ -155,7 +155,4 @@ extension Input {
         default: return unit.isEmpty ? nil : "in\(unit)"
         }
     }
-
-    /// The phrase for sentences: the label, or the name.
-    public var phrase: String { label ?? "`\(name)`" }
 }

@@ -21,11 +21,6 @@ struct AccountSnapshot {
 
     // MARK: Bytes
 
-    func encode(into out: inout [UInt8]) {
-        Self.encode(line: line, tier: tier, classes: classes, points: points, risks: risks, score: score,
-                    cells: cells.map { $0.map { ArraySlice($0.utf8) } }, into: &out)
-    }
-
     /// Writes a snapshot from its parts; cells as bytes, so the scoring pass makes no strings.
     static func encode(line: Int, tier: Int, classes: [Int], points: [Double], risks: [Bool], score: Double,
                        cells: [ArraySlice<UInt8>?], into out: inout [UInt8]) {

@@ -24,6 +24,10 @@ public struct PlanReview: Sendable {
         public let contribution: Line?
         /// This run's view of the account; nil when the list no longer has it.
         public let now: AccountView?
+        /// How often its plan is reviewed now (the pack's cadence for its most severe risk),
+        /// and the risks firing now: what the controls say to do about a gap.
+        public let cadence: String?
+        public let risks: [String]
 
         public var behind: Bool { [sales, shareOfWalletPct, contribution].contains { $0?.status == .behind } }
     }
@@ -62,9 +66,12 @@ public struct PlanReview: Sendable {
         }
         let accounts = previous.accounts.map { p -> Account in
             let a = now[p.id]
+            let worst = a?.trace.risks.compactMap(\.severity).max()
             return Account(id: p.id, name: a?.name ?? p.name,
                            sales: line(p.sales, a?.sales) { $0 * 1.05 }, shareOfWalletPct: line(p.wallet, a?.shareOfWalletPct) { $0 + 2 },
-                           contribution: line(p.contribution, a?.contribution) { $0 >= 0 ? $0 * 1.05 : $0 * 0.95 }, now: a)
+                           contribution: line(p.contribution, a?.contribution) { $0 >= 0 ? $0 * 1.05 : $0 * 0.95 }, now: a,
+                           cadence: a.flatMap { _ in review.fields.reviewCadence[worst?.rawValue ?? "none"] },
+                           risks: a?.trace.risks.map { $0.title ?? $0.id } ?? [])
         }
         return PlanReview(file: previous.file, accounts: accounts)
     }

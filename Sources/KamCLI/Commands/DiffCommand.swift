@@ -82,9 +82,8 @@ enum DiffCommand {
         for path in diff.decimalComma {
             console.err("note: \(path) writes its numbers with a decimal comma (as the list it was scored from did); they were read so\n")
         }
-        for (path, errors) in [(old, diff.oldRejected), (new, diff.newRejected)] where !errors.isEmpty {
-            for e in errors.prefix(5) { console.err("\(path):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n") }
-            console.err("warning: \(errors.count) rows of \(path) could not be scored again and are left out of the comparison\n")
+        for (path, errors) in [(old, diff.oldRejected), (new, diff.newRejected)] {
+            rejected(errors, of: path, console, "their accounts are missing from that run")
         }
         let text: String
         switch arguments.value("--format") ?? "text" {
@@ -100,5 +99,12 @@ enum DiffCommand {
             return 1
         }
         return 0
+    }
+
+    /// The first rows of a run that could not be scored again, and how many, on standard error.
+    static func rejected(_ errors: [RowError], of path: String, _ console: Console, _ consequence: String) {
+        guard !errors.isEmpty else { return }
+        for e in errors.prefix(5) { console.err("\(path):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n") }
+        console.err("warning: \(errors.count) rows of \(path) could not be scored again; \(consequence)\n")
     }
 }

@@ -224,12 +224,7 @@ enum ReportCommand {
                     console.err("error: \(error)\n")
                     return 1
                 }
-                for e in changes?.oldRejected.prefix(5) ?? [] {
-                    console.err("\(previousPath):\(e.line): error: \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n")
-                }
-                if let n = changes?.oldRejected.count, n > 0 {
-                    console.err("warning: \(n) rows of \(previousPath) could not be scored again; their accounts count as new in this run\n")
-                }
+                DiffCommand.rejected(changes?.oldRejected ?? [], of: previousPath, console, "their accounts count as new in this run")
                 guard let hash = FileSystem.sha256(previousPath) else {
                     console.err("error: cannot read \(previousPath)\n")
                     return 1

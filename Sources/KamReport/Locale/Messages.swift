@@ -127,9 +127,4 @@ enum Plural {
             return n == 1 ? "one" : "other"
         }
     }
-
-    /// The categories a message in `language` must give.
-    static func required(in language: String) -> Set<String> {
-        ["ru", "uk", "be"].contains(language) ? ["one", "few", "many"] : ["one", "other"]
-    }
 }

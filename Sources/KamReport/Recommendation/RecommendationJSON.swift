@@ -47,7 +47,7 @@ public enum RecommendationJSON {
             ("accounts", .array(p.accounts.map { a in
                 .object([("id", .string(a.id)), ("name", .string(a.name)), ("in_list", .bool(a.now != nil)),
                          ("sales", line(a.sales)), ("share_of_wallet_pct", line(a.shareOfWalletPct)), ("contribution", line(a.contribution)),
-                         ("behind", .bool(a.behind)), ("action", .string(ReportBuilder.action(a, r)))])
+                         ("behind", .bool(a.behind)), ("action", .string(ReportBuilder.action(a)))])
             })),
         ])
     }

@@ -204,65 +204,6 @@ enum ReportBuilder {
         return s
     }
 
-    /// What changed since the previous run: the portfolio, the moves between tiers, then the
-    /// accounts that moved, with why, largest first (at most `limit`); the risks that fired
-    /// for the first time among `risksOf` (all accounts when nil).
-    /// Standalone (`kam diff --format html`) it names both files, and every move and risk.
-    static func changes(_ d: RunDiff, currency: String?, risksOf: Set<String>?, limit: Int?, standalone: Bool = false) -> ReportDocument.Section {
-        let t = Messages.current
-        func money(_ x: Double) -> String { Figures.money(x) + (currency.map { "\u{A0}" + $0 } ?? "") }
-        var s = ReportDocument.Section("changes", standalone ? t("diff.files", ["old": d.oldPath, "new": d.newPath]) : t("section.changes"))
-        if !standalone { s.paragraph(.text(t("changes.since", ["file": d.oldPath]))) }
-        if standalone || d.provenance != nil {
-            for line in DiffReport.provenanceLines(d) { s.add(.paragraph(codeSpans(line))) }
-        }
-        s.add(.list(DiffReport.portfolioLines(d).map { [.text(capitalised($0))] }))
-        let down = d.moves.filter { $0.direction == .down }.count, up = d.moves.filter { $0.direction == .up }.count
-        s.paragraph(.text(t("diff.counts", ["up": Figures.count(up), "down": Figures.count(down),
-                                            "across": Figures.count(d.moves.count - up - down), "appeared": Figures.count(d.appeared.count),
-                                            "disappeared": Figures.count(d.disappeared.count), "unchanged": Figures.count(d.unchanged)])))
-        let tiers = d.pack.outcome.levels.map(\.value) + d.pack.gates.map(\.outcome).filter { o in d.tierFlows.contains { $0.from == o || $0.to == o } }
-        if !d.tierFlows.isEmpty {
-            s.add(.chart(.flows(tiers: tiers, flows: d.tierFlows.map { ($0.from, $0.to, $0.count) })))
-            let moved = d.tierFlows.filter { $0.from != $0.to }
-            if !moved.isEmpty {
-                s.add(.table(.init(header: [t("column.tier_before"), t("column.tier_after"), t("column.accounts")], align: [.left, .left, .right],
-                                   rows: moved.map { [[.text($0.from)], [.text($0.to)], [.text(Figures.count($0.count))]] })))
-            }
-        }
-        if !d.moves.isEmpty {
-            let shown = d.moves.prefix(limit ?? d.moves.count)
-            s.add(.table(.init(header: [t("column.account"), t("column.moved"), t("column.why")], align: [.left, .left, .left],
-                               rows: shown.map { m in
-                                   let why = m.factors.map(DiffReport.factorLine) + m.classInputs.map(DiffReport.inputLine)
-                                       + (m.portfolioOnly ? [t("diff.cause.portfolio.class")] : [])
-                                   return [[.strong(m.name), .text(" (\(m.id))")],
-                                           [.text(m.shifts.map { "\($0.name) \($0.before) → \($0.after)" }.joined(separator: "; "))],
-                                           [.text(why.joined(separator: "; "))]]
-                               })))
-            if d.moves.count > shown.count { s.paragraph(.text(t("changes.more", count: d.moves.count - shown.count))) }
-        }
-        for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
-            s.add(.heading(title))
-            let shown = accounts.prefix(limit.map { $0 / 2 } ?? accounts.count)
-            s.add(.list(shown.map { a in
-                [.strong(a.name), .text(" (\(a.id))" + (a.sales.map { ", " + t("diff.sales", ["sales": money($0)]) } ?? ""))]
-            }))
-            if accounts.count > shown.count { s.paragraph(.text(t("changes.and_more", count: accounts.count - shown.count))) }
-        }
-        let fired = d.risks.filter { $0.fired && (risksOf?.contains($0.id) ?? true) }
-        if !fired.isEmpty {
-            s.add(.heading(risksOf == nil ? t("diff.risks.fired") : t("changes.candidate_risks")))
-            s.add(.list(fired.map { [.strong($0.name), .text(": " + ($0.title ?? $0.risk))] }))
-        }
-        let cleared = risksOf == nil ? d.risks.filter { !$0.fired } : []
-        if !cleared.isEmpty {
-            s.add(.heading(t("diff.risks.cleared")))
-            s.add(.list(cleared.map { [.strong($0.name), .text(": " + ($0.title ?? $0.risk))] }))
-        }
-        return s
-    }
-
     static func accounts(_ r: Recommendation) -> ReportDocument.Section {
         let t = Messages.current
         var s = ReportDocument.Section("accounts", t("section.accounts"))
@@ -358,71 +299,6 @@ enum ReportBuilder {
         return s
     }
 
-    static func economics(_ r: Recommendation) -> ReportDocument.Section {
-        let t = Messages.current
-        var s = ReportDocument.Section("economics", t("section.economics"))
-        guard let e = r.economics else {
-            let missing = r.economicsMissing
-            if missing == nil || missing == .cost {
-                s.paragraph(.text(t("economics.missing", ["missing": missing.map(gap) ?? t("economics.missing.cost")])),
-                            .code("kam_cost_per_account"), .text(t("economics.missing.or")), .code("kam_manager_cost"), .text(t("economics.missing.end")))
-            } else if let missing {
-                s.paragraph(.text(t("economics.missing.other", ["missing": gap(missing)])))
-            }
-            return s
-        }
-        s.add(.paragraph(economicsSentence(e, r)))
-        let perAccount = e.costSource == .managerCost ? t("economics.cost.manager") : ""
-        let field = e.fieldCostAnswered ? "" : t("economics.field.unanswered")
-        s.add(.table(.init(header: [t("column.figure"), t("column.value"), t("column.how")], align: [.left, .right, .left], rows: [
-            [[.text(t("economics.cost_per_account"))], [.text(money(r, e.costPerAccount))], [.text(t("economics.cost_per_account.how") + perAccount)]],
-            [[.text(t("economics.cost"))], [.text(money(r, e.cost))], [.text(t("economics.cost.how", count: e.accounts))]],
-            [[.text(t("economics.avoided"))], [.text(money(r, e.costAvoided))], [.text(t("economics.avoided.how") + field)]],
-            [[.text(t("economics.incremental"))], [.text(money(r, e.incrementalCost))], [.text(t("economics.incremental.how"))]],
-            [[.text(t("economics.contribution"))], [.text(money(r, e.contribution))],
-             [.text(t("economics.contribution.how") + (e.withoutContribution > 0 ? t("economics.contribution.without", count: e.withoutContribution) : ""))]],
-            [[.text(t("economics.uplift"))], [.text(Figures.percent(e.expectedUpliftPct))], [.text(e.upliftSource)]],
-            [[.text(t("economics.gain"))], [.text(money(r, e.expectedGain))], [.text(t("economics.gain.how"))]],
-            [[.strong(t("economics.net"))], [.strong(money(r, e.net))], [.text(t("economics.net.how"))]],
-            [[.text(t("economics.needed"))], [.text(e.upliftNeededPct.map(Figures.percent) ?? t("economics.none_suffices"))], [.text(t("economics.needed.how"))]],
-        ])))
-        s.add(.chart(.economics(steps: e.cumulativeNet.map { ($0.id, $0.net) }, paying: e.pays ? e.cumulativeNet.count : e.largestPaying?.count,
-                                vital: r.candidates.filter { $0.role == .vital }.count)))
-        s.add(.table(.init(header: [t("column.account"), t("column.role"), t("column.contribution"), t("column.uplift_needed")],
-                           align: [.left, .left, .right, .right],
-                           rows: r.candidates.map { c in
-                               [[.text(c.account.name)], [.text(c.role == .vital ? t("role.vital.short") : t("role.growth"))],
-                                [.text(money(r, c.account.contribution))],
-                                [.text(c.upliftNeededPct.map(Figures.percent) ?? t("economics.none_suffices"))]]
-                           })))
-        return s
-    }
-
-    /// Whether the programme pays, in one paragraph a director reads first.
-    static func economicsSentence(_ e: ProgrammeEconomics, _ r: Recommendation) -> [ReportDocument.Inline] {
-        let t = Messages.current
-        let names = Dictionary(r.candidates.map { ($0.account.id, $0.account.name) }, uniquingKeysWith: { a, _ in a })
-        let unknown = e.withoutContribution > 0 ? t("economics.sentence.unknown", count: e.withoutContribution) : ""
-        let head = t("economics.sentence.head", ["uplift": Figures.percent(e.expectedUpliftPct), "unknown": unknown])
-        if e.pays {
-            return [.text(head), .strong(t("economics.pays")),
-                    .text(t("economics.pays.how", ["gain": money(r, e.expectedGain), "cost": money(r, max(0, e.incrementalCost)), "net": money(r, e.net)]))]
-        }
-        var parts: [ReportDocument.Inline] = [
-            .text(head), .strong(t("economics.does_not_pay")),
-            .text(t("economics.does_not_pay.how", ["cost": money(r, e.incrementalCost), "gain": money(r, e.expectedGain), "net": money(r, e.net)])),
-            .text(e.upliftNeededPct.map { t("economics.break_even", ["uplift": Figures.percent($0)]) } ?? t("economics.no_uplift")),
-        ]
-        if let p = e.largestPaying {
-            parts.append(p.count == 0
-                ? .text(t("economics.largest_paying.none"))
-                : .text(t("economics.largest_paying", count: p.count, ["net": money(r, p.net)]) + p.ids.map { names[$0] ?? $0 }.joined(separator: "; ") + "."))
-        } else {
-            parts.append(.text(t("economics.vital_only")))
-        }
-        return parts
-    }
-
     static func managerSlots(_ r: Recommendation) -> [[ReportDocument.Inline]] {
         let t = Messages.current
         let names = Dictionary(r.candidates.map { ($0.account.id, $0.account.name) }, uniquingKeysWith: { a, _ in a })
@@ -474,75 +350,6 @@ enum ReportBuilder {
         s.add(.table(.init(header: [t("column.account"), t("column.stage"), t("column.warnings"), t("column.relationship_building")],
                            align: [.left, .left, .left, .left], rows: rows)))
         return s
-    }
-
-    static func buyingCentres(_ r: Recommendation) -> ReportDocument.Section {
-        let t = Messages.current
-        var s = ReportDocument.Section("buying-centres", t("section.buying_centres"))
-        guard let book = r.contacts else {
-            s.paragraph(.text(t("contacts.absent")))
-            return s
-        }
-        s.paragraph(.text(BuyingCentreText.source(book)))
-        let rows: [[[ReportDocument.Inline]]] = r.candidates.compactMap { c in
-            guard let b = c.account.buyingCentre else { return nil }
-            let size = BuyingCentreText.size(c.account, r)
-            let missing = BuyingCentreText.essentialMissing(b, r)
-            let known = Figures.count(b.people.count) + (size.map { t("contacts.of", ["size": Figures.count($0)]) } ?? "")
-            return [[.strong(c.account.name)], [.text(known)],
-                    [.text(b.owners.map(Figures.count) ?? "–")], [.text(b.strong.map(Figures.count) ?? "–")],
-                    [.text(b.rolesMissing == nil ? "–" : missing.isEmpty ? t("none") : missing.joined(separator: ", "))],
-                    [.text(b.lastContact.map { Figures.date($0) + (b.daysSince.map { " (\(t("days", count: $0)))" } ?? "") } ?? "–")],
-                    [.text(BuyingCentreText.pattern(b) ?? "–")]]
-        }
-        s.add(.table(.init(header: [t("column.account"), t("column.people_known"), t("column.ours"), t("column.strong"),
-                                    t("column.roles_without_contact"), t("column.last_contact"), t("column.pattern")],
-                           align: [.left, .right, .right, .right, .left, .left, .left], rows: rows)))
-        if let missing = r.review?.contactMatch?.missing, !missing.isEmpty {
-            s.paragraph(.text(t("contacts.not_in_list", ["file": book.path])
-                + missing.prefix(10).map { $0.id + ($0.near.map { t("contacts.list_has", ["id": $0]) } ?? "") }.joined(separator: ", ")
-                + (missing.count > 10 ? t("more", count: missing.count - 10) : "") + "."))
-        }
-        if !book.problems.isEmpty {
-            s.paragraph(.text(t("contacts.problems", ["file": book.path, "shown": Figures.count(min(10, book.problems.count)),
-                                                      "all": Figures.count(book.problems.count)])))
-            s.add(.list(book.problems.prefix(10).map { [.text(($0.line.map { t("row.line", ["line": String($0)]) + ": " } ?? "") + $0.message)] }))
-        }
-        return s
-    }
-
-    /// The previous report's targets for its key accounts against this run's figures, and
-    /// what the controls say to do about a gap.
-    static func planReview(_ p: PlanReview, _ r: Recommendation) -> ReportDocument.Section {
-        let t = Messages.current
-        var s = ReportDocument.Section("plan-review", t("section.plan_review"))
-        s.paragraph(.text(t("plan_review.intro", ["file": p.file])))
-        func cell(_ line: PlanReview.Line?, money isMoney: Bool) -> [ReportDocument.Inline] {
-            guard let line else { return [.text("–")] }
-            let show = { (x: Double) in isMoney ? money(r, x) : Figures.percent(x) }
-            let status = t("plan_review.status." + line.status.rawValue)
-            let text = t("plan_review.cell", ["actual": line.actual.map(show) ?? "–", "target": show(line.target)])
-            return line.status == .behind ? [.text(text + " — "), .strong(status)] : [.text(text + " — " + status)]
-        }
-        s.add(.table(.init(header: [t("column.account"), t("column.sales"), t("column.share_of_wallet"), t("column.contribution"), t("column.what_to_do")],
-                           align: [.left, .right, .right, .right, .left],
-                           rows: p.accounts.map { a in
-                               [[.strong(a.name), .text(" (\(a.id))")], cell(a.sales, money: true), cell(a.shareOfWalletPct, money: false),
-                                cell(a.contribution, money: true), [.text(action(a, r))]]
-                           })))
-        return s
-    }
-
-    /// What the controls say about an account's gap: find out where it went, review the plan
-    /// as often as its worst risk asks, and name the risks firing now.
-    static func action(_ a: PlanReview.Account, _ r: Recommendation) -> String {
-        let t = Messages.current
-        guard let now = a.now else { return t("plan_review.gone") }
-        let worst = now.trace.risks.compactMap(\.severity).max()
-        let cadence = r.review?.fields.reviewCadence[worst?.rawValue ?? "none"] ?? ""
-        guard a.behind else { return t("plan_review.on_plan", ["cadence": cadence]) }
-        let risks = now.trace.risks.map { $0.title ?? $0.id }
-        return t("plan_review.behind", ["cadence": cadence]) + (risks.isEmpty ? "" : t("plan_review.risks", ["risks": risks.joined(separator: "; ")]))
     }
 
     static func plans(_ r: Recommendation) -> ReportDocument.Section {
@@ -607,15 +414,6 @@ enum ReportBuilder {
     }
 
     // MARK: Helpers
-
-    /// What the economics lack, as the run's language says it.
-    static func gap(_ g: ProgrammeEconomics.Gap) -> String {
-        switch g {
-        case .cost: Messages.current("economics.gap.cost")
-        case .uplift: Messages.current("economics.gap.uplift")
-        case .contribution: Messages.current("economics.gap.contribution")
-        }
-    }
 
     /// A risk's severity as the run's language names it.
     static func severity(_ s: Risk.Severity?) -> String {
