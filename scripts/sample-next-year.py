@@ -52,3 +52,14 @@ with open("fixtures/diff/customers-next-year.csv", "w", encoding="utf-8", newlin
     w.writerow(header)
     w.writerows(out)
 print(f"wrote {len(out)} customers")
+
+# Last year's rules: the same pack at version 0.9.0, with one threshold the supplier has
+# since lowered: three buying sites used to earn only the two-site point, and four the full
+# three. `kam diff --old-rules` must name this rule, not the data, for the moves it makes.
+with open("rules/accounts.json5", encoding="utf-8") as f:
+    pack = f.read()
+old = pack.replace('version: "1.0.0"', 'version: "0.9.0"', 1).replace('when: "buying_locations >= 3", points: 3', 'when: "buying_locations >= 4", points: 3', 1)
+assert old.count('"0.9.0"') == 1 and 'buying_locations >= 4' in old
+with open("fixtures/diff/accounts-last-year.json5", "w", encoding="utf-8") as f:
+    f.write(old)
+print("wrote fixtures/diff/accounts-last-year.json5")

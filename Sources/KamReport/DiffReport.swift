@@ -35,16 +35,15 @@ public enum DiffReport {
         out += (markdown ? "\n" : "") + t("diff.counts", ["up": Figures.count(up.count), "down": Figures.count(down.count),
                                                           "across": Figures.count(across.count), "appeared": Figures.count(d.appeared.count),
                                                           "disappeared": Figures.count(d.disappeared.count), "unchanged": Figures.count(d.unchanged)]) + "\n"
+        if let line = byRulesLine(d) { out += (markdown ? "\n" : "") + line + "\n" }
         for (title, moves) in [(t("diff.down"), down), (t("diff.up"), up), (t("diff.across"), across)] where !moves.isEmpty {
             out += heading(title)
             for m in moves {
                 out += item + (markdown ? "**\(esc(m.name))**" : m.name) + " (\(esc(m.id)))" + (m.sales.map { ", " + t("diff.sales", ["sales": Figures.money($0)]) } ?? "") + ": "
-                    + m.shifts.map { "\($0.name) \($0.before) → \($0.after)" }.joined(separator: "; ")
+                    + shifts(m)
                     + (m.scoreBefore == m.scoreAfter ? "" : "; " + t("diff.score", ["before": Figures.score(m.scoreBefore), "after": Figures.score(m.scoreAfter)]))
                     + "\n"
-                for f in m.factors { out += sub + esc(factorLine(f)) + "\n" }
-                for i in m.classInputs { out += sub + esc(inputLine(i)) + "\n" }
-                if m.portfolioOnly { out += sub + t("diff.cause.portfolio.class") + "\n" }
+                for line in why(m) { out += sub + esc(line) + "\n" }
             }
         }
         for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
@@ -67,11 +66,19 @@ public enum DiffReport {
     /// or from the pack the diff read both with; nothing without summaries.
     static func provenanceLines(_ d: RunDiff) -> [String] {
         let t = Messages.current
-        guard let (old, new) = d.provenance else { return [t("diff.provenance.unknown", ["id": d.pack.id])] }
+        let oldRules = d.oldPack.map { [t("diff.old_rules", ["id": $0.id, "version": $0.version, "hash": $0.hash])] } ?? []
+        guard let (old, new) = d.provenance else { return oldRules.isEmpty ? [t("diff.provenance.unknown", ["id": d.pack.id])] : oldRules }
         var lines = [t("diff.provenance.runs", ["old": "\(old.version) (\(old.hash.prefix(12)))", "new": "\(new.version) (\(new.hash.prefix(12)))", "id": old.packId])]
-        if old.hash != new.hash { lines.append(t("diff.provenance.differ")) }
-        if old.hash != d.pack.hash || new.hash != d.pack.hash { lines.append(t("diff.provenance.reread", ["version": d.pack.version])) }
-        return lines
+        if old.hash != new.hash && d.oldPack == nil { lines.append(t("diff.provenance.differ")) }
+        if old.hash != (d.oldPack ?? d.pack).hash || new.hash != d.pack.hash { lines.append(t("diff.provenance.reread", ["version": d.pack.version])) }
+        return lines + oldRules
+    }
+
+    /// How many moves the rule change made, when the old rules were given.
+    static func byRulesLine(_ d: RunDiff) -> String? {
+        guard d.oldPack != nil else { return nil }
+        return Messages.current("diff.counts.rules", ["rules": Figures.count(d.moves.count { $0.movedBy == .rules }),
+                                                      "both": Figures.count(d.moves.count { $0.movedBy == .both })])
     }
 
     static func portfolioLines(_ d: RunDiff) -> [String] {
@@ -89,11 +96,32 @@ public enum DiffReport {
         return lines
     }
 
+    static func shifts(_ m: RunDiff.Move) -> String {
+        m.shifts.map { "\($0.name) \($0.before) → \($0.after)" }.joined(separator: "; ")
+    }
+
+    /// Why an account moved, one line per cause; first, when the old rules were given and
+    /// they played a part, that the rule change did.
+    static func why(_ m: RunDiff.Move) -> [String] {
+        let t = Messages.current
+        let byRules = switch m.movedBy {
+        case .data: [String]()
+        case .rules: [t("diff.moved_by.rules")]
+        case .both: [t("diff.moved_by.both")]
+        }
+        return byRules + m.factors.map(factorLine) + m.classInputs.map(inputLine)
+            + m.thresholds.map { t("diff.threshold", ["tier": $0.tier, "before": $0.before.map(Figures.score) ?? "–", "after": $0.after.map(Figures.score) ?? "–"]) }
+            + (m.portfolioOnly ? [t("diff.cause.portfolio.class")] : [])
+    }
+
     static func factorLine(_ f: RunDiff.FactorChange) -> String {
         let t = Messages.current
         let points = t("diff.points", ["title": f.title, "before": f.before.map(Figures.score) ?? "–", "after": f.after.map(Figures.score) ?? "–"])
-        if !f.inputs.isEmpty { return points + ": " + f.inputs.map(inputLine).joined(separator: "; ") }
-        return points + ": " + (f.portfolioOnly ? t("diff.cause.portfolio") : t("diff.cause.rules"))
+        switch f.cause {
+        case .inputs: return points + ": " + f.inputs.map(inputLine).joined(separator: "; ")
+        case .portfolio: return points + ": " + t("diff.cause.portfolio")
+        case .rules: return points + ": " + t("diff.cause.rules")
+        }
     }
 
     static func inputLine(_ i: (name: String, before: String?, after: String?)) -> String {
@@ -129,25 +157,35 @@ public enum DiffReport {
         let moves: [JSON] = d.moves.map { m in
             .object([
                 ("id", .string(m.id)), ("name", .string(m.name)), ("sales", m.sales.map { .number(rounded($0, 2)) } ?? .null),
-                ("direction", .string(m.direction.rawValue)),
+                ("direction", .string(m.direction.rawValue)), ("moved_by", .string(m.movedBy.rawValue)),
                 ("shifts", .array(m.shifts.map { .object([("name", .string($0.name)), ("before", .string($0.before)), ("after", .string($0.after))]) })),
                 ("score", .object([("before", .number(rounded(m.scoreBefore, 2))), ("after", .number(rounded(m.scoreAfter, 2)))])),
                 ("factors", .array(m.factors.map { f in
                     .object([
                         ("id", .string(f.id)), ("title", .string(f.title)),
                         ("before", f.before.map { .number($0) } ?? .null), ("after", f.after.map { .number($0) } ?? .null),
-                        ("cause", .string(!f.inputs.isEmpty ? "inputs" : f.portfolioOnly ? "portfolio" : "rules")), ("inputs", cells(f.inputs)),
+                        ("cause", .string(f.cause.rawValue)), ("inputs", cells(f.inputs)),
                     ])
                 })),
                 ("class_inputs", cells(m.classInputs)),
                 ("portfolio_only", .bool(m.portfolioOnly)),
+                ("thresholds", .array(m.thresholds.map { threshold($0) })),
             ])
+        }
+        func threshold(_ x: RunDiff.Threshold) -> JSON {
+            .object([("tier", .string(x.tier)), ("before", x.before.map { .number($0) } ?? .null), ("after", x.after.map { .number($0) } ?? .null)])
         }
         let risk = { (r: RunDiff.RiskChange) -> JSON in
             .object([("id", .string(r.id)), ("name", .string(r.name)), ("risk", .string(r.risk)), ("title", r.title.map(JSON.string) ?? .null)])
         }
+        var oldRules = JSON.null
+        if let p = d.oldPack {
+            let thresholds: [JSON] = d.thresholds.map { threshold($0) }
+            oldRules = .object([("id", .string(p.id)), ("version", .string(p.version)), ("sha256", .string(p.hash)), ("thresholds", .array(thresholds))])
+        }
         return JSON.object([
             ("pack", .object([("id", .string(d.pack.id)), ("version", .string(d.pack.version)), ("sha256", .string(d.pack.hash))])),
+            ("old_rules", oldRules),
             ("runs", d.provenance.map { p in
                 .object([("old", .object([("version", .string(p.old.version)), ("sha256", .string(p.old.hash))])),
                          ("new", .object([("version", .string(p.new.version)), ("sha256", .string(p.new.hash))])),

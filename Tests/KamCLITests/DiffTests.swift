@@ -213,4 +213,20 @@ struct DiffTests {
         let unmapped = kam("diff", scored, scored)
         #expect(unmapped.code == 1 && unmapped.err.contains("give the same --map here"))
     }
+
+    @Test func aListScoredAsJSONLinesIsComparedAsItsCSV() throws {
+        let jsonl = folder.appending(path: "scored-2025.jsonl").path
+        #expect(kam("score", TestPaths.fixtures.appending(path: "sample/customers.csv").path, "--format", "jsonl", "-o", jsonl, "--quiet").code == 0)
+        let fromLines = kam("diff", jsonl, new, "--format", "json"), fromCSV = kam("diff", old, new, "--format", "json")
+        #expect(fromLines.code == 0, "\(fromLines.err)")
+        #expect(fromLines.out.replacingOccurrences(of: jsonl, with: "OLD") == fromCSV.out.replacingOccurrences(of: old, with: "OLD"))
+        // A line whose keys are not the first line's is refused with its line number.
+        var lines = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[4] = lines[4].replacingOccurrences(of: "\"customer_name\"", with: "\"client\"")
+        let broken = folder.appending(path: "broken.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: broken, atomically: true, encoding: .utf8)
+        let r = kam("diff", broken, new)
+        #expect(r.code == 1)
+        #expect(r.err.contains("broken.jsonl:5: key 2 is `client` where the first line has `customer_name`"), "\(r.err)")
+    }
 }

@@ -7,11 +7,12 @@ import KamSource
 /// known, and its snapshots spilled into partitions by id, so that comparing two runs holds
 /// one partition at a time rather than either file.
 final class ScoredRun {
-    let path: String
+    /// The file as the user named it (a JSON Lines list is read through a CSV copy).
+    private(set) var path: String
     let summary: BatchSummary
     /// Snapshots by id hash; partition `k` of both runs holds the same ids.
     let partitions: [ScratchFile]
-    let rowErrors: [RowError]
+    private(set) var rowErrors: [RowError]
 
     static let partitionCount = 32
 
@@ -32,24 +33,41 @@ final class ScoredRun {
     /// `decimalComma` says so.
     private(set) var decimalComma = false
 
-    static func scored(_ path: String, pack: RulePack, options: BatchOptions,
+    /// `writtenBy` is the pack that scored the list (its result columns close each row), and
+    /// `pack` the one to read it with; they differ when a diff reads the old run with both.
+    static func scored(_ path: String, pack: RulePack, writtenBy: RulePack, options: BatchOptions,
                        overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil)
         throws(DiffFailure) -> ScoredRun
     {
-        let run = try ScoredRun(scored: path, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile)
+        // A list written as JSON Lines is read through its CSV form; its lines are one less.
+        var copy: ScratchFile?
+        if ScoredJSONLines.detect(path) { copy = try ScoredJSONLines.csv(path) }
+        let run = try read(copy?.path ?? path, pack: pack, writtenBy: writtenBy, options: options, overrides: overrides, overrideFile: overrideFile)
+        if copy != nil {
+            run.path = path
+            run.rowErrors = run.rowErrors.map { RowError(line: $0.line - 1, column: $0.column, message: $0.message) }
+        }
+        return run
+    }
+
+    private static func read(_ path: String, pack: RulePack, writtenBy: RulePack, options: BatchOptions,
+                             overrides: [(header: String, input: String?, span: SourceSpan?)], overrideFile: SourceFile?)
+        throws(DiffFailure) -> ScoredRun
+    {
+        let run = try ScoredRun(scored: path, pack: pack, writtenBy: writtenBy, options: options, overrides: overrides, overrideFile: overrideFile)
         guard run.rowErrors.count * 2 > run.summary.rowsRead, run.rowErrors.contains(where: { $0.message.hasSuffix("not a number") }),
               let dialect = run.summary.dialect, dialect.decimalSeparator == UInt8(ascii: ".")
         else { return run }
         var options = options
         options.dialect = CSVDialect(delimiter: dialect.delimiter, decimalSeparator: UInt8(ascii: ","))
-        let again = try ScoredRun(scored: path, pack: pack, options: options, overrides: overrides, overrideFile: overrideFile)
+        let again = try ScoredRun(scored: path, pack: pack, writtenBy: writtenBy, options: options, overrides: overrides, overrideFile: overrideFile)
         guard again.rowErrors.count < run.rowErrors.count else { return run }
         again.decimalComma = true
         return again
     }
 
     /// `overrides` are the `--map` the list was scored with: its output keeps the file's own headers.
-    private convenience init(scored path: String, pack: RulePack, options: BatchOptions,
+    private convenience init(scored path: String, pack: RulePack, writtenBy: RulePack, options: BatchOptions,
                              overrides: [(header: String, input: String?, span: SourceSpan?)], overrideFile: SourceFile?) throws(DiffFailure) {
         var header = CSVRecord()
         var reader: CSVReader
@@ -62,7 +80,7 @@ final class ScoredRun {
         }
         guard found else { throw .refused("\(path) is empty") }
         let names = header.strings
-        let results = Self.resultColumns(pack)
+        let results = Self.resultColumns(writtenBy)
         guard names.count > results.count, Array(names.suffix(results.count)) == results else {
             throw .refused("\(path) is not a list in `kam score`'s default form: its last columns should be \(results.joined(separator: ", ")), "
                 + "after every input column; a list written with --columns lacks the inputs a diff re-reads. Score the customer list again "

@@ -1,13 +1,14 @@
 import KamAdvisor
 import KamCSV
 import KamReport
+import KamRules
 
 /// `kam diff OLD NEW`: what changed between two scored runs of a customer list, and why.
 enum DiffCommand {
     static let command = Command(
         words: ["diff"],
         summary: "Compare two scored runs: accounts that changed tier or class, and the inputs that moved them.",
-        synopsis: "OLD.csv NEW.csv [--summaries OLD.json --summaries NEW.json] [--format text|markdown|json|html] [-o FILE]",
+        synopsis: "OLD.csv NEW.csv [--summaries OLD.json --summaries NEW.json] [--old-rules PACK] [--format text|markdown|json|html] [-o FILE]",
         discussion: """
             OLD and NEW are lists `kam score` wrote in its default form (every input column, then
             the results), from two runs a period apart. Each is scored again under the pack, so
@@ -17,10 +18,13 @@ enum DiffCommand {
             accounts grew. Accounts that appeared and disappeared, risks that fired for the
             first time or cleared, and the portfolio's total, top-10 share, equivalent number of
             customers and Gini follow. Both runs are read with the same pack (--rules, else the
-            bundled one), which the output names. A list written with --columns lacks the
-            inputs and is refused. docs/diff.md describes the output.
-            Example:
+            bundled one), which the output names; when the rules changed between the runs,
+            --old-rules reads the old list with its own pack as well, and each move says whether
+            the rule change, the account's data, or both made it. A list written with --columns
+            lacks the inputs and is refused. docs/diff.md describes the output.
+            Examples:
               kam diff scored-2025.csv scored-2026.csv --format markdown -o changes.md
+              kam diff scored-2025.csv scored-2026.csv --old-rules accounts-2025.json5
             """,
         options: [
             Language.option,
@@ -28,6 +32,7 @@ enum DiffCommand {
                        choices: ["text", "markdown", "json", "html"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the diff to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled account pack."),
+            OptionSpec(name: "--old-rules", value: "PATH", help: "The pack the old run was scored with, when the rules changed since: tells the rules' moves from the data's."),
             OptionSpec(name: "--summaries", value: "FILE", help: "Each run's --summary file, old then new (give it twice): says which rules made each run.", repeats: true),
             OptionSpec(name: "--jobs", value: "N", help: "Threads to score with (default: every core)."),
             OptionSpec(name: "--map", value: "FILE|H=I", help: "The --map both lists were scored with (their outputs keep the file's own headers); repeats.", repeats: true),
@@ -60,10 +65,20 @@ enum DiffCommand {
             return 1
         }
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+        var oldPack: RulePack?
+        if let path = arguments.value("--old-rules") {
+            guard let p = PackChoice.pack(kind: "account-scoring", rules: path, console: console) else { return 1 }
+            if let old = provenance.first, old.hash != p.hash {
+                console.err("error: --old-rules \(path) is `\(p.id)` \(p.version) (sha256 \(p.hash.prefix(12))), but \(old.packId) "
+                            + "\(old.version) (sha256 \(old.hash.prefix(12))) made the old run, as its summary says: give that pack\n")
+                return 1
+            }
+            oldPack = p
+        }
         var diff: RunDiff
         do throws(DiffFailure) {
             guard let overrides = CustomerFile.overrides(arguments.all("--map"), console) else { return 1 }
-            diff = try RunDiff.compare(old: old, new: new, pack: pack, options: BatchOptions(jobs: jobs), overrides: overrides.list,
+            diff = try RunDiff.compare(old: old, new: new, pack: pack, oldPack: oldPack, options: BatchOptions(jobs: jobs), overrides: overrides.list,
                                        overrideFile: overrides.file)
         } catch {
             console.err("error: \(error)\n")

@@ -22,7 +22,13 @@ extension ReportBuilder {
         s.paragraph(.text(t("diff.counts", ["up": Figures.count(up), "down": Figures.count(down),
                                             "across": Figures.count(d.moves.count - up - down), "appeared": Figures.count(d.appeared.count),
                                             "disappeared": Figures.count(d.disappeared.count), "unchanged": Figures.count(d.unchanged)])))
-        let tiers = d.pack.outcome.levels.map(\.value) + d.pack.gates.map(\.outcome).filter { o in d.tierFlows.contains { $0.from == o || $0.to == o } }
+        if let line = DiffReport.byRulesLine(d) { s.paragraph(.text(line)) }
+        // The pack's tiers, then the gates' outcomes and the old rules' tiers the accounts took.
+        var tiers = d.pack.outcome.levels.map(\.value)
+        for o in d.pack.gates.map(\.outcome) + (d.oldPack.map { $0.outcome.levels.map(\.value) + $0.gates.map(\.outcome) } ?? [])
+        where !tiers.contains(o) && d.tierFlows.contains(where: { $0.from == o || $0.to == o }) {
+            tiers.append(o)
+        }
         if !d.tierFlows.isEmpty {
             s.add(.chart(.flows(tiers: tiers, flows: d.tierFlows.map { ($0.from, $0.to, $0.count) })))
             let moved = d.tierFlows.filter { $0.from != $0.to }
@@ -35,11 +41,8 @@ extension ReportBuilder {
             let shown = d.moves.prefix(limit ?? d.moves.count)
             s.add(.table(.init(header: [t("column.account"), t("column.moved"), t("column.why")], align: [.left, .left, .left],
                                rows: shown.map { m in
-                                   let why = m.factors.map(DiffReport.factorLine) + m.classInputs.map(DiffReport.inputLine)
-                                       + (m.portfolioOnly ? [t("diff.cause.portfolio.class")] : [])
-                                   return [[.strong(m.name), .text(" (\(m.id))")],
-                                           [.text(m.shifts.map { "\($0.name) \($0.before) → \($0.after)" }.joined(separator: "; "))],
-                                           [.text(why.joined(separator: "; "))]]
+                                   [[.strong(m.name), .text(" (\(m.id))")], [.text(DiffReport.shifts(m))],
+                                    [.text(DiffReport.why(m).joined(separator: "; "))]]
                                })))
             if d.moves.count > shown.count { s.paragraph(.text(t("changes.more", count: d.moves.count - shown.count))) }
         }
