@@ -7,7 +7,24 @@ import KamRules
 public enum DiffReport {
     // MARK: Text and Markdown
 
-    public static func text(_ d: RunDiff) -> String { render(d, markdown: false) }
+    public static func text(_ d: RunDiff) -> String { collect { render(d, markdown: false, $0) } }
+
+    /// The diff in `format` (`text`, `markdown`, `json` or `html`), handed to `emit` a piece at
+    /// a time, so that ten million accounts' changes need not be one string.
+    public static func write(_ d: RunDiff, format: String, _ emit: (String) -> Void) {
+        switch format {
+        case "markdown": render(d, markdown: true, emit)
+        case "json": json(d, emit)
+        case "html": emit(html(d))
+        default: render(d, markdown: false, emit)
+        }
+    }
+
+    static func collect(_ body: ((String) -> Void) -> Void) -> String {
+        var out = ""
+        body { out += $0 }
+        return out
+    }
 
     /// One self-contained page, as the report's: the comparison with the chart of moves
     /// between tiers and every move.
@@ -16,9 +33,9 @@ public enum DiffReport {
         doc.sections.append(ReportBuilder.changes(d, currency: nil, risksOf: nil, limit: nil, standalone: true))
         return HTMLWriter.write(doc)
     }
-    public static func markdown(_ d: RunDiff) -> String { render(d, markdown: true) }
+    public static func markdown(_ d: RunDiff) -> String { collect { render(d, markdown: true, $0) } }
 
-    static func render(_ d: RunDiff, markdown: Bool) -> String {
+    static func render(_ d: RunDiff, markdown: Bool, _ emit: (String) -> Void) {
         let t = Messages.current
         func esc(_ s: String) -> String { markdown ? Markdown.cell(s) : s.replacingNewlines() }
         func heading(_ s: String) -> String { markdown ? "\n## \(s)\n\n" : "\n\(s)\n" }
@@ -44,6 +61,10 @@ public enum DiffReport {
                     + (m.scoreBefore == m.scoreAfter ? "" : "; " + t("diff.score", ["before": Figures.score(m.scoreBefore), "after": Figures.score(m.scoreAfter)]))
                     + "\n"
                 for line in why(m) { out += sub + esc(line) + "\n" }
+                if out.utf8.count >= 1 << 16 {
+                    emit(out)
+                    out = ""
+                }
             }
         }
         for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
@@ -51,15 +72,25 @@ public enum DiffReport {
             for a in accounts {
                 out += item + esc(a.name) + " (\(esc(a.id)))" + (a.sales.map { ", " + t("diff.sales", ["sales": Figures.money($0)]) } ?? "")
                     + ", " + t("diff.tier", ["tier": a.tier]) + "\n"
+                if out.utf8.count >= 1 << 16 {
+                    emit(out)
+                    out = ""
+                }
             }
         }
         for (title, fired) in [(t("diff.risks.fired"), true), (t("diff.risks.cleared"), false)] {
             let risks = d.risks.filter { $0.fired == fired }
             guard !risks.isEmpty else { continue }
             out += heading(title)
-            for r in risks { out += item + esc(r.name) + " (\(esc(r.id))): " + esc(r.title ?? r.risk) + " (`\(r.risk)`)\n" }
+            for r in risks {
+                out += item + esc(r.name) + " (\(esc(r.id))): " + esc(r.title ?? r.risk) + " (`\(r.risk)`)\n"
+                if out.utf8.count >= 1 << 16 {
+                    emit(out)
+                    out = ""
+                }
+            }
         }
-        return out
+        emit(out)
     }
 
     /// Which rules made each run, from the summaries, and whether they differ from each other
@@ -135,9 +166,44 @@ public enum DiffReport {
 
     // MARK: JSON (docs/diff.md; renaming a field is a breaking change)
 
-    public static func json(_ d: RunDiff) -> String { jsonValue(d).pretty + "\n" }
+    public static func json(_ d: RunDiff) -> String { collect { json(d, $0) } }
+
+    /// The JSON document, its long lists written an element at a time; the same bytes as
+    /// `jsonValue(d).pretty`.
+    static func json(_ d: RunDiff, _ emit: (String) -> Void) {
+        let members = jsonMembers(d)
+        emit("{\n")
+        for (i, (key, value)) in members.enumerated() {
+            emit("  " + JSONString.quote(key) + ": ")
+            switch value {
+            case .value(let v): emit(v.pretty(indent: "  "))
+            case .items(let count, _) where count == 0: emit("[]")
+            case .items(let count, let item):
+                emit("[\n")
+                for k in 0..<count { emit("    " + item(k).pretty(indent: "    ") + (k == count - 1 ? "\n" : ",\n")) }
+                emit("  ]")
+            }
+            emit(i == members.count - 1 ? "\n" : ",\n")
+        }
+        emit("}\n\n")
+    }
+
+    /// A member of the JSON document: a value, or a list made an element at a time.
+    enum Member {
+        case value(JSON)
+        case items(Int, (Int) -> JSON)
+    }
 
     static func jsonValue(_ d: RunDiff) -> JSON {
+        .object(jsonMembers(d).map { key, member in
+            switch member {
+            case .value(let v): (key, v)
+            case .items(let count, let item): (key, .array((0..<count).map(item)))
+            }
+        })
+    }
+
+    static func jsonMembers(_ d: RunDiff) -> [(String, Member)] {
         func side(_ path: String, _ s: BatchSummary) -> JSON {
             let p = s.portfolio
             return .object([
@@ -154,7 +220,7 @@ public enum DiffReport {
         func account(_ a: RunDiff.Account) -> JSON {
             .object([("id", .string(a.id)), ("name", .string(a.name)), ("sales", a.sales.map { .number(rounded($0, 2)) } ?? .null), ("tier", .string(a.tier))])
         }
-        let moves: [JSON] = d.moves.map { m in
+        let move = { (m: RunDiff.Move) -> JSON in
             .object([
                 ("id", .string(m.id)), ("name", .string(m.name)), ("sales", m.sales.map { .number(rounded($0, 2)) } ?? .null),
                 ("direction", .string(m.direction.rawValue)), ("moved_by", .string(m.movedBy.rawValue)),
@@ -183,20 +249,23 @@ public enum DiffReport {
             let thresholds: [JSON] = d.thresholds.map { threshold($0) }
             oldRules = .object([("id", .string(p.id)), ("version", .string(p.version)), ("sha256", .string(p.hash)), ("thresholds", .array(thresholds))])
         }
-        return JSON.object([
-            ("pack", .object([("id", .string(d.pack.id)), ("version", .string(d.pack.version)), ("sha256", .string(d.pack.hash))])),
-            ("old_rules", oldRules),
-            ("runs", d.provenance.map { p in
+        let fired = d.risks.indices.filter { d.risks[$0].fired }, cleared = d.risks.indices.filter { !d.risks[$0].fired }
+        return [
+            ("pack", .value(.object([("id", .string(d.pack.id)), ("version", .string(d.pack.version)), ("sha256", .string(d.pack.hash))]))),
+            ("old_rules", .value(oldRules)),
+            ("runs", .value(d.provenance.map { p in
                 .object([("old", .object([("version", .string(p.old.version)), ("sha256", .string(p.old.hash))])),
                          ("new", .object([("version", .string(p.new.version)), ("sha256", .string(p.new.hash))])),
                          ("rules_differ", .bool(p.old.hash != p.new.hash))])
-            } ?? .null),
-            ("old", side(d.oldPath, d.old)), ("new", side(d.newPath, d.new)),
-            ("moves", .array(moves)),
-            ("appeared", .array(d.appeared.map(account))), ("disappeared", .array(d.disappeared.map(account))),
-            ("risks_fired", .array(d.risks.filter(\.fired).map(risk))), ("risks_cleared", .array(d.risks.filter { !$0.fired }.map(risk))),
-            ("unchanged", .number(Double(d.unchanged))),
-            ("tier_flows", .array(d.tierFlows.map { .object([("from", .string($0.from)), ("to", .string($0.to)), ("count", .number(Double($0.count)))]) })),
-        ])
+            } ?? .null)),
+            ("old", .value(side(d.oldPath, d.old))), ("new", .value(side(d.newPath, d.new))),
+            ("moves", .items(d.moves.count) { move(d.moves[$0]) }),
+            ("appeared", .items(d.appeared.count) { account(d.appeared[$0]) }),
+            ("disappeared", .items(d.disappeared.count) { account(d.disappeared[$0]) }),
+            ("risks_fired", .items(fired.count) { risk(d.risks[fired[$0]]) }),
+            ("risks_cleared", .items(cleared.count) { risk(d.risks[cleared[$0]]) }),
+            ("unchanged", .value(.number(Double(d.unchanged)))),
+            ("tier_flows", .value(.array(d.tierFlows.map { .object([("from", .string($0.from)), ("to", .string($0.to)), ("count", .number(Double($0.count)))]) }))),
+        ]
     }
 }

@@ -27,6 +27,14 @@ public indirect enum JSON: Sendable {
         return out + "\n"
     }
 
+    /// Two-space indented text, its nested lines indented by `indent` more, with no final
+    /// newline: one element of a list written an element at a time.
+    func pretty(indent: String) -> String {
+        var out = ""
+        write(into: &out, indent: indent)
+        return out
+    }
+
     /// One line, for JSON Lines.
     public var compact: String {
         switch self {

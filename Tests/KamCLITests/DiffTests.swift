@@ -229,4 +229,15 @@ struct DiffTests {
         #expect(r.code == 1)
         #expect(r.err.contains("broken.jsonl:5: key 2 is `client` where the first line has `customer_name`"), "\(r.err)")
     }
+
+    @Test func aColumnOneRunLacksIsSaid() throws {
+        var lines = try String(contentsOfFile: new, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[0] = lines[0].replacingOccurrences(of: ",open_complaints,", with: ",notes,")
+        let renamed = folder.appending(path: "no-complaints.csv").path
+        try lines.joined(separator: "\n").write(toFile: renamed, atomically: true, encoding: .utf8)
+        let r = kam("diff", old, renamed)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("has columns for `open_complaints` and \(renamed) has not"), "\(r.err)")
+        #expect(!kam("diff", old, new).err.contains("has columns for"))
+    }
 }

@@ -79,6 +79,12 @@ struct AccountSnapshot {
     /// The snapshots in `bytes`, in the order they were written.
     static func decode(_ bytes: [UInt8]) -> [AccountSnapshot] {
         var all: [AccountSnapshot] = []
+        forEach(in: bytes) { all.append($0) }
+        return all
+    }
+
+    /// Each snapshot in `bytes` in turn, so that only one is decoded at a time.
+    static func forEach<E: Error>(in bytes: [UInt8], _ body: (AccountSnapshot) throws(E) -> Void) throws(E) {
         var at = 0
         func take(_ width: Int) -> Int {
             var x: UInt64 = 0
@@ -102,10 +108,9 @@ struct AccountSnapshot {
                 defer { at += n }
                 return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
             }
-            all.append(s)
             at = end
+            try body(s)
         }
-        return all
     }
 
     private static func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {

@@ -114,6 +114,11 @@ public struct RunDiff: Sendable {
     public var provenance: (old: RunProvenance, new: RunProvenance)?
     /// The runs whose numbers were read with a decimal comma (see `ScoredRun.scored`).
     public let decimalComma: [String]
+    /// The pack's inputs one list has a column for and the other lacks, in the pack's order:
+    /// a factor that reads one is unanswered on one side, and its accounts may move for that
+    /// alone.
+    public let onlyOld: [String]
+    public let onlyNew: [String]
     /// Rows of each run that could not be scored again (they are in neither side's accounts).
     public let oldRejected: [RowError]
     public let newRejected: [RowError]
@@ -130,10 +135,11 @@ public struct RunDiff: Sendable {
                 + "their tiers and classes do not mean the same; give the version of `\(pack.id)` the old run was scored with")
         }
         let writer = oldPack ?? pack
-        let old = try ScoredRun.scored(oldPath, pack: pack, writtenBy: writer, options: options, overrides: overrides, overrideFile: overrideFile)
+        let partitions = ScoredRun.partitionCount([oldPath, newPath])
+        let old = try ScoredRun.scored(oldPath, pack: pack, writtenBy: writer, partitions: partitions, options: options, overrides: overrides, overrideFile: overrideFile)
         let oldOwn = oldPack == nil ? nil
-            : try ScoredRun.scored(oldPath, pack: writer, writtenBy: writer, options: options, overrides: overrides, overrideFile: overrideFile)
-        let new = try ScoredRun.scored(newPath, pack: pack, writtenBy: pack, options: options, overrides: overrides, overrideFile: overrideFile)
+            : try ScoredRun.scored(oldPath, pack: writer, writtenBy: writer, partitions: partitions, options: options, overrides: overrides, overrideFile: overrideFile)
+        let new = try ScoredRun.scored(newPath, pack: pack, writtenBy: pack, partitions: partitions, options: options, overrides: overrides, overrideFile: overrideFile)
         return try compare(old, new, pack: pack, oldOwn: oldOwn.map { ($0, writer) })
     }
 
@@ -142,9 +148,10 @@ public struct RunDiff: Sendable {
     public static func compare(previous oldPath: String, current newPath: String, mapping: ColumnMapping, pack: RulePack,
                                options: BatchOptions, overrides: [(header: String, input: String?, span: SourceSpan?)] = [],
                                overrideFile: SourceFile? = nil) throws(DiffFailure) -> RunDiff {
-        try compare(ScoredRun.scored(oldPath, pack: pack, writtenBy: pack, options: BatchOptions(jobs: options.jobs), overrides: overrides,
-                                     overrideFile: overrideFile),
-                    ScoredRun(path: newPath, pack: pack, mapping: mapping, options: options), pack: pack, oldOwn: nil)
+        let partitions = ScoredRun.partitionCount([oldPath, newPath])
+        return try compare(ScoredRun.scored(oldPath, pack: pack, writtenBy: pack, partitions: partitions, options: BatchOptions(jobs: options.jobs),
+                                            overrides: overrides, overrideFile: overrideFile),
+                           ScoredRun(path: newPath, pack: pack, mapping: mapping, partitions: partitions, options: options), pack: pack, oldOwn: nil)
     }
 
     /// `oldOwn` is the old list read with its own rules, beside `old` read with `pack`.
@@ -165,18 +172,18 @@ public struct RunDiff: Sendable {
         func name(_ s: AccountSnapshot, _ id: String) -> String {
             nameSlot.flatMap { s.cells[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? id
         }
-        for k in 0..<ScoredRun.partitionCount {
+        for k in old.partitions.indices {
             let before = Dictionary(try old.snapshots(k).map { ($0.id(idSlot), $0) }, uniquingKeysWith: { a, _ in a })
             let beforeOwn = try oldOwn.map { own throws(DiffFailure) in
                 Dictionary(try own.run.snapshots(k).map { ($0.id(oldIdSlot), $0) }, uniquingKeysWith: { a, _ in a })
             }
             var seen = Set<String>()
-            for after in try new.snapshots(k) {
+            try new.forEachSnapshot(k) { after in
                 let id = after.id(idSlot)
                 seen.insert(id)
                 guard let b = before[id] else {
                     appeared.append(Account(id: id, name: name(after, id), sales: sales(after, salesSlot), tier: tierName(after.tier, pack)))
-                    continue
+                    return
                 }
                 let b0 = beforeOwn?[id] ?? b
                 let was = Labels(b0, oldPack, in: pack), reread = Labels(b, pack, in: pack), now = Labels(after, pack, in: pack)
@@ -208,7 +215,9 @@ public struct RunDiff: Sendable {
         }.sorted { (order.firstIndex(of: $0.from) ?? 99, order.firstIndex(of: $0.to) ?? 99) < (order.firstIndex(of: $1.from) ?? 99, order.firstIndex(of: $1.to) ?? 99) }
         return RunDiff(pack: pack, oldPack: oldOwn?.pack, thresholds: thresholds, old: (oldOwn?.run ?? old).summary, new: new.summary, oldPath: oldPath, newPath: newPath,
                        moves: moves, appeared: appeared, disappeared: disappeared, risks: risks, unchanged: unchanged, tierFlows: tierFlows,
-                       decimalComma: [old, new].filter(\.decimalComma).map(\.path), oldRejected: old.rowErrors, newRejected: new.rowErrors)
+                       decimalComma: [old, new].filter(\.decimalComma).map(\.path),
+                       onlyOld: pack.inputs.map(\.name).filter { old.inputs.contains($0) && !new.inputs.contains($0) },
+                       onlyNew: pack.inputs.map(\.name).filter { new.inputs.contains($0) && !old.inputs.contains($0) }, oldRejected: old.rowErrors, newRejected: new.rowErrors)
     }
 
     static func idSlot(_ pack: RulePack) -> Int? {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import KamCSV
 import KamRules
 import KamSource
@@ -13,8 +18,18 @@ final class ScoredRun {
     /// Snapshots by id hash; partition `k` of both runs holds the same ids.
     let partitions: [ScratchFile]
     private(set) var rowErrors: [RowError]
+    /// The pack's inputs the list has a column for.
+    let inputs: Set<String>
 
-    static let partitionCount = 32
+    /// Enough partitions that one holds about 8 MB of the larger list (32 to 256, a power of
+    /// two), so that comparing ten million accounts holds as little as comparing one million.
+    static func partitionCount(_ paths: [String]) -> Int {
+        let size = paths.map { path -> Int in
+            var info = stat()
+            return stat(path, &info) == 0 ? Int(info.st_size) : 0
+        }.max() ?? 0
+        return max(32, LineGrouping.partitionCount(fileSize: size, perPartition: 8 << 20))
+    }
 
     /// Why a file cannot be compared.
     struct Refusal: Error {
@@ -35,14 +50,14 @@ final class ScoredRun {
 
     /// `writtenBy` is the pack that scored the list (its result columns close each row), and
     /// `pack` the one to read it with; they differ when a diff reads the old run with both.
-    static func scored(_ path: String, pack: RulePack, writtenBy: RulePack, options: BatchOptions,
+    static func scored(_ path: String, pack: RulePack, writtenBy: RulePack, partitions: Int, options: BatchOptions,
                        overrides: [(header: String, input: String?, span: SourceSpan?)] = [], overrideFile: SourceFile? = nil)
         throws(DiffFailure) -> ScoredRun
     {
         // A list written as JSON Lines is read through its CSV form; its lines are one less.
         var copy: ScratchFile?
         if ScoredJSONLines.detect(path) { copy = try ScoredJSONLines.csv(path) }
-        let run = try read(copy?.path ?? path, pack: pack, writtenBy: writtenBy, options: options, overrides: overrides, overrideFile: overrideFile)
+        let run = try read(copy?.path ?? path, pack: pack, writtenBy: writtenBy, partitions: partitions, options: options, overrides: overrides, overrideFile: overrideFile)
         if copy != nil {
             run.path = path
             run.rowErrors = run.rowErrors.map { RowError(line: $0.line - 1, column: $0.column, message: $0.message) }
@@ -50,24 +65,24 @@ final class ScoredRun {
         return run
     }
 
-    private static func read(_ path: String, pack: RulePack, writtenBy: RulePack, options: BatchOptions,
+    private static func read(_ path: String, pack: RulePack, writtenBy: RulePack, partitions: Int, options: BatchOptions,
                              overrides: [(header: String, input: String?, span: SourceSpan?)], overrideFile: SourceFile?)
         throws(DiffFailure) -> ScoredRun
     {
-        let run = try ScoredRun(scored: path, pack: pack, writtenBy: writtenBy, options: options, overrides: overrides, overrideFile: overrideFile)
+        let run = try ScoredRun(scored: path, pack: pack, writtenBy: writtenBy, partitions: partitions, options: options, overrides: overrides, overrideFile: overrideFile)
         guard run.rowErrors.count * 2 > run.summary.rowsRead, run.rowErrors.contains(where: { $0.message.hasSuffix("not a number") }),
               let dialect = run.summary.dialect, dialect.decimalSeparator == UInt8(ascii: ".")
         else { return run }
         var options = options
         options.dialect = CSVDialect(delimiter: dialect.delimiter, decimalSeparator: UInt8(ascii: ","))
-        let again = try ScoredRun(scored: path, pack: pack, writtenBy: writtenBy, options: options, overrides: overrides, overrideFile: overrideFile)
+        let again = try ScoredRun(scored: path, pack: pack, writtenBy: writtenBy, partitions: partitions, options: options, overrides: overrides, overrideFile: overrideFile)
         guard again.rowErrors.count < run.rowErrors.count else { return run }
         again.decimalComma = true
         return again
     }
 
     /// `overrides` are the `--map` the list was scored with: its output keeps the file's own headers.
-    private convenience init(scored path: String, pack: RulePack, writtenBy: RulePack, options: BatchOptions,
+    private convenience init(scored path: String, pack: RulePack, writtenBy: RulePack, partitions: Int, options: BatchOptions,
                              overrides: [(header: String, input: String?, span: SourceSpan?)], overrideFile: SourceFile?) throws(DiffFailure) {
         var header = CSVRecord()
         var reader: CSVReader
@@ -97,20 +112,21 @@ final class ScoredRun {
         var options = options
         options.dialect = options.dialect ?? reader.dialect
         options.headerRecords = 1
-        try self.init(path: path, pack: pack, mapping: mapping, options: options)
+        try self.init(path: path, pack: pack, mapping: mapping, partitions: partitions, options: options)
     }
 
     /// A list whose columns are mapped already (the customer list a report reads, with its
     /// title lines and `--map`).
-    init(path: String, pack: RulePack, mapping: ColumnMapping, options: BatchOptions) throws(DiffFailure) {
+    init(path: String, pack: RulePack, mapping: ColumnMapping, partitions partitionCount: Int, options: BatchOptions) throws(DiffFailure) {
         self.path = path
         let columns = pack.inputs.map { input in mapping.bindings.first { $0.input.name == input.name }?.column }
+        inputs = Set(zip(pack.inputs, columns).compactMap { $1 == nil ? nil : $0.name })
         var options = options
         options.top = nil
         options.alsoKeep = nil
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: SnapshotRenderer(columns: columns), options: options)
-        let files = (0..<Self.partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }
-        guard files.count == Self.partitionCount else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }
+        let files = (0..<partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }
+        guard files.count == partitionCount else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }
         let idSlot = (pack.extras["portfolio"]?["id"]?.string).flatMap { name in pack.inputs.firstIndex { $0.name == name } }
         var carry: [UInt8] = []
         var errors: [RowError] = []
@@ -125,7 +141,7 @@ final class ScoredRun {
                         let length = Int(carry[at]) | Int(carry[at + 1]) << 8 | Int(carry[at + 2]) << 16 | Int(carry[at + 3]) << 24
                         guard at + 4 + length <= carry.count else { break }
                         let record = carry[at..<(at + 4 + length)]
-                        buckets[Self.partition(of: AccountSnapshot.id(in: record, slot: idSlot))] += record
+                        buckets[Self.partition(of: AccountSnapshot.id(in: record, slot: idSlot), among: partitionCount)] += record
                         at += 4 + length
                     }
                     carry.removeFirst(at)
@@ -143,6 +159,15 @@ final class ScoredRun {
 
     /// The snapshots of partition `k`, in file order.
     func snapshots(_ k: Int) throws(DiffFailure) -> [AccountSnapshot] {
+        AccountSnapshot.decode(try bytes(k))
+    }
+
+    /// Each snapshot of partition `k` in turn, without holding them all decoded.
+    func forEachSnapshot(_ k: Int, _ body: (AccountSnapshot) throws(DiffFailure) -> Void) throws(DiffFailure) {
+        try AccountSnapshot.forEach(in: try bytes(k), body)
+    }
+
+    private func bytes(_ k: Int) throws(DiffFailure) -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset = 0
@@ -157,17 +182,17 @@ final class ScoredRun {
             bytes += buffer[0..<n]
             offset += n
         }
-        return AccountSnapshot.decode(bytes)
+        return bytes
     }
 
     /// FNV-1a of the id, so both runs put an account in the same partition.
-    static func partition(of id: String) -> Int {
+    static func partition(of id: String, among count: Int) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in id.utf8 {
             h ^= UInt64(byte)
             h &*= 0x0000_0100_0000_01b3
         }
-        return Int(h % UInt64(partitionCount))
+        return Int(h % UInt64(count))
     }
 }
 

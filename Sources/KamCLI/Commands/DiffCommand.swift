@@ -94,21 +94,28 @@ enum DiffCommand {
             }
             diff.provenance = (provenance[0], provenance[1])
         }
+        for (path, other, inputs) in [(old, new, diff.onlyOld), (new, old, diff.onlyNew)] where !inputs.isEmpty {
+            console.err("warning: \(path) has columns for \(inputs.map { "`\($0)`" }.joined(separator: ", ")) and \(other) has not: "
+                        + "the factors that read them are unanswered in one run, and accounts may move for that alone\n")
+        }
         for path in diff.decimalComma {
             console.err("note: \(path) writes its numbers with a decimal comma (as the list it was scored from did); they were read so\n")
         }
         for (path, errors) in [(old, diff.oldRejected), (new, diff.newRejected)] {
             rejected(errors, of: path, console, "their accounts are missing from that run")
         }
-        let text: String
-        switch arguments.value("--format") ?? "text" {
-        case "markdown": text = DiffReport.markdown(diff)
-        case "json": text = DiffReport.json(diff)
-        case "html": text = DiffReport.html(diff)
-        default: text = DiffReport.text(diff)
-        }
         do throws(OutputFile.Failure) {
-            try OutputFile.write(text, to: arguments.value("--output"), inputs: [old, new], console: console)
+            let output = try Output(path: arguments.value("--output"), inputs: [old, new], console: console)
+            var failure: OutputFile.Failure?
+            DiffReport.write(diff, format: arguments.value("--format") ?? "text") { piece in
+                guard failure == nil else { return }
+                do throws(OutputFile.Failure) { try output.write(Array(piece.utf8)) } catch { failure = error }
+            }
+            if let failure {
+                output.abort()
+                throw failure
+            }
+            try output.commit()
         } catch {
             console.err("error: \(error.message)\n")
             return 1
