@@ -1,8 +1,9 @@
 /// A streaming decoder of raw DEFLATE (RFC 1951), written here because the package takes no
 /// dependencies. Compressed bytes are pulled from a `ZipByteSource` a buffer at a time and the
 /// output is handed out in pieces of any size the caller asks for, so memory stays near
-/// 400 KB whatever the size of the entry: the last 32 KiB of output (the furthest a match
-/// reaches back) and the block being decoded.
+/// 300 KB whatever the size of the entry: the last 32 KiB of output (the furthest a match
+/// reaches back) and up to 128 KiB decoded ahead of the caller, 64 KiB of input, and the
+/// current block's code tables.
 ///
 /// Every malformed stream ends in a thrown `ZipError` of kind `.deflate`, never a trap or an
 /// endless loop: each step consumes input, and input that runs out stops the stream. After an

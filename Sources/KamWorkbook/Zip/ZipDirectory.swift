@@ -165,7 +165,7 @@ struct ZipDirectory {
 
     private static func value(_ field: Int??, _ name: String) throws(ZipError) -> Int {
         guard let field, let value = field else {
-            throw ZipError(.damaged, entry: name, detail: "its ZIP64 extra field is too short")
+            throw ZipError(.damaged, entry: name, detail: "its ZIP64 extra field is too short or holds an impossible size")
         }
         return value
     }

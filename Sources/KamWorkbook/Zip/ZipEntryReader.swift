@@ -1,5 +1,5 @@
 /// The bytes of one entry, streamed: stored entries straight from the archive, deflated ones
-/// through an `Inflater`, so memory stays near 400 KB whatever the entry's size. Every byte is
+/// through an `Inflater`, so memory stays near 300 KB whatever the entry's size. Every byte is
 /// counted and checksummed on its way out; the end of the entry is reported only after its
 /// size and CRC-32 match the directory's, and output past the declared size (which the limits
 /// were checked against before the first byte) stops the entry at once.
