@@ -272,10 +272,12 @@ def set_flag(data, bit):
     return bytes(data)
 
 
-def full_zip64(entries):
+def full_zip64(entries, disk=False):
     """An archive whose every size and offset goes through ZIP64: 0xFFFFFFFF in the records,
     the real values in ZIP64 extra fields, and a ZIP64 end record and locator. zipfile only
-    writes these past 4 GiB; this writes them for a small archive, and zipfile reads it back."""
+    writes these past 4 GiB; this writes them for a small archive, and zipfile reads it back.
+    With `disk`, the directory's disk numbers are 0xFFFF too, the real one (4 bytes) last in
+    the extra field."""
     out, central = bytearray(), bytearray()
     for name, data in entries:
         packed = raw_deflate(data)
@@ -286,8 +288,11 @@ def full_zip64(entries):
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 8, 0, 0x5B7E, crc, 0xFFFFFFFF, 0xFFFFFFFF,
                            len(name), len(extra)) + name + extra + packed
         cextra = struct.pack("<HHQQQ", 1, 24, len(data), len(packed), offset)
+        if disk:
+            cextra = struct.pack("<HHQQQI", 1, 28, len(data), len(packed), offset, 0)
         central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 8, 0, 0x5B7E, crc, 0xFFFFFFFF,
-                               0xFFFFFFFF, len(name), len(cextra), 0, 0, 0, 0, 0xFFFFFFFF) + name + cextra
+                               0xFFFFFFFF, len(name), len(cextra), 0, 0xFFFF if disk else 0, 0, 0,
+                               0xFFFFFFFF) + name + cextra
     start = len(out)
     out += central
     end64 = len(out)
@@ -358,6 +363,8 @@ def write_archives():
          note="zipfile force_zip64=True: ZIP64 extra fields in the local headers")
     save("zip64-full.zip", full_zip64(WORKBOOK), WORKBOOK,
          note="by hand: every size and offset in ZIP64 extra fields, ZIP64 end record and locator")
+    save("zip64-disk.zip", full_zip64(WORKBOOK[:2], disk=True), WORKBOOK[:2],
+         note="as zip64-full.zip, with the disk numbers in the extra fields too")
     with tempfile.TemporaryDirectory() as folder:
         data, entries = info_zip_zip64(folder)
     # Python 3.11's zipfile fails on this archive (a negative seek); unzip -t passes it.

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ZipArchiveTests {
     @Test func fixturesArePresent() {
-        #expect(ArchiveFixture.all.count == 18)
+        #expect(ArchiveFixture.all.count == 19)
     }
 
     /// Each good archive, opened from its path and from memory, lists the entries zipfile

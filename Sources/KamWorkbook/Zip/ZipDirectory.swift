@@ -125,14 +125,13 @@ struct ZipDirectory {
             var offset = records.uint32(at: p + 42), disk = records.uint16(at: p + 34)
             let extra = Array(records[(p + centralSize + nameLength)..<(p + centralSize + nameLength + extraLength)])
             if size == 0xFFFF_FFFF || compressed == 0xFFFF_FFFF || offset == 0xFFFF_FFFF || disk == 0xFFFF {
-                guard let wide = zip64Fields(extra) else {
+                guard var wide = Zip64Extra(extra) else {
                     throw ZipError(.damaged, entry: name, detail: "its ZIP64 extra field is missing")
                 }
-                var fields = wide.makeIterator()
-                if size == 0xFFFF_FFFF { size = try value(fields.next(), name) }
-                if compressed == 0xFFFF_FFFF { compressed = try value(fields.next(), name) }
-                if offset == 0xFFFF_FFFF { offset = try value(fields.next(), name) }
-                if disk == 0xFFFF { disk = try value(fields.next(), name) }
+                if size == 0xFFFF_FFFF { size = try wide.next(8, name) }
+                if compressed == 0xFFFF_FFFF { compressed = try wide.next(8, name) }
+                if offset == 0xFFFF_FFFF { offset = try wide.next(8, name) }
+                if disk == 0xFFFF { disk = try wide.next(4, name) }
             }
             if disk != 0 { throw ZipError(.spanned, entry: name) }
             guard compressed <= directoryOffset, offset <= directoryOffset - compressed - localSize - nameLength else {
@@ -148,28 +147,6 @@ struct ZipDirectory {
         return entries
     }
 
-    /// The 64-bit values of a ZIP64 extra field (header 0x0001), in their order: they stand
-    /// for the record's fields marked 0xFFFFFFFF, and only those.
-    private static func zip64Fields(_ extra: [UInt8]) -> [Int?]? {
-        var p = 0
-        while p + 4 <= extra.count {
-            let id = extra.uint16(at: p), length = extra.uint16(at: p + 2)
-            guard p + 4 + length <= extra.count else { return nil }
-            if id == 1 {
-                return stride(from: p + 4, to: p + 4 + length - 7, by: 8).map { extra.uint64(at: $0) }
-            }
-            p += 4 + length
-        }
-        return nil
-    }
-
-    private static func value(_ field: Int??, _ name: String) throws(ZipError) -> Int {
-        guard let field, let value = field else {
-            throw ZipError(.damaged, entry: name, detail: "its ZIP64 extra field is too short or holds an impossible size")
-        }
-        return value
-    }
-
     /// Refuses entries whose data overlap: no writer makes them, and a bomb that reuses one
     /// compressed stream for thousands of entries needs them. Each entry's extent is at least
     /// its local header's fixed part, its name and its compressed data.
@@ -181,5 +158,35 @@ struct ZipDirectory {
                 throw ZipError(.overlappingEntries(first.name, entries[b].name))
             }
         }
+    }
+}
+
+/// The values of a ZIP64 extra field (header 0x0001), read in order: they stand for the
+/// record's fields marked 0xFFFFFFFF (the disk 0xFFFF), and only those; the sizes and the
+/// offset take 8 bytes, the disk 4.
+private struct Zip64Extra {
+    private let bytes: [UInt8]
+    private var at = 0
+
+    init?(_ extra: [UInt8]) {
+        var p = 0
+        while p + 4 <= extra.count {
+            let id = extra.uint16(at: p), length = extra.uint16(at: p + 2)
+            guard p + 4 + length <= extra.count else { return nil }
+            if id == 1 {
+                bytes = Array(extra[(p + 4)..<(p + 4 + length)])
+                return
+            }
+            p += 4 + length
+        }
+        return nil
+    }
+
+    mutating func next(_ width: Int, _ name: String) throws(ZipError) -> Int {
+        guard at + width <= bytes.count, let value = width == 8 ? bytes.uint64(at: at) : Optional(bytes.uint32(at: at)) else {
+            throw ZipError(.damaged, entry: name, detail: "its ZIP64 extra field is too short or holds an impossible size")
+        }
+        at += width
+        return value
     }
 }
