@@ -25,7 +25,7 @@ public struct ZipEntry: Sendable, Equatable {
     public var isEncrypted: Bool { flags & 1 != 0 || method == 99 }
     public var hasDataDescriptor: Bool { flags & 8 != 0 }
 
-    public init(
+    init(
         name: String, nameBytes: [UInt8], method: UInt16, flags: UInt16, crc32: UInt32, compressedSize: Int,
         size: Int, modified: ZipTimestamp, localHeaderOffset: Int
     ) {

@@ -80,7 +80,7 @@ public struct ZipError: Error, Sendable, Equatable, CustomStringConvertible {
         case .truncated:
             return "the file ends too early: it was cut short while being copied or downloaded"
         case .notARegularFile:
-            return "not a regular file: a workbook is read from its end, so it cannot come from a pipe; save it to a file first"
+            return "not a regular file but a folder, a pipe or a device: a workbook is read from its end, so it must be a file; save it to one first"
         case .damaged:
             return "the archive is damaged: its records contradict each other"
         case .overlappingEntries(let a, let b):
@@ -119,7 +119,9 @@ public struct ZipError: Error, Sendable, Equatable, CustomStringConvertible {
         switch kind {
         case .truncated, .damaged, .deflate, .sizeMismatch, .crcMismatch:
             return "; get a fresh copy of the file, or open it in Excel or LibreOffice and save it again"
-        case .unsupportedMethod, .encrypted, .spanned:
+        case .unsupportedMethod, .spanned:
+            return "; open it in Excel or LibreOffice and save it again as an .xlsx workbook"
+        case .encrypted:
             return "; open it in Excel or LibreOffice and save it again as an .xlsx workbook without a password"
         default:
             return ""
