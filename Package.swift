@@ -3,6 +3,8 @@
 // kam: a key-account management advisor. The parts lean one way only:
 //   kam -> KamCLI -> KamReport -> KamAdvisor -> KamRules -> KamExpr -> KamSource
 //                                           \-> KamCSV
+//   KamWorkbook (ZIP and DEFLATE for .xlsx; stands alone until the workbook reader joins
+//   KamCSV under KamAdvisor and KamCLI)
 // No third-party packages: the Swift toolchain alone.
 import PackageDescription
 
@@ -18,6 +20,7 @@ let package = Package(
         .target(name: "KamExpr", dependencies: ["KamSource"]),
         .target(name: "KamRules", dependencies: ["KamSource", "KamExpr"]),
         .target(name: "KamCSV"),
+        .target(name: "KamWorkbook"),
         .target(
             name: "KamAdvisor",
             dependencies: ["KamSource", "KamRules", "KamCSV"],
@@ -46,6 +49,7 @@ let package = Package(
         .testTarget(name: "KamExprTests", dependencies: ["KamExpr", "KamTestSupport"]),
         .testTarget(name: "KamRulesTests", dependencies: ["KamRules", "KamTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "KamCSVTests", dependencies: ["KamCSV", "KamTestSupport"]),
+        .testTarget(name: "KamWorkbookTests", dependencies: ["KamWorkbook", "KamTestSupport", "KamSource"]),
         .testTarget(name: "KamAdvisorTests", dependencies: ["KamAdvisor", "KamTestSupport"]),
         .testTarget(name: "KamReportTests", dependencies: ["KamReport", "KamTestSupport"]),
         .testTarget(name: "KamCLITests", dependencies: ["KamCLI", "kam", "KamTestSupport"], exclude: ["Golden"]),

@@ -4,7 +4,7 @@
 # crash files go to .build-fuzz/ (ignored by git).
 #
 #   scripts/fuzz.sh 600                 # ten minutes per target
-#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire or grouping
+#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire, grouping or zip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -69,6 +69,15 @@ seeds_questionnaire() {
     done
 }
 
+seeds_zip() {
+    local corpus="$out/corpus-zip"
+    mkdir -p "$corpus"
+    # The ZIP fixtures (good and broken archives) and the raw DEFLATE vectors, cut to the length limit.
+    for f in fixtures/zip/archives/*.zip fixtures/zip/archives/*.txt fixtures/zip/deflate/*.deflate; do
+        head -c 16384 "$f" > "$corpus/$(basename "$f")"
+    done
+}
+
 run() {
     local name=$1 length=${2:-4096}
     echo "== fuzz-$name for ${seconds}s"
@@ -109,4 +118,10 @@ if [[ -z "$only" || "$only" == grouping ]]; then
     mkdir -p "$out/corpus-grouping"
     printf '\x01\x05\x02AAAAAAB\x00\x01C\x03\x04 \x06\x02' > "$out/corpus-grouping/seed"
     run grouping 600
+fi
+if [[ -z "$only" || "$only" == zip ]]; then
+    module KamWorkbook 2> >(grep -v 'Cannot export local symbol' >&2)
+    target zip ZipFuzzer.swift KamWorkbook 2> >(grep -v 'Cannot export local symbol' >&2)
+    seeds_zip
+    run zip 16384
 fi
