@@ -46,6 +46,7 @@ enum DiffCommand {
         let (old, new) = (arguments.positionals[0], arguments.positionals[1])
         if old == "-" || new == "-" { throw UsageError(message: "`kam diff` reads files, not standard input", help: "save the lists to files first") }
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
+        BatchMemory.returnLargeBlocks()
         let summaries = arguments.all("--summaries")
         guard summaries.isEmpty || summaries.count == 2 else {
             throw UsageError(message: "--summaries takes the two runs' summaries, old then new", help: "--summaries old.json --summaries new.json")

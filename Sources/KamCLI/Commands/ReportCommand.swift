@@ -82,6 +82,7 @@ enum ReportCommand {
             throw UsageError(message: "unexpected argument `\(arguments.positionals[0])`",
                              help: "name the inputs with --questionnaire FILE and --customers CSV")
         }
+        BatchMemory.returnLargeBlocks()
         var format = arguments.value("--format") ?? "html"
         if arguments.value("--format") == nil, arguments.value("--output") ?? "-" == "-", console.outputIsTerminal {
             // A page of raw HTML is of no use on a screen; files and pipes still get HTML.

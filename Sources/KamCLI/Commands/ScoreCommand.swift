@@ -69,12 +69,7 @@ enum ScoreCommand {
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
         let quiet = arguments.has("--quiet")
-        #if canImport(Glibc)
-        // Blocks of several megabytes come and go all run long. glibc would raise its mmap
-        // threshold after the first is freed and then keep later ones on the heap, where the
-        // freed space is not given back; a fixed threshold keeps them in mmap, returned at once.
-        _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 10)
-        #endif
+        BatchMemory.returnLargeBlocks()
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
 
         // With the whole list's portfolio given, this file is one partition, read once.
@@ -249,9 +244,3 @@ enum ScoreCommand {
         return name
     }
 }
-
-#if canImport(Glibc)
-/// glibc's `mallopt`, which the Glibc module does not export.
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
