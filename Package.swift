@@ -2,9 +2,8 @@
 //
 // kam: a key-account management advisor. The parts lean one way only:
 //   kam -> KamCLI -> KamReport -> KamAdvisor -> KamRules -> KamExpr -> KamSource
-//                                           \-> KamCSV
-//   KamWorkbook (ZIP and DEFLATE for .xlsx; stands alone until the workbook reader joins
-//   KamCSV under KamAdvisor and KamCLI)
+//            |                              \-> KamCSV
+//            \-> KamWorkbook (.xlsx: ZIP, DEFLATE, sheet XML) -> KamCSV
 // No third-party packages: the Swift toolchain alone.
 import PackageDescription
 
@@ -20,14 +19,14 @@ let package = Package(
         .target(name: "KamExpr", dependencies: ["KamSource"]),
         .target(name: "KamRules", dependencies: ["KamSource", "KamExpr"]),
         .target(name: "KamCSV"),
-        .target(name: "KamWorkbook"),
+        .target(name: "KamWorkbook", dependencies: ["KamCSV"]),
         .target(
             name: "KamAdvisor",
             dependencies: ["KamSource", "KamRules", "KamCSV"],
             plugins: ["EmbedRulesPlugin"]
         ),
         .target(name: "KamReport", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamAdvisor"]),
-        .target(name: "KamCLI", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamAdvisor", "KamReport"]),
+        .target(name: "KamCLI", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamWorkbook", "KamAdvisor", "KamReport"]),
 
         // Executables: thin mains over the libraries.
         .executableTarget(name: "kam", dependencies: ["KamCLI"]),

@@ -119,6 +119,7 @@ struct CustomerFile {
     /// The options every command reading a customer list takes, parsed by `encoding`,
     /// `dialect` and `open`/`mapping`.
     static let options = [
+        OptionSpec(name: "--sheet", value: "NAME", help: "The sheet of an .xlsx workbook to read (default: the first visible one)."),
         OptionSpec(name: "--map", value: "FILE|H=I", help: "A mapping file (JSON5, {\"header\": \"input\"}) or one pair `HEADER=INPUT` (`HEADER=` leaves a column out); repeats; wins over names and aliases.", repeats: true),
         OptionSpec(name: "--encoding", value: "NAME", help: "utf8 (default; a BOM is detected), utf16le, utf16be, cp1251 (Russian Windows), cp1252 or latin1 (Western Windows, Salesforce)."),
         OptionSpec(name: "--delimiter", value: "CHAR", help: "Field delimiter: , ; tab | (default: detected)."),

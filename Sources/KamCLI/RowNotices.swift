@@ -1,5 +1,6 @@
 import KamAdvisor
 import KamReport
+import KamWorkbook
 
 /// What standard error says about the rows of a customer list that were not scored: each
 /// rejected row (the first twenty) and each skipped totals line or footer note with its line,
@@ -15,9 +16,19 @@ final class RowNotices {
     /// Rejections by reason (the message with its values taken out): count, first example.
     private var reasons: [String: (count: Int, first: RowError)] = [:]
 
-    init(shownAs: String, console: Console) {
+    /// For a workbook's sheet: its cells, and the list's headers to find a column's letter.
+    private let positions: (sheet: SheetPositions, headers: [String])?
+
+    init(shownAs: String, console: Console, positions: (sheet: SheetPositions, headers: [String])? = nil) {
         self.shownAs = shownAs
         self.console = console
+        self.positions = positions
+    }
+
+    /// `file.csv:17` or, in a workbook, `book.xlsx: Клиенты!C17`.
+    func position(line: Int, column: String?) -> String {
+        guard let (sheet, headers) = positions else { return "\(shownAs):\(line)" }
+        return "\(shownAs): " + sheet.cell(line: line, column: column.flatMap { headers.firstIndex(of: $0) })
     }
 
     /// Notes one rejected row; `print` says whether to show it here (not when it goes to a file).
@@ -31,13 +42,13 @@ final class RowNotices {
         }
         guard print, rejectedShown < limit else { return }
         rejectedShown += 1
-        console.err("\(shownAs):\(error.line): error: \(error.column.map { "column `\($0)`: " } ?? "")\(error.message)\n")
+        console.err("\(position(line: error.line, column: error.column)): error: \(error.column.map { "column `\($0)`: " } ?? "")\(error.message)\n")
     }
 
     func skip(_ row: SkippedRow) {
         guard skippedShown < limit else { return }
         skippedShown += 1
-        console.err("\(shownAs):\(row.line): note: \(SkippedRowText.describe(row))\n")
+        console.err("\(position(line: row.line, column: nil)): note: \(SkippedRowText.describe(row))\n")
     }
 
     /// The message with quoted text and numbers replaced, so `"abc" is not a number` and

@@ -121,7 +121,9 @@ enum AssessCommand {
 
     /// The concentration of a customer list, read as `kam score` reads it, or nil after
     /// reporting why not.
-    static func concentration(_ path: String, _ arguments: Arguments, _ console: Console) throws(UsageError) -> Concentration? {
+    static func concentration(_ given: String, _ arguments: Arguments, _ console: Console) throws(UsageError) -> Concentration? {
+        guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return nil }
+        let path = source.path
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
         let rule = try CustomerFile.headerRule(arguments)
@@ -130,20 +132,20 @@ enum AssessCommand {
         if let column = arguments.value("--measure"), let measure = pack.extras["portfolio"]?["measure"]?.string {
             maps.append("\(column)=\(measure)")
         }
-        guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding, map: maps,
+        guard let file = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding, map: maps,
                                            header: rule, quiet: true, console: console)
         else { return nil }
         var options = BatchOptions(dialect: file.dialect, encoding: encoding)
         options.headerRecords = file.headerRecords
         let errors: Output?
         do throws(OutputFile.Failure) {
-            errors = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: [path], console: console) }
+            errors = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: [path, given], console: console) }
             try errors?.write(RejectedRows.header)
         } catch {
             console.err("error: \(error.message)\n")
             return nil
         }
-        let notices = RowNotices(shownAs: path, console: console)
+        let notices = RowNotices(shownAs: given, console: console, positions: source.positions.map { ($0, file.headers) })
         let result: (Concentration?, BatchSummary)
         do throws(BatchFailure) {
             result = try Concentration.read(
@@ -155,7 +157,7 @@ enum AssessCommand {
                 skipped: notices.skip, progress: { _, _, _ in })
         } catch {
             errors?.abort()
-            console.err("error: \(path): \(error.withoutPath)\n")
+            console.err("error: \(given): \(error.withoutPath)\n")
             return nil
         }
         do throws(OutputFile.Failure) { try errors?.commit() } catch {
@@ -166,10 +168,10 @@ enum AssessCommand {
         notices.finish(rowsRead: summary.rowsRead, toFile: errors != nil)
         notices.grouping(summary)
         guard let c else {
-            console.err("error: \(path): no customer has sales to measure concentration by (\(summary.rowsRead) rows read, \(summary.rejected) rejected)\n")
+            console.err("error: \(given): no customer has sales to measure concentration by (\(summary.rowsRead) rows read, \(summary.rejected) rejected)\n")
             return nil
         }
-        console.err("note: concentration computed from \(c.customers) customers in \(path)\n")
+        console.err("note: concentration computed from \(c.customers) customers in \(given)\n")
         return c
     }
 

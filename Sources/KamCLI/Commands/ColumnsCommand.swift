@@ -28,6 +28,7 @@ enum ColumnsCommand {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first, path != "-" else {
             throw UsageError(message: "name one customer-list file", help: "kam columns customers.csv")
         }
+        guard let source = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: false, console: console) else { return 1 }
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
         let rule = try CustomerFile.headerRule(arguments)
@@ -37,7 +38,7 @@ enum ColumnsCommand {
         var records: [(line: Int, fields: [String])] = []
         let reader: CSVReader
         do throws(CSVError) {
-            var r = try CSVReader(path: path, dialect: dialect, encoding: encoding)
+            var r = try CSVReader(path: source.path, dialect: dialect, encoding: encoding)
             var record = CSVRecord()
             // The header is within the first records; three samples a column within a few hundred.
             while records.count < HeaderChoice.limit + 200, try r.next(into: &record) { records.append((record.line, record.strings)) }

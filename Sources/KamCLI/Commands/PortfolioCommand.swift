@@ -61,9 +61,15 @@ enum PortfolioCommand {
         var header: PortfolioFile.Header?
         var accounts: [PortfolioFile.Account] = []
         for path in arguments.positionals {
+            // A partition may be a workbook's sheet; standard input streams as CSV.
+            var source: SheetSource?
+            if path != "-" {
+                guard let s = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return 1 }
+                source = s
+            }
             do throws(CSVError) {
                 var reader = path == "-" ? try CSVReader.standardInput(dialect: dialect, encoding: encoding)
-                    : try CSVReader(path: path, dialect: dialect, encoding: encoding)
+                    : try CSVReader(path: source?.path ?? path, dialect: dialect, encoding: encoding)
                 // The header and the title lines above it; the rows after the header among the
                 // records read are handed on with the reader.
                 var record = CSVRecord()

@@ -160,7 +160,10 @@ enum ReportCommand {
             }
             audit.append(.init(role: "previous_report", path: path, sha256: SHA256.hex(source.bytes), bytes: source.bytes.count, rows: nil))
         }
-        if let path = customersPath {
+        if let given = customersPath {
+            guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: arguments.has("--quiet"), console: console)
+            else { return 1 }
+            let path = source.path
             guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
             let (fields, problems) = ReportFields.read(pack)
             if report(problems, console) { return 1 }
@@ -168,7 +171,7 @@ enum ReportCommand {
                 guard let book = readContacts(contactsPath, fields, pack, asOf: asOf, encoding: contactsEncoding, console) else { return 1 }
                 contacts = book
             }
-            guard let file = CustomerFile.open(path: path, shownAs: path, pack: pack, dialect: dialect, encoding: encoding,
+            guard let file = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
                                                map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"),
                                                filledBy: contacts.flatMap { c in fields.buyingCentre.map { .init(source: c.path, inputs: BuyingCentre.inputsFilled(by: c.columns, spec: $0)) } },
                                                console: console)
@@ -176,7 +179,7 @@ enum ReportCommand {
             var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
             options.headerRecords = file.headerRecords
             // A progress line for long lists, as `kam score` shows, when standard error is a terminal.
-            let progress = Progress(console: console, quiet: arguments.has("--quiet"), path: path)
+            let progress = Progress(console: console, quiet: arguments.has("--quiet"), path: given)
             do throws(BatchFailure) {
                 review = try CustomerReview.run(
                     path: path, pack: pack, mapping: file.mapping, fields: fields,
@@ -184,32 +187,32 @@ enum ReportCommand {
                     contacts: contacts, keepIds: previousReport?.ids ?? [], progress: progress.update)
             } catch {
                 progress.clear()
-                console.err("error: \(path): \(error.withoutPath)\n")
+                console.err("error: \(given): \(error.withoutPath)\n")
                 return 1
             }
             progress.clear()
             if let review {
-                let notices = RowNotices(shownAs: path, console: console)
+                let notices = RowNotices(shownAs: given, console: console, positions: source.positions.map { ($0, file.headers) })
                 for row in review.skipped where !arguments.has("--quiet") { notices.skip(row) }
                 for error in review.rejected { notices.reject(error, print: false) }
                 if review.summary.scored == 0 {
-                    console.err("error: none of the \(review.summary.rowsRead) rows of \(path) could be scored, so there is nothing to recommend\n"
+                    console.err("error: none of the \(review.summary.rowsRead) rows of \(given) could be scored, so there is nothing to recommend\n"
                                 + (review.rejected.isEmpty ? "" : "The commonest reasons:\n" + notices.commonest()))
                     return 1
                 }
                 if review.summary.rejected > 0 {
-                    console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(path) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
+                    console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(given) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
                 }
                 notices.finish(rowsRead: review.summary.rowsRead, toFile: true)
             }
             packs.append(pack)
-            guard let hash = FileSystem.sha256(path) else {
-                console.err("error: cannot read \(path)\n")
+            guard let hash = FileSystem.sha256(given) else {
+                console.err("error: cannot read \(given)\n")
                 return 1
             }
-            audit.append(.init(role: "customers", path: path, sha256: hash.hex, bytes: hash.bytes, rows: review?.summary.rowsRead))
+            audit.append(.init(role: "customers", path: given, sha256: hash.hex, bytes: hash.bytes, rows: review?.summary.rowsRead))
             if let contacts, let review {
-                guard contactsMatch(contacts, review, customers: path, console) else { return 1 }
+                guard contactsMatch(contacts, review, customers: given, console) else { return 1 }
                 guard let hash = FileSystem.sha256(contacts.path) else {
                     console.err("error: cannot read \(contacts.path)\n")
                     return 1

@@ -4,6 +4,7 @@ import KamCSV
 import KamReport
 import KamRules
 import KamSource
+import KamWorkbook
 
 /// `kam score`: every account of a customer list scored, tiered and explained.
 enum ScoreCommand {
@@ -93,6 +94,14 @@ enum ScoreCommand {
             spooled = file
         }
         defer { if let spooled { unlink(spooled); TemporaryFiles.unregister(spooled) } }
+        // A workbook is read through its sheet's CSV (a workbook on standard input was spooled
+        // above: its directory is at its end).
+        var positions: SheetPositions?
+        if !(given == "-" && portfolio != nil) {
+            guard let source = SheetSource.open(path, shownAs: given, sheet: arguments.value("--sheet"), quiet: quiet, console: console) else { return 1 }
+            path = source.path
+            positions = source.positions
+        }
 
         // The header decides the mapping and the output columns.
         let rule = try CustomerFile.headerRule(arguments)
@@ -122,7 +131,7 @@ enum ScoreCommand {
             ? CSVRowRenderer(pack: pack, columns: columns)
             : JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
 
-        let inputs = [path] + arguments.all("--map").filter(FileSystem.exists)
+        let inputs = [path, given] + arguments.all("--map").filter(FileSystem.exists)
         let output: Output, errorsOut: Output?, summaryOut: Output?
         do throws(OutputFile.Failure) {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
@@ -145,7 +154,7 @@ enum ScoreCommand {
         options.group = !arguments.has("--no-group")
         let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
         let progress = Progress(console: console, quiet: quiet, path: path)
-        let notices = RowNotices(shownAs: given, console: console)
+        let notices = RowNotices(shownAs: given, console: console, positions: positions.map { ($0, headers) })
         let started = Date()
         let summary: BatchSummary
         do throws(BatchFailure) {

@@ -1,0 +1,62 @@
+/// Which cell styles show a number as a date: a workbook stores a date as a plain number of
+/// days, and only the cell's number format says it is one.
+struct CellStyles: Sendable {
+    /// By the cell's `s` index (into `cellXfs`), whether its number format is a date.
+    private let dates: [Bool]
+
+    init(dates: [Bool] = []) { self.dates = dates }
+
+    func isDate(_ style: Int) -> Bool { style >= 0 && style < dates.count && dates[style] }
+
+    /// Reads `xl/styles.xml`: the custom number formats, then the cell formats that use them.
+    static func read(_ scanner: inout XMLScanner) throws(WorkbookError) -> CellStyles {
+        var custom: [Int: Bool] = [:]
+        var dates: [Bool] = []
+        var inCellXfs = false
+        while let event = try scanner.next() {
+            switch event {
+            case .start("numFmt", let attributes, _):
+                if let id = attributes.first(where: { $0.name == "numFmtId" }).flatMap({ Int($0.value) }),
+                   let code = attributes.first(where: { $0.name == "formatCode" })?.value {
+                    custom[id] = isDateFormat(code)
+                }
+            case .start("cellXfs", _, let empty):
+                inCellXfs = !empty
+            case .end("cellXfs"):
+                inCellXfs = false
+            case .start("xf", let attributes, _) where inCellXfs:
+                let id = attributes.first { $0.name == "numFmtId" }.flatMap { Int($0.value) } ?? 0
+                dates.append(custom[id] ?? builtInDate(id))
+            default:
+                break
+            }
+        }
+        return CellStyles(dates: dates)
+    }
+
+    /// Excel's built-in formats that show a date (14 to 17 and 22; 27 to 36 and 50 to 58 in
+    /// East Asian versions). Times of day alone (18 to 21, 45 to 47) stay numbers: a duration
+    /// is not a date.
+    static func builtInDate(_ id: Int) -> Bool {
+        (14...17).contains(id) || id == 22 || (27...36).contains(id) || (50...58).contains(id)
+    }
+
+    /// A custom format shows a date when, outside quoted text, escapes and brackets (colours,
+    /// locales, elapsed hours), it has a day or a year: `dd.mm.yyyy`, `d-mmm`, `yyyy-mm-dd hh:mm`.
+    static func isDateFormat(_ code: String) -> Bool {
+        var inQuote = false, inBracket = false, escaped = false
+        for ch in code.lowercased() {
+            if escaped { escaped = false; continue }
+            switch ch {
+            case "\\": escaped = true
+            case "\"": inQuote.toggle()
+            case "[" where !inQuote: inBracket = true
+            case "]" where !inQuote: inBracket = false
+            case "d", "y": if !inQuote && !inBracket { return true }
+            case ";": if !inQuote && !inBracket { return false }  // only the first (positive) section decides
+            default: break
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,197 @@
+/// The rows of one worksheet as text cells, read as the sheet's XML streams by: each cell
+/// by its address (a sparse row's gaps filled with empty cells), shared strings looked up,
+/// numbers as Excel stores them, dates from their serial numbers and styles as ISO dates,
+/// booleans as `true` and `false`. Formulas are not evaluated: their cached value is read,
+/// as a CSV saved from Excel would hold it.
+public struct SheetRows {
+    private var scanner: XMLScanner
+    private let strings: [String]
+    private let styles: CellStyles
+    private let system1904: Bool
+    /// The sheet's name, for positions in errors (`Sheet1!C17`).
+    public let sheet: String
+    private var lastRow = 0
+    /// Columns in the sheet's used range (`<dimension ref="A1:AB301">`), or the widest row
+    /// so far: rows are padded to it, as Excel pads the rows of the CSV it saves.
+    private var width = 0
+    private var inData = false
+    private var finished = false
+
+    init(_ scanner: XMLScanner, sheet: String, strings: [String], styles: CellStyles, system1904: Bool) {
+        self.scanner = scanner
+        self.sheet = sheet
+        self.strings = strings
+        self.styles = styles
+        self.system1904 = system1904
+    }
+
+    /// The next row that holds a `<row>` element: its 1-based number and its cells, from
+    /// column A to its last cell; nil after the last.
+    public mutating func next() throws(WorkbookError) -> (number: Int, cells: [String])? {
+        guard !finished else { return nil }
+        while let event = try scanner.next() {
+            switch event {
+            case .start("sheetData", _, let empty):
+                if empty { finished = true; return nil }
+                inData = true
+            case .end("sheetData"):
+                finished = true
+                return nil
+            case .start("dimension", let attributes, _):
+                let range = attributes.first { $0.name == "ref" }?.value ?? ""
+                if let last = range.split(separator: ":").last, let end = CellReference.parse(String(last)), end.column < 16_384 {
+                    width = end.column + 1
+                }
+            case .start("row", let attributes, let empty) where inData:
+                let number = attributes.first { $0.name == "r" }.flatMap { Int($0.value) } ?? lastRow + 1
+                guard number > lastRow, number <= 1_048_576 else {
+                    throw WorkbookError(part: "\(sheet)!\(number)", message: "row \(number) comes after row \(lastRow): the sheet's rows are out of order")
+                }
+                lastRow = number
+                var cells = empty ? [] : try cells(row: number)
+                if cells.contains(where: { !$0.isEmpty }) {
+                    width = max(width, cells.count)
+                    while cells.count < width { cells.append("") }
+                }
+                return (number, cells)
+            default:
+                break
+            }
+        }
+        finished = true
+        return nil
+    }
+
+    /// The cells of the row just opened, up to its end tag.
+    private mutating func cells(row: Int) throws(WorkbookError) -> [String] {
+        var cells: [String] = []
+        while let event = try scanner.next() {
+            switch event {
+            case .end("row"):
+                return cells
+            case .start("c", let attributes, let empty):
+                var column = cells.count
+                var type = "n", style = 0
+                for a in attributes {
+                    switch a.name {
+                    case "r":
+                        guard let at = CellReference.parse(a.value), at.row == row else {
+                            throw WorkbookError(part: "\(sheet)!\(a.value)", message: "a cell whose address is not in row \(row)")
+                        }
+                        column = at.column
+                    case "t": type = a.value
+                    case "s": style = Int(a.value) ?? 0
+                    default: break
+                    }
+                }
+                guard column >= cells.count else {
+                    throw WorkbookError(part: "\(sheet)!\(CellReference.letters(column))\(row)", message: "a cell written twice, or out of order")
+                }
+                guard column < 16_384 else { throw WorkbookError(part: "\(sheet)!\(row)", message: "a cell beyond column XFD, the last a sheet has") }
+                let value = empty ? "" : try content(type: type, style: style, at: "\(sheet)!\(CellReference.letters(column))\(row)")
+                while cells.count < column { cells.append("") }
+                cells.append(value)
+            case .start(let name, _, let empty) where !empty:
+                try scanner.skip(name)
+            default:
+                break
+            }
+        }
+        throw WorkbookError(part: "\(sheet)!\(row)", message: "the sheet ends inside row \(row)")
+    }
+
+    /// A cell's text from its `<v>` (or `<is>` for an inline string), by its type.
+    private mutating func content(type: String, style: Int, at position: String) throws(WorkbookError) -> String {
+        var value: String?
+        var inline: String?
+        while let event = try scanner.next() {
+            switch event {
+            case .end("c"):
+                return try text(of: value, inline: inline, type: type, style: style, at: position)
+            case .start("v", _, let empty):
+                value = empty ? "" : try scanner.text(of: "v")
+            case .start("is", _, let empty):
+                inline = empty ? "" : try inlineText()
+            case .start(let name, _, let empty) where !empty:
+                try scanner.skip(name)  // a formula, an extension
+            default:
+                break
+            }
+        }
+        throw WorkbookError(part: position, message: "the sheet ends inside the cell")
+    }
+
+    /// An inline string's `<t>`s joined, phonetic guides left out.
+    private mutating func inlineText() throws(WorkbookError) -> String {
+        var out = ""
+        var depth = 0, phonetic = 0
+        while let event = try scanner.next() {
+            switch event {
+            case .start("t", _, let empty) where !empty:
+                let t = try scanner.text(of: "t")
+                if phonetic == 0 { out += t }
+            case .start("rPh", _, let empty) where !empty:
+                phonetic += 1
+                depth += 1
+            case .start(_, _, let empty) where !empty:
+                depth += 1
+            case .end(let name):
+                if depth == 0 { return out }
+                depth -= 1
+                if name == "rPh" { phonetic -= 1 }
+            default:
+                break
+            }
+        }
+        return out
+    }
+
+    private func text(of value: String?, inline: String?, type: String, style: Int, at position: String) throws(WorkbookError) -> String {
+        switch type {
+        case "s":
+            guard let value, let k = Int(value.trimmingSpaces), k >= 0, k < strings.count else {
+                throw WorkbookError(part: position, message: "a text cell pointing at shared string \(value ?? "none"), which the workbook does not have")
+            }
+            return strings[k]
+        case "inlineStr":
+            return inline ?? value ?? ""
+        case "b":
+            return value.map { $0.trimmingSpaces == "1" || $0.trimmingSpaces == "true" ? "true" : "false" } ?? ""
+        case "str", "e", "d":
+            // A formula's text, an error such as #N/A (left for the scorer to reject as not a
+            // number), or an ISO 8601 date as Strict Open XML writes one.
+            return value ?? ""
+        default:
+            guard let value else { return "" }
+            let number = value.trimmingSpaces
+            guard let x = Double(number) else {
+                throw WorkbookError(part: position, message: "a number cell holding \"\(value.prefix(40))\"")
+            }
+            if styles.isDate(style), let date = ExcelDate.iso(x, system1904: system1904) { return date }
+            return Self.shown(x, stored: number)
+        }
+    }
+
+    /// A number as Excel shows it: at most 15 significant digits, so a stored
+    /// 0.30000000000000004 is 0.3 as in the cell, and as the CSV Excel saves would hold it.
+    static func shown(_ x: Double, stored: String) -> String {
+        if stored.utf8.count <= 15 && !stored.contains("E") && !stored.contains("e") { return stored }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        var text = String(format: "%.15g", x)
+        if text.contains("e") { return text }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import KamCLI
+import KamTestSupport
+import Testing
+
+/// `.xlsx` workbooks wherever a customer list is read: each of the committed workbooks
+/// (scripts/make-workbooks.py, three producers) scores as the CSV beside it with the same
+/// data; errors name the sheet's cell; other binary files are refused saying what they are.
+struct WorkbookInputTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appending(path: "kam-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func fixture(_ name: String) -> String { TestPaths.fixtures.appending(path: name).path }
+
+    func scored(_ arguments: [String]) throws -> String {
+        let out = folder.appending(path: UUID().uuidString + ".csv").path
+        let r = kam(["score"] + arguments + ["-o", out, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        return try String(contentsOfFile: out, encoding: .utf8)
+    }
+
+    @Test(arguments: [
+        ("workbooks/sample-openpyxl.xlsx", "sample/customers.csv", [String]()),
+        ("workbooks/report-xlsxwriter.xlsx", "workbooks/report-xlsxwriter.csv", ["--sheet", "Клиенты"]),
+        ("workbooks/sparse.xlsx", "workbooks/sparse.csv", []),
+    ])
+    func aWorkbookScoresAsTheCSVWithItsData(_ workbook: String, _ twin: String, _ options: [String]) throws {
+        let fromBook = try scored([fixture(workbook)] + options)
+        let fromCSV = try scored([fixture(twin)])
+        #expect(fromBook == fromCSV)
+        #expect(fromBook.split(separator: "\n").count >= 4)
+    }
+
+    @Test func theReportFromAWorkbookIsTheReportFromItsCSV() {
+        let questionnaire = fixture("sample/questionnaire.json5")
+        let book = kam("report", "--questionnaire", questionnaire, "--customers", fixture("workbooks/sample-openpyxl.xlsx"), "--format", "json", "--quiet")
+        let csv = kam("report", "--questionnaire", questionnaire, "--customers", fixture("sample/customers.csv"), "--format", "json", "--quiet")
+        #expect(book.code == 0, "\(book.err)")
+        // The same report but for the audit of the input file (its name, size and hash).
+        func candidates(_ text: String) -> Substring { text[text.range(of: "\"candidates\"")!.lowerBound...].prefix(20_000) }
+        #expect(candidates(book.out) == candidates(csv.out))
+        #expect(book.out.contains("sample-openpyxl.xlsx"))
+    }
+
+    @Test func anErrorNamesTheSheetsCell() {
+        let r = kam("score", fixture("workbooks/sparse.xlsx"), "-o", folder.appending(path: "s.csv").path)
+        #expect(r.code == 0)
+        #expect(r.err.contains("sparse.xlsx: Data!C6: error: column `revenue_ltm`: `revenue_ltm` is \"#N/A\", not a number"), "\(r.err)")
+    }
+
+    @Test func theFirstSheetIsReadAndTheOthersAreNamed() {
+        let r = kam("score", fixture("workbooks/report-xlsxwriter.xlsx"))
+        #expect(r.code == 1)
+        #expect(r.err.contains("read sheet \"Инструкция\" (of \"Инструкция\", \"Клиенты\"; --sheet NAME reads another)"), "\(r.err)")
+        let wrong = kam("score", fixture("workbooks/report-xlsxwriter.xlsx"), "--sheet", "Customers")
+        #expect(wrong.code == 1)
+        #expect(wrong.err.contains("no sheet named \"Customers\"; the sheets are \"Инструкция\", \"Клиенты\""), "\(wrong.err)")
+        let notABook = kam("score", fixture("sample/customers.csv"), "--sheet", "Customers")
+        #expect(notABook.code == 1 && notABook.err.contains("is not a workbook"))
+    }
+
+    @Test func otherBinaryFilesAreRefusedSayingWhatTheyAre() throws {
+        func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+            let path = folder.appending(path: name).path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let cases: [(String, [UInt8], String)] = [
+            ("old.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 600), "Excel 97–2003 workbook (.xls)"),
+            ("data.csv.gz", [0x1F, 0x8B, 0x08, 0x00] + [UInt8](repeating: 0, count: 40), "gzip-compressed"),
+            ("report.pdf", Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0, count: 40), "a PDF document"),
+            ("cut.xlsx", [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 60), "cannot be read (damaged or cut short)"),
+        ]
+        for (name, bytes, expected) in cases {
+            let r = kam("score", try write(name, bytes))
+            #expect(r.code == 1, "\(name)")
+            #expect(r.err.contains(expected), "\(name): \(r.err)")
+            #expect(!r.err.contains("encoding") && !r.err.contains("UTF-16"), "\(name): \(r.err)")
+        }
+    }
+
+    @Test func aWorkbookOnStandardInputIsKeptAndRead() throws {
+        let binary = TestPaths.productsDirectory.appending(path: "kam")
+        let book = fixture("workbooks/sample-openpyxl.xlsx")
+        let piped = try runChild(binary, ["score", "-", "--quiet"], input: try Data(contentsOf: URL(fileURLWithPath: book)))
+        let named = try runChild(binary, ["score", book, "--quiet"], input: nil)
+        #expect(piped.code == 0 && named.code == 0)
+        #expect(piped.out == named.out && piped.out.count > 10_000)
+    }
+}
