@@ -36,6 +36,12 @@ enum ScoreCommand {
             line), and said so on standard error. A line that cannot be read rejects its whole
             account. --no-group scores each line alone.
 
+            On a terminal, with no -o, --format or --columns, the accounts are shown as a
+            table (id, name, sales, score, tier, main reason) that fits the window (COLUMNS and
+            LINES set its size): the --top N best, or a screenful in input order and a line saying
+            how many more there are and the command that writes them all. Piped, or with any of
+            those options, the output is CSV (or JSON) as above.
+
             Examples:
               kam score customers.csv -o scored.csv --summary summary.json
               kam score export.csv --encoding cp1251 --map map.json5 --top 30
@@ -69,6 +75,7 @@ enum ScoreCommand {
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
         let quiet = arguments.has("--quiet")
+        let screen = ScoreScreen.choose(arguments, top: top, console: console)
         #if canImport(Glibc)
         // Blocks of several megabytes come and go all run long. glibc would raise its mmap
         // threshold after the first is freed and then keep later ones on the heap, where the
@@ -123,9 +130,18 @@ enum ScoreCommand {
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
         guard let columns else { throw UsageError(message: problem ?? "bad --columns") }
-        let renderer: any RowRenderer = format == "csv"
-            ? CSVRowRenderer(pack: pack, columns: columns)
-            : JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
+        // On a screen the scorer's rows feed the table, which keeps the first screenful.
+        var shown: ScoreTableRows?
+        let renderer: any RowRenderer
+        if let screen {
+            let source = ScoreTableSource(pack: pack, mapping: mapping, dialect: sniffed)
+            shown = ScoreTableRows(source, limit: screen.limit)
+            renderer = ScoreTableRenderer(source)
+        } else if format == "csv" {
+            renderer = CSVRowRenderer(pack: pack, columns: columns)
+        } else {
+            renderer = JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
+        }
 
         let inputs = [path] + arguments.all("--map").filter(FileSystem.exists)
         let output: Output, errorsOut: Output?, summaryOut: Output?
@@ -157,6 +173,7 @@ enum ScoreCommand {
             summary = try scorer.run(
                 path: path, opened: opened,
                 output: { (bytes) throws(BatchFailure) in
+                    if shown != nil { return shown!.take(bytes) }
                     do throws(OutputFile.Failure) { try output.write(bytes) } catch { throw .output(error.message) }
                 },
                 rejected: { error in
@@ -194,6 +211,9 @@ enum ScoreCommand {
         }
         do throws(OutputFile.Failure) {
             try summaryOut?.write(Array(ScoreSummary.json(summary, pack: pack, mapping: mapping).utf8))
+            if let shown, let screen {
+                try output.write(Array(shown.table(everything: ScoreScreen.everything(arguments)).text(width: screen.width).utf8))
+            }
             try output.commit()
             try errorsOut?.commit()
             try summaryOut?.commit()
