@@ -2,7 +2,7 @@ import Foundation
 
 /// Whether `kam score` shows its answer as a table for a person (standard output is a
 /// terminal and nothing asked for a file format), and how much of a table fits the screen.
-/// A pipe, `-o`, `--format` or `--columns` keeps the CSV exactly as it always was,
+/// A pipe, `-o`, `--format`, `--columns` or `--excel` keeps the CSV exactly as it always was,
 /// so a script never sees the table.
 struct ScoreScreen {
     /// Cells a line may take.
@@ -19,7 +19,7 @@ struct ScoreScreen {
     /// Nil when the rows go out as CSV or JSON.
     static func choose(_ arguments: Arguments, top: Int?, console: Console) -> ScoreScreen? {
         guard console.outputIsTerminal,
-              ["--output", "--format", "--columns"].allSatisfy({ arguments.value($0) == nil })
+              ["--output", "--format", "--columns"].allSatisfy({ arguments.value($0) == nil }), !arguments.has("--excel")
         else { return nil }
         // COLUMNS and LINES win, as for other tools, so a user (or a test) can set the size.
         func size(_ name: String, measured: Int?, otherwise: Int) -> Int {

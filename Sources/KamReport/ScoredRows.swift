@@ -44,13 +44,16 @@ public struct OutputColumns: Sendable {
 /// A score as written in outputs: two decimals at most, integral scores without a fraction.
 func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
 
-/// CSV rows, UTF-8 and comma-separated, with every cell that could start a spreadsheet
-/// formula neutralised. Texts that repeat on every row (tiers, classes) are quoted once, up
+/// CSV rows, UTF-8 and comma-separated (or as `--excel` asks: `;` with a decimal comma in
+/// the numbers kam writes, after a byte-order mark), with every cell that could start a
+/// spreadsheet formula neutralised. Input cells are written as they were read, quoted as the
+/// delimiter needs. Texts that repeat on every row (tiers, classes) are quoted once, up
 /// front, so a row costs no allocation.
 public struct CSVRowRenderer: RowRenderer {
     let pack: RulePack
     let columns: OutputColumns
-    let dialect = CSVDialect.comma
+    let dialect: CSVDialect
+    let byteOrderMark: Bool
     /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
     private let outcomes: [[UInt8]]
     private let classes: [[[UInt8]]]
@@ -64,10 +67,12 @@ public struct CSVRowRenderer: RowRenderer {
         let special: Bool
     }
 
-    public init(pack: RulePack, columns: OutputColumns) {
+    public init(pack: RulePack, columns: OutputColumns, excel: ExcelCSV? = nil) {
         self.pack = pack
         self.columns = columns
-        let dialect = self.dialect
+        let dialect = excel?.dialect ?? .comma
+        self.dialect = dialect
+        byteOrderMark = excel != nil
         func cell(_ text: String) -> [UInt8] {
             var out: [UInt8] = []
             Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
@@ -85,6 +90,7 @@ public struct CSVRowRenderer: RowRenderer {
     }
 
     public func begin(into out: inout [UInt8]) {
+        if byteOrderMark { out += ExcelCSV.byteOrderMark }
         for (i, name) in columns.names.enumerated() {
             if i > 0 { out.append(dialect.delimiter) }
             append(Array(name.utf8), &out)
@@ -149,7 +155,8 @@ public struct CSVRowRenderer: RowRenderer {
         bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
     }
 
-    /// Whole scores (the common case) as digits directly; others as `scoreText` writes them.
+    /// Whole scores (the common case) as digits directly; others as `scoreText` writes them,
+    /// with the dialect's decimal mark.
     private func appendScore(_ x: Double, _ out: inout [UInt8]) {
         let r = rounded(x, 2)
         if r == r.rounded(.towardZero), abs(r) < 1e15 {
@@ -169,7 +176,9 @@ public struct CSVRowRenderer: RowRenderer {
             }
             return
         }
-        out.append(contentsOf: scoreText(x).utf8)
+        let decimal = dialect.decimalSeparator
+        if decimal == UInt8(ascii: ".") { return out.append(contentsOf: scoreText(x).utf8) }
+        out.append(contentsOf: scoreText(x).utf8.map { $0 == UInt8(ascii: ".") ? decimal : $0 })
     }
 }
 
