@@ -53,7 +53,12 @@ public struct CSVRowRenderer: RowRenderer {
     let pack: RulePack
     let columns: OutputColumns
     let dialect: CSVDialect
+    /// `--excel`: a byte-order mark first.
     let byteOrderMark: Bool
+    /// `--excel`: the decimal mark kam does not write. An input cell that is a plain number
+    /// with it (`-3.3` where kam writes decimal commas) is left alone: no spreadsheet runs a
+    /// formula from it, and a `'` would stop kam reading it back as the number it was.
+    let otherDecimal: UInt8?
     /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
     private let outcomes: [[UInt8]]
     private let classes: [[[UInt8]]]
@@ -73,6 +78,7 @@ public struct CSVRowRenderer: RowRenderer {
         let dialect = excel?.dialect ?? .comma
         self.dialect = dialect
         byteOrderMark = excel != nil
+        otherDecimal = excel.map { _ in dialect.decimalSeparator == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",") }
         func cell(_ text: String) -> [UInt8] {
             var out: [UInt8] = []
             Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
@@ -104,7 +110,10 @@ public struct CSVRowRenderer: RowRenderer {
             switch column {
             case .input(let k):
                 if k < record.count {
-                    record.withUnsafeField(k) { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+                    record.withUnsafeField(k) { field in
+                        let number = otherDecimal.map { CSVWriter.isPlainNumber(field, decimal: $0) } ?? false
+                        CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: !number)
+                    }
                 }
             case .score: appendScore(evaluation.score, &out)
             case .confidence: appendScore(evaluation.confidence, &out)
