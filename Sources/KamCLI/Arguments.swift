@@ -29,10 +29,13 @@ struct Arguments {
     private(set) var values: [String: [String]] = [:]
     private(set) var flags: Set<String> = []
     private(set) var positionals: [String] = []
+    /// The words as given, for a message that repeats the command line with a change.
+    let words: [String]
 
     /// Parses `words` against `specs`: `--name value`, `--name=value`, flags, `--` to end
     /// options, and `-` as a positional (standard input or output).
     init(_ words: [String], _ specs: [OptionSpec]) throws(UsageError) {
+        self.words = words
         var index = 0
         var optionsEnded = false
         while index < words.count {

@@ -10,31 +10,45 @@ public final class Console {
     public let inputIsTerminal: Bool
     /// Whether standard output is a terminal, where a person reads rather than a program.
     public let outputIsTerminal: Bool
+    /// The terminal's size in cells, when standard output is a terminal that tells it
+    /// (`TIOCGWINSZ`); nil otherwise and in tests, which give `COLUMNS` and `LINES` instead.
+    public let terminalSize: (columns: Int, lines: Int)?
     /// The environment variables a command may read (`KAM_LANG`, the locale), so a test
     /// can give its own.
     public let environment: [String: String]
 
     /// The process's own standard streams.
     public static func standard() -> Console {
-        Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1, outputIsTerminal: isatty(STDOUT_FILENO) == 1,
-                environment: ProcessInfo.processInfo.environment)
+        let terminal = isatty(STDOUT_FILENO) == 1
+        return Console(capturing: false, inputIsTerminal: isatty(STDIN_FILENO) == 1, outputIsTerminal: terminal,
+                       terminalSize: terminal ? measuredSize() : nil, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// What the terminal on standard output says its size is; nil when it says nothing (a
+    /// serial line, or a pseudo-terminal nobody sized reports 0 by 0).
+    private static func measuredSize() -> (columns: Int, lines: Int)? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
     }
 
     /// A console that keeps what is written, for tests; `input` are the lines a person
     /// would type; `terminal` makes standard output pass for a terminal; `environment` is all
     /// the environment the command sees.
     public static func capture(input: [String] = [], terminal: Bool = false, environment: [String: String] = [:]) -> Console {
-        let console = Console(capturing: true, inputIsTerminal: false, outputIsTerminal: terminal, environment: environment)
+        let console = Console(capturing: true, inputIsTerminal: false, outputIsTerminal: terminal, terminalSize: nil, environment: environment)
         console.pendingInput = input
         return console
     }
 
     private var pendingInput: [String] = []
 
-    private init(capturing: Bool, inputIsTerminal: Bool, outputIsTerminal: Bool, environment: [String: String]) {
+    private init(capturing: Bool, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalSize: (columns: Int, lines: Int)?,
+                 environment: [String: String]) {
         self.capturing = capturing
         self.inputIsTerminal = inputIsTerminal
         self.outputIsTerminal = outputIsTerminal
+        self.terminalSize = terminalSize
         self.environment = environment
     }
 

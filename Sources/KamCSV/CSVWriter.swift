@@ -180,7 +180,7 @@ public struct CSVWriter: Sendable {
     }
 
     /// `[+-]digits[(.|,)digits][e[+-]digits]`, with the dialect's decimal mark.
-    static func isPlainNumber(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
+    public static func isPlainNumber(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
         var i = 0
         let n = field.count
         func digits() -> Int {

@@ -44,13 +44,21 @@ public struct OutputColumns: Sendable {
 /// A score as written in outputs: two decimals at most, integral scores without a fraction.
 func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
 
-/// CSV rows, UTF-8 and comma-separated, with every cell that could start a spreadsheet
-/// formula neutralised. Texts that repeat on every row (tiers, classes) are quoted once, up
+/// CSV rows, UTF-8 and comma-separated (or as `--excel` asks: `;` with a decimal comma in
+/// the numbers kam writes, after a byte-order mark), with every cell that could start a
+/// spreadsheet formula neutralised. Input cells are written as they were read, quoted as the
+/// delimiter needs. Texts that repeat on every row (tiers, classes) are quoted once, up
 /// front, so a row costs no allocation.
 public struct CSVRowRenderer: RowRenderer {
     let pack: RulePack
     let columns: OutputColumns
-    let dialect = CSVDialect.comma
+    let dialect: CSVDialect
+    /// `--excel`: a byte-order mark first.
+    let byteOrderMark: Bool
+    /// `--excel`: the decimal mark kam does not write. An input cell that is a plain number
+    /// with it (`-3.3` where kam writes decimal commas) is left alone: no spreadsheet runs a
+    /// formula from it, and a `'` would stop kam reading it back as the number it was.
+    let otherDecimal: UInt8?
     /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
     private let outcomes: [[UInt8]]
     private let classes: [[[UInt8]]]
@@ -64,10 +72,13 @@ public struct CSVRowRenderer: RowRenderer {
         let special: Bool
     }
 
-    public init(pack: RulePack, columns: OutputColumns) {
+    public init(pack: RulePack, columns: OutputColumns, excel: ExcelCSV? = nil) {
         self.pack = pack
         self.columns = columns
-        let dialect = self.dialect
+        let dialect = excel?.dialect ?? .comma
+        self.dialect = dialect
+        byteOrderMark = excel != nil
+        otherDecimal = excel.map { _ in dialect.decimalSeparator == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",") }
         func cell(_ text: String) -> [UInt8] {
             var out: [UInt8] = []
             Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
@@ -85,6 +96,7 @@ public struct CSVRowRenderer: RowRenderer {
     }
 
     public func begin(into out: inout [UInt8]) {
+        if byteOrderMark { out += ExcelCSV.byteOrderMark }
         for (i, name) in columns.names.enumerated() {
             if i > 0 { out.append(dialect.delimiter) }
             append(Array(name.utf8), &out)
@@ -98,7 +110,10 @@ public struct CSVRowRenderer: RowRenderer {
             switch column {
             case .input(let k):
                 if k < record.count {
-                    record.withUnsafeField(k) { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+                    record.withUnsafeField(k) { field in
+                        let number = otherDecimal.map { CSVWriter.isPlainNumber(field, decimal: $0) } ?? false
+                        CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: !number)
+                    }
                 }
             case .score: appendScore(evaluation.score, &out)
             case .confidence: appendScore(evaluation.confidence, &out)
@@ -149,7 +164,8 @@ public struct CSVRowRenderer: RowRenderer {
         bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
     }
 
-    /// Whole scores (the common case) as digits directly; others as `scoreText` writes them.
+    /// Whole scores (the common case) as digits directly; others as `scoreText` writes them,
+    /// with the dialect's decimal mark.
     private func appendScore(_ x: Double, _ out: inout [UInt8]) {
         let r = rounded(x, 2)
         if r == r.rounded(.towardZero), abs(r) < 1e15 {
@@ -169,7 +185,9 @@ public struct CSVRowRenderer: RowRenderer {
             }
             return
         }
-        out.append(contentsOf: scoreText(x).utf8)
+        let decimal = dialect.decimalSeparator
+        if decimal == UInt8(ascii: ".") { return out.append(contentsOf: scoreText(x).utf8) }
+        out.append(contentsOf: scoreText(x).utf8.map { $0 == UInt8(ascii: ".") ? decimal : $0 })
     }
 }
 

@@ -140,7 +140,7 @@ enum AssessCommand {
         let errors: Output?
         do throws(OutputFile.Failure) {
             errors = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: [path, given], console: console) }
-            try errors?.write(RejectedRows.header)
+            try errors?.write(RejectedRows.header())
         } catch {
             console.err("error: \(error.message)\n")
             return nil

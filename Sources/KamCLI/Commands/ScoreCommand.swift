@@ -11,7 +11,7 @@ enum ScoreCommand {
     static let command = Command(
         words: ["score"],
         summary: "Score every account of a customer list (CSV) and rank the key-account candidates.",
-        synopsis: "FILE [--format csv|jsonl|json] [-o FILE] [--summary FILE] [--errors FILE] [options]",
+        synopsis: "FILE [--format csv|jsonl|json] [-o FILE] [--excel] [--summary FILE] [--errors FILE] [options]",
         discussion: """
             FILE is a CSV export from a CRM or a spreadsheet (`-` reads standard input). The
             delimiter (, ; tab |), decimal comma and thousands separators are detected; UTF-8
@@ -37,16 +37,31 @@ enum ScoreCommand {
             line), and said so on standard error. A line that cannot be read rejects its whole
             account. --no-group scores each line alone.
 
+            On a terminal, with no -o, --format, --columns or --excel, the accounts are shown as a
+            table (id, name, sales, score, tier, main reason) that fits the window (COLUMNS and
+            LINES set its size): the --top N best, or a screenful in input order and a line saying
+            how many more there are and the command that writes them all. Piped, or with any of
+            those options, the output is CSV (or JSON) as above.
+
+            --excel writes CSV that Excel opens correctly in the user's locale: UTF-8 with a
+            byte-order mark, and `;` between fields with a decimal comma in the score and
+            confidence when the input was read as Windows-1251, had `;` and a decimal comma, or
+            the language is Russian (--lang ru); `,` and a decimal point otherwise. Input cells
+            are kept as they were read. The --errors file takes the same form. Standard error
+            says which form was written and why.
+
             Examples:
               kam score customers.csv -o scored.csv --summary summary.json
               kam score export.csv --encoding cp1251 --map map.json5 --top 30
               kam score customers.csv --columns customer_id,score,tier,abc_class --format jsonl
+              kam score export.csv --encoding cp1251 --map map.json5 --excel -o scored.csv
             """,
         options: [
             Language.option,
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
             OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json.", choices: ["csv", "jsonl", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),
+            OptionSpec(name: "--excel", value: nil, help: "CSV as Excel in the user's locale opens it: a byte-order mark, and `;` with a decimal comma where that locale uses them."),
             OptionSpec(name: "--summary", value: "FILE", help: "Write a JSON summary: counts, totals, tiers, classes, HHI, Gini, pack hash."),
             OptionSpec(name: "--errors", value: "FILE", help: "Write rejected rows (line, column, reason) as CSV."),
             OptionSpec(name: "--strict", value: nil, help: "Stop at the first row that cannot be scored (exit 1)."),
@@ -65,11 +80,15 @@ enum ScoreCommand {
                              help: "kam score customers.csv -o scored.csv")
         }
         let format = arguments.value("--format") ?? "csv"
+        if arguments.has("--excel") && format != "csv" {
+            throw UsageError(message: "--excel shapes CSV for Excel, and --format \(format) writes JSON", help: "leave out --excel, or write CSV")
+        }
         let top = try arguments.integer("--top", in: 1...10_000_000)
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
         let quiet = arguments.has("--quiet")
+        let screen = ScoreScreen.choose(arguments, top: top, console: console)
         BatchMemory.returnLargeBlocks()
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
 
@@ -127,9 +146,20 @@ enum ScoreCommand {
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
         guard let columns else { throw UsageError(message: problem ?? "bad --columns") }
-        let renderer: any RowRenderer = format == "csv"
-            ? CSVRowRenderer(pack: pack, columns: columns)
-            : JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
+        let excel = arguments.has("--excel") ? ExcelCSV.form(input: sniffed, encoding: encoding, language: Messages.current.language) : nil
+        // On a screen the scorer's rows feed the table, which keeps the first screenful.
+        var shown: ScoreTableRows?
+        let renderer: any RowRenderer
+        if let screen {
+            let source = ScoreTableSource(pack: pack, mapping: mapping, dialect: sniffed)
+            shown = ScoreTableRows(source, limit: screen.limit)
+            renderer = ScoreTableRenderer(source)
+        } else if format == "csv" {
+            renderer = CSVRowRenderer(pack: pack, columns: columns, excel: excel)
+        } else {
+            renderer = JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
+        }
+        let errorsDialect = excel?.dialect ?? .comma
 
         let inputs = [path, given] + arguments.all("--map").filter(FileSystem.exists)
         let output: Output, errorsOut: Output?, summaryOut: Output?
@@ -137,7 +167,7 @@ enum ScoreCommand {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
             errorsOut = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
             summaryOut = try arguments.value("--summary").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
-            try errorsOut?.write(RejectedRows.header)
+            try errorsOut?.write((excel == nil ? [] : ExcelCSV.byteOrderMark) + RejectedRows.header(errorsDialect))
         } catch {
             console.err("error: \(error.message)\n")
             return 1
@@ -161,11 +191,12 @@ enum ScoreCommand {
             summary = try scorer.run(
                 path: path, opened: opened,
                 output: { (bytes) throws(BatchFailure) in
+                    if shown != nil { return shown!.take(bytes) }
                     do throws(OutputFile.Failure) { try output.write(bytes) } catch { throw .output(error.message) }
                 },
                 rejected: { error in
                     if let errorsOut {
-                        try? errorsOut.write(RejectedRows.line(error))
+                        try? errorsOut.write(RejectedRows.line(error, errorsDialect))
                     } else {
                         progress.clear()
                     }
@@ -198,6 +229,9 @@ enum ScoreCommand {
         }
         do throws(OutputFile.Failure) {
             try summaryOut?.write(Array(ScoreSummary.json(summary, pack: pack, mapping: mapping).utf8))
+            if let shown, let screen {
+                try output.write(Array(shown.table(everything: ScoreScreen.everything(arguments)).text(width: screen.width).utf8))
+            }
             try output.commit()
             try errorsOut?.commit()
             try summaryOut?.commit()
@@ -208,6 +242,7 @@ enum ScoreCommand {
         }
         notices.finish(rowsRead: summary.rowsRead, toFile: errorsOut != nil)
         if !quiet { notices.grouping(summary) }
+        if !quiet, let excel { console.err(excel.note + "\n") }
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
             var line = String(format: "%d rows read, %d scored, %d rejected", summary.rowsRead, summary.scored, summary.rejected)
