@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "KamWorkbookTests", dependencies: ["KamWorkbook", "KamTestSupport", "KamSource"]),
         .testTarget(name: "KamAdvisorTests", dependencies: ["KamAdvisor", "KamTestSupport"]),
         .testTarget(name: "KamReportTests", dependencies: ["KamReport", "KamTestSupport"]),
-        .testTarget(name: "KamCLITests", dependencies: ["KamCLI", "kam", "KamTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "KamCLITests", dependencies: ["KamCLI", "kam", "KamTestSupport", "KamWorkbook"], exclude: ["Golden"]),
     ]
 )

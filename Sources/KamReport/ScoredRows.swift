@@ -59,6 +59,9 @@ public struct CSVRowRenderer: RowRenderer {
     /// with it (`-3.3` where kam writes decimal commas) is left alone: no spreadsheet runs a
     /// formula from it, and a `'` would stop kam reading it back as the number it was.
     let otherDecimal: UInt8?
+    /// Whether a cell that could start a spreadsheet formula gets a leading `'`: not for a
+    /// workbook, whose text cells are never formulas.
+    let guardFormulas: Bool
     /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
     private let outcomes: [[UInt8]]
     private let classes: [[[UInt8]]]
@@ -72,8 +75,9 @@ public struct CSVRowRenderer: RowRenderer {
         let special: Bool
     }
 
-    public init(pack: RulePack, columns: OutputColumns, excel: ExcelCSV? = nil) {
+    public init(pack: RulePack, columns: OutputColumns, excel: ExcelCSV? = nil, guardFormulas: Bool = true) {
         self.pack = pack
+        self.guardFormulas = guardFormulas
         self.columns = columns
         let dialect = excel?.dialect ?? .comma
         self.dialect = dialect
@@ -81,7 +85,7 @@ public struct CSVRowRenderer: RowRenderer {
         otherDecimal = excel.map { _ in dialect.decimalSeparator == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",") }
         func cell(_ text: String) -> [UInt8] {
             var out: [UInt8] = []
-            Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+            Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
             return out
         }
         outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(cell)
@@ -112,7 +116,7 @@ public struct CSVRowRenderer: RowRenderer {
                 if k < record.count {
                     record.withUnsafeField(k) { field in
                         let number = otherDecimal.map { CSVWriter.isPlainNumber(field, decimal: $0) } ?? false
-                        CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: !number)
+                        CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
                     }
                 }
             case .score: appendScore(evaluation.score, &out)
@@ -161,7 +165,7 @@ public struct CSVRowRenderer: RowRenderer {
     }
 
     private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
-        bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: true) }
+        bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
     }
 
     /// Whole scores (the common case) as digits directly; others as `scoreText` writes them,

@@ -59,7 +59,8 @@ enum ScoreCommand {
         options: [
             Language.option,
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl or json.", choices: ["csv", "jsonl", "json"]),
+            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl, json, or xlsx (an Excel workbook; also chosen by -o FILE.xlsx).",
+                       choices: ["csv", "jsonl", "json", "xlsx"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),
             OptionSpec(name: "--excel", value: nil, help: "CSV as Excel in the user's locale opens it: a byte-order mark, and `;` with a decimal comma where that locale uses them."),
             OptionSpec(name: "--summary", value: "FILE", help: "Write a JSON summary: counts, totals, tiers, classes, HHI, Gini, pack hash."),
@@ -80,6 +81,10 @@ enum ScoreCommand {
                              help: "kam score customers.csv -o scored.csv")
         }
         let format = arguments.value("--format") ?? "csv"
+        let workbook = WorkbookOutput.wanted(arguments)
+        if arguments.has("--excel") && workbook {
+            throw UsageError(message: "--excel shapes CSV for Excel; a workbook (.xlsx) needs no shaping", help: "leave out --excel")
+        }
         if arguments.has("--excel") && format != "csv" {
             throw UsageError(message: "--excel shapes CSV for Excel, and --format \(format) writes JSON", help: "leave out --excel, or write CSV")
         }
@@ -154,6 +159,8 @@ enum ScoreCommand {
             let source = ScoreTableSource(pack: pack, mapping: mapping, dialect: sniffed)
             shown = ScoreTableRows(source, limit: screen.limit)
             renderer = ScoreTableRenderer(source)
+        } else if workbook {
+            renderer = CSVRowRenderer(pack: pack, columns: columns, guardFormulas: false)
         } else if format == "csv" {
             renderer = CSVRowRenderer(pack: pack, columns: columns, excel: excel)
         } else {
@@ -172,6 +179,8 @@ enum ScoreCommand {
             console.err("error: \(error.message)\n")
             return 1
         }
+        let book = workbook ? WorkbookOutput(console: console) : nil
+        if workbook && book == nil { return 1 }
         func abortAll() {
             output.abort()
             errorsOut?.abort()
@@ -192,7 +201,11 @@ enum ScoreCommand {
                 path: path, opened: opened,
                 output: { (bytes) throws(BatchFailure) in
                     if shown != nil { return shown!.take(bytes) }
-                    do throws(OutputFile.Failure) { try output.write(bytes) } catch { throw .output(error.message) }
+                    do throws(OutputFile.Failure) {
+                        if let book { try book.write(bytes) } else { try output.write(bytes) }
+                    } catch {
+                        throw .output(error.message)
+                    }
                 },
                 rejected: { error in
                     if let errorsOut {
@@ -231,6 +244,12 @@ enum ScoreCommand {
             try summaryOut?.write(Array(ScoreSummary.json(summary, pack: pack, mapping: mapping).utf8))
             if let shown, let screen {
                 try output.write(Array(shown.table(everything: ScoreScreen.everything(arguments)).text(width: screen.width).utf8))
+            }
+            if let book {
+                // Ids stay text in the sheet: `00123` is a code, not the number 123.
+                let id = (pack.extras["portfolio"]?["id"]?.string).flatMap { name in mapping.bindings.first { $0.input.name == name }?.column }
+                let texts = Set(columns.columns.enumerated().compactMap { i, c in c == .input(id ?? -1) ? i : nil })
+                try book.finish(into: output, textColumns: texts, dialect: sniffed)
             }
             try output.commit()
             try errorsOut?.commit()

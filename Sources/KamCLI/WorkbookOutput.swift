@@ -1,0 +1,94 @@
+import Foundation
+import KamAdvisor
+import KamCSV
+import KamReport
+import KamRules
+import KamWorkbook
+
+/// `kam score -o scored.xlsx`: the scored rows are kept as CSV in a temporary file while the
+/// scorer runs, then written as a workbook's sheet and handed to the output, which becomes
+/// the file only when all of it is written; a list too long for a sheet is refused and the
+/// file is never made.
+final class WorkbookOutput {
+    private let fd: Int32
+    private let spool: String
+
+    /// Nil after the reason was written.
+    init?(console: Console) {
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        guard let (fd, name) = TemporaryFiles.create(in: folder, named: "kam-scored") else {
+            console.err("error: cannot keep the scored rows in \(folder): \(OutputFile.describe(errno))\n")
+            return nil
+        }
+        self.fd = fd
+        spool = name
+    }
+
+    deinit {
+        close(fd)
+        unlink(spool)
+        TemporaryFiles.unregister(spool)
+    }
+
+    /// Whether `-o PATH` or `--format` asks for a workbook; `--format` wins over the extension.
+    static func wanted(_ arguments: Arguments) -> Bool {
+        if let format = arguments.value("--format") { return format == "xlsx" }
+        return arguments.value("--output")?.lowercased().hasSuffix(".xlsx") ?? false
+    }
+
+    /// Keeps scored rows (CSV, as `CSVRowRenderer` writes them without formula guards).
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputFile.Failure(message: "cannot keep the scored rows: \(OutputFile.describe(errno))")
+            }
+            offset += n
+        }
+    }
+
+    /// The kept rows as a workbook, written to `output`. `textColumns` stay text.
+    func finish(into output: Output, textColumns: Set<Int>, dialect: CSVDialect) throws(OutputFile.Failure) {
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        guard let (bookFD, book) = TemporaryFiles.create(in: folder, named: "kam-book") else {
+            throw OutputFile.Failure(message: "cannot make the workbook in \(folder): \(OutputFile.describe(errno))")
+        }
+        defer {
+            close(bookFD)
+            unlink(book)
+            TemporaryFiles.unregister(book)
+        }
+        do throws(WorkbookError) {
+            var sheet = SheetWriter(fileDescriptor: bookFD, path: book, sheet: "kam score", textColumns: textColumns, dialect: dialect)
+            var reader: CSVReader
+            do throws(CSVError) { reader = try CSVReader(path: spool, dialect: CSVDialect(decimalSeparator: dialect.decimalSeparator), encoding: .utf8) } catch {
+                throw WorkbookError(part: spool, message: "\(error)")
+            }
+            var record = CSVRecord()
+            while true {
+                let more: Bool
+                do throws(CSVError) { more = try reader.next(into: &record) } catch { throw WorkbookError(part: spool, message: "\(error)") }
+                guard more else { break }
+                try sheet.append(record.strings)
+            }
+            try sheet.finish()
+        } catch {
+            throw OutputFile.Failure(message: error.part == book ? error.message : "\(error)")
+        }
+        let readFD = open(book, O_RDONLY | O_CLOEXEC)
+        guard readFD >= 0 else { throw OutputFile.Failure(message: "cannot read the workbook back: \(OutputFile.describe(errno))") }
+        defer { close(readFD) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(readFD, $0.baseAddress!, $0.count, off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw OutputFile.Failure(message: "cannot read the workbook back: \(OutputFile.describe(errno))") }
+            if n == 0 { break }
+            try output.write(Array(buffer[0..<n]))
+            offset += n
+        }
+    }
+}
