@@ -55,10 +55,11 @@ public struct CSVRowRenderer: RowRenderer {
     let dialect: CSVDialect
     /// `--excel`: a byte-order mark first.
     let byteOrderMark: Bool
-    /// `--excel`: the decimal mark kam does not write. An input cell that is a plain number
-    /// with it (`-3.3` where kam writes decimal commas) is left alone: no spreadsheet runs a
-    /// formula from it, and a `'` would stop kam reading it back as the number it was.
-    let otherDecimal: UInt8?
+    /// The decimal mark kam does not write. An input cell that is a plain number with it
+    /// (`-5,9` from a 1C export, where kam writes decimal points) is left alone: no
+    /// spreadsheet runs a formula from it, and a `'` would stop kam reading it back (in
+    /// `kam diff`, say) as the number it was.
+    let otherDecimal: UInt8
     /// Whether a cell that could start a spreadsheet formula gets a leading `'`: not for a
     /// workbook, whose text cells are never formulas.
     let guardFormulas: Bool
@@ -82,7 +83,7 @@ public struct CSVRowRenderer: RowRenderer {
         let dialect = excel?.dialect ?? .comma
         self.dialect = dialect
         byteOrderMark = excel != nil
-        otherDecimal = excel.map { _ in dialect.decimalSeparator == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",") }
+        otherDecimal = dialect.decimalSeparator == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",")
         func cell(_ text: String) -> [UInt8] {
             var out: [UInt8] = []
             Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
@@ -115,7 +116,7 @@ public struct CSVRowRenderer: RowRenderer {
             case .input(let k):
                 if k < record.count {
                     record.withUnsafeField(k) { field in
-                        let number = otherDecimal.map { CSVWriter.isPlainNumber(field, decimal: $0) } ?? false
+                        let number = CSVWriter.isPlainNumber(field, decimal: otherDecimal)
                         CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
                     }
                 }

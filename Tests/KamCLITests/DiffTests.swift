@@ -206,6 +206,9 @@ struct DiffTests {
         let r = kam("diff", scored, scored, "--map", map, "--format", "json")
         #expect(r.code == 0, "\(r.err)")
         #expect(r.err.contains("writes its numbers with a decimal comma"))
+        // Its negative numbers (`-5,9`) are numbers, not formulas: written without a `'`, read back.
+        #expect(!(try String(contentsOfFile: scored, encoding: .utf8)).contains("'-"))
+        #expect(!r.err.contains("not a number"), "\(r.err)")
         let d = try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         #expect((d["moves"] as? [Any])?.isEmpty == true)
         #expect((d["unchanged"] as? Int ?? 0) > 10)
