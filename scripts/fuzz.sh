@@ -4,7 +4,7 @@
 # crash files go to .build-fuzz/ (ignored by git).
 #
 #   scripts/fuzz.sh 600                 # ten minutes per target
-#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire, grouping or zip
+#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire, grouping, zip or workbook
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -20,7 +20,7 @@ module() {
     local sources
     sources=$(find "Sources/$name" -name '*.swift' | sort | grep -v "${excluded:-^$}")
     # shellcheck disable=SC2086
-    swiftc "${flags[@]}" -module-name "$name" -emit-library -static -emit-module \
+    swiftc "${flags[@]}" -enable-testing -module-name "$name" -emit-library -static -emit-module \
         -emit-module-path "$out/$name.swiftmodule" -I "$out" $sources -o "$out/lib$name.a"
 }
 
@@ -66,6 +66,22 @@ seeds_questionnaire() {
     mkdir -p "$corpus"
     for f in fixtures/questionnaires/*.json5 fixtures/questionnaires/invalid/*.json5 fixtures/sample/questionnaire.json5; do
         cp "$f" "$corpus/$(basename "$f")-$(printf '%s' "$f" | sha1sum | cut -c1-8)"
+    done
+}
+
+seeds_workbook() {
+    local corpus="$out/corpus-workbook"
+    mkdir -p "$corpus"
+    # The committed workbooks whole, and each one's parts as XML.
+    for f in fixtures/workbooks/*.xlsx; do
+        cp "$f" "$corpus/$(basename "$f")"
+        python3 - "$f" "$corpus" <<'PY'
+import sys, zipfile, os
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for n in z.namelist():
+        if n.endswith(".xml"):
+            open(os.path.join(sys.argv[2], os.path.basename(sys.argv[1]) + "-" + n.replace("/", "_")), "wb").write(z.read(n)[:65536])
+PY
     done
 }
 
@@ -121,7 +137,13 @@ if [[ -z "$only" || "$only" == grouping ]]; then
 fi
 if [[ -z "$only" || "$only" == zip ]]; then
     module KamWorkbook 2> >(grep -v 'Cannot export local symbol' >&2)
-    target zip ZipFuzzer.swift KamWorkbook 2> >(grep -v 'Cannot export local symbol' >&2)
+    target zip ZipFuzzer.swift KamWorkbook KamCSV 2> >(grep -v 'Cannot export local symbol' >&2)
     seeds_zip
     run zip 16384
+fi
+if [[ -z "$only" || "$only" == workbook ]]; then
+    [[ "$only" == workbook ]] && module KamWorkbook 2> >(grep -v 'Cannot export local symbol' >&2)
+    target workbook WorkbookFuzzer.swift KamWorkbook KamCSV 2> >(grep -v 'Cannot export local symbol' >&2)
+    seeds_workbook
+    run workbook 65536
 fi

@@ -88,7 +88,7 @@ public struct SheetRows {
                     throw WorkbookError(part: "\(sheet)!\(CellReference.letters(column))\(row)", message: "a cell written twice, or out of order")
                 }
                 guard column < 16_384 else { throw WorkbookError(part: "\(sheet)!\(row)", message: "a cell beyond column XFD, the last a sheet has") }
-                let value = empty ? "" : try content(type: type, style: style, at: "\(sheet)!\(CellReference.letters(column))\(row)")
+                let value = empty ? "" : try content(type: type, style: style, column: column, row: row)
                 while cells.count < column { cells.append("") }
                 cells.append(value)
             case .start(let name, _, let empty) where !empty:
@@ -101,13 +101,13 @@ public struct SheetRows {
     }
 
     /// A cell's text from its `<v>` (or `<is>` for an inline string), by its type.
-    private mutating func content(type: String, style: Int, at position: String) throws(WorkbookError) -> String {
+    private mutating func content(type: String, style: Int, column: Int, row: Int) throws(WorkbookError) -> String {
         var value: String?
         var inline: String?
         while let event = try scanner.next() {
             switch event {
             case .end("c"):
-                return try text(of: value, inline: inline, type: type, style: style, at: position)
+                return try text(of: value, inline: inline, type: type, style: style, column: column, row: row)
             case .start("v", _, let empty):
                 value = empty ? "" : try scanner.text(of: "v")
             case .start("is", _, let empty):
@@ -118,7 +118,7 @@ public struct SheetRows {
                 break
             }
         }
-        throw WorkbookError(part: position, message: "the sheet ends inside the cell")
+        throw WorkbookError(part: position(column, row), message: "the sheet ends inside the cell")
     }
 
     /// An inline string's `<t>`s joined, phonetic guides left out.
@@ -146,11 +146,14 @@ public struct SheetRows {
         return out
     }
 
-    private func text(of value: String?, inline: String?, type: String, style: Int, at position: String) throws(WorkbookError) -> String {
+    /// `Sheet1!C17`, made only for an error.
+    private func position(_ column: Int, _ row: Int) -> String { "\(sheet)!\(CellReference.letters(column))\(row)" }
+
+    private func text(of value: String?, inline: String?, type: String, style: Int, column: Int, row: Int) throws(WorkbookError) -> String {
         switch type {
         case "s":
             guard let value, let k = Int(value.trimmingSpaces), k >= 0, k < strings.count else {
-                throw WorkbookError(part: position, message: "a text cell pointing at shared string \(value ?? "none"), which the workbook does not have")
+                throw WorkbookError(part: position(column, row), message: "a text cell pointing at shared string \(value ?? "none"), which the workbook does not have")
             }
             return strings[k]
         case "inlineStr":
@@ -165,7 +168,7 @@ public struct SheetRows {
             guard let value else { return "" }
             let number = value.trimmingSpaces
             guard let x = Double(number) else {
-                throw WorkbookError(part: position, message: "a number cell holding \"\(value.prefix(40))\"")
+                throw WorkbookError(part: position(column, row), message: "a number cell holding \"\(value.prefix(40))\"")
             }
             if styles.isDate(style), let date = ExcelDate.iso(x, system1904: system1904) { return date }
             return Self.shown(x, stored: number)
@@ -175,7 +178,7 @@ public struct SheetRows {
     /// A number as Excel shows it: at most 15 significant digits, so a stored
     /// 0.30000000000000004 is 0.3 as in the cell, and as the CSV Excel saves would hold it.
     static func shown(_ x: Double, stored: String) -> String {
-        if stored.utf8.count <= 15 && !stored.contains("E") && !stored.contains("e") { return stored }
+        if stored.utf8.count <= 15 && !stored.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) { return stored }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         var text = String(format: "%.15g", x)
         if text.contains("e") { return text }
@@ -189,6 +192,11 @@ public struct SheetRows {
 
 extension String {
     var trimmingSpaces: String {
+        guard let first = utf8.first, let last = utf8.last, first > 0x20, last > 0x20 else { return trimmed }
+        return self
+    }
+
+    private var trimmed: String {
         var s = Substring(self)
         while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropFirst() }
         while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropLast() }

@@ -9,12 +9,19 @@ public struct Workbook: Sendable {
     public var sheetNames: [String] { index.sheets.map(\.name) }
 
     public init(path: String, limits: ZipLimits = ZipLimits()) throws(WorkbookError) {
-        self.path = path
+        let archive: ZipArchive
         do throws(ZipError) {
             archive = try ZipArchive(path: path, limits: limits)
         } catch {
             throw WorkbookError(part: path, message: "\(error)")
         }
+        try self.init(archive: archive, path: path)
+    }
+
+    /// A workbook in an archive already open (in memory, for the fuzzer); `path` names it.
+    public init(archive: ZipArchive, path: String) throws(WorkbookError) {
+        self.path = path
+        self.archive = archive
         var main: String?
         if var rels = try Self.scanner(archive, "_rels/.rels", required: false) { main = try WorkbookIndex.mainPart(&rels) }
         let part = main ?? "xl/workbook.xml"

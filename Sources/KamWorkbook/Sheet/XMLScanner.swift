@@ -96,6 +96,11 @@ struct XMLScanner {
     // MARK: Markup
 
     private mutating func markup() throws(WorkbookError) -> Event? {
+        // Most markup is a tag: only `<!` and `<?` need a closer look.
+        while end - start < 2 {
+            guard try fill() else { break }
+        }
+        if end - start >= 2, buffer[start + 1] != UInt8(ascii: "!"), buffer[start + 1] != UInt8(ascii: "?") { return try tag() }
         if try lookingAt("<!--") {
             try skipPast("-->")
             return nil
@@ -113,6 +118,11 @@ struct XMLScanner {
             try skipPast("?>")
             return nil
         }
+        return try tag()
+    }
+
+    /// An element's start or end tag at `start`.
+    private mutating func tag() throws(WorkbookError) -> Event {
         let gt = try untilOutsideQuotes(from: start + 1)
         defer { start = gt + 1 }
         var at = start + 1
