@@ -22,7 +22,9 @@ let package = Package(
         .target(name: "KamWorkbook", dependencies: ["KamCSV"]),
         .target(
             name: "KamAdvisor",
-            dependencies: ["KamSource", "KamRules", "KamCSV"],
+            // KamExpr only because the batch scorer still fills the evaluator's activation
+            // itself; the scorer's redesign (issue 18) moves that behind KamRules.
+            dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV"],
             plugins: ["EmbedRulesPlugin"]
         ),
         .target(name: "KamReport", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamAdvisor"]),
