@@ -12,7 +12,8 @@ producers, as real users' files are:
   instructions sheet. Twin: report-xlsxwriter.csv (the title lines, then ISO dates).
 - sparse.xlsx: written by hand as Excel itself would not, to reach every path of the reader:
   cells addressed out of a dense order with gaps, a missing row, the 1904 date system, rich
-  text, a formula's cached text, an error cell, and a number stored with 17 digits.
+  text, a formula's cached text, an error cell, a number stored with 17 digits, and a
+  percentage (stored 0.215, shown and saved to CSV by Excel as 21.5%).
   Twin: sparse.csv.
 
 Run from the repository root: `python3 scripts/make-workbooks.py` (needs `pip install
@@ -119,14 +120,14 @@ WB = """<?xml version="1.0" encoding="UTF-8"?>
 WBRELS = """<?xml version="1.0" encoding="UTF-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/><Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"""
 STYLES = """<?xml version="1.0" encoding="UTF-8"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="[$-419]d\\ mmmm\\ yyyy;@"/></numFmts><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" xfId="0"/><xf numFmtId="164" xfId="0" applyNumberFormat="1"/><xf numFmtId="14" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"""
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="[$-419]d\\ mmmm\\ yyyy;@"/></numFmts><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" xfId="0"/><xf numFmtId="164" xfId="0" applyNumberFormat="1"/><xf numFmtId="14" xfId="0" applyNumberFormat="1"/><xf numFmtId="10" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"""
 STRINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="6" uniqueCount="6"><si><t>customer_id</t></si><si><t>customer_name</t></si><si><t>revenue_ltm</t></si><si><r><rPr><b/></rPr><t>ООО «Ромашка</t></r><r><t xml:space="preserve"> &amp; сыновья»</t></r><rPh sb="0" eb="1"><t>ignored</t></rPh></si><si><t>since</t></si><si><t>gross_margin_pct</t></si></sst>"""
 SHEET = """<?xml version="1.0" encoding="UTF-8"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:E6"/><sheetData>
 <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>5</v></c><c r="E1" t="s"><v>4</v></c></row>
 <row r="2"><c r="A2" t="inlineStr"><is><t>S-1</t></is></c><c r="B2" t="s"><v>3</v></c><c r="C2"><v>1234567.8899999999</v></c><c r="E2" s="1"><v>44000</v></c></row>
-<row r="4"><c r="A4" t="str"><f>"S-"&amp;2</f><v>S-2</v></c><c r="C4"><f>C2/2</f><v>617283.94499999995</v></c><c r="D4"><v>21.5</v></c><c r="E4" s="2"><v>0</v></c></row>
+<row r="4"><c r="A4" t="str"><f>"S-"&amp;2</f><v>S-2</v></c><c r="C4"><f>C2/2</f><v>617283.94499999995</v></c><c r="D4" s="3"><v>0.215</v></c><c r="E4" s="2"><v>0</v></c></row>
 <row r="5" spans="1:5"><c r="A5" t="inlineStr"><is><r><t>S-</t></r><r><t>3</t></r></is></c><c r="C5"><v>5000</v></c></row>
 <row r="6"><c r="A6" t="inlineStr"><is><t>S-4</t></is></c><c r="B6" t="inlineStr"><is><t>Name &lt;with&gt; &#1071;</t></is></c><c r="C6" t="e"><v>#N/A</v></c></row>
 </sheetData><mergeCells count="0"/></worksheet>"""
@@ -145,7 +146,7 @@ with open(f"{OUT}/sparse.csv", "w", encoding="utf-8", newline="") as f:
         ["customer_id", "customer_name", "revenue_ltm", "gross_margin_pct", "since"],
         ["S-1", "ООО «Ромашка & сыновья»", "1234567.89", "", day(44000)],
         [],
-        ["S-2", "", "617283.945", "21.5", day(0)],
+        ["S-2", "", "617283.945", "21.5%", day(0)],
         ["S-3", "", "5000", "", ""],
         ["S-4", "Name <with> Я", "#N/A", "", ""],
     ])

@@ -30,7 +30,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         at += n
         return n
     }
-    var rows = SheetRows(scanner, sheet: "Fuzz", strings: ["a", "b"], styles: CellStyles(dates: [false, true]), system1904: size % 2 == 0)
+    var rows = SheetRows(scanner, sheet: "Fuzz", strings: ["a", "b"], styles: CellStyles([.number, .date, .percent]), system1904: size % 2 == 0)
     check(&rows)
     // As a workbook.
     if let archive = try? ZipArchive(bytes: bytes, limits: limits), let book = try? Workbook(archive: archive, path: "fuzz.xlsx") {

@@ -96,6 +96,9 @@ struct SheetReadingTests {
             #expect(!CellStyles.isDateFormat(code), "\(code)")
         }
         #expect(CellStyles.builtInDate(14) && CellStyles.builtInDate(22) && !CellStyles.builtInDate(0) && !CellStyles.builtInDate(20))
+        // Excel stores 12% as 0.12: a percentage format must be read as the percentage shown.
+        for code in ["0%", "0.00%", "#,##0.0%;[Red]-0.0%"] { #expect(CellStyles.isPercentFormat(code), "\(code)") }
+        for code in ["0.00", "0\\%", "\"%\" 0", "0;0%"] { #expect(!CellStyles.isPercentFormat(code), "\(code)") }
     }
 
     @Test func numbersAreShownAsExcelShowsThem() {

@@ -1,24 +1,27 @@
-/// Which cell styles show a number as a date: a workbook stores a date as a plain number of
-/// days, and only the cell's number format says it is one.
+/// How cell styles show a number, where it changes what the number means: a workbook stores
+/// a date as a number of days and 12% as 0.12, and only the cell's number format says so.
+/// Read as stored, 12% would reach a `_pct` input as 0.12; a CSV saved by Excel holds `12%`.
 struct CellStyles: Sendable {
-    /// By the cell's `s` index (into `cellXfs`), whether its number format is a date.
-    private let dates: [Bool]
+    enum Shown: Sendable, Equatable { case number, date, percent }
 
-    init(dates: [Bool] = []) { self.dates = dates }
+    /// By the cell's `s` index (into `cellXfs`).
+    private let shown: [Shown]
 
-    func isDate(_ style: Int) -> Bool { style >= 0 && style < dates.count && dates[style] }
+    init(_ shown: [Shown] = []) { self.shown = shown }
+
+    func kind(_ style: Int) -> Shown { style >= 0 && style < shown.count ? shown[style] : .number }
 
     /// Reads `xl/styles.xml`: the custom number formats, then the cell formats that use them.
     static func read(_ scanner: inout XMLScanner) throws(WorkbookError) -> CellStyles {
-        var custom: [Int: Bool] = [:]
-        var dates: [Bool] = []
+        var custom: [Int: Shown] = [:]
+        var shown: [Shown] = []
         var inCellXfs = false
         while let event = try scanner.next() {
             switch event {
             case .start("numFmt", let attributes, _):
                 if let id = attributes.first(where: { $0.name == "numFmtId" }).flatMap({ Int($0.value) }),
                    let code = attributes.first(where: { $0.name == "formatCode" })?.value {
-                    custom[id] = isDateFormat(code)
+                    custom[id] = isDateFormat(code) ? .date : isPercentFormat(code) ? .percent : .number
                 }
             case .start("cellXfs", _, let empty):
                 inCellXfs = !empty
@@ -26,12 +29,12 @@ struct CellStyles: Sendable {
                 inCellXfs = false
             case .start("xf", let attributes, _) where inCellXfs:
                 let id = attributes.first { $0.name == "numFmtId" }.flatMap { Int($0.value) } ?? 0
-                dates.append(custom[id] ?? builtInDate(id))
+                shown.append(custom[id] ?? (builtInDate(id) ? .date : id == 9 || id == 10 ? .percent : .number))
             default:
                 break
             }
         }
-        return CellStyles(dates: dates)
+        return CellStyles(shown)
     }
 
     /// Excel's built-in formats that show a date (14 to 17 and 22; 27 to 36 and 50 to 58 in
@@ -39,6 +42,22 @@ struct CellStyles: Sendable {
     /// is not a date.
     static func builtInDate(_ id: Int) -> Bool {
         (14...17).contains(id) || id == 22 || (27...36).contains(id) || (50...58).contains(id)
+    }
+
+    /// A custom format shows a percentage when it has a `%` outside quoted text and escapes.
+    static func isPercentFormat(_ code: String) -> Bool {
+        var inQuote = false, escaped = false
+        for ch in code {
+            if escaped { escaped = false; continue }
+            switch ch {
+            case "\\": escaped = true
+            case "\"": inQuote.toggle()
+            case "%": if !inQuote { return true }
+            case ";": if !inQuote { return false }
+            default: break
+            }
+        }
+        return false
     }
 
     /// A custom format shows a date when, outside quoted text, escapes and brackets (colours,

@@ -170,7 +170,11 @@ public struct SheetRows {
             guard let x = Double(number) else {
                 throw WorkbookError(part: position(column, row), message: "a number cell holding \"\(value.prefix(40))\"")
             }
-            if styles.isDate(style), let date = ExcelDate.iso(x, system1904: system1904) { return date }
+            switch styles.kind(style) {
+            case .date: if let date = ExcelDate.iso(x, system1904: system1904) { return date }
+            case .percent: return Self.shown(x * 100, stored: "") + "%"
+            case .number: break
+            }
             return Self.shown(x, stored: number)
         }
     }
@@ -178,7 +182,7 @@ public struct SheetRows {
     /// A number as Excel shows it: at most 15 significant digits, so a stored
     /// 0.30000000000000004 is 0.3 as in the cell, and as the CSV Excel saves would hold it.
     static func shown(_ x: Double, stored: String) -> String {
-        if stored.utf8.count <= 15 && !stored.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) { return stored }
+        if !stored.isEmpty && stored.utf8.count <= 15 && !stored.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) { return stored }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         var text = String(format: "%.15g", x)
         if text.contains("e") { return text }
