@@ -16,10 +16,13 @@ public enum ColumnsView {
         /// Up to three non-empty values per column, from the first rows.
         public let samples: [[String]]
         public let pack: RulePack
+        /// The sheet read, when the file is a workbook: it has no encoding or dialect of its own.
+        public let sheet: String?
 
         public init(path: String, encoding: CSVEncoding, encodingGiven: Bool, dialect: CSVDialect, header: HeaderChoice,
-                    mapping: ColumnMapping, samples: [[String]], pack: RulePack)
+                    mapping: ColumnMapping, samples: [[String]], pack: RulePack, sheet: String? = nil)
         {
+            self.sheet = sheet
             self.path = path
             self.encoding = encoding
             self.encodingGiven = encodingGiven
@@ -33,9 +36,13 @@ public enum ColumnsView {
 
     public static func text(_ v: Input) -> String {
         var out = "file:      \(v.path)\n"
-        out += "encoding:  \(name(v.encoding))\(v.encodingGiven ? " (--encoding)" : " (detected; --encoding sets it)")\n"
-        out += "dialect:   delimiter \(delimiter(v.dialect.delimiter)), decimal \(v.dialect.decimalSeparator == UInt8(ascii: ",") ? "comma" : "point")\n"
-        out += "header:    line \(v.header.line)"
+        if let sheet = v.sheet {
+            out += "sheet:     \"\(sheet)\" of an Excel workbook (--sheet NAME reads another)\n"
+        } else {
+            out += "encoding:  \(name(v.encoding))\(v.encodingGiven ? " (--encoding)" : " (detected; --encoding sets it)")\n"
+            out += "dialect:   delimiter \(delimiter(v.dialect.delimiter)), decimal \(v.dialect.decimalSeparator == UInt8(ascii: ",") ? "comma" : "point")\n"
+        }
+        out += "header:    \(v.sheet == nil ? "line" : "row") \(v.header.line)"
         if !v.header.titles.isEmpty {
             out += "; above it, a title: " + v.header.titles.prefix(3).map { "\"\($0.text.prefix(50))\"" }.joined(separator: ", ")
         }

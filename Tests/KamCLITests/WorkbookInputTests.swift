@@ -91,4 +91,11 @@ struct WorkbookInputTests {
         #expect(piped.code == 0 && named.code == 0)
         #expect(piped.out == named.out && piped.out.count > 10_000)
     }
+
+    @Test func columnsSaysWhichSheetNotAnEncoding() {
+        let r = kam("columns", fixture("workbooks/report-xlsxwriter.xlsx"), "--sheet", "Клиенты")
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("sheet:     \"Клиенты\" of an Excel workbook"))
+        #expect(r.out.contains("header:    row 4") && !r.out.contains("encoding:"))
+    }
 }

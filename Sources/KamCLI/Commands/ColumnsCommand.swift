@@ -65,7 +65,7 @@ enum ColumnsCommand {
             }
         }
         console.out(ColumnsView.text(.init(path: path, encoding: reader.encoding, encodingGiven: encoding != nil, dialect: reader.dialect,
-                                           header: choice, mapping: mapping, samples: samples, pack: pack)))
+                                           header: choice, mapping: mapping, samples: samples, pack: pack, sheet: source.positions?.sheet)))
         return report(diagnostics, console) ? 1 : 0
     }
 }
