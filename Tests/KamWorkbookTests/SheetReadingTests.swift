@@ -138,4 +138,13 @@ struct SheetReadingTests {
         #expect(throws: WorkbookError.self) { try book.sheet("Customers") }
         do { _ = try book.sheet("Customers") } catch { #expect("\(error)".contains("the sheets are \"Инструкция\", \"Клиенты\""), "\(error)") }
     }
+
+    @Test func officeEscapesAreDecodedAsExcelsCSVWouldHoldThem() {
+        #expect(XStringEscapes.decode("line one_x000D_\nline two") == "line one\r\nline two")
+        #expect(XStringEscapes.decode("a_x005F_x000D_b") == "a_x000D_b")
+        #expect(XStringEscapes.decode("tab_x0009_here") == "tab\there")
+        for kept in ["_x", "_x00", "_x12G4_", "snake_case_name", "x_000D_", "_x000D"] { #expect(XStringEscapes.decode(kept) == kept, "\(kept)") }
+        // What the writer escapes, the reader gives back.
+        for text in ["a_x000D_b", "\u{0B}ctl", "<&>\"", "_x005F_"] { #expect(XStringEscapes.decode(XMLText.escape(text).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")) == text, "\(text)") }
+    }
 }

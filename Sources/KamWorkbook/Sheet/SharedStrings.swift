@@ -13,7 +13,7 @@ enum SharedStrings {
             case .start("si", _, let empty):
                 if empty { strings.append("") } else { current = "" }
             case .end("si"):
-                strings.append(current ?? "")
+                strings.append(XStringEscapes.decode(current ?? ""))
                 current = nil
             case .start("rPh", _, let empty):
                 if !empty { phonetic += 1 }

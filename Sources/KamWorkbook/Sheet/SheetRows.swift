@@ -157,12 +157,14 @@ public struct SheetRows {
             }
             return strings[k]
         case "inlineStr":
-            return inline ?? value ?? ""
+            return XStringEscapes.decode(inline ?? value ?? "")
         case "b":
             return value.map { $0.trimmingSpaces == "1" || $0.trimmingSpaces == "true" ? "true" : "false" } ?? ""
-        case "str", "e", "d":
-            // A formula's text, an error such as #N/A (left for the scorer to reject as not a
-            // number), or an ISO 8601 date as Strict Open XML writes one.
+        case "str":
+            return XStringEscapes.decode(value ?? "")  // a formula's text
+        case "e", "d":
+            // An error such as #N/A (left for the scorer to reject as not a number), or an
+            // ISO 8601 date as Strict Open XML writes one.
             return value ?? ""
         default:
             guard let value else { return "" }

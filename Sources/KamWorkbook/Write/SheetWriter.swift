@@ -131,13 +131,20 @@ public struct SheetWriter {
     }
 }
 
-/// Text as XML character data: the five special characters escaped, and the control
-/// characters XML cannot hold written as Excel writes them (`_x000B_`).
+/// Text as XML character data: the five special characters escaped, the control characters
+/// XML cannot hold written as Excel writes them (`_x000B_`), and a literal `_x000D_` kept
+/// literal (`_x005F_x000D_`), since Excel would read it as an escape.
 enum XMLText {
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            if scalar == "_", i + 6 < scalars.count, scalars[i + 1] == "x", scalars[i + 6] == "_",
+               scalars[(i + 2)..<(i + 6)].allSatisfy({ $0.properties.isASCIIHexDigit }) {
+                out += "_x005F_"
+                continue
+            }
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
