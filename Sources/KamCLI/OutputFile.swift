@@ -154,7 +154,8 @@ final class Output {
     deinit { abort() }
 }
 
-/// Temporary files being written, removed if the process is interrupted (SIGINT, SIGTERM),
+/// Temporary files being written, removed if the process is interrupted (SIGINT, SIGTERM,
+/// SIGPIPE when a reader of standard output goes away),
 /// so that an interrupted run leaves nothing behind.
 enum TemporaryFiles {
     private static let lock = NSLock()
@@ -187,7 +188,7 @@ enum TemporaryFiles {
             installed = true
             // Iterating the set is not strictly async-signal-safe, but the set only changes
             // under the lock around writes, and the process ends right after.
-            for sig in [SIGINT, SIGTERM, SIGHUP] {
+            for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
                 signal(sig) { number in
                     // Only async-signal-safe calls here: unlink and _exit.
                     TemporaryFiles.removeAll()

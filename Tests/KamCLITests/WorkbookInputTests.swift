@@ -1,6 +1,7 @@
 import Foundation
 import KamCLI
 import KamTestSupport
+import KamWorkbook
 import Testing
 
 /// `.xlsx` workbooks wherever a customer list is read: each of the committed workbooks
@@ -97,5 +98,57 @@ struct WorkbookInputTests {
         #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("sheet:     \"Клиенты\" of an Excel workbook"))
         #expect(r.out.contains("header:    row 4") && !r.out.contains("encoding:"))
+    }
+
+    /// sparse.xlsx with its sheet replaced by `rows` (the XML inside `<sheetData>`).
+    func workbook(_ name: String, rows: String) throws -> String {
+        let source = try ZipArchive(path: fixture("workbooks/sparse.xlsx"))
+        let path = folder.appending(path: name).path
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+        defer { close(fd) }
+        var zip = ZipWriter(fileDescriptor: fd, path: path, modified: .earliest)
+        for entry in source.entries {
+            var bytes = try source.contents(of: entry)
+            if entry.name == "xl/worksheets/data.xml" {
+                bytes = Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>" + rows
+                    + "</sheetData></worksheet>").utf8)
+            }
+            try zip.addEntry(named: entry.name, contents: bytes)
+        }
+        try zip.finish()
+        return path
+    }
+
+    @Test func aFormulaNeverCalculatedIsABlankCellAndALineBreakDoesNotMoveTheCellNamed() throws {
+        let header = "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c><c r=\"C1\" t=\"s\"><v>2</v></c></row>"
+        let rows = header
+            + "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>S-1</t></is></c><c r=\"B2\"><f>1+1</f><v/></c><c r=\"C2\"><v>100</v></c></row>"
+            + "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>S-2</t></is></c><c r=\"B3\" t=\"inlineStr\"><is><t>two\rlines\r\nand_x000D_ more</t></is></c><c r=\"C3\"><v>200</v></c></row>"
+            + "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>S-3</t></is></c><c r=\"C4\" t=\"inlineStr\"><is><t>oops</t></is></c></row>"
+        let book = try workbook("formulas.xlsx", rows: rows)
+        let out = folder.appending(path: "formulas.csv").path
+        let r = kam("score", book, "-o", out)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("formulas.xlsx: Data!C4: error: column `revenue_ltm`"), "\(r.err)")
+        let scored = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(scored.contains("S-1,,100,"))
+        #expect(scored.contains("\"two\rlines\r\nand\r more\""))
+    }
+
+    @Test func theSheetsTemporaryCSVIsRemovedAndCSVOptionsAreSetAside() throws {
+        let binary = TestPaths.productsDirectory.appending(path: "kam")
+        let temporary = folder.appending(path: "tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = temporary.path
+        let book = fixture("workbooks/sample-openpyxl.xlsx")
+        let r = try runChild(binary, ["score", book, "--encoding", "cp1251", "-o", folder.appending(path: "enc.csv").path], environment: environment)
+        #expect(r.code == 0)
+        #expect(r.err.contains("--encoding and --delimiter are for CSV files"), "\(r.err)")
+        // Read as Unicode, not as cp1251: the names are the sheet's.
+        #expect(try String(contentsOfFile: folder.appending(path: "enc.csv").path, encoding: .utf8).contains("ООО «Вегакомплект»"))
+        let failing = try runChild(binary, ["score", fixture("workbooks/report-xlsxwriter.xlsx")], environment: environment)
+        #expect(failing.code == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
     }
 }

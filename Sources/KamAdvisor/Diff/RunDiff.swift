@@ -333,7 +333,8 @@ public struct RunDiff: Sendable {
         return Move(id: id, name: name, sales: sales, direction: direction(was, now, pack, stage: reads.stage),
                     movedBy: byRules && byData ? .both : byRules ? .rules : .data, shifts: shifts, factors: factors, classInputs: unexplained,
                     portfolioOnly: byData && factors.allSatisfy { $0.inputs.isEmpty } && changed(classInputs).isEmpty && classPortfolio,
-                    thresholds: byRules && labels.was.tier != labels.reread.tier ? labels.thresholds : [],
+                    thresholds: byRules && labels.was.tier != labels.reread.tier
+                        ? labels.thresholds.filter { $0.tier == labels.was.tier || $0.tier == labels.reread.tier } : [],
                     scoreBefore: b0.score, scoreAfter: a.score)
     }
 

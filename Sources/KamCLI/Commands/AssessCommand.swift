@@ -123,9 +123,10 @@ enum AssessCommand {
     /// reporting why not.
     static func concentration(_ given: String, _ arguments: Arguments, _ console: Console) throws(UsageError) -> Concentration? {
         guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return nil }
+        defer { withExtendedLifetime(source) {} }
         let path = source.path
-        let encoding = try CustomerFile.encoding(arguments)
-        let dialect = try CustomerFile.dialect(arguments)
+        let (encoding, dialect) = source.csvOptions(encoding: try CustomerFile.encoding(arguments), dialect: try CustomerFile.dialect(arguments),
+                                                    console: console)
         let rule = try CustomerFile.headerRule(arguments)
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: nil, console: console) else { return nil }
         var maps = arguments.all("--map")

@@ -29,8 +29,9 @@ enum ColumnsCommand {
             throw UsageError(message: "name one customer-list file", help: "kam columns customers.csv")
         }
         guard let source = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: false, console: console) else { return 1 }
-        let encoding = try CustomerFile.encoding(arguments)
-        let dialect = try CustomerFile.dialect(arguments)
+        defer { withExtendedLifetime(source) {} }
+        let (encoding, dialect) = source.csvOptions(encoding: try CustomerFile.encoding(arguments), dialect: try CustomerFile.dialect(arguments),
+                                                    console: console)
         let rule = try CustomerFile.headerRule(arguments)
         guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console),
               let overrides = CustomerFile.overrides(arguments.all("--map"), console)

@@ -63,9 +63,12 @@ enum PortfolioCommand {
         for path in arguments.positionals {
             // A partition may be a workbook's sheet; standard input streams as CSV.
             var source: SheetSource?
+            defer { withExtendedLifetime(source) {} }
+            var (encoding, dialect) = (encoding, dialect)
             if path != "-" {
                 guard let s = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return 1 }
                 source = s
+                (encoding, dialect) = s.csvOptions(encoding: encoding, dialect: dialect, console: console)
             }
             do throws(CSVError) {
                 var reader = path == "-" ? try CSVReader.standardInput(dialect: dialect, encoding: encoding)

@@ -163,7 +163,9 @@ enum ReportCommand {
         if let given = customersPath {
             guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: arguments.has("--quiet"), console: console)
             else { return 1 }
+            defer { withExtendedLifetime(source) {} }
             let path = source.path
+            let (encoding, dialect) = source.csvOptions(encoding: encoding, dialect: dialect, console: console)
             guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
             let (fields, problems) = ReportFields.read(pack)
             if report(problems, console) { return 1 }

@@ -11,7 +11,7 @@ enum ScoreCommand {
     static let command = Command(
         words: ["score"],
         summary: "Score every account of a customer list (CSV) and rank the key-account candidates.",
-        synopsis: "FILE [--format csv|jsonl|json] [-o FILE] [--excel] [--summary FILE] [--errors FILE] [options]",
+        synopsis: "FILE [--format csv|jsonl|json|xlsx] [-o FILE] [--excel] [--summary FILE] [--errors FILE] [options]",
         discussion: """
             FILE is a CSV export from a CRM or a spreadsheet (`-` reads standard input). The
             delimiter (, ; tab |), decimal comma and thousands separators are detected; UTF-8
@@ -82,6 +82,9 @@ enum ScoreCommand {
         }
         let format = arguments.value("--format") ?? "csv"
         let workbook = WorkbookOutput.wanted(arguments)
+        if workbook && (arguments.value("--output") ?? "-") == "-" && console.outputIsTerminal {
+            throw UsageError(message: "a workbook is a binary file, not for a terminal", help: "write it to a file: -o scored.xlsx")
+        }
         if arguments.has("--excel") && workbook {
             throw UsageError(message: "--excel shapes CSV for Excel; a workbook (.xlsx) needs no shaping", help: "leave out --excel")
         }
@@ -90,8 +93,8 @@ enum ScoreCommand {
         }
         let top = try arguments.integer("--top", in: 1...10_000_000)
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
-        let encoding = try CustomerFile.encoding(arguments)
-        let dialect = try CustomerFile.dialect(arguments)
+        var encoding = try CustomerFile.encoding(arguments)
+        var dialect = try CustomerFile.dialect(arguments)
         let quiet = arguments.has("--quiet")
         let screen = ScoreScreen.choose(arguments, top: top, console: console)
         BatchMemory.returnLargeBlocks()
@@ -121,10 +124,14 @@ enum ScoreCommand {
         // A workbook is read through its sheet's CSV (a workbook on standard input was spooled
         // above: its directory is at its end).
         var positions: SheetPositions?
+        var sheetSource: SheetSource?
+        defer { withExtendedLifetime(sheetSource) {} }
         if !(given == "-" && portfolio != nil) {
             guard let source = SheetSource.open(path, shownAs: given, sheet: arguments.value("--sheet"), quiet: quiet, console: console) else { return 1 }
             path = source.path
             positions = source.positions
+            (encoding, dialect) = source.csvOptions(encoding: encoding, dialect: dialect, console: console)
+            sheetSource = source
         }
 
         // The header decides the mapping and the output columns.

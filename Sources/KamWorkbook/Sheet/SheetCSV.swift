@@ -21,12 +21,22 @@ public enum SheetCSV {
             if line != row && breaks.last.map({ line - $0.line != row - $0.row }) ?? true { breaks.append((line, row)) }
             // A row of empty cells (formatting only) is a blank line, as no row at all.
             try csv { () throws(CSVError) in try writer.write(cells.allSatisfy(\.isEmpty) ? [] : cells) }
-            line += 1 + cells.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            line += 1 + cells.reduce(0) { $0 + lineEnds(in: $1) }
             row += 1
         }
         try csv { () throws(CSVError) in try writer.flush() }
         return SheetPositions(sheet: rows.sheet, breaks: breaks)
     }
+}
+
+/// Line ends in a cell as the CSV reader counts them: CR LF once, a lone CR or LF once each.
+func lineEnds(in text: String) -> Int {
+    var count = 0, afterCR = false
+    for byte in text.utf8 {
+        if byte == 0x0D { count += 1 } else if byte == 0x0A && !afterCR { count += 1 }
+        afterCR = byte == 0x0D
+    }
+    return count
 }
 
 /// Where a line of a sheet's CSV came from, so that an error names the cell (`Клиенты!C17`)

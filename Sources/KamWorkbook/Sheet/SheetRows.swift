@@ -167,7 +167,8 @@ public struct SheetRows {
             // ISO 8601 date as Strict Open XML writes one.
             return value ?? ""
         default:
-            guard let value else { return "" }
+            // No value, or an empty one: a formula never calculated (openpyxl writes `<v/>`).
+            guard let value, !value.trimmingSpaces.isEmpty else { return "" }
             let number = value.trimmingSpaces
             guard let x = Double(number) else {
                 throw WorkbookError(part: position(column, row), message: "a number cell holding \"\(value.prefix(40))\"")

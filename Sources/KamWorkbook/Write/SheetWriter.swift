@@ -104,10 +104,13 @@ public struct SheetWriter {
 
     /// The number a cell shows, as the sheet stores it, when the cell is one: a plain number
     /// with a decimal point (as kam writes its own figures) or the list's own decimal mark,
-    /// at most 15 significant digits and no leading zero (which marks a code, not an
+    /// at most 15 significant digits and no leading zero or plus (which mark a code, not an
     /// amount); nil otherwise, and the cell stays text.
     func number(_ cell: String) -> String? {
         let bytes = Array(cell.utf8)
+        // `+7 916 …` and `+79161234567` are telephone numbers: a plus marks a code, as a
+        // leading zero does.
+        if bytes.first == UInt8(ascii: "+") { return nil }
         let unsigned = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
         for decimal in Set([UInt8(ascii: "."), dialect.decimalSeparator]).sorted() {
             guard bytes.withUnsafeBufferPointer({ CSVWriter.isPlainNumber($0, decimal: decimal) }) else { continue }
@@ -115,7 +118,7 @@ public struct SheetWriter {
             guard mantissa.filter({ $0 >= 0x30 && $0 <= 0x39 }).drop(while: { $0 == 0x30 }).count <= 15 else { return nil }
             if unsigned.count > 1, unsigned.first == 0x30, unsigned.dropFirst().first != decimal { return nil }
             guard let x = CSVNumber.parse(bytes, dialect: CSVDialect(delimiter: 0, decimalSeparator: decimal)), x.isFinite else { return nil }
-            return decimal == UInt8(ascii: ".") && bytes.first != UInt8(ascii: "+") ? cell : "\(x)"
+            return decimal == UInt8(ascii: ".") ? cell : "\(x)"
         }
         return nil
     }
@@ -150,7 +153,8 @@ enum XMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case "\t", "\n": out.unicodeScalars.append(scalar)
+            case "\r": out += "_x000D_"  // XML readers turn a raw CR into LF; Excel writes it so
             default:
                 if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
