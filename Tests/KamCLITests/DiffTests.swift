@@ -231,6 +231,11 @@ struct DiffTests {
         let r = kam("diff", broken, new)
         #expect(r.code == 1)
         #expect(r.err.contains("broken.jsonl:5: key 2 is `client` where the first line has `customer_name`"), "\(r.err)")
+        // A value over the field limit is named with this file's line, not the CSV copy's.
+        let huge = folder.appending(path: "huge.jsonl").path
+        try ("{\"customer_id\":\"C-1\",\"customer_name\":\"" + String(repeating: "x", count: 17 << 20) + "\"}\n").write(toFile: huge, atomically: true, encoding: .utf8)
+        let long = kam("diff", huge, new)
+        #expect(long.code == 1 && long.err.contains("huge.jsonl:1: the value of `customer_name` is longer than 16 MiB"), "\(long.err)")
     }
 
     @Test func aColumnOneRunLacksIsSaid() throws {

@@ -55,7 +55,15 @@ enum ScoredJSONLines {
                 keys = names
                 do throws(CSVError) { try writer.write(names) } catch { throw .csv(error) }
             }
-            for member in members { writer.writeField(cell(member.value)) }
+            for member in members {
+                let text = cell(member.value)
+                // The CSV copy is read under the CSV limits; said here, with this file's line.
+                guard text.utf8.count <= CSVLimits.fromEnvironment.0 else {
+                    throw .refused("\(path):\(line): the value of `\(member.key)` is longer than \(CSVLimits.fromEnvironment.0 >> 20) MiB "
+                        + "(KAM_MAX_FIELD_BYTES raises the limit)")
+                }
+                writer.writeField(text)
+            }
             do throws(CSVError) { try writer.endRecord() } catch { throw .csv(error) }
             if writer.buffer.count >= 1 << 20 { try drain(&writer, into: out) }
         }
