@@ -42,7 +42,7 @@ struct DiffRulesTests {
         return out
     }
 
-    @Test(arguments: [("text", "diff-old-rules.txt"), ("markdown", "diff-old-rules.md"), ("json", "diff-old-rules.json")])
+    @Test(arguments: [("text", "diff-old-rules.txt"), ("markdown", "diff-old-rules.md"), ("json", "diff-old-rules.json"), ("html", "diff-old-rules.html")])
     func theRuleChangeInEveryFormat(_ format: String, _ golden: String) {
         let r = kam("diff", old, new, "--old-rules", lastYear, "--summaries", oldSummary, "--summaries", newSummary, "--format", format)
         #expect(r.code == 0, "\(r.err)")
