@@ -10,6 +10,8 @@ producers, as real users' files are:
   constant-memory mode (inline strings): a merged title cell and a period line above the
   header, a date column in dd.mm.yyyy, and the data on the second sheet ("Клиенты") after an
   instructions sheet. Twin: report-xlsxwriter.csv (the title lines, then ISO dates).
+- contacts.xlsx: the sample's contacts file (fixtures/sample/contacts.csv) by openpyxl, its
+  last-contact dates as date cells shown dd.mm.yyyy. Twin: fixtures/sample/contacts.csv.
 - sparse.xlsx: written by hand as Excel itself would not, to reach every path of the reader:
   cells addressed out of a dense order with gaps, a missing row, the 1904 date system, rich
   text, a formula's cached text, an error cell, a number stored with 17 digits, and a
@@ -79,6 +81,25 @@ def reproducible(path):
 
 
 reproducible(f"{OUT}/sample-openpyxl.xlsx")
+
+# 1b. openpyxl, the contacts with real dates.
+with open("fixtures/sample/contacts.csv", encoding="utf-8", newline="") as f:
+    contacts = list(csv.reader(f))
+book = openpyxl.Workbook()
+sheet = book.active
+sheet.title = "Contacts"
+sheet.append(contacts[0])
+when = contacts[0].index("last_contact")
+for r in contacts[1:]:
+    row = [typed(c) if c != "" else None for c in r]
+    if r[when]:
+        row[when] = datetime.date.fromisoformat(r[when])
+    sheet.append(row)
+    if r[when]:
+        sheet.cell(row=sheet.max_row, column=when + 1).number_format = "dd.mm.yyyy"
+book.properties.created = FIXED
+book.save(f"{OUT}/contacts.xlsx")
+reproducible(f"{OUT}/contacts.xlsx")
 
 # 2. XlsxWriter, inline strings, a 1C-style report on the second sheet.
 dates = [datetime.date(2025, 1, 1) + datetime.timedelta(days=(i * 37) % 365) for i in range(40)]

@@ -151,4 +151,21 @@ struct WorkbookInputTests {
         #expect(failing.code == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
     }
+
+    @Test func aContactsWorkbookGivesTheBuyingCentresOfItsCSV() throws {
+        let customers = fixture("sample/customers.csv")
+        let book = kam("report", "--customers", customers, "--contacts", fixture("workbooks/contacts.xlsx"), "--format", "json", "--quiet")
+        let csv = kam("report", "--customers", customers, "--contacts", fixture("sample/contacts.csv"), "--format", "json", "--quiet")
+        #expect(book.code == 0, "\(book.err)")
+        func centres(_ text: String) throws -> [String] {
+            let json = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            return try (json["candidates"] as? [[String: Any]] ?? []).map { candidate in
+                let centre = try JSONSerialization.data(withJSONObject: candidate["buying_centre"] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
+                return "\(candidate["id"] ?? "") " + String(decoding: centre, as: UTF8.self)
+            }
+        }
+        let fromBook = try centres(book.out)
+        #expect(fromBook == (try centres(csv.out)))
+        #expect(fromBook.count >= 10 && fromBook.contains { $0.contains("diamond") })
+    }
 }

@@ -49,7 +49,10 @@ public struct ContactBook: Sendable {
         public let csv: CSVError?
     }
 
-    public static func read(path: String, spec: BuyingCentreSpec, asOf: CalendarDay?, encoding: CSVEncoding?) throws(Failure) -> ContactBook {
+    /// `shownAs` names the file in the book (a workbook's sheet is read through a CSV copy).
+    public static func read(path: String, shownAs: String? = nil, spec: BuyingCentreSpec, asOf: CalendarDay?, encoding: CSVEncoding?)
+        throws(Failure) -> ContactBook
+    {
         var records: [(line: Int, fields: [String])] = []
         do throws(CSVError) {
             var reader = try CSVReader(path: path, encoding: encoding)
@@ -176,7 +179,7 @@ public struct ContactBook: Sendable {
                 + "as the report's date it would make every other account look neglected",
                           help: "correct that date, or give the report's date with --as-of DATE", csv: nil)
         }
-        return ContactBook(path: path, rows: rows.count, accounts: accounts, asOf: asOf ?? dated.first?.day, asOfGiven: asOf != nil,
+        return ContactBook(path: shownAs ?? path, rows: rows.count, accounts: accounts, asOf: asOf ?? dated.first?.day, asOfGiven: asOf != nil,
                            asOfLine: asOf == nil ? dated.first?.line : nil, columns: Set(at.keys), problems: problems)
     }
 

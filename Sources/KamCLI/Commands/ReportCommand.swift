@@ -281,8 +281,12 @@ enum ReportCommand {
                         + "copy the section from the bundled rules/accounts.json5 or leave out --contacts\n")
             return nil
         }
+        // A contacts workbook is read through its sheet's CSV, as a customer list is.
+        guard let source = SheetSource.open(path, shownAs: path, sheet: nil, quiet: true, console: console) else { return nil }
+        defer { withExtendedLifetime(source) {} }
+        let (encoding, _) = source.csvOptions(encoding: encoding, dialect: nil, console: console)
         do throws(ContactBook.Failure) {
-            let book = try ContactBook.read(path: path, spec: spec, asOf: asOf, encoding: encoding)
+            let book = try ContactBook.read(path: source.path, shownAs: path, spec: spec, asOf: asOf, encoding: encoding)
             for problem in book.problems.prefix(10) {
                 console.err("warning: \(path)\(problem.line.map { ", line \($0)" } ?? ""): \(problem.message)\n")
             }
