@@ -33,8 +33,11 @@ struct Arguments {
     let words: [String]
 
     /// Parses `words` against `specs`: `--name value`, `--name=value`, flags, `--` to end
-    /// options, and `-` as a positional (standard input or output).
-    init(_ words: [String], _ specs: [OptionSpec]) throws(UsageError) {
+    /// options, and `-` as a positional (standard input or output). Where the command takes
+    /// no expressions (`expressions` false), a word such as `-q` is a mistyped option, not a
+    /// file: it is refused with the options it may have meant (`./-q` or `--` reads a file
+    /// of that name).
+    init(_ words: [String], _ specs: [OptionSpec], expressions: Bool = true) throws(UsageError) {
         self.words = words
         var index = 0
         var optionsEnded = false
@@ -49,6 +52,13 @@ struct Arguments {
             // output, and `-7 % 3` or `-x` is an expression, so other single-dash words are not
             // options.
             let short = specs.first { $0.short == word }
+            if !optionsEnded, !expressions, short == nil, word.count > 1, word.hasPrefix("-"), !word.hasPrefix("--") {
+                let letter = word.dropFirst().prefix(1)
+                let meant = specs.map(\.name).filter { $0.dropFirst(2).hasPrefix(letter) }
+                throw UsageError(message: "unknown option `\(word)`",
+                                 help: meant.isEmpty ? "options are written with two dashes; `./\(word)` names a file"
+                                     : "did you mean " + meant.map { "`\($0)`" }.joined(separator: " or ") + "?")
+            }
             if optionsEnded || (!word.hasPrefix("--") && short == nil) {
                 positionals.append(word)
                 continue

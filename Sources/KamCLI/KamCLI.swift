@@ -53,7 +53,8 @@ public enum KamCLI {
             return 0
         }
         do throws(UsageError) {
-            let parsed = try Arguments(rest, command.options)
+            let expressions = if case .text = command.operands { true } else { false }
+            let parsed = try Arguments(rest, command.options, expressions: expressions)
             guard command.options.contains(where: { $0.name == Language.option.name }) else { return try command.run(parsed, console) }
             // The packs and the reports read the language from the run's messages.
             let toTerminal = console.outputIsTerminal && (parsed.value("--output") ?? "-") == "-"

@@ -157,3 +157,15 @@ struct RulesFolderTests {
         #expect(!test.out.contains("not loaded"), "\(test.out)")
     }
 }
+
+struct MistypedOptionTests {
+    @Test func aSingleDashWordIsAMistypedOptionNotAFile() {
+        let sample = TestPaths.fixtures.appending(path: "sample/customers.csv").path
+        let r = kam("score", sample, "-q")
+        #expect(r.code == 64)
+        #expect(r.err.contains("unknown option `-q`") && r.err.contains("did you mean `--quiet`?"), "\(r.err)")
+        // Standard input is still `-`, and an expression may still start with a minus.
+        #expect(kam("eval", "-7 + 1").out == "-6\n")
+        #expect(kam("columns", "-x").err.contains("`./-x` names a file"))
+    }
+}
