@@ -1,3 +1,4 @@
+import KamCSV
 import KamExpr
 import KamRules
 

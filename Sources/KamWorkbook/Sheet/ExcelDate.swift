@@ -1,6 +1,8 @@
 /// A date Excel stores as a serial number of days, written as an ISO date (`2025-06-09`, or
 /// `2025-06-09T14:30:00` with a time of day), so that a date reads the same from a workbook
 /// as from the CSV Excel would save.
+import KamCSV
+
 enum ExcelDate {
     /// `serial` in the workbook's date system: days since 1899-12-30 in the 1900 system
     /// (whose day 60 is the 29 February 1900 that never was, kept from Lotus 1-2-3), or since
@@ -21,24 +23,10 @@ enum ExcelDate {
             if days < 60 { days += 1 }
             epoch = -25_569
         }
-        let (y, m, d) = civil(days + epoch)
-        guard y >= 1900, y <= 9999 else { return nil }
-        func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
-        let date = "\(y)-\(two(m))-\(two(d))"
+        // Serials from 0 to 2,958,465 are the days from 1900 (or 1904) to 9999-12-31.
+        let date = CalendarDay(days: days + epoch).description
         guard seconds > 0 else { return date }
+        func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
         return date + "T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

@@ -4,6 +4,9 @@
 public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let days: Int
 
+    /// The day `days` after 1970-01-01.
+    public init(days: Int) { self.days = days }
+
     public init?(year: Int, month: Int, day: Int) {
         guard (1900...2999).contains(year), (1...12).contains(month), day >= 1, day <= Self.length(of: month, in: year) else { return nil }
         // Days from civil (H. Hinnant's algorithm): March-based years make leap days last.
@@ -94,7 +97,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// Without the spaces, tabs and no-break spaces a cell carries around its text.
+    public var trimmingSpaces: String {
         let trimmed = drop { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }
         return String(trimmed.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }.reversed())
     }

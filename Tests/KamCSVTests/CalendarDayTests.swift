@@ -1,4 +1,4 @@
-import KamAdvisor
+import KamCSV
 import Testing
 
 /// The day arithmetic "days since the last contact" rests on, and the forms a date cell is read in.
