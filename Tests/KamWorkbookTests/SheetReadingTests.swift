@@ -90,15 +90,15 @@ struct SheetReadingTests {
 
     @Test func numberFormatsThatShowDates() {
         for code in ["dd.mm.yyyy", "d-mmm", "yyyy-mm-dd hh:mm", "[$-419]d\\ mmmm\\ yyyy;@", "DD/MM/YY", "m/d/yy"] {
-            #expect(CellStyles.isDateFormat(code), "\(code)")
+            #expect(CellStyles.shown(format: code) == .date, "\(code)")
         }
         for code in ["General", "0.00", "#,##0\\ \"дн.\"", "[h]:mm:ss", "mm:ss", "\"day\" 0", "0.0%", "[Red]0;[Blue]-0"] {
-            #expect(!CellStyles.isDateFormat(code), "\(code)")
+            #expect(CellStyles.shown(format: code) != .date, "\(code)")
         }
         #expect(CellStyles.builtInDate(14) && CellStyles.builtInDate(22) && !CellStyles.builtInDate(0) && !CellStyles.builtInDate(20))
         // Excel stores 12% as 0.12: a percentage format must be read as the percentage shown.
-        for code in ["0%", "0.00%", "#,##0.0%;[Red]-0.0%"] { #expect(CellStyles.isPercentFormat(code), "\(code)") }
-        for code in ["0.00", "0\\%", "\"%\" 0", "0;0%"] { #expect(!CellStyles.isPercentFormat(code), "\(code)") }
+        for code in ["0%", "0.00%", "#,##0.0%;[Red]-0.0%"] { #expect(CellStyles.shown(format: code) == .percent, "\(code)") }
+        for code in ["0.00", "0\\%", "\"%\" 0", "0;0%"] { #expect(CellStyles.shown(format: code) != .percent, "\(code)") }
     }
 
     @Test func numbersAreShownAsExcelShowsThem() {

@@ -21,7 +21,7 @@ struct CellStyles: Sendable {
             case .start("numFmt", let attributes, _):
                 if let id = attributes.first(where: { $0.name == "numFmtId" }).flatMap({ Int($0.value) }),
                    let code = attributes.first(where: { $0.name == "formatCode" })?.value {
-                    custom[id] = isDateFormat(code) ? .date : isPercentFormat(code) ? .percent : .number
+                    custom[id] = Self.shown(format: code)
                 }
             case .start("cellXfs", _, let empty):
                 inCellXfs = !empty
@@ -44,26 +44,12 @@ struct CellStyles: Sendable {
         (14...17).contains(id) || id == 22 || (27...36).contains(id) || (50...58).contains(id)
     }
 
-    /// A custom format shows a percentage when it has a `%` outside quoted text and escapes.
-    static func isPercentFormat(_ code: String) -> Bool {
-        var inQuote = false, escaped = false
-        for ch in code {
-            if escaped { escaped = false; continue }
-            switch ch {
-            case "\\": escaped = true
-            case "\"": inQuote.toggle()
-            case "%": if !inQuote { return true }
-            case ";": if !inQuote { return false }
-            default: break
-            }
-        }
-        return false
-    }
-
-    /// A custom format shows a date when, outside quoted text, escapes and brackets (colours,
-    /// locales, elapsed hours), it has a day or a year: `dd.mm.yyyy`, `d-mmm`, `yyyy-mm-dd hh:mm`.
-    static func isDateFormat(_ code: String) -> Bool {
-        var inQuote = false, inBracket = false, escaped = false
+    /// What a custom format shows, judged on its first (positive) section outside quoted
+    /// text, escapes and brackets (colours, locales, elapsed hours): a date when it has a day
+    /// or a year (`dd.mm.yyyy`, `d-mmm`, `yyyy-mm-dd hh:mm`), else a percentage when it has a
+    /// `%`, else a number.
+    static func shown(format code: String) -> Shown {
+        var inQuote = false, inBracket = false, escaped = false, percent = false
         for ch in code.lowercased() {
             if escaped { escaped = false; continue }
             switch ch {
@@ -71,11 +57,12 @@ struct CellStyles: Sendable {
             case "\"": inQuote.toggle()
             case "[" where !inQuote: inBracket = true
             case "]" where !inQuote: inBracket = false
-            case "d", "y": if !inQuote && !inBracket { return true }
-            case ";": if !inQuote && !inBracket { return false }  // only the first (positive) section decides
+            case "d", "y": if !inQuote && !inBracket { return .date }
+            case "%": if !inQuote && !inBracket { percent = true }
+            case ";": if !inQuote && !inBracket { return percent ? .percent : .number }
             default: break
             }
         }
-        return false
+        return percent ? .percent : .number
     }
 }

@@ -6,25 +6,9 @@ enum SharedStrings {
     /// guides (`<rPh>`, Japanese readings) are not part of the text.
     static func read(_ scanner: inout XMLScanner) throws(WorkbookError) -> [String] {
         var strings: [String] = []
-        var current: String?
-        var phonetic = 0
         while let event = try scanner.next() {
-            switch event {
-            case .start("si", _, let empty):
-                if empty { strings.append("") } else { current = "" }
-            case .end("si"):
-                strings.append(XStringEscapes.decode(current ?? ""))
-                current = nil
-            case .start("rPh", _, let empty):
-                if !empty { phonetic += 1 }
-            case .end("rPh"):
-                phonetic -= 1
-            case .start("t", _, let empty) where !empty:
-                let text = try scanner.text(of: "t")
-                if phonetic == 0, current != nil { current! += text }
-            default:
-                break
-            }
+            guard case .start("si", _, let empty) = event else { continue }
+            strings.append(empty ? "" : XStringEscapes.decode(try scanner.richText(of: "si")))
         }
         return strings
     }

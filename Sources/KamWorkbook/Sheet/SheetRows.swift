@@ -111,7 +111,7 @@ public struct SheetRows {
             case .start("v", _, let empty):
                 value = empty ? "" : try scanner.text(of: "v")
             case .start("is", _, let empty):
-                inline = empty ? "" : try inlineText()
+                inline = empty ? "" : try scanner.richText(of: "is")
             case .start(let name, _, let empty) where !empty:
                 try scanner.skip(name)  // a formula, an extension
             default:
@@ -121,45 +121,20 @@ public struct SheetRows {
         throw WorkbookError(part: position(column, row), message: "the sheet ends inside the cell")
     }
 
-    /// An inline string's `<t>`s joined, phonetic guides left out.
-    private mutating func inlineText() throws(WorkbookError) -> String {
-        var out = ""
-        var depth = 0, phonetic = 0
-        while let event = try scanner.next() {
-            switch event {
-            case .start("t", _, let empty) where !empty:
-                let t = try scanner.text(of: "t")
-                if phonetic == 0 { out += t }
-            case .start("rPh", _, let empty) where !empty:
-                phonetic += 1
-                depth += 1
-            case .start(_, _, let empty) where !empty:
-                depth += 1
-            case .end(let name):
-                if depth == 0 { return out }
-                depth -= 1
-                if name == "rPh" { phonetic -= 1 }
-            default:
-                break
-            }
-        }
-        return out
-    }
-
     /// `Sheet1!C17`, made only for an error.
     private func position(_ column: Int, _ row: Int) -> String { "\(sheet)!\(CellReference.letters(column))\(row)" }
 
     private func text(of value: String?, inline: String?, type: String, style: Int, column: Int, row: Int) throws(WorkbookError) -> String {
         switch type {
         case "s":
-            guard let value, let k = Int(value.trimmingSpaces), k >= 0, k < strings.count else {
+            guard let value, let k = Int(value.trimmingXMLSpace), k >= 0, k < strings.count else {
                 throw WorkbookError(part: position(column, row), message: "a text cell pointing at shared string \(value ?? "none"), which the workbook does not have")
             }
             return strings[k]
         case "inlineStr":
             return XStringEscapes.decode(inline ?? value ?? "")
         case "b":
-            return value.map { $0.trimmingSpaces == "1" || $0.trimmingSpaces == "true" ? "true" : "false" } ?? ""
+            return value.map { $0.trimmingXMLSpace == "1" || $0.trimmingXMLSpace == "true" ? "true" : "false" } ?? ""
         case "str":
             return XStringEscapes.decode(value ?? "")  // a formula's text
         case "e", "d":
@@ -168,8 +143,8 @@ public struct SheetRows {
             return value ?? ""
         default:
             // No value, or an empty one: a formula never calculated (openpyxl writes `<v/>`).
-            guard let value, !value.trimmingSpaces.isEmpty else { return "" }
-            let number = value.trimmingSpaces
+            guard let value, !value.trimmingXMLSpace.isEmpty else { return "" }
+            let number = value.trimmingXMLSpace
             guard let x = Double(number) else {
                 throw WorkbookError(part: position(column, row), message: "a number cell holding \"\(value.prefix(40))\"")
             }
@@ -198,7 +173,8 @@ public struct SheetRows {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// Without the XML whitespace (space, tab, CR, LF) around a value.
+    var trimmingXMLSpace: String {
         guard let first = utf8.first, let last = utf8.last, first > 0x20, last > 0x20 else { return trimmed }
         return self
     }

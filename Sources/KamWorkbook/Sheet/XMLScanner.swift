@@ -80,14 +80,31 @@ struct XMLScanner {
 
     /// Skips to the end of the element just opened.
     mutating func skip(_ element: String) throws(WorkbookError) {
-        var depth = 0
+        _ = try text(of: element)
+    }
+
+    /// The text of a rich-text item just opened (a shared string's `<si>`, an inline
+    /// string's `<is>`): its `<t>`s joined, runs and all, phonetic guides (`<rPh>`, Japanese
+    /// readings) left out; the end tag is consumed.
+    mutating func richText(of element: String) throws(WorkbookError) -> String {
+        var out = ""
+        var depth = 0, phonetic = 0
         while let event = try next() {
             switch event {
-            case .start(_, _, let empty): if !empty { depth += 1 }
-            case .end:
-                if depth == 0 { return }
+            case .start("t", _, let empty):
+                if !empty {
+                    let t = try text(of: "t")
+                    if phonetic == 0 { out += t }
+                }
+            case .start(let name, _, let empty) where !empty:
+                depth += 1
+                if name == "rPh" { phonetic += 1 }
+            case .end(let name):
+                if depth == 0 { return out }
                 depth -= 1
-            case .text: break
+                if name == "rPh" { phonetic -= 1 }
+            default:
+                break
             }
         }
         throw fault("the document ends inside <\(element)>")
