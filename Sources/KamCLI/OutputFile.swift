@@ -208,3 +208,32 @@ enum TemporaryFiles {
         for path in paths { unlink(path) }
     }
 }
+
+/// A temporary file under `$TMPDIR` for the length of a command (standard input kept, a
+/// workbook's sheet as CSV, scored rows before they become a workbook): made with a
+/// descriptor open for writing, removed when the last reference goes, or on an interruption.
+final class TemporaryFile {
+    let path: String
+    private(set) var fd: Int32
+
+    static var folder: String { ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp" }
+
+    /// Nil, with `errno` set, when it cannot be made.
+    init?(named name: String) {
+        guard let (fd, path) = TemporaryFiles.create(in: Self.folder, named: name) else { return nil }
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Closes the descriptor once the file is written; the file stays until the object goes.
+    func close() {
+        if fd >= 0 { _ = Foundation.close(fd) }
+        fd = -1
+    }
+
+    deinit {
+        close()
+        unlink(path)
+        TemporaryFiles.unregister(path)
+    }
+}

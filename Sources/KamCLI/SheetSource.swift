@@ -12,19 +12,13 @@ final class SheetSource {
     let path: String
     /// The sheet read, when the file was a workbook: positions name its cells.
     let positions: SheetPositions?
-    private let temporary: Bool
+    /// The sheet's CSV, removed with the source.
+    private let copy: TemporaryFile?
 
-    private init(path: String, positions: SheetPositions?, temporary: Bool) {
+    private init(path: String, positions: SheetPositions?, copy: TemporaryFile?) {
         self.path = path
         self.positions = positions
-        self.temporary = temporary
-    }
-
-    deinit {
-        if temporary {
-            unlink(path)
-            TemporaryFiles.unregister(path)
-        }
+        self.copy = copy
     }
 
     /// The encoding and delimiter given for a CSV, or nil for a workbook's sheet, which is
@@ -39,40 +33,34 @@ final class SheetSource {
 
     /// Nil after the reason was written to standard error.
     static func open(_ path: String, shownAs given: String, sheet: String?, quiet: Bool, console: Console) -> SheetSource? {
+        let archive: ZipArchive
         switch FileKind.sniff(path) {
         case .text:
             if sheet != nil {
                 console.err("error: --sheet \(sheet!) was given, but \(given) is not a workbook (.xlsx)\n")
                 return nil
             }
-            return SheetSource(path: path, positions: nil, temporary: false)
+            return SheetSource(path: path, positions: nil, copy: nil)
         case .refused(let what):
             console.err("error: \(given) is \(what)\n")
             return nil
-        case .workbook:
-            break
+        case .workbook(let opened):
+            archive = opened
         }
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        guard let (fd, name) = TemporaryFiles.create(in: folder, named: "kam-sheet") else {
-            console.err("error: cannot write a workbook's sheet to \(folder): \(OutputFile.describe(errno))\n")
+        guard let copy = TemporaryFile(named: "kam-sheet") else {
+            console.err("error: cannot write a workbook's sheet to \(TemporaryFile.folder): \(OutputFile.describe(errno))\n")
             return nil
         }
-        func discard() {
-            unlink(name)
-            TemporaryFiles.unregister(name)
-        }
         do throws(WorkbookError) {
-            let book = try Workbook(path: path)
+            let book = try Workbook(archive: archive, path: path)
             var rows = try book.rows(of: sheet)
-            let positions = try SheetCSV.write(&rows, to: fd, path: name)
-            close(fd)
+            let positions = try SheetCSV.write(&rows, to: copy.fd, path: copy.path)
+            copy.close()
             if book.sheetNames.count > 1 && sheet == nil && !quiet {
                 console.err("\(given): read sheet \"\(rows.sheet)\" (of \(book.sheetNames.map { "\"\($0)\"" }.joined(separator: ", ")); --sheet NAME reads another)\n")
             }
-            return SheetSource(path: name, positions: positions, temporary: true)
+            return SheetSource(path: copy.path, positions: positions, copy: copy)
         } catch {
-            close(fd)
-            discard()
             console.err("error: \(given): " + (error.part == path ? error.message : "\(error)") + "\n")
             return nil
         }

@@ -10,24 +10,15 @@ import KamWorkbook
 /// the file only when all of it is written; a list too long for a sheet is refused and the
 /// file is never made.
 final class WorkbookOutput {
-    private let fd: Int32
-    private let spool: String
+    private let spool: TemporaryFile
 
     /// Nil after the reason was written.
     init?(console: Console) {
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        guard let (fd, name) = TemporaryFiles.create(in: folder, named: "kam-scored") else {
-            console.err("error: cannot keep the scored rows in \(folder): \(OutputFile.describe(errno))\n")
+        guard let spool = TemporaryFile(named: "kam-scored") else {
+            console.err("error: cannot keep the scored rows in \(TemporaryFile.folder): \(OutputFile.describe(errno))\n")
             return nil
         }
-        self.fd = fd
-        spool = name
-    }
-
-    deinit {
-        close(fd)
-        unlink(spool)
-        TemporaryFiles.unregister(spool)
+        self.spool = spool
     }
 
     /// Whether `-o PATH` or `--format` asks for a workbook; `--format` wins over the extension.
@@ -40,7 +31,7 @@ final class WorkbookOutput {
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
         var offset = 0
         while offset < bytes.count {
-            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let n = Foundation.write(spool.fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw OutputFile.Failure(message: "cannot keep the scored rows: \(OutputFile.describe(errno))")
@@ -51,25 +42,20 @@ final class WorkbookOutput {
 
     /// The kept rows as a workbook, written to `output`. `textColumns` stay text.
     func finish(into output: Output, textColumns: Set<Int>, dialect: CSVDialect) throws(OutputFile.Failure) {
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        guard let (bookFD, book) = TemporaryFiles.create(in: folder, named: "kam-book") else {
-            throw OutputFile.Failure(message: "cannot make the workbook in \(folder): \(OutputFile.describe(errno))")
+        guard let file = TemporaryFile(named: "kam-book") else {
+            throw OutputFile.Failure(message: "cannot make the workbook in \(TemporaryFile.folder): \(OutputFile.describe(errno))")
         }
-        defer {
-            close(bookFD)
-            unlink(book)
-            TemporaryFiles.unregister(book)
-        }
+        let book = file.path
         do throws(WorkbookError) {
-            var sheet = SheetWriter(fileDescriptor: bookFD, path: book, sheet: "kam score", textColumns: textColumns, dialect: dialect)
+            var sheet = SheetWriter(fileDescriptor: file.fd, path: book, sheet: "kam score", textColumns: textColumns, dialect: dialect)
             var reader: CSVReader
-            do throws(CSVError) { reader = try CSVReader(path: spool, dialect: CSVDialect(decimalSeparator: dialect.decimalSeparator), encoding: .utf8) } catch {
-                throw WorkbookError(part: spool, message: "\(error)")
+            do throws(CSVError) { reader = try CSVReader(path: spool.path, dialect: CSVDialect(decimalSeparator: dialect.decimalSeparator), encoding: .utf8) } catch {
+                throw WorkbookError(part: spool.path, message: "\(error)")
             }
             var record = CSVRecord()
             while true {
                 let more: Bool
-                do throws(CSVError) { more = try reader.next(into: &record) } catch { throw WorkbookError(part: spool, message: "\(error)") }
+                do throws(CSVError) { more = try reader.next(into: &record) } catch { throw WorkbookError(part: spool.path, message: "\(error)") }
                 guard more else { break }
                 try sheet.append(record.strings)
             }

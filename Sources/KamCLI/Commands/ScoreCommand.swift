@@ -113,14 +113,14 @@ enum ScoreCommand {
         // Standard input is otherwise read twice (portfolio, then scores), so it is kept in a
         // temporary file; with --portfolio it streams.
         var path = given
-        var spooled: String?
+        var spooled: TemporaryFile?
         var opened: CSVBlockReader?
         if given == "-" && portfolio == nil {
             guard let file = spoolStandardInput(console) else { return 1 }
-            path = file
+            path = file.path
             spooled = file
         }
-        defer { if let spooled { unlink(spooled); TemporaryFiles.unregister(spooled) } }
+        defer { withExtendedLifetime(spooled) {} }
         // A workbook is read through its sheet's CSV (a workbook on standard input was spooled
         // above: its directory is at its end).
         var positions: SheetPositions?
@@ -283,15 +283,16 @@ enum ScoreCommand {
         return 0
     }
 
-    /// Copies standard input to a temporary file, removed at exit.
-    static func spoolStandardInput(_ console: Console) -> String? {
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        guard let (fd, name) = TemporaryFiles.create(in: folder, named: "kam-stdin") else {
+    /// Copies standard input to a temporary file, removed when the command is done.
+    static func spoolStandardInput(_ console: Console) -> TemporaryFile? {
+        let folder = TemporaryFile.folder
+        guard let file = TemporaryFile(named: "kam-stdin") else {
             console.err("error: cannot keep standard input in \(folder): \(OutputFile.describe(errno))\n")
             return nil
         }
+        let fd = file.fd
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        defer { close(fd) }
+        defer { file.close() }
         while true {
             let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
             if n == 0 { break }
@@ -311,6 +312,6 @@ enum ScoreCommand {
                 offset += w
             }
         }
-        return name
+        return file
     }
 }
