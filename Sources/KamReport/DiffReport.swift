@@ -42,6 +42,12 @@ public enum DiffReport {
         let item = markdown ? "- " : "  "
         let sub = markdown ? "  - " : "    - "
         var out = markdown ? "# \(t("diff.title"))\n\n" : ""
+        /// Hands on what is written so far once it is 64 KB, so a long diff is not one string.
+        func flushIfLarge() {
+            guard out.utf8.count >= 1 << 16 else { return }
+            emit(out)
+            out = ""
+        }
         out += t("diff.files", ["old": esc(d.oldPath), "new": esc(d.newPath)]) + (markdown ? "  \n" : "\n")
         out += t("diff.pack", ["id": d.pack.id, "version": d.pack.version, "hash": d.pack.hash]) + "\n"
         for line in provenanceLines(d) { out += (markdown ? "\n" : "") + line + "\n" }
@@ -61,10 +67,7 @@ public enum DiffReport {
                     + (m.scoreBefore == m.scoreAfter ? "" : "; " + t("diff.score", ["before": Figures.score(m.scoreBefore), "after": Figures.score(m.scoreAfter)]))
                     + "\n"
                 for line in why(m) { out += sub + esc(line) + "\n" }
-                if out.utf8.count >= 1 << 16 {
-                    emit(out)
-                    out = ""
-                }
+                flushIfLarge()
             }
         }
         for (title, accounts) in [(t("diff.appeared"), d.appeared), (t("diff.disappeared"), d.disappeared)] where !accounts.isEmpty {
@@ -72,10 +75,7 @@ public enum DiffReport {
             for a in accounts {
                 out += item + esc(a.name) + " (\(esc(a.id)))" + (a.sales.map { ", " + t("diff.sales", ["sales": Figures.money($0)]) } ?? "")
                     + ", " + t("diff.tier", ["tier": a.tier]) + "\n"
-                if out.utf8.count >= 1 << 16 {
-                    emit(out)
-                    out = ""
-                }
+                flushIfLarge()
             }
         }
         for (title, fired) in [(t("diff.risks.fired"), true), (t("diff.risks.cleared"), false)] {
@@ -84,10 +84,7 @@ public enum DiffReport {
             out += heading(title)
             for r in risks {
                 out += item + esc(r.name) + " (\(esc(r.id))): " + esc(r.title ?? r.risk) + " (`\(r.risk)`)\n"
-                if out.utf8.count >= 1 << 16 {
-                    emit(out)
-                    out = ""
-                }
+                flushIfLarge()
             }
         }
         emit(out)
