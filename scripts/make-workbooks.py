@@ -20,23 +20,17 @@ producers, as real users' files are:
 
 Run from the repository root: `python3 scripts/make-workbooks.py` (needs `pip install
 openpyxl xlsxwriter`); deterministic, and the files it writes are committed.
+`python3 scripts/make-workbooks.py LIST.csv BOOK.xlsx` instead writes one list as a workbook
+of typed cells, for the read benchmark in docs/benchmarks.md.
 """
 import csv
 import datetime
 import os
+import sys
 import zipfile
 
 import openpyxl
 import xlsxwriter
-
-OUT = "fixtures/workbooks"
-os.makedirs(OUT, exist_ok=True)
-FIXED = datetime.datetime(2026, 1, 1)
-
-with open("fixtures/sample/customers.csv", encoding="utf-8", newline="") as f:
-    rows = list(csv.reader(f))
-header, body = rows[0], rows[1:]
-
 
 def typed(text):
     """The cell value a person would type: a number when its text survives the round trip."""
@@ -49,6 +43,40 @@ def typed(text):
     if x.is_integer():
         return int(x) if str(int(x)) == text else text  # "16.0" shows as 16 in a cell
     return x if repr(x) == text else text
+
+
+def typed_workbook(source, target):
+    """Writes a CSV list as an .xlsx, every cell typed as `typed` says, with XlsxWriter in
+    constant-memory mode (inline strings, DEFLATE): the workbook the read benchmark in
+    docs/benchmarks.md uses."""
+    book = xlsxwriter.Workbook(target, {"constant_memory": True})
+    sheet = book.add_worksheet("Customers")
+    with open(source, encoding="utf-8", newline="") as f:
+        for r, row in enumerate(csv.reader(f)):
+            for c, text in enumerate(row):
+                if text == "":
+                    continue
+                value = typed(text) if r > 0 else text
+                if isinstance(value, bool):
+                    sheet.write_boolean(r, c, value)
+                elif isinstance(value, (int, float)):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, value)
+    book.close()
+
+
+if len(sys.argv) == 3:
+    typed_workbook(sys.argv[1], sys.argv[2])
+    sys.exit(0)
+
+OUT = "fixtures/workbooks"
+os.makedirs(OUT, exist_ok=True)
+FIXED = datetime.datetime(2026, 1, 1)
+
+with open("fixtures/sample/customers.csv", encoding="utf-8", newline="") as f:
+    rows = list(csv.reader(f))
+header, body = rows[0], rows[1:]
 
 
 # 1. openpyxl, shared strings.
