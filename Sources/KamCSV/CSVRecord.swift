@@ -69,6 +69,19 @@ public struct CSVRecord: Sendable {
     public var strings: [String] { (0..<count).map { string(at: $0) } }
 
     /// Keeps the first `n` fields only (columns a reader added past the file's own).
+    /// A copy holding just this record, for keeping it past the reader's next row: the
+    /// reader's own buffers carry kilobytes of slack, and sharing them would copy them on
+    /// the next read anyway.
+    public func kept() -> CSVRecord {
+        var copy = CSVRecord(capacity: byteCount, fieldCapacity: count)
+        copy.storage.withUnsafeMutableBufferPointer { to in storage.withUnsafeBufferPointer { from in
+            _ = to.update(fromContentsOf: from[0..<byteCount])
+        } }
+        for i in 0..<count { copy.fieldEnds[i] = fieldEnds[i] }
+        (copy.byteCount, copy.count, copy.line, copy.byteOffset) = (byteCount, count, line, byteOffset)
+        return copy
+    }
+
     public mutating func keepFirst(_ n: Int) {
         guard n < count else { return }
         count = n

@@ -96,12 +96,13 @@ public func fuzzGrouping(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let mapping = ColumnMapping.make(headers: ["customer_id", "revenue_ltm", "gross_margin_pct"], pack: pack).0!
     var options = BatchOptions(jobs: 1 + Int(bytes[0]) % 2, blockSize: 64 << 10, chunkSize: 16 + Int(bytes[1]) * 4)
     options.groupingPartitionBytes = 64 + Int(bytes[2]) * 16
-    let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: Accounts(), options: options)
+    let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
     var out: [UInt8] = []
     var rejected = 0, skipped = 0
     let summary: BatchSummary
+    var rows = OrderedRows(Accounts()) { out += $0 }
     do {
-        summary = try scorer.run(path: path, output: { out += $0 }, rejected: { _ in rejected += 1 }, skipped: { _ in skipped += 1 },
+        summary = try scorer.run(path: path, into: &rows, rejected: { _ in rejected += 1 }, skipped: { _ in skipped += 1 },
                                  progress: { _, _, _ in })
     } catch {
         if case .noData = error, expected.isEmpty { return 0 }

@@ -50,10 +50,10 @@ struct BatchChunkingTests {
         let headers = ["customer_id", "customer_name", "revenue_ltm", "gross_margin_pct", "cost_to_serve", "growth_rate_pct", "relationship_stage"]
         let mapping = try #require(ColumnMapping.make(headers: headers, pack: pack).0)
         let options = BatchOptions(jobs: jobs, blockSize: blockSize, chunkSize: chunkSize)
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: Lines(pack: pack), options: options)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
         var out: [UInt8] = []
         var rejected: [Int] = []
-        let summary = try scorer.run(path: path, output: { out += $0 }, rejected: { rejected.append($0.line) }, progress: { _, _, _ in })
+        let summary = try scorer.run(path: path, rendering: Lines(pack: pack), output: { out += $0 }, rejected: { rejected.append($0.line) }, progress: { _, _, _ in })
         return (String(decoding: out, as: UTF8.self), rejected, summary)
     }
 
@@ -88,10 +88,10 @@ extension BatchChunkingTests {
         defer { unlink(path) }
         let headers = ["customer_id", "customer_name", "revenue_ltm", "gross_margin_pct", "cost_to_serve", "growth_rate_pct", "relationship_stage"]
         let mapping = try #require(ColumnMapping.make(headers: headers, pack: Self.pack).0)
-        let scorer = BatchScorer(pack: Self.pack, mapping: mapping, renderer: Lines(pack: Self.pack), options: BatchOptions(jobs: 2))
+        let scorer = BatchScorer(pack: Self.pack, mapping: mapping, options: BatchOptions(jobs: 2))
         var changed = false
         do {
-            _ = try scorer.run(path: path, output: { _ in }, rejected: { _ in }, progress: { pass, _, _ in
+            _ = try scorer.run(path: path, rendering: Lines(pack: Self.pack), output: { _ in }, rejected: { _ in }, progress: { pass, _, _ in
                 guard pass == 1, !changed else { return }
                 changed = true
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

@@ -106,10 +106,10 @@ struct GroupingTests {
         var options = BatchOptions(jobs: jobs, blockSize: chunk * 3, chunkSize: chunk)
         options.groupingPartitionBytes = partitionBytes
         options.group = group
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: BatchChunkingTests.Lines(pack: pack), options: options)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
         var out: [UInt8] = []
         var rejected: [Int] = []
-        let summary = try scorer.run(path: path, output: { out += $0 }, rejected: { rejected.append($0.line) }, progress: { _, _, _ in })
+        let summary = try scorer.run(path: path, rendering: BatchChunkingTests.Lines(pack: pack), output: { out += $0 }, rejected: { rejected.append($0.line) }, progress: { _, _, _ in })
         return (String(decoding: out, as: UTF8.self), rejected, summary)
     }
 
@@ -173,12 +173,12 @@ struct GroupingTests {
         let path = try Self.write(Self.header + "\nC1,A,10,20,1,1,basic\nC1,A,20,30,1,1,basic\n")
         defer { unlink(path) }
         let mapping = try #require(ColumnMapping.make(headers: Self.header.split(separator: ",").map(String.init), pack: pack).0)
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: BatchChunkingTests.Lines(pack: pack), options: BatchOptions(jobs: 1))
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: BatchOptions(jobs: 1))
         #expect(throws: BatchFailure.self) {
-            _ = try scorer.run(path: path, output: { _ in }, rejected: { _ in }, progress: { _, _, _ in })
+            _ = try scorer.run(path: path, rendering: BatchChunkingTests.Lines(pack: pack), output: { _ in }, rejected: { _ in }, progress: { _, _, _ in })
         }
         do {
-            _ = try scorer.run(path: path, output: { _ in }, rejected: { _ in }, progress: { _, _, _ in })
+            _ = try scorer.run(path: path, rendering: BatchChunkingTests.Lines(pack: pack), output: { _ in }, rejected: { _ in }, progress: { _, _, _ in })
         } catch {
             #expect(error.description.contains("`gross_margin_pct`"), "\(error)")
         }
@@ -225,9 +225,9 @@ struct GroupingTests {
         let path = try Self.write("customer_id,revenue_ltm\nC1,10\nC2,5\nC1,20\n")
         defer { unlink(path) }
         let mapping = try #require(ColumnMapping.make(headers: ["customer_id", "revenue_ltm"], pack: pack).0)
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: BatchChunkingTests.Lines(pack: pack), options: BatchOptions(jobs: 2))
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: BatchOptions(jobs: 2))
         var out: [UInt8] = []
-        let summary = try scorer.run(path: path, output: { out += $0 }, rejected: { _ in }, progress: { _, _, _ in })
+        let summary = try scorer.run(path: path, rendering: BatchChunkingTests.Lines(pack: pack), output: { out += $0 }, rejected: { _ in }, progress: { _, _, _ in })
         #expect(summary.accounts == 2)
         #expect(summary.groupedLines == 2)
         #expect(summary.scored == 3, "every line is counted")

@@ -94,11 +94,11 @@ struct TotalsLinesTests {
         let pack = BatchChunkingTests.pack
         let mapping = try #require(ColumnMapping.make(headers: headers, pack: pack).0)
         let options = BatchOptions(jobs: jobs, blockSize: blockSize, chunkSize: chunkSize)
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: BatchChunkingTests.Lines(pack: pack), options: options)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
         var out: [UInt8] = []
         var rejected: [Int] = []
         var skipped: [SkippedRow] = []
-        let summary = try scorer.run(path: path, output: { out += $0 }, rejected: { rejected.append($0.line) },
+        let summary = try scorer.run(path: path, rendering: BatchChunkingTests.Lines(pack: pack), output: { out += $0 }, rejected: { rejected.append($0.line) },
                                      skipped: { skipped.append($0) }, progress: { _, _, _ in })
         return (String(decoding: out, as: UTF8.self), rejected, skipped, summary)
     }

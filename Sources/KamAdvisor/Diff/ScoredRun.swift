@@ -121,35 +121,30 @@ final class ScoredRun {
         self.path = path
         let columns = pack.inputs.map { input in mapping.bindings.first { $0.input.name == input.name }?.column }
         inputs = Set(zip(pack.inputs, columns).compactMap { $1 == nil ? nil : $0.name })
-        var options = options
-        options.top = nil
-        options.alsoKeep = nil
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: SnapshotRenderer(columns: columns), options: options)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
         let files = (0..<partitionCount).compactMap { _ in ScratchFile("a diff's partitions") }
         guard files.count == partitionCount else { throw .refused("cannot make temporary files in $TMPDIR for the diff") }
         let idSlot = (pack.extras["portfolio"]?["id"]?.string).flatMap { name in pack.inputs.firstIndex { $0.name == name } }
         var carry: [UInt8] = []
         var errors: [RowError] = []
         do throws(BatchFailure) {
-            summary = try scorer.run(
-                path: path,
-                output: { (bytes) throws(BatchFailure) in
-                    carry += bytes
-                    var at = 0
-                    var buckets = [[UInt8]](repeating: [], count: files.count)
-                    while at + 4 <= carry.count {
-                        let length = Int(carry[at]) | Int(carry[at + 1]) << 8 | Int(carry[at + 2]) << 16 | Int(carry[at + 3]) << 24
-                        guard at + 4 + length <= carry.count else { break }
-                        let record = carry[at..<(at + 4 + length)]
-                        buckets[Self.partition(of: AccountSnapshot.id(in: record, slot: idSlot), among: partitionCount)] += record
-                        at += 4 + length
-                    }
-                    carry.removeFirst(at)
-                    for (k, bucket) in buckets.enumerated() where !bucket.isEmpty {
-                        try bucket.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try files[k].append(raw) } }.get()
-                    }
-                },
-                rejected: { errors.append($0) }, progress: { _, _, _ in })
+            var snapshots = OrderedRows(SnapshotRenderer(columns: columns)) { (bytes) throws(BatchFailure) in
+                carry += bytes
+                var at = 0
+                var buckets = [[UInt8]](repeating: [], count: files.count)
+                while at + 4 <= carry.count {
+                    let length = Int(carry[at]) | Int(carry[at + 1]) << 8 | Int(carry[at + 2]) << 16 | Int(carry[at + 3]) << 24
+                    guard at + 4 + length <= carry.count else { break }
+                    let record = carry[at..<(at + 4 + length)]
+                    buckets[Self.partition(of: AccountSnapshot.id(in: record, slot: idSlot), among: partitionCount)] += record
+                    at += 4 + length
+                }
+                carry.removeFirst(at)
+                for (k, bucket) in buckets.enumerated() where !bucket.isEmpty {
+                    try bucket.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try files[k].append(raw) } }.get()
+                }
+            }
+            summary = try scorer.run(path: path, into: &snapshots, rejected: { errors.append($0) }, progress: { _, _, _ in })
         } catch {
             throw .batch(error)
         }

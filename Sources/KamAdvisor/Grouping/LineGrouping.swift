@@ -78,21 +78,18 @@ struct LineGrouping {
 
     // MARK: The pass
 
-    func run(_ blocks: inout CSVBlockReader, partitions: Int, jobs: Int, progress: (_ bytes: Int, _ lines: Int) -> Void) throws(BatchFailure) -> Outcome {
+    func run(_ engine: PassEngine, partitions: Int, progress: (Int, Int, Int) -> Void) throws(BatchFailure) -> Outcome {
         var spread = try Partitions(count: partitions)
         var lines = 0
+        let jobs = engine.jobs
         // Each block's pieces are read on every core, each into its lines encoded and ordered
         // by partition; here only whole runs are copied to the partitions, in file order.
-        while let block = try csv({ () throws(CSVError) in try blocks.next() }) {
-            let pieces = Parallel.map(block.chunks.count, jobs: jobs) { (i: Int, _: Int) throws(CSVError) -> Spread in
-                try self.spread(block, i, partitions: partitions)
-            }
-            for piece in pieces {
-                let piece = try csv({ () throws(CSVError) in try piece.get() })
-                lines += piece.lines
-                try spread.add(piece.bytes, ends: piece.ends)
-            }
-            progress(blocks.bytesRead, lines)
+        try engine.run(.group, progress, { context throws(CSVError) -> Spread in
+            try self.spread(context, partitions: partitions)
+        }) { (piece: Spread) throws(BatchFailure) -> Int in
+            try spread.add(piece.bytes, ends: piece.ends)
+            lines += piece.lines
+            return piece.lines
         }
         try spread.flush()
         // Each partition grouped on its own, its rows in the order of their first lines; two
@@ -141,10 +138,10 @@ struct LineGrouping {
         var lines = 0
     }
 
-    private func spread(_ block: CSVBlock, _ i: Int, partitions: Int) throws(CSVError) -> Spread {
+    private func spread(_ context: ChunkContext, partitions: Int) throws(CSVError) -> Spread {
         var encoded = [[UInt8]](repeating: [], count: partitions)
         var piece = Spread()
-        var reader = CSVReader(bytes: block.bytes, chunk: block.chunks[i], dialect: dialect)
+        var reader = context.reader()
         var record = CSVRecord()
         while try reader.next(into: &record) {
             let blank = record.ends.allSatisfy { $0 == 0 }
@@ -165,9 +162,6 @@ struct LineGrouping {
         return piece
     }
 
-    private func csv<T>(_ body: () throws(CSVError) -> T) throws(BatchFailure) -> T {
-        do throws(CSVError) { return try body() } catch { throw .csv(error) }
-    }
 
     /// Partitions of about `perPartition` bytes of the file, a power of two, at most 256.
     static func partitionCount(fileSize: Int, perPartition: Int) -> Int {

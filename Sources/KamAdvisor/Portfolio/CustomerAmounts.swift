@@ -19,16 +19,9 @@ extension Concentration {
         path: String, pack: RulePack, mapping: ColumnMapping, options: BatchOptions,
         rejected: (RowError) -> Void, skipped: (SkippedRow) -> Void, progress: (Int, Int, Int) -> Void
     ) throws(BatchFailure) -> (Concentration?, BatchSummary) {
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: NoRows(), options: options)
-        let summary = try scorer.run(path: path, output: { _ in }, rejected: rejected, skipped: skipped, progress: progress)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
+        var nothing = NoRows()
+        let summary = try scorer.run(path: path, into: &nothing, rejected: rejected, skipped: skipped, progress: progress)
         return (summary.portfolio.flatMap(Concentration.init(portfolio:)), summary)
     }
-}
-
-/// A renderer that writes nothing: for a batch run for its summary alone.
-struct NoRows: RowRenderer {
-    func begin(into out: inout [UInt8]) {}
-    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {}
-    func separator() -> [UInt8] { [] }
-    func end(into out: inout [UInt8]) {}
 }

@@ -98,18 +98,17 @@ public struct CustomerReview: Sendable {
         progress: (_ pass: Int, _ bytes: Int, _ rows: Int) -> Void = { _, _, _ in }
     ) throws(BatchFailure) -> CustomerReview {
         var options = options
-        options.top = max(1, keep)
-        options.alsoKeep = alsoKeep(pack, fields, ids: keepIds)
         if let sales = fields.sales, let contribution = fields.contribution { options.totals = [sales, contribution] }
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: RecordKeeper(), options: options)
-        var kept: [UInt8] = []
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
+        let top = max(1, keep)
+        var kept = BestRows(top: top, alsoKeep: alsoKeep(pack, fields, ids: keepIds)) { record, _ in record.kept() }
         var rejected: [RowError] = []
         var skipped: [SkippedRow] = []
-        let summary = try scorer.run(
-            path: path, output: { bytes in kept.append(contentsOf: bytes) }, rejected: { rejected.append($0) }, skipped: { skipped.append($0) },
-            progress: progress)
+        var summary = try scorer.run(path: path, into: &kept, rejected: { rejected.append($0) }, skipped: { skipped.append($0) },
+                                     progress: progress)
+        summary.alsoKeptBeyond = kept.alsoKeptBeyond
         let dialect = summary.dialect ?? options.dialect ?? .comma
-        let records = RecordKeeper.decode(kept)
+        let records = kept.rows
         let evaluator = Evaluator(pack)
         let filler = RowFiller(mapping: mapping, pack: pack, dialect: dialect)
         let slots = PortfolioSlots(pack)
@@ -118,7 +117,7 @@ public struct CustomerReview: Sendable {
         var accounts: [AccountView] = []
         var floor: Double?
         // The best rows come first, best first, then the rows kept whatever their score.
-        let best = min(options.top ?? 0, summary.scored)
+        let best = min(top, summary.scored)
         let cut = summary.scored > best
         for (index, record) in records.enumerated() {
             let a = evaluator.activation
@@ -220,49 +219,5 @@ public struct CustomerReview: Sendable {
             costBudget: number(fields.costBudget),
             nature: text(fields.nature), involvement: text(fields.involvement),
             vital: vital, leftOut: option(fields.leftOut), atRisk: atRisk, values: values, buyingCentre: centre)
-    }
-}
-
-/// Keeps each row as its line and raw fields, so the best rows can be evaluated again after
-/// the batch: `[line: 8 bytes][fields: 4 bytes][each field: 4-byte length, bytes]`.
-struct RecordKeeper: RowRenderer {
-    func begin(into out: inout [UInt8]) {}
-    func separator() -> [UInt8] { [] }
-    func end(into out: inout [UInt8]) {}
-
-    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
-        Self.put(UInt64(record.line), 8, &out)
-        Self.put(UInt64(record.count), 4, &out)
-        for i in 0..<record.count {
-            let field = record[i]
-            Self.put(UInt64(field.count), 4, &out)
-            out += field
-        }
-    }
-
-    static func decode(_ bytes: [UInt8]) -> [CSVRecord] {
-        var records: [CSVRecord] = []
-        var at = 0
-        func take(_ width: Int) -> Int {
-            var x = 0
-            for k in 0..<width { x |= Int(bytes[at + k]) << (8 * k) }
-            at += width
-            return x
-        }
-        while at < bytes.count {
-            var record = CSVRecord()
-            record.line = take(8)
-            for _ in 0..<take(4) {
-                let n = take(4)
-                record.append(bytes[at..<(at + n)])
-                at += n
-            }
-            records.append(record)
-        }
-        return records
-    }
-
-    private static func put(_ x: UInt64, _ width: Int, _ out: inout [UInt8]) {
-        for k in 0..<width { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
     }
 }

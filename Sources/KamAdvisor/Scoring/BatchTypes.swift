@@ -7,12 +7,6 @@ public struct BatchOptions: Sendable {
     public var jobs: Int
     /// Stop at the first row that cannot be scored.
     public var strict: Bool
-    /// Output only the N best rows, best first.
-    public var top: Int?
-    /// With `top`: rows to keep as well, whatever their score (a report's vital accounts),
-    /// written after the best in file order. At most `alsoKeepLimit` are kept.
-    public var alsoKeep: (@Sendable (Evaluation, Activation) -> Bool)?
-    public static let alsoKeepLimit = 10_000
     public var dialect: CSVDialect?
     public var encoding: CSVEncoding?
     public var blockSize: Int
@@ -34,12 +28,11 @@ public struct BatchOptions: Sendable {
     /// spread a few lines over several partitions.
     public var groupingPartitionBytes = 4 << 20
 
-    public init(jobs: Int = 0, strict: Bool = false, top: Int? = nil, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
+    public init(jobs: Int = 0, strict: Bool = false, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)
     {
         self.jobs = jobs
         self.strict = strict
-        self.top = top
         self.dialect = dialect
         self.encoding = encoding
         self.blockSize = blockSize
@@ -80,7 +73,7 @@ public struct BatchSummary: Sendable {
     /// `BatchOptions.totals`: each name's sum, and how many rows had all of them.
     public var totals: [String: Double] = [:]
     public var totalsRows = 0
-    /// Rows `alsoKeep` asked for beyond `alsoKeepLimit`, not kept.
+    /// Rows a report asked to keep beyond `AlsoKept.limit`, not kept (`BestRows`).
     public var alsoKeptBeyond = 0
     public var portfolio: PortfolioFigures?
     public var dialect: CSVDialect?

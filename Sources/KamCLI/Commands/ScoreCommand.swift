@@ -194,26 +194,25 @@ enum ScoreCommand {
             summaryOut?.abort()
         }
 
-        var options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), top: top, dialect: sniffed, encoding: encoding)
+        var options = BatchOptions(jobs: jobs, strict: arguments.has("--strict"), dialect: sniffed, encoding: encoding)
         options.portfolio = portfolio
         options.headerRecords = headerRecords
         options.group = !arguments.has("--no-group")
-        let scorer = BatchScorer(pack: pack, mapping: mapping, renderer: renderer, options: options)
+        let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
         let progress = Progress(console: console, quiet: quiet, path: path)
         let notices = RowNotices(shownAs: given, console: console, positions: positions.map { ($0, headers) })
         let started = Date()
-        let summary: BatchSummary
-        do throws(BatchFailure) {
-            summary = try scorer.run(
-                path: path, opened: opened,
-                output: { (bytes) throws(BatchFailure) in
-                    if shown != nil { return shown!.take(bytes) }
-                    do throws(OutputFile.Failure) {
-                        if let book { try book.write(bytes) } else { try output.write(bytes) }
-                    } catch {
-                        throw .output(error.message)
-                    }
-                },
+        let write = { (bytes: UnsafeBufferPointer<UInt8>) throws(BatchFailure) in
+            if shown != nil { return shown!.take(bytes) }
+            do throws(OutputFile.Failure) {
+                if let book { try book.write(bytes) } else { try output.write(bytes) }
+            } catch {
+                throw .output(error.message)
+            }
+        }
+        func run<Sink: RowSink>(into sink: inout Sink) throws(BatchFailure) -> BatchSummary {
+            try scorer.run(
+                path: path, opened: opened, into: &sink,
                 rejected: { error in
                     if let errorsOut {
                         try? errorsOut.write(RejectedRows.line(error, errorsDialect))
@@ -227,6 +226,16 @@ enum ScoreCommand {
                     if !quiet { notices.skip(row) }
                 },
                 progress: progress.update)
+        }
+        let summary: BatchSummary
+        do throws(BatchFailure) {
+            if let top {
+                var best = TopRows(top, renderer, output: write)
+                summary = try run(into: &best)
+            } else {
+                var rows = OrderedRows(renderer, output: write)
+                summary = try run(into: &rows)
+            }
         } catch {
             progress.clear()
             abortAll()

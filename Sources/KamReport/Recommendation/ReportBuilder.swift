@@ -189,7 +189,7 @@ enum ReportBuilder {
                            rows: tiers.map { [[.text($0.name)], [.text(Figures.count($0.count))]] })))
         if summary.alsoKeptBeyond > 0 {
             s.paragraph(.strong(t("concentration.beyond", count: summary.alsoKeptBeyond)),
-                        .text(t("concentration.beyond.why", ["limit": Figures.count(BatchOptions.alsoKeepLimit)])))
+                        .text(t("concentration.beyond.why", ["limit": Figures.count(AlsoKept.limit)])))
         }
         if !review.rejected.isEmpty {
             s.paragraph(.text(t("concentration.rejected", ["shown": Figures.count(min(10, review.rejected.count)), "all": Figures.count(review.rejected.count)])))

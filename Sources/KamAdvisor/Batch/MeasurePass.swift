@@ -1,0 +1,103 @@
+import Foundation
+import KamCSV
+
+/// Pass 1: the measure of every account of the portfolio, which the figures need before any
+/// row can be scored; each account's measure and id key spilled in file order, so the later
+/// passes read 16 bytes an account instead of the file; and, when asked, the ids' hashes, to
+/// find ids that repeat (lines of one customer) in the same read.
+struct MeasurePass {
+    let membership: PortfolioMembership
+    let measureColumn: Int
+    let idColumn: Int?
+
+    init(measure: ColumnMapping.Binding, id: ColumnMapping.Binding?, dialect: CSVDialect) {
+        membership = PortfolioMembership(measure: measure, id: id, dialect: dialect)
+        measureColumn = measure.column
+        idColumn = id?.column
+    }
+
+    struct Measures {
+        var values: [Double] = []
+        /// How many accounts each chunk held, by chunk ordinal.
+        var chunkCounts: [Int] = []
+    }
+
+    func run(
+        _ engine: PassEngine, spill: KeySpill?, repeats: RepeatedIds?, _ progress: (Int, Int, Int) -> Void
+    ) throws(BatchFailure) -> Measures {
+        var measures = Measures()
+        let path = engine.source.path
+        try engine.run(.measure, progress, chunkReader(keys: spill != nil, hashes: repeats != nil)) { (part: Chunk) throws(BatchFailure) -> Int in
+            try repeats?.add(part.hashesByPart)
+            if measures.values.isEmpty && !part.measures.isEmpty {
+                // Reserve for the whole file from the first piece's density, so the array is
+                // not copied as it grows (at ten million rows that copy is 80 MB).
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                measures.values.reserveCapacity(Int(Double(size) / Double(engine.source.chunkSize) * Double(part.measures.count) * 1.05))
+            }
+            measures.values.append(contentsOf: part.measures)
+            measures.chunkCounts.append(part.measures.count)
+            if let spill {
+                try spill.append(part.pairs)
+                if part.long { spill.longIds = true }
+            }
+            return part.measures.count
+        }
+        return measures
+    }
+
+    /// The accounts of one chunk, in order.
+    struct Chunk {
+        var measures: [Double] = []
+        var keys: [UInt64] = []
+        /// Whether an id is longer than its eight-byte key.
+        var long = false
+        /// The hash of every row's id, to find ids that repeat; grouped by part at the end.
+        var hashes: [UInt64] = []
+        var hashesByPart: (hashes: [UInt64], ends: [Int]) = ([], [])
+
+        /// (measure bits, key) words, account by account, as the spill holds them.
+        var pairs: [UInt64] {
+            var words: [UInt64] = []
+            words.reserveCapacity(2 * measures.count)
+            for (m, k) in zip(measures, keys) {
+                words.append(m.bitPattern)
+                words.append(k)
+            }
+            return words
+        }
+    }
+
+    /// Reads a chunk's measures (and, with `keys`, id keys): the two columns only, with the
+    /// column scanner, or with the reader where the scanner cannot be sure of the reader's
+    /// answer. The rank pass reads the file with it again when there is no spill.
+    func chunkReader(keys keep: Bool, hashes hashing: Bool = false) -> @Sendable (ChunkContext) throws(CSVError) -> Chunk {
+        let membership = self.membership, column = measureColumn, idColumn = self.idColumn ?? measureColumn, hasId = self.idColumn != nil
+        return { context throws(CSVError) -> Chunk in
+            var part = Chunk()
+            func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
+                if hasId {
+                    guard let idField, AccountId.isAccount(idField) else { return }
+                    if hashing { part.hashes.append(RepeatedIds.hash(idField)) }
+                }
+                guard let x = membership.value(field) else { return }
+                part.measures.append(x)
+                if keep {
+                    part.keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
+                    if (idField?.count ?? 0) > 8 { part.long = true }
+                }
+            }
+            if !context.scan(columns: (column, idColumn), take) {
+                part = Chunk()
+                // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
+                var reader = context.reader(validateUTF8: false)
+                var record = CSVRecord()
+                while try reader.next(into: &record) {
+                    record.withCell(column) { m in record.withCell(idColumn) { take(m, m == nil ? nil : $0) } }
+                }
+            }
+            if hashing { (part.hashesByPart, part.hashes) = (RepeatedIds.byPart(part.hashes), []) }
+            return part
+        }
+    }
+}

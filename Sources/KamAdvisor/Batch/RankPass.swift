@@ -1,0 +1,122 @@
+import KamCSV
+
+/// What the scoring pass needs of the portfolio: its figures, and where each chunk's accounts
+/// stand in it.
+struct Ranking: Sendable {
+    var figures: PortfolioFigures
+    /// Each chunk's accounts placed from the spill; nil when figures come from elsewhere
+    /// (`--portfolio`), there is no id, or no temporary folder: each account is then placed
+    /// as its row is scored.
+    var placements: Placements?
+
+    init(figures: PortfolioFigures, placements: Placements? = nil) {
+        self.figures = figures
+        self.placements = placements
+    }
+}
+
+/// From pass 1's measures to the ranking: the figures (sort, sums, ranks), the order of tied
+/// accounts by id (from the spill, or the file again without one), the whole ids of tied
+/// groups whose keys collide, and the placements. Laps the clock after the figures and after
+/// the ties, the two steps `KAM_TIMING` shows.
+struct RankPass {
+    let measure: ColumnMapping.Binding
+    let id: ColumnMapping.Binding?
+    let jobs: Int
+
+    func run(
+        _ measures: inout MeasurePass.Measures, spill: KeySpill?, _ engine: PassEngine, lap: () -> Void
+    ) throws(BatchFailure) -> Ranking? {
+        // No account with a readable measure: no figures.
+        guard var figures = PortfolioFigures(measures: &measures.values) else {
+            lap()
+            lap()
+            return nil
+        }
+        lap()
+        if figures.hasTies, id != nil {
+            let colliding = try orderTies(&figures, spill, engine)
+            if !colliding.isEmpty {
+                figures.setWholeIds(try wholeIds(figures, groups: Set(colliding), engine))
+            }
+        }
+        let placements = spill.map { Placements($0, figures, chunkCounts: measures.chunkCounts) }
+        lap()
+        return Ranking(figures: figures, placements: placements)
+    }
+
+    /// Each tied account's id key put in its place in its group. Returns the tied groups
+    /// whose keys collide and whose ids are longer than their keys: only whole ids order
+    /// those.
+    private func orderTies(_ figures: inout PortfolioFigures, _ spill: KeySpill?, _ engine: PassEngine) throws(BatchFailure) -> [Int] {
+        var builder = figures.tieBuilder()
+        let lookup = figures, jobs = self.jobs
+        var groups: [Int32] = []  // of one batch's accounts, -1 for one alone
+        // Finding each account's group, and placing its key, are cache misses at ten million
+        // accounts, so both run on every core, batch by batch.
+        func add(_ pairs: UnsafeBufferPointer<UInt64>, to builder: inout PortfolioFigures.TieBuilder) {
+            let count = pairs.count / 2
+            groups.removeAll(keepingCapacity: true)
+            groups.append(contentsOf: repeatElement(-1, count: count))
+            groups.withUnsafeMutableBufferPointer { buffer in
+                let box = SliceBox(pairs), out = GroupsBox(buffer)
+                _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
+                    let range = (count * part / jobs)..<(count * (part + 1) / jobs)
+                    lookup.tiedGroups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, g in
+                        if let g { out.groups[range.lowerBound + p] = Int32(g) }
+                    }
+                }
+            }
+            builder.add(groups: groups, pairs: pairs, jobs: jobs)
+        }
+        var long = false
+        if let spill {
+            try spill.forEachSlice { add($0, to: &builder) }
+            long = spill.longIds
+        } else {
+            let pass = MeasurePass(measure: measure, id: id, dialect: engine.source.dialect)
+            try engine.run(.rank, { _, _, _ in }, pass.chunkReader(keys: true)) { (part: MeasurePass.Chunk) throws(BatchFailure) -> Int in
+                part.pairs.withUnsafeBufferPointer { add($0, to: &builder) }
+                if part.long { long = true }
+                return 0
+            }
+        }
+        let colliding = figures.setTies(&builder)
+        return long ? colliding : []  // ids of eight bytes or less: equal keys are equal ids
+    }
+
+    /// The whole ids of the accounts in `groups` (tied groups whose ids share their keys),
+    /// read from the file.
+    private func wholeIds(_ figures: PortfolioFigures, groups: Set<Int>, _ engine: PassEngine) throws(BatchFailure) -> [Int: [[UInt8]]] {
+        guard let id else { return [:] }
+        var ids: [Int: [[UInt8]]] = [:]
+        let k = id.column
+        let membership = PortfolioMembership(measure: measure, id: id, dialect: engine.source.dialect)
+        try engine.run(.rank, { _, _, _ in }, { context throws(CSVError) -> [(Int, [UInt8])] in
+            var out: [(Int, [UInt8])] = []
+            var reader = context.reader(validateUTF8: false)
+            var record = CSVRecord()
+            while try reader.next(into: &record) {
+                guard let x = membership.measure(of: record), let g = figures.tiedGroup(x), groups.contains(g) else { continue }
+                out.append((g, k < record.count ? Array(record[k]) : []))
+            }
+            return out
+        }) { (part: [(Int, [UInt8])]) throws(BatchFailure) -> Int in
+            for (g, id) in part { ids[g, default: []].append(id) }
+            return 0
+        }
+        return ids
+    }
+}
+
+/// A slice read by several threads at once, each looking at its own part.
+struct SliceBox: @unchecked Sendable {
+    let slice: UnsafeBufferPointer<UInt64>
+    init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
+}
+
+/// The groups of a slice's accounts, each thread writing its own range.
+struct GroupsBox: @unchecked Sendable {
+    let groups: UnsafeMutableBufferPointer<Int32>
+    init(_ groups: UnsafeMutableBufferPointer<Int32>) { self.groups = groups }
+}
