@@ -239,21 +239,12 @@ public struct JSONRowRenderer: RowRenderer {
 public enum ScoreSummary {
     public static func json(_ s: BatchSummary, pack: RulePack, mapping: ColumnMapping) -> String {
         let p = s.portfolio
-        func counts(_ d: [String: Int]) -> JSON { .object(d.keys.sorted().map { ($0.isEmpty ? "none" : $0, .number(Double(d[$0]!))) }) }
-        return JSON.object([
-            ("rows_read", .number(Double(s.rowsRead))),
-            ("scored", .number(Double(s.scored))),
-            ("rejected", .number(Double(s.rejected))),
-            ("skipped_totals", .number(Double(s.skippedTotals))),
-            ("footer_lines", .number(Double(s.footerLines))),
-            ("accounts", .number(Double(s.accounts))),
-            ("grouped_lines", .number(Double(s.groupedLines))),
-            ("conflicting_values", .number(Double(s.conflictingValues))),
+        return JSON.object(countKeys.prefix(8).map { ($0, count($0, of: s)!) } + [
             ("accounts_in_portfolio", p.map { .number(Double($0.accounts)) } ?? .null),
             ("total", p.map { .number(rounded($0.total, 2)) } ?? .null),
             (pack.outcome.name + "s", counts(s.outcomes)),
             ("classes", .object(pack.classifications.map { ($0.name, counts(s.classes[$0.name] ?? [:])) })),
-            ("score_sum", .number(s.scoreSum)),
+            ("score_sum", count("score_sum", of: s)!),
             ("top10_share", p.map { .number(rounded($0.top10Share, 6)) } ?? .null),
             ("hhi", p.map { .number(rounded($0.hhi, 6)) } ?? .null),
             ("equivalent_customers", p.map { $0.hhi > 0 ? .number(rounded(1 / $0.hhi, 2)) : .null } ?? .null),
@@ -261,5 +252,32 @@ public enum ScoreSummary {
             ("rules", .object([("id", .string(pack.id)), ("version", .string(pack.version)), ("sha256", .string(pack.hash))])),
             ("columns", .object(mapping.columns.map { ($0.header, $0.input.map(JSON.string) ?? .null) })),
         ]).pretty
+    }
+
+    /// The members that count rows and add up across partitions, in the file's order.
+    static let countKeys = ["rows_read", "scored", "rejected", "skipped_totals", "footer_lines", "accounts", "grouped_lines",
+                            "conflicting_values", "score_sum"]
+
+    /// The value of one of `countKeys`; nil for any other key.
+    static func count(_ key: String, of s: BatchSummary) -> JSON? {
+        let x: Double
+        switch key {
+        case "rows_read": x = Double(s.rowsRead)
+        case "scored": x = Double(s.scored)
+        case "rejected": x = Double(s.rejected)
+        case "skipped_totals": x = Double(s.skippedTotals)
+        case "footer_lines": x = Double(s.footerLines)
+        case "accounts": x = Double(s.accounts)
+        case "grouped_lines": x = Double(s.groupedLines)
+        case "conflicting_values": x = Double(s.conflictingValues)
+        case "score_sum": x = s.scoreSum
+        default: return nil
+        }
+        return .number(x)
+    }
+
+    /// Counts by name, sorted, rows no option held (the empty name) as `none`, first.
+    static func counts(_ d: [String: Int]) -> JSON {
+        .object(d.keys.sorted().map { ($0.isEmpty ? "none" : $0, .number(Double(d[$0]!))) })
     }
 }

@@ -1,3 +1,4 @@
+import KamAdvisor
 import KamSource
 
 /// Merges the `--summary` files of partitions scored against one portfolio file
@@ -5,10 +6,6 @@ import KamSource
 /// list writes: the counts and the score sum add up; the portfolio's figures, the rules and
 /// the columns must be the same in every file, or the partitions were not scored alike.
 public enum SummaryMerge {
-    static let additive: Set<String> = ["rows_read", "scored", "rejected", "skipped_totals", "footer_lines", "accounts", "grouped_lines",
-                                        "conflicting_values", "score_sum"]
-    static let additiveObjects: Set<String> = ["tiers", "classes"]
-
     public static func merge(_ files: [SourceFile]) -> (String?, [Diagnostic]) {
         var roots: [(SourceFile, [JSONNode.Member])] = []
         var diagnostics: [Diagnostic] = []
@@ -24,33 +21,36 @@ public enum SummaryMerge {
             }
         }
         guard diagnostics.isEmpty, let (firstFile, first) = roots.first else { return (nil, diagnostics) }
+        // The counts of each partition read back into a summary, and added up as runs add.
+        var sum: BatchSummary?
+        for (file, members) in roots {
+            switch counts(members, file) {
+            case .failure(let d): diagnostics.append(d)
+            case .success(let s): sum = sum.map { $0 + s } ?? s
+            }
+        }
+        guard diagnostics.isEmpty, let sum else { return (nil, diagnostics) }
+        // Everything else describes the whole list, the rules and the columns: the same in
+        // every partition scored alike, and kept in the first file's order.
         var merged: [(String, JSON)] = []
         for member in first {
             let key = member.key
-            let values = roots.map { file, members in (file, members.first { $0.key == key }) }
-            if let (file, _) = values.first(where: { $0.1 == nil }) {
-                diagnostics.append(.error("`\(key)` is missing; every summary must come from the same kind of run", file: file))
-                continue
-            }
-            let nodes = values.map { ($0.0, $0.1!.value) }
-            if additive.contains(key) {
-                guard let sum = add(nodes.map(\.1)) else {
-                    diagnostics.append(.error("`\(key)` must be a number in every summary", file: firstFile, span: member.value.span))
-                    continue
-                }
-                merged.append((key, .number(sum)))
-            } else if additiveObjects.contains(key) {
-                guard let sum = addObjects(nodes.map(\.1)) else {
-                    diagnostics.append(.error("`\(key)` must hold the same names in every summary", file: firstFile, span: member.value.span))
-                    continue
-                }
-                merged.append((key, sum))
+            if let value = ScoreSummary.count(key, of: sum) {
+                merged.append((key, value))
+            } else if isOutcomeCounts(member.value) || key == "classes" {
+                merged.append((key, key == "classes" ? classes(sum, order: member.value) : ScoreSummary.counts(sum.outcomes)))
             } else {
                 let expected = JSON(member.value).compact
-                for (file, node) in nodes.dropFirst() where JSON(node).compact != expected {
-                    diagnostics.append(.error(
-                        "`\(key)` differs from \(firstFile.path)'s: the partitions were not scored against the same portfolio and rules",
-                        file: file, span: node.span))
+                for (file, members) in roots.dropFirst() {
+                    guard let node = members.first(where: { $0.key == key })?.value else {
+                        diagnostics.append(.error("`\(key)` is missing; every summary must come from the same kind of run", file: file))
+                        continue
+                    }
+                    if JSON(node).compact != expected {
+                        diagnostics.append(.error(
+                            "`\(key)` differs from \(firstFile.path)'s: the partitions were not scored against the same portfolio and rules",
+                            file: file, span: node.span))
+                    }
                 }
                 merged.append((key, JSON(member.value)))
             }
@@ -58,41 +58,59 @@ public enum SummaryMerge {
         return diagnostics.hasErrors ? (nil, diagnostics) : (JSON.object(merged).pretty, diagnostics)
     }
 
-    /// Numbers added as whole millionths: exact for counts and for `score_sum` (printed to
-    /// millionths), so the merge gives the whole run's sum to the last digit.
-    static func add(_ nodes: [JSONNode]) -> Double? {
-        var sum: Int128 = 0
-        for node in nodes {
-            guard let x = node.number, abs(x) < 1e30 else { return nil }
-            sum += Int128((x * 1e6).rounded())
+    /// A summary file's counts as the run that wrote it had them.
+    static func counts(_ members: [JSONNode.Member], _ file: SourceFile) -> Result<BatchSummary, Diagnostic> {
+        var s = BatchSummary()
+        var problem: Diagnostic?
+        func whole(_ key: String) -> Int {
+            guard let node = members.first(where: { $0.key == key })?.value else {
+                problem = problem ?? .error("`\(key)` is missing; every summary must come from the same kind of run", file: file)
+                return 0
+            }
+            guard let x = node.number, x == x.rounded(), abs(x) < 1e15 else {
+                problem = problem ?? .error("`\(key)` must be a whole number in every summary", file: file, span: node.span)
+                return 0
+            }
+            return Int(x)
         }
-        return Double(sum) / 1e6
-    }
-
-    /// Counts by name, added name by name. A name may be absent where its count was 0
-    /// (`none`, a gate's outcome); the union is written in the order `kam score` writes
-    /// names: counts sorted, `none` (no option held) first; classifications as they come.
-    static func addObjects(_ nodes: [JSONNode]) -> JSON? {
-        var keys: [String] = []
-        for node in nodes {
+        func tally(_ node: JSONNode) -> [String: Int]? {
             guard let members = node.members else { return nil }
-            for m in members where !keys.contains(m.key) { keys.append(m.key) }
+            var counts: [String: Int] = [:]
+            for m in members {
+                guard let x = m.value.number, x == x.rounded(), abs(x) < 1e15 else { return nil }
+                counts[m.key == "none" ? "" : m.key] = Int(x)
+            }
+            return counts
         }
-        // Classifications stay in the pack's order; counts are sorted as `kam score` sorts them.
-        let nested = nodes.contains { $0.members?.contains { $0.value.members != nil } ?? false }
-        if !nested { keys.sort { ($0 == "none" ? "" : $0) < ($1 == "none" ? "" : $1) } }
-        var out: [(String, JSON)] = []
-        for key in keys {
-            let present = nodes.compactMap { $0.members?.first { $0.key == key }?.value }
-            if present.contains(where: { $0.members != nil }) {
-                guard present.allSatisfy({ $0.members != nil }), let inner = addObjects(present) else { return nil }
-                out.append((key, inner))
-            } else {
-                guard let sum = add(present) else { return nil }
-                out.append((key, .number(sum)))
+        (s.rowsRead, s.scored, s.rejected, s.skippedTotals) = (whole("rows_read"), whole("scored"), whole("rejected"), whole("skipped_totals"))
+        (s.footerLines, s.accounts, s.groupedLines) = (whole("footer_lines"), whole("accounts"), whole("grouped_lines"))
+        s.conflictingValues = whole("conflicting_values")
+        if let problem { return .failure(problem) }
+        guard let sum = members.first(where: { $0.key == "score_sum" })?.value, let x = sum.number, abs(x) < 1e30 else {
+            return .failure(.error("`score_sum` must be a number in every summary", file: file))
+        }
+        s.scoreMillionths = Int128((x * 1e6).rounded())
+        for m in members where isOutcomeCounts(m.value) { s.outcomes = tally(m.value) ?? [:] }
+        if let classes = members.first(where: { $0.key == "classes" })?.value {
+            for c in classes.members ?? [] {
+                guard let counts = tally(c.value) else {
+                    return .failure(.error("`classes` must hold counts by class in every summary", file: file, span: c.value.span))
+                }
+                s.classes[c.key] = counts
             }
         }
-        return .object(out)
+        return .success(s)
+    }
+
+    /// The outcome's counts (`tiers` with the bundled pack): the one object of numbers only.
+    static func isOutcomeCounts(_ node: JSONNode) -> Bool {
+        guard let members = node.members, !members.isEmpty else { return false }
+        return members.allSatisfy { $0.value.number != nil }
+    }
+
+    /// Classifications in the first file's order, each's counts as `kam score` writes them.
+    static func classes(_ s: BatchSummary, order: JSONNode) -> JSON {
+        .object((order.members ?? []).map { ($0.key, ScoreSummary.counts(s.classes[$0.key] ?? [:])) })
     }
 }
 

@@ -83,6 +83,8 @@ public struct BatchSummary: Sendable {
     public var passSeconds: [Double] = []
     /// The process's peak resident memory after each step, in MB (Linux only; else 0).
     public var peakMegabytes: [Int] = []
+
+    public init() {}
 }
 
 public enum BatchFailure: Error, Sendable, CustomStringConvertible {
@@ -117,5 +119,32 @@ public enum BatchFailure: Error, Sendable, CustomStringConvertible {
             "account ids repeat in this input (several lines per customer), and standard input is read once, too late to group them; "
                 + "give the partition as a file (kam score PART.csv --portfolio ALL.kamp), whose lines are grouped first"
         }
+    }
+}
+
+extension BatchSummary {
+    /// Two partitions' runs as one run over both: counts, sums and totals add up exactly (the
+    /// score sum in whole millionths). What describes the whole list rather than the rows
+    /// (the portfolio figures, the dialect, the timings) is the left one's: the caller checks
+    /// that partitions were scored alike before adding them.
+    public static func + (a: BatchSummary, b: BatchSummary) -> BatchSummary {
+        var sum = a
+        sum.rowsRead += b.rowsRead
+        sum.scored += b.scored
+        sum.rejected += b.rejected
+        sum.skippedTotals += b.skippedTotals
+        sum.footerLines += b.footerLines
+        sum.accounts += b.accounts
+        sum.groupedLines += b.groupedLines
+        sum.conflictingValues += b.conflictingValues
+        sum.conflicts += b.conflicts.prefix(max(0, 100 - a.conflicts.count))
+        sum.outcomes.merge(b.outcomes, uniquingKeysWith: +)
+        sum.classes.merge(b.classes) { $0.merging($1, uniquingKeysWith: +) }
+        sum.scoreMillionths += b.scoreMillionths
+        sum.scoreBeyondRange += b.scoreBeyondRange
+        sum.totals.merge(b.totals, uniquingKeysWith: +)
+        sum.totalsRows += b.totalsRows
+        sum.alsoKeptBeyond += b.alsoKeptBeyond
+        return sum
     }
 }
