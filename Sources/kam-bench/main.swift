@@ -8,7 +8,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: kam-bench scorecard [ROWS]        compiled closures against the AST walk
            kam-bench generate ROWS FILE [K]  the reference workload's CSV (deterministic); with K, K lines per account
-           kam-bench score ROWS [--peer]     kam score end to end on it (and the polars peer)
+           kam-bench score ROWS [--peer] [--runs N]
+                                             kam score end to end on it (and the polars peer,
+                                             alternating), the median of N runs (default 3)
 
     """
 
@@ -24,7 +26,8 @@ case "score" where arguments.count >= 2:
         FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
     }
-    print(try EndToEnd.run(rows: rows, peer: arguments.contains("--peer")), terminator: "")
+    let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 3
+    print(try EndToEnd.run(rows: rows, peer: arguments.contains("--peer"), runs: max(1, runs)), terminator: "")
 case "blocks" where arguments.count == 2:
     // The serial part of every batch pass: reading blocks and cutting them at record ends.
     var reader = try CSVBlockReader(path: arguments[1])
