@@ -86,6 +86,12 @@ final class Output {
             }
             return
         }
+        // A large piece (a chunk of scored rows) goes out as it is, not copied through the buffer.
+        if bytes.count >= 256 << 10 {
+            try flush()
+            try writeAll(bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { try flush() }
     }
@@ -94,16 +100,20 @@ final class Output {
         try bytes.withUnsafeBufferPointer { (p) throws(OutputFile.Failure) in try write(p) }
     }
 
-    private func flush() throws(OutputFile.Failure) {
+    private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw failure(errno)
             }
             offset += n
         }
+    }
+
+    private func flush() throws(OutputFile.Failure) {
+        try buffer.withUnsafeBufferPointer { (p) throws(OutputFile.Failure) in try writeAll(p) }
         buffer.removeAll(keepingCapacity: true)
     }
 

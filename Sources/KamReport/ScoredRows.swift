@@ -116,7 +116,9 @@ public struct CSVRowRenderer: RowRenderer {
             case .input(let k):
                 if k < record.count {
                     record.withUnsafeField(k) { field in
-                        let number = CSVWriter.isPlainNumber(field, decimal: otherDecimal)
+                        // Only a cell starting with a sign can be a number a guard would spoil.
+                        let signed = field.first == UInt8(ascii: "-") || field.first == UInt8(ascii: "+")
+                        let number = signed && CSVWriter.isPlainNumber(field, decimal: otherDecimal)
                         CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
                     }
                 }

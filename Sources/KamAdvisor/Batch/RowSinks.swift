@@ -16,8 +16,8 @@ public protocol RowSink {
 
 public protocol RowCollector: Sendable {
     associatedtype Part: Sendable
-    /// An empty part for a chunk of `bytes` bytes.
-    func part(bytes: Int) -> Part
+    /// An empty part for a chunk of `bytes` bytes, the `chunk`-th of its block.
+    func part(bytes: Int, chunk: Int) -> Part
     /// A scored row; `order` counts the chunk's scored rows before it.
     func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Part)
 }
@@ -29,17 +29,23 @@ public struct OrderedRows: RowSink {
     public struct Collector: RowCollector {
         let renderer: any RowRenderer
         let separator: [UInt8]
+        let spares: SpareBuffers
 
-        public func part(bytes: Int) -> [UInt8] {
-            var part: [UInt8] = []
-            part.reserveCapacity(bytes)
+        public func part(bytes: Int, chunk: Int) -> Part {
+            var part = Part(bytes: spares.take(chunk), chunk: chunk)
+            part.bytes.reserveCapacity(bytes)
             return part
         }
 
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout [UInt8]) {
-            if !part.isEmpty { part += separator }
-            renderer.row(record, evaluation, into: &part)
+        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Part) {
+            if !part.bytes.isEmpty { part.bytes += separator }
+            renderer.row(record, evaluation, into: &part.bytes)
         }
+    }
+
+    public struct Part: Sendable {
+        var bytes: [UInt8]
+        let chunk: Int
     }
 
     public let collector: Collector
@@ -48,18 +54,19 @@ public struct OrderedRows: RowSink {
     private var anyRow = false
 
     public init(_ renderer: any RowRenderer, output: @escaping (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void) {
-        collector = Collector(renderer: renderer, separator: renderer.separator())
+        collector = Collector(renderer: renderer, separator: renderer.separator(), spares: SpareBuffers())
         self.output = output
         var header: [UInt8] = []
         renderer.begin(into: &header)
         self.header = header
     }
 
-    public mutating func merge(_ part: [UInt8], scoredBefore: Int) throws(BatchFailure) {
-        guard !part.isEmpty else { return }
+    public mutating func merge(_ part: Part, scoredBefore: Int) throws(BatchFailure) {
+        defer { collector.spares.put(part.bytes, part.chunk) }
+        guard !part.bytes.isEmpty else { return }
         try writeHeader()
         if anyRow { try write(collector.separator) }
-        try write(part)
+        try write(part.bytes)
         anyRow = true
     }
 
@@ -81,6 +88,36 @@ public struct OrderedRows: RowSink {
     }
 }
 
+/// The output buffers of the last block's chunks, kept for the same chunks of the next
+/// block. A chunk's rendered rows run to a megabyte or more; fresh buffers every block were
+/// a page fault per 4 KB written and a copy each time one grew. By the time a block's chunks
+/// start, the previous block's parts are merged and dropped, so each buffer taken here is
+/// held by nothing else and is cleared in place.
+public final class SpareBuffers: @unchecked Sendable {
+    /// One slot per chunk of a block (chunks beyond get fresh buffers). A worker touches only
+    /// its chunk's slot, and `put` runs while no worker does.
+    private let slots = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: 256)
+
+    init() { slots.initialize(repeating: []) }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func take(_ chunk: Int) -> [UInt8] {
+        guard chunk < slots.count else { return [] }
+        var bytes = slots[chunk]
+        slots[chunk] = []
+        bytes.removeAll(keepingCapacity: true)
+        return bytes
+    }
+
+    func put(_ bytes: [UInt8], _ chunk: Int) {
+        if chunk < slots.count { slots[chunk] = bytes }
+    }
+}
+
 /// The `top` best rows, highest score first and earlier rows first among equals, then the
 /// rows `alsoKeep` holds whatever their score (a report's vital accounts), in file order; each
 /// kept as `keep` makes it. Memory is about twice `top` rows a chunk.
@@ -90,7 +127,7 @@ public struct BestRows<Kept: Sendable>: RowSink {
         let alsoKeep: (@Sendable (Evaluation, Activation) -> Bool)?
         let keep: @Sendable (CSVRecord, Evaluation) -> Kept
 
-        public func part(bytes: Int) -> Part { Part() }
+        public func part(bytes: Int, chunk: Int) -> Part { Part() }
 
         public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Part) {
             let kept = keep(record, evaluation)
@@ -176,7 +213,7 @@ public struct TopRows: RowSink {
 /// Rows are scored for their summary only.
 public struct NoRows: RowSink {
     public struct Collector: RowCollector {
-        public func part(bytes: Int) {}
+        public func part(bytes: Int, chunk: Int) {}
         public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Void) {}
     }
 

@@ -5,14 +5,14 @@ import KamRules
 /// The scoring pass's reading of a row beyond its inputs: blank lines, hidden columns of a
 /// grouped list, totals labels, the measure pass 1 read.
 extension BatchScorer {
-    /// The row's measure if pass 1 read it too (and so placed the account): with the row
-    /// filled, from its slot (the filler reads it as `PortfolioMembership` does, and the
-    /// caller has checked the id); else as `PortfolioMembership` reads it.
+    /// The row's measure if the measure pass read it too (and so placed the account): with
+    /// the row filled, from its slot, as the filler reads the cell (and the caller has checked
+    /// the id); else from the cell.
     static func measureRead(
-        _ record: CSVRecord, _ measure: MeasureColumn, _ membership: PortfolioMembership, filled: Bool, _ a: Activation
+        _ record: CSVRecord, slot: Int, _ membership: PortfolioMembership, filled: Bool, _ a: Activation
     ) -> Double? {
         guard filled else { return membership.measure(of: record) }
-        guard case .number(let x)? = a.value(measure.slot, as: .number), x >= measure.low && x <= measure.high else { return nil }
+        guard case .number(let x)? = a.value(slot, as: .number), membership.admits(x) else { return nil }
         return x
     }
 
@@ -63,21 +63,6 @@ extension BatchScorer {
     /// The one non-empty cell of a lonely row.
     static func firstCell(_ record: CSVRecord) -> String {
         (0..<record.count).lazy.map { record.string(at: $0) }.first { !$0.isEmpty } ?? ""
-    }
-
-    /// Where the measure is and the range pass 1 accepts, without references to count.
-    struct MeasureColumn {
-        let column: Int
-        let slot: Int
-        let low: Double
-        let high: Double
-
-        init(_ binding: ColumnMapping.Binding) {
-            column = binding.column
-            slot = binding.slot
-            low = binding.input.minimum ?? -.infinity
-            high = binding.input.maximum ?? .infinity
-        }
     }
 }
 

@@ -11,11 +11,13 @@ struct ScorePass<Collector: RowCollector>: Sendable {
     let filler: RowFiller
     let collector: Collector
     let ranking: Ranking?
-    let measure: ColumnMapping.Binding?
-    let id: ColumnMapping.Binding?
+    /// The measure's slot and column, and the id's column, as plain numbers: a binding holds
+    /// its input, whose references a row loop would count.
+    let measureSlot: Int?
+    let measureColumn: Int?
+    let idColumn: Int?
     let slots: PortfolioSlots
     let membership: PortfolioMembership?
-    let measureColumn: BatchScorer.MeasureColumn?
     let idHeader: String
     let nameColumn: Int?
     /// Set when scoring a list the group pass wrote: the original's column count.
@@ -43,7 +45,7 @@ struct ScorePass<Collector: RowCollector>: Sendable {
         let evaluator = evaluators.evaluators[context.worker]
         let a = evaluator.activation
         var evaluation = Evaluation()
-        var result = Chunk(part: collector.part(bytes: context.chunk.range.count), tally: ScoreTally(pack, totals: totalSlots.count))
+        var result = Chunk(part: collector.part(bytes: context.chunk.range.count, chunk: context.index), tally: ScoreTally(pack, totals: totalSlots.count))
         // The figures of each row whose measure pass 1 read, in order.
         let accounts = try ranking?.placements?.accounts(chunk: context.ordinal, path: path) ?? []
         let portfolio = ranking?.figures
@@ -59,7 +61,7 @@ struct ScorePass<Collector: RowCollector>: Sendable {
                 lineCount = BatchScorer.integer(record, n + 1) ?? 1
                 let hidden = record.range(at: n + 2)
                 if !hidden.isEmpty {
-                    let id = id.map { record.string(at: $0.column) } ?? ""
+                    let id = idColumn.map { record.string(at: $0) } ?? ""
                     // Lines that cannot be read end the column; lines only, a separator.
                     if record.bytes[hidden.upperBound - 1] == 0x1E {
                         groupText = (record.string(at: n + 2), id)
@@ -77,7 +79,7 @@ struct ScorePass<Collector: RowCollector>: Sendable {
             }
             result.tally.read += lineCount
             let lonely = cells == 1 && lineCount == 1
-            if let idColumn = id?.column {
+            if let idColumn {
                 switch AccountId.classify(record, column: idColumn) {
                 case .id:
                     result.tally.accounts += 1
@@ -91,7 +93,7 @@ struct ScorePass<Collector: RowCollector>: Sendable {
                         result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: label)))
                         continue
                     }
-                    let m = measureColumn.flatMap { $0.column < record.count ? CSVNumber.parse(record, at: $0.column, dialect: context.dialect) : nil }
+                    let m = measureColumn.flatMap { $0 < record.count ? CSVNumber.parse(record, at: $0, dialect: context.dialect) : nil }
                         ?? membership?.emptyValue
                     let error = RowError(line: record.line, column: idHeader,
                                          message: "`\(idHeader)` is empty: a row without an id is no account (a totals line or a note?)")
@@ -105,7 +107,7 @@ struct ScorePass<Collector: RowCollector>: Sendable {
             let problem = group.map { $0.problems.isEmpty ? filler.fill(record, a) : $0.problems[0] } ?? filler.fill(record, a)
             let unfilled = problem != nil || !(group?.problems.isEmpty ?? true)
             var account: PortfolioFigures.Account?
-            if let measureColumn, let membership, let x = BatchScorer.measureRead(record, measureColumn, membership, filled: !unfilled, a) {
+            if let measureSlot, let membership, let x = BatchScorer.measureRead(record, slot: measureSlot, membership, filled: !unfilled, a) {
                 if ranking?.placements != nil {
                     guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
                     account = accounts[placed]
@@ -124,12 +126,12 @@ struct ScorePass<Collector: RowCollector>: Sendable {
             if let portfolio {
                 if let account {
                     slots.set(account, of: portfolio, in: a)
-                } else if let measure {
+                } else if let measureSlot {
                     // Figures given from elsewhere (`--portfolio`) must hold this account.
-                    if case .number(let m)? = a.value(measure.slot, as: .number), !portfolio.contains(measure: m) {
+                    if case .number(let m)? = a.value(measureSlot, as: .number), !portfolio.contains(measure: m) {
                         throw CSVError(.notInPortfolio, line: record.line, path: path)
                     }
-                    slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
+                    slots.set(portfolio, measure: measureSlot, id: idColumn.map { record[$0] } ?? [][...], in: a)
                 }
             }
             evaluator.evaluate(into: &evaluation)
@@ -163,8 +165,8 @@ extension BatchScorer {
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
         let pass = ScorePass(
             pack: pack, filler: RowFiller(mapping: mapping, pack: pack, dialect: dialect), collector: sink.collector, ranking: ranking,
-            measure: measure, id: id, slots: contextSlots,
-            membership: measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) }, measureColumn: measure.map(MeasureColumn.init),
+            measureSlot: measure?.slot, measureColumn: measure?.column, idColumn: id?.column, slots: contextSlots,
+            membership: measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) },
             idHeader: id.map { mapping.columns[$0.column].header } ?? "",
             nameColumn: (pack.extras["report"]?["name"]?.string).flatMap { name in mapping.bindings.first { $0.input.name == name }?.column },
             groupedColumns: options.groupedColumns, hashing: repeats != nil, totalSlots: totalNames.map { pack.slot(of: $0)! },

@@ -34,10 +34,14 @@ struct PortfolioMembership: Sendable {
     /// The measure cell read, for a row whose id the caller has checked.
     @inline(__always)
     func value(_ field: UnsafeBufferPointer<UInt8>?) -> Double? {
-        guard let field else { return nil }
-        guard let x = field.isEmpty ? emptyValue : CSVNumber.parse(field, dialect: dialect), x >= low && x <= high else { return nil }
+        guard let field, let x = field.isEmpty ? emptyValue : CSVNumber.parse(field, dialect: dialect), admits(x) else { return nil }
         return x
     }
+
+    /// Whether a measure read (by this reader, or by the scoring pass's filler, which reads
+    /// cells the same way) is within the input's range.
+    @inline(__always)
+    func admits(_ x: Double) -> Bool { x >= low && x <= high }
 
     /// The measure of `record` if it is in the portfolio.
     func measure(of record: CSVRecord) -> Double? {
