@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 
 /// The kinds of rule pack the advisor runs, and what it gives each kind's expressions.

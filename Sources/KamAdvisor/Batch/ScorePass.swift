@@ -1,5 +1,4 @@
 import KamCSV
-import KamExpr
 import KamRules
 
 /// The scoring pass: every row read, filled, placed in the portfolio, evaluated and handed to

@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 
 /// Which inputs each factor and classification of a pack reads, through the derived values

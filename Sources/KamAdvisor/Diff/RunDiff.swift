@@ -1,5 +1,4 @@
 import KamCSV
-import KamExpr
 import KamRules
 import KamSource
 

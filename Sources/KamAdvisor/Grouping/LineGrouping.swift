@@ -1,6 +1,5 @@
 import Foundation
 import KamCSV
-import KamExpr
 import KamRules
 
 /// The grouping pass: a list with several lines per customer (one per invoice or order) made

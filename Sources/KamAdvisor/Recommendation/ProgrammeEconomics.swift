@@ -1,4 +1,3 @@
-import KamExpr
 
 /// Whether the programme pays: what its key-account managers cost beyond today's field
 /// coverage, against the contribution the planned sales uplift brings (docs/report.md,

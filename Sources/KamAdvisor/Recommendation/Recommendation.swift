@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 
 /// How many key accounts the supplier can run: managers × accounts per manager.
