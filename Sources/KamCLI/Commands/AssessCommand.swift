@@ -138,10 +138,10 @@ enum AssessCommand {
         else { return nil }
         var options = BatchOptions(dialect: file.dialect, encoding: encoding)
         options.headerRecords = file.headerRecords
-        let errors: Output?
+        let errors: Output?, rejectedRows = RejectedRows()
         do throws(OutputFile.Failure) {
             errors = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: [path, given], console: console) }
-            try errors?.write(RejectedRows.header())
+            try errors?.write(rejectedRows.header)
         } catch {
             console.err("error: \(error.message)\n")
             return nil
@@ -152,7 +152,7 @@ enum AssessCommand {
             result = try Concentration.read(
                 path: path, pack: pack, mapping: file.mapping, options: options,
                 rejected: { e in
-                    try? errors?.write(RejectedRows.line(e))
+                    try? errors?.write(rejectedRows.line(e))
                     notices.reject(e, print: errors == nil)
                 },
                 skipped: notices.skip, progress: { _, _, _ in })

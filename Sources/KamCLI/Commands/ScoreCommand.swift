@@ -173,7 +173,7 @@ enum ScoreCommand {
         } else {
             renderer = JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
         }
-        let errorsDialect = excel?.dialect ?? .comma
+        let rejectedRows = RejectedRows(excel: excel)
 
         let inputs = [path, given] + arguments.all("--map").filter(FileSystem.exists)
         let output: Output, errorsOut: Output?, summaryOut: Output?
@@ -181,7 +181,7 @@ enum ScoreCommand {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
             errorsOut = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
             summaryOut = try arguments.value("--summary").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
-            try errorsOut?.write((excel == nil ? [] : ExcelCSV.byteOrderMark) + RejectedRows.header(errorsDialect))
+            try errorsOut?.write(rejectedRows.header)
         } catch {
             console.err("error: \(error.message)\n")
             return 1
@@ -216,7 +216,7 @@ enum ScoreCommand {
                 },
                 rejected: { error in
                     if let errorsOut {
-                        try? errorsOut.write(RejectedRows.line(error, errorsDialect))
+                        try? errorsOut.write(rejectedRows.line(error))
                     } else {
                         progress.clear()
                     }
