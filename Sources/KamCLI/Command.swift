@@ -15,7 +15,7 @@ struct Command: Sendable {
     let options: [OptionSpec]
     /// What follows the options, for shell completion.
     var operands: Operands = .files
-    let run: @Sendable (Arguments, Console) throws(UsageError) -> Int32
+    let run: @Sendable (Arguments, Console) throws(CommandFailure) -> Int32
 
     var name: String { words.joined(separator: " ") }
 

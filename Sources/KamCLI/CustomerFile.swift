@@ -128,29 +128,29 @@ struct CustomerFile {
     ]
 
     /// `--header-line N` or `--skip-lines N`, else the header is found.
-    static func headerRule(_ arguments: Arguments) throws(UsageError) -> HeaderChoice.Rule {
+    static func headerRule(_ arguments: Arguments) throws(CommandFailure) -> HeaderChoice.Rule {
         let line = try arguments.integer("--header-line", in: 1...1_000_000)
         let skip = try arguments.integer("--skip-lines", in: 0...(HeaderChoice.limit - 1))
         switch (line, skip) {
         case (let n?, nil): return .line(n)
         case (nil, let n?): return .skip(n)
         case (nil, nil): return .find
-        default: throw UsageError(message: "give --header-line or --skip-lines, not both", help: "--skip-lines N is --header-line N+1 when each title is one line")
+        default: throw .usage("give --header-line or --skip-lines, not both", help: "--skip-lines N is --header-line N+1 when each title is one line")
         }
     }
 
     /// `--encoding NAME`, or nil when not given.
-    static func encoding(_ arguments: Arguments) throws(UsageError) -> CSVEncoding? {
+    static func encoding(_ arguments: Arguments) throws(CommandFailure) -> CSVEncoding? {
         guard let name = arguments.value("--encoding") else { return nil }
-        guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
+        guard let e = CSVEncoding(name: name) else { throw .usage("unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
         return e
     }
 
     /// `--delimiter CHAR`, or nil when not given (detected from the file).
-    static func dialect(_ arguments: Arguments) throws(UsageError) -> CSVDialect? {
+    static func dialect(_ arguments: Arguments) throws(CommandFailure) -> CSVDialect? {
         guard let text = arguments.value("--delimiter") else { return nil }
         let map: [String: UInt8] = [",": 44, ";": 59, "tab": 9, "\t": 9, "|": 124]
-        guard let byte = map[text] else { throw UsageError(message: "unknown delimiter `\(text)`", help: "use , ; tab or |") }
+        guard let byte = map[text] else { throw .usage("unknown delimiter `\(text)`", help: "use , ; tab or |") }
         return byte == 44 ? .comma : CSVDialect(delimiter: byte, decimalSeparator: UInt8(ascii: ","))
     }
 }

@@ -46,17 +46,17 @@ enum AssessCommand {
         ] + CustomerFile.options,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         let format = arguments.value("--format") ?? "text"
         guard arguments.positionals.count <= 1 else {
-            throw UsageError(message: "expected one questionnaire file, found \(arguments.positionals.count) arguments")
+            throw .usage("expected one questionnaire file, found \(arguments.positionals.count) arguments")
         }
         guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
         let file = arguments.positionals.first
         let interactive = arguments.has("--interactive") || (file == nil && console.inputIsTerminal)
         if file == nil && !interactive {
-            throw UsageError(
-                message: "missing the questionnaire file",
+            throw .usage(
+                "missing the questionnaire file",
                 help: "run `kam questionnaire -o answers.json5`, fill it in, then `kam assess answers.json5`; or run kam assess in a terminal to be asked")
         }
 
@@ -121,7 +121,7 @@ enum AssessCommand {
 
     /// The concentration of a customer list, read as `kam score` reads it, or nil after
     /// reporting why not.
-    static func concentration(_ given: String, _ arguments: Arguments, _ console: Console) throws(UsageError) -> Concentration? {
+    static func concentration(_ given: String, _ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Concentration? {
         guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return nil }
         defer { withExtendedLifetime(source) {} }
         let path = source.path

@@ -24,9 +24,9 @@ enum ColumnsCommand {
         ] + CustomerFile.options,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first, path != "-" else {
-            throw UsageError(message: "name one customer-list file", help: "kam columns customers.csv")
+            throw .usage("name one customer-list file", help: "kam columns customers.csv")
         }
         guard let source = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: false, console: console) else { return 1 }
         defer { withExtendedLifetime(source) {} }

@@ -39,17 +39,17 @@ enum DiffCommand {
         ],
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 2 else {
-            throw UsageError(message: "kam diff compares two scored lists", help: "kam diff OLD.csv NEW.csv")
+            throw .usage("kam diff compares two scored lists", help: "kam diff OLD.csv NEW.csv")
         }
         let (old, new) = (arguments.positionals[0], arguments.positionals[1])
-        if old == "-" || new == "-" { throw UsageError(message: "`kam diff` reads files, not standard input", help: "save the lists to files first") }
+        if old == "-" || new == "-" { throw .usage("`kam diff` reads files, not standard input", help: "save the lists to files first") }
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
         BatchMemory.returnLargeBlocks()
         let summaries = arguments.all("--summaries")
         guard summaries.isEmpty || summaries.count == 2 else {
-            throw UsageError(message: "--summaries takes the two runs' summaries, old then new", help: "--summaries old.json --summaries new.json")
+            throw .usage("--summaries takes the two runs' summaries, old then new", help: "--summaries old.json --summaries new.json")
         }
         var provenance: [RunProvenance] = []
         for path in summaries {

@@ -27,10 +27,10 @@ enum EvalCommand {
         operands: .text,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let text = arguments.positionals.first else {
-            throw UsageError(
-                message: arguments.positionals.isEmpty ? "missing the expression to evaluate" : "expected one expression, found \(arguments.positionals.count) arguments",
+            throw .usage(
+                arguments.positionals.isEmpty ? "missing the expression to evaluate" : "expected one expression, found \(arguments.positionals.count) arguments",
                 help: "quote the expression so the shell passes it as one argument: kam eval '1 + 2'")
         }
         var declarations = Declarations()

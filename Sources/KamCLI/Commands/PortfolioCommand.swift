@@ -50,9 +50,9 @@ enum PortfolioCommand {
         ],
         run: runMerge)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard !arguments.positionals.isEmpty else {
-            throw UsageError(message: "missing the customer list (or partitions) to read", help: "kam portfolio part-0.csv -o part-0.kamp")
+            throw .usage("missing the customer list (or partitions) to read", help: "kam portfolio part-0.csv -o part-0.kamp")
         }
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
@@ -120,9 +120,9 @@ enum PortfolioCommand {
         return 0
     }
 
-    static func runMerge(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func runMerge(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard !arguments.positionals.isEmpty else {
-            throw UsageError(message: "missing the portfolio files to merge", help: "kam portfolio merge part-*.kamp -o all.kamp")
+            throw .usage("missing the portfolio files to merge", help: "kam portfolio merge part-*.kamp -o all.kamp")
         }
         var readers: [PortfolioFile.Reader] = []
         do throws(PortfolioFile.Failure) {

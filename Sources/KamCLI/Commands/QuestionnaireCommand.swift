@@ -22,9 +22,9 @@ enum QuestionnaireCommand {
         operands: .none,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         if !arguments.positionals.isEmpty {
-            throw UsageError(message: "`kam questionnaire` takes no arguments", help: "to write to a file: kam questionnaire -o answers.json5")
+            throw .usage("`kam questionnaire` takes no arguments", help: "to write to a file: kam questionnaire -o answers.json5")
         }
         guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
         do throws(OutputFile.Failure) {

@@ -77,9 +77,9 @@ enum ReportCommand {
         operands: .none,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.isEmpty else {
-            throw UsageError(message: "unexpected argument `\(arguments.positionals[0])`",
+            throw .usage("unexpected argument `\(arguments.positionals[0])`",
                              help: "name the inputs with --questionnaire FILE and --customers CSV")
         }
         BatchMemory.returnLargeBlocks()
@@ -91,10 +91,10 @@ enum ReportCommand {
         }
         let questionnairePath = arguments.value("--questionnaire"), customersPath = arguments.value("--customers")
         guard questionnairePath != nil || customersPath != nil else {
-            throw UsageError(message: "nothing to report on", help: "give --questionnaire FILE, --customers CSV, or both")
+            throw .usage("nothing to report on", help: "give --questionnaire FILE, --customers CSV, or both")
         }
         if customersPath == "-" || questionnairePath == "-" {
-            throw UsageError(message: "`kam report` reads files, not standard input", help: "save the input to a file first")
+            throw .usage("`kam report` reads files, not standard input", help: "save the input to a file first")
         }
         let managers = try arguments.integer("--managers", in: 0...10_000)
         let perManager = try arguments.integer("--accounts-per-manager", in: 1...100)
@@ -107,23 +107,23 @@ enum ReportCommand {
         let previousPath = arguments.value("--previous-customers")
         let previousReportPath = arguments.value("--previous")
         if previousReportPath != nil && customersPath == nil {
-            throw UsageError(message: "--previous needs --customers", help: "the previous report's targets are checked against this run's customer list")
+            throw .usage("--previous needs --customers", help: "the previous report's targets are checked against this run's customer list")
         }
         if previousPath != nil && customersPath == nil {
-            throw UsageError(message: "--previous-customers needs --customers", help: "the previous run is compared with the customer list of this one")
+            throw .usage("--previous-customers needs --customers", help: "the previous run is compared with the customer list of this one")
         }
         if contactsPath != nil && customersPath == nil {
-            throw UsageError(message: "--contacts needs --customers", help: "the contacts describe the buying centres of the accounts in the customer list")
+            throw .usage("--contacts needs --customers", help: "the contacts describe the buying centres of the accounts in the customer list")
         }
         if contactsPath == nil, arguments.value("--as-of") != nil || arguments.value("--contacts-encoding") != nil {
-            throw UsageError(message: "--as-of and --contacts-encoding apply to --contacts FILE", help: "give the contacts file with --contacts")
+            throw .usage("--as-of and --contacts-encoding apply to --contacts FILE", help: "give the contacts file with --contacts")
         }
-        let asOf = try arguments.value("--as-of").map { text throws(UsageError) -> CalendarDay in
-            guard let day = CalendarDay.parse(text, slashes: CalendarDay.slashOrder(of: [text]).order) else { throw UsageError(message: "`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
+        let asOf = try arguments.value("--as-of").map { text throws(CommandFailure) -> CalendarDay in
+            guard let day = CalendarDay.parse(text, slashes: CalendarDay.slashOrder(of: [text]).order) else { throw .usage("`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
             return day
         }
-        let contactsEncoding = try arguments.value("--contacts-encoding").map { name throws(UsageError) -> CSVEncoding in
-            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
+        let contactsEncoding = try arguments.value("--contacts-encoding").map { name throws(CommandFailure) -> CSVEncoding in
+            guard let e = CSVEncoding(name: name) else { throw .usage("unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
             return e
         }
         var packs: [RulePack] = []

@@ -61,7 +61,7 @@ enum RulesCommands {
         }
     }
 
-    static func runCheck(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func runCheck(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard let files = PackFiles.resolve(arguments.positionals, console) else { return 1 }
         var failed = false
         for (file, pack) in zip(files, load(files, console)) {
@@ -75,7 +75,7 @@ enum RulesCommands {
         return failed ? 1 : 0
     }
 
-    static func runTest(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func runTest(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard let files = PackFiles.resolve(arguments.positionals, console) else { return 1 }
         var passed = 0, failed = 0, broken = 0
         for (file, pack) in zip(files, load(files, console)) {
@@ -103,9 +103,9 @@ enum RulesCommands {
         return failed > 0 || broken > 0 ? 1 : 0
     }
 
-    static func runList(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func runList(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         if !arguments.positionals.isEmpty {
-            throw UsageError(message: "`kam rules list` takes no paths", help: "to check your own packs, run `kam rules check PATH`")
+            throw .usage("`kam rules list` takes no paths", help: "to check your own packs, run `kam rules check PATH`")
         }
         let files = BundledPacks.files
         if files.isEmpty {

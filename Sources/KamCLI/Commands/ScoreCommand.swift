@@ -75,21 +75,21 @@ enum ScoreCommand {
         ] + CustomerFile.options,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let given = arguments.positionals.first else {
-            throw UsageError(message: arguments.positionals.isEmpty ? "missing the customer list to score" : "expected one file, found \(arguments.positionals.count)",
+            throw .usage(arguments.positionals.isEmpty ? "missing the customer list to score" : "expected one file, found \(arguments.positionals.count)",
                              help: "kam score customers.csv -o scored.csv")
         }
         let format = arguments.value("--format") ?? "csv"
         let workbook = WorkbookOutput.wanted(arguments)
         if workbook && (arguments.value("--output") ?? "-") == "-" && console.outputIsTerminal {
-            throw UsageError(message: "a workbook is a binary file, not for a terminal", help: "write it to a file: -o scored.xlsx")
+            throw .usage("a workbook is a binary file, not for a terminal", help: "write it to a file: -o scored.xlsx")
         }
         if arguments.has("--excel") && workbook {
-            throw UsageError(message: "--excel shapes CSV for Excel; a workbook (.xlsx) needs no shaping", help: "leave out --excel")
+            throw .usage("--excel shapes CSV for Excel; a workbook (.xlsx) needs no shaping", help: "leave out --excel")
         }
         if arguments.has("--excel") && format != "csv" {
-            throw UsageError(message: "--excel shapes CSV for Excel, and --format \(format) writes JSON", help: "leave out --excel, or write CSV")
+            throw .usage("--excel shapes CSV for Excel, and --format \(format) writes JSON", help: "leave out --excel, or write CSV")
         }
         let top = try arguments.integer("--top", in: 1...10_000_000)
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
@@ -157,7 +157,7 @@ enum ScoreCommand {
         }
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
-        guard let columns else { throw UsageError(message: problem ?? "bad --columns") }
+        guard let columns else { throw .usage(problem ?? "bad --columns") }
         let excel = arguments.has("--excel") ? ExcelCSV.form(input: sniffed, encoding: encoding, language: Messages.current.language) : nil
         // On a screen the scorer's rows feed the table, which keeps the first screenful.
         var shown: ScoreTableRows?

@@ -21,9 +21,9 @@ enum SummaryCommand {
         ],
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard !arguments.positionals.isEmpty else {
-            throw UsageError(message: "missing the summaries to merge", help: "kam summary merge summary-*.json -o summary.json")
+            throw .usage("missing the summaries to merge", help: "kam summary merge summary-*.json -o summary.json")
         }
         var files: [SourceFile] = []
         for path in arguments.positionals {
