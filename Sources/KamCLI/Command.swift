@@ -1,7 +1,3 @@
-import KamAdvisor
-import KamRules
-import KamSource
-
 /// One `kam` command: its words, its help and its options, and the function that runs it.
 /// The table of commands is the CLI's whole surface; help is generated from it.
 struct Command: Sendable {
@@ -52,10 +48,4 @@ extension String {
     func padding(toLength length: Int) -> String {
         count >= length ? self + " " : self + String(repeating: " ", count: length - count)
     }
-}
-
-/// Prints diagnostics to standard error, and says whether any was an error.
-func report(_ diagnostics: [Diagnostic], _ console: Console) -> Bool {
-    if !diagnostics.isEmpty { console.err(DiagnosticRenderer.render(diagnostics)) }
-    return diagnostics.hasErrors
 }

@@ -26,12 +26,11 @@ enum QuestionnaireCommand {
         if !arguments.positionals.isEmpty {
             throw .usage("`kam questionnaire` takes no arguments", help: "to write to a file: kam questionnaire -o answers.json5")
         }
-        guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let pack = try PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console)
         do throws(OutputFile.Failure) {
             try OutputFile.write(QuestionnaireTemplate.render(pack), to: arguments.value("--output"), inputs: [], console: console)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }

@@ -49,7 +49,8 @@ enum RulesCommands {
         operands: .none,
         run: runList)
 
-    /// Loads each file, printing its diagnostics; nil entries failed to load.
+    /// Loads each file, printing its diagnostics; nil entries failed to load. A broken pack is
+    /// these commands' finding, not their failure: the others are still checked and listed.
     static func load(_ files: [SourceFile], _ console: Console) -> [RulePack?] {
         files.map { file in
             let (pack, diagnostics) = PackLoader.load(file, profiles: PackProfiles.all)
@@ -62,7 +63,7 @@ enum RulesCommands {
     }
 
     static func runCheck(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
-        guard let files = PackFiles.resolve(arguments.positionals, console) else { return 1 }
+        let files = try PackFiles.resolve(arguments.positionals, console)
         var failed = false
         for (file, pack) in zip(files, load(files, console)) {
             if let pack {
@@ -76,7 +77,7 @@ enum RulesCommands {
     }
 
     static func runTest(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
-        guard let files = PackFiles.resolve(arguments.positionals, console) else { return 1 }
+        let files = try PackFiles.resolve(arguments.positionals, console)
         var passed = 0, failed = 0, broken = 0
         for (file, pack) in zip(files, load(files, console)) {
             guard let pack else {
@@ -126,6 +127,12 @@ enum RulesCommands {
             console.out(zip(row, widths).map { $0.padding(toLength: $1 + 1) }.joined().trimmingTrailingSpaces + "\n")
         }
         return failed ? 1 : 0
+    }
+
+    /// Writes diagnostics to standard error, and says whether any was an error.
+    private static func report(_ diagnostics: [Diagnostic], _ console: Console) -> Bool {
+        if !diagnostics.isEmpty { console.err(DiagnosticRenderer.render(diagnostics)) }
+        return diagnostics.hasErrors
     }
 }
 
