@@ -18,12 +18,6 @@ struct OptionSpec: Sendable {
     var takesFile: Bool { ["FILE", "CSV", "PATH", "FILE|H=I"].contains(value ?? "") }
 }
 
-/// A command line that does not fit the command: exit code 64, with a pointer to `--help`.
-struct UsageError: Error {
-    let message: String
-    var help: String?
-}
-
 /// The parsed command line of one command.
 struct Arguments {
     private(set) var values: [String: [String]] = [:]
@@ -37,7 +31,7 @@ struct Arguments {
     /// no expressions (`expressions` false), a word such as `-q` is a mistyped option, not a
     /// file: it is refused with the options it may have meant (`./-q` or `--` reads a file
     /// of that name).
-    init(_ words: [String], _ specs: [OptionSpec], expressions: Bool = true) throws(UsageError) {
+    init(_ words: [String], _ specs: [OptionSpec], expressions: Bool = true) throws(CommandFailure) {
         self.words = words
         var index = 0
         var optionsEnded = false
@@ -55,7 +49,7 @@ struct Arguments {
             if !optionsEnded, !expressions, short == nil, word.count > 1, word.hasPrefix("-"), !word.hasPrefix("--") {
                 let letter = word.dropFirst().prefix(1)
                 let meant = specs.map(\.name).filter { $0.dropFirst(2).hasPrefix(letter) }
-                throw UsageError(message: "unknown option `\(word)`",
+                throw .usage("unknown option `\(word)`",
                                  help: meant.isEmpty ? "options are written with two dashes; `./\(word)` names a file"
                                      : "did you mean " + meant.map { "`\($0)`" }.joined(separator: " or ") + "?")
             }
@@ -69,12 +63,12 @@ struct Arguments {
                 inline = String(word[word.index(after: equals)...])
             }
             guard let spec = specs.first(where: { $0.name == name }) else {
-                throw UsageError(
-                    message: "unknown option `\(name)`",
+                throw .usage(
+                    "unknown option `\(name)`",
                     help: Suggestion.didYouMean(name, among: specs.map(\.name) + ["--help"]))
             }
             guard let placeholder = spec.value else {
-                if inline != nil { throw UsageError(message: "`\(name)` takes no value") }
+                if inline != nil { throw .usage("`\(name)` takes no value") }
                 flags.insert(name)
                 continue
             }
@@ -85,15 +79,15 @@ struct Arguments {
                 value = words[index]
                 index += 1
             } else {
-                throw UsageError(message: "`\(name)` needs a value (\(placeholder))")
+                throw .usage("`\(name)` needs a value (\(placeholder))")
             }
             if !spec.choices.isEmpty, !spec.choices.contains(value) {
                 let list = spec.choices.dropLast().joined(separator: ", ") + " or " + spec.choices.last!
-                throw UsageError(message: "unknown \(placeholder.lowercased()) `\(value)` for `\(name)`",
+                throw .usage("unknown \(placeholder.lowercased()) `\(value)` for `\(name)`",
                                  help: Suggestion.didYouMean(value, among: spec.choices) ?? "use \(list)")
             }
             if !spec.repeats, values[name] != nil {
-                throw UsageError(message: "`\(name)` is given twice")
+                throw .usage("`\(name)` is given twice")
             }
             values[name, default: []].append(value)
         }
@@ -105,10 +99,10 @@ struct Arguments {
     func has(_ name: String) -> Bool { flags.contains(name) }
 
     /// A whole number option within a range, or a usage error saying what was wrong.
-    func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int? {
         guard let text = value(name) else { return nil }
         guard let n = Int(text), range.contains(n) else {
-            throw UsageError(message: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
+            throw .usage("`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
         }
         return n
     }

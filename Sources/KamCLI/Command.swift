@@ -1,7 +1,3 @@
-import KamAdvisor
-import KamRules
-import KamSource
-
 /// One `kam` command: its words, its help and its options, and the function that runs it.
 /// The table of commands is the CLI's whole surface; help is generated from it.
 struct Command: Sendable {
@@ -15,7 +11,7 @@ struct Command: Sendable {
     let options: [OptionSpec]
     /// What follows the options, for shell completion.
     var operands: Operands = .files
-    let run: @Sendable (Arguments, Console) throws(UsageError) -> Int32
+    let run: @Sendable (Arguments, Console) throws(CommandFailure) -> Int32
 
     var name: String { words.joined(separator: " ") }
 
@@ -52,10 +48,4 @@ extension String {
     func padding(toLength length: Int) -> String {
         count >= length ? self + " " : self + String(repeating: " ", count: length - count)
     }
-}
-
-/// Prints diagnostics to standard error, and says whether any was an error.
-func report(_ diagnostics: [Diagnostic], _ console: Console) -> Bool {
-    if !diagnostics.isEmpty { console.err(DiagnosticRenderer.render(diagnostics)) }
-    return diagnostics.hasErrors
 }

@@ -14,11 +14,10 @@ struct CustomerFile {
     /// Records before the rows: the header and the title lines above it.
     let headerRecords: Int
 
-    /// Nil after the reason was written to standard error.
     static func open(
         path: String, shownAs given: String, pack: RulePack, dialect: CSVDialect?, encoding: CSVEncoding?, map: [String],
         header rule: HeaderChoice.Rule = .find, quiet: Bool, filledBy: ColumnMapping.Elsewhere? = nil, console: Console
-    ) -> CustomerFile? {
+    ) throws(CommandFailure) -> CustomerFile {
         var records: [(line: Int, fields: [String])] = []
         var sniffed: CSVDialect
         do throws(CSVError) {
@@ -31,27 +30,24 @@ struct CustomerFile {
         } catch {
             var error = error
             error.path = nil  // named once, as the user gave it
-            console.err("error: \(given): \(error)\n")
-            return nil
+            throw .failed("\(given): \(error)")
         }
         if let dialect { sniffed = dialect }
-        guard let (choice, mapping) = header(of: records, shownAs: given, pack: pack, map: map, rule: rule, quiet: quiet, filledBy: filledBy, console: console)
-        else { return nil }
+        let (choice, mapping) = try header(of: records, shownAs: given, pack: pack, map: map, rule: rule, quiet: quiet, filledBy: filledBy, console: console)
         return CustomerFile(headers: choice.headers, dialect: sniffed, mapping: mapping, headerRecords: choice.recordsBeforeRows)
     }
 
     /// The header among a list's first records and its columns mapped, the title lines above
-    /// it and the mapping reported unless `quiet`; nil after the reason was written.
+    /// it and the mapping reported unless `quiet`.
     static func header(
         of records: [(line: Int, fields: [String])], shownAs given: String, pack: RulePack, map: [String], rule: HeaderChoice.Rule,
         quiet: Bool, filledBy: ColumnMapping.Elsewhere? = nil, console: Console
-    ) -> (HeaderChoice, ColumnMapping)? {
-        guard let overrides = overrides(map, console) else { return nil }
+    ) throws(CommandFailure) -> (HeaderChoice, ColumnMapping) {
+        let overrides = try overrides(map, console)
         let choice: HeaderChoice
         switch HeaderChoice.choose(records, rule: rule, mapped: { ColumnMapping.make(headers: $0, pack: pack, overrides: overrides.list).0 != nil }) {
         case .failure(let failure):
-            console.err(failure == .empty ? "error: \(given) is empty\n" : "error: \(given): \(failure)\n")
-            return nil
+            throw .failed(failure == .empty ? "\(given) is empty" : "\(given): \(failure)")
         case .success(let c):
             choice = c
         }
@@ -61,55 +57,43 @@ struct CustomerFile {
                         + choice.titles.prefix(3).map { JSONString.quote(String($0.text.prefix(60))) }.joined(separator: ", ")
                         + (rule == .find ? " (--header-line N says where the header is)" : "") + "\n")
         }
-        guard let mapping = mapping(headers: choice.headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, filledBy: filledBy, console: console)
-        else { return nil }
+        let mapping = try mapping(headers: choice.headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, filledBy: filledBy, console: console)
         return (choice, mapping)
     }
 
     /// The `--map` values read: each a JSON5 file of `{"header": "input"}`, or, when no such
-    /// file exists, `HEADER=INPUT` split at the last `=` (`HEADER=` leaves the column out);
-    /// nil after the reason was written.
-    static func overrides(_ maps: [String], _ console: Console) -> (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?)? {
+    /// file exists, `HEADER=INPUT` split at the last `=` (`HEADER=` leaves the column out).
+    static func overrides(_ maps: [String], _ console: Console) throws(CommandFailure)
+        -> (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?)
+    {
         var list: [(header: String, input: String?, span: SourceSpan?)] = []
         var file: SourceFile?
         for map in maps {
             if !FileSystem.exists(map), let equals = map.lastIndex(of: "=") {
                 let header = String(map[..<equals]), input = String(map[map.index(after: equals)...])
-                guard !header.isEmpty else {
-                    console.err("error: `--map \(map)` names no column before the `=`\nhelp: --map \"COLUMN HEADER=input_name\"\n")
-                    return nil
-                }
+                guard !header.isEmpty else { throw .failed("`--map \(map)` names no column before the `=`", help: "--map \"COLUMN HEADER=input_name\"") }
                 list.append((header, input.isEmpty ? nil : input, nil))
                 continue
             }
             guard let bytes = FileSystem.read(map) else {
-                console.err("error: cannot read the --map file \(map)\(FileSystem.exists(map) ? "" : ": no such file")\n"
-                            + "help: --map takes a JSON5 file ({\"Column header\": \"input_name\"}) or one pair, --map \"Column header=input_name\"\n")
-                return nil
+                throw .failed("cannot read the --map file \(map)\(FileSystem.exists(map) ? "" : ": no such file")",
+                              help: "--map takes a JSON5 file ({\"Column header\": \"input_name\"}) or one pair, --map \"Column header=input_name\"")
             }
             let source = SourceFile(path: map, bytes: bytes)
             let (read, diagnostics) = ColumnMapping.overrides(from: source)
-            if report(diagnostics, console) { return nil }
+            try check(diagnostics, console)
             list += read ?? []
             file = source
         }
         return (list, file)
     }
 
-    /// The columns of `headers` mapped to the pack's inputs, the mapping reported unless
-    /// `quiet`; nil after the reason was written to standard error.
-    static func mapping(headers: [String], shownAs given: String, pack: RulePack, map: [String], quiet: Bool, console: Console) -> ColumnMapping? {
-        guard let overrides = overrides(map, console) else { return nil }
-        return mapping(headers: headers, shownAs: given, pack: pack, overrides: overrides, quiet: quiet, console: console)
-    }
-
+    /// The columns of `headers` mapped to the pack's inputs, the mapping reported unless `quiet`.
     static func mapping(
         headers: [String], shownAs given: String, pack: RulePack, overrides: (list: [(header: String, input: String?, span: SourceSpan?)], file: SourceFile?),
         quiet: Bool, filledBy: ColumnMapping.Elsewhere? = nil, console: Console
-    ) -> ColumnMapping? {
-        let (mapping, diagnostics) = ColumnMapping.make(headers: headers, pack: pack, overrides: overrides.list, overrideFile: overrides.file)
-        if report(diagnostics, console) { return nil }
-        guard let mapping else { return nil }
+    ) throws(CommandFailure) -> ColumnMapping {
+        let mapping = try checked(ColumnMapping.make(headers: headers, pack: pack, overrides: overrides.list, overrideFile: overrides.file), console)
         if !quiet {
             console.err("\(given): columns for pack `\(pack.id)` \(pack.version)\n" + mapping.report(filledBy: filledBy).joined(separator: "\n") + "\n")
         }
@@ -128,29 +112,29 @@ struct CustomerFile {
     ]
 
     /// `--header-line N` or `--skip-lines N`, else the header is found.
-    static func headerRule(_ arguments: Arguments) throws(UsageError) -> HeaderChoice.Rule {
+    static func headerRule(_ arguments: Arguments) throws(CommandFailure) -> HeaderChoice.Rule {
         let line = try arguments.integer("--header-line", in: 1...1_000_000)
         let skip = try arguments.integer("--skip-lines", in: 0...(HeaderChoice.limit - 1))
         switch (line, skip) {
         case (let n?, nil): return .line(n)
         case (nil, let n?): return .skip(n)
         case (nil, nil): return .find
-        default: throw UsageError(message: "give --header-line or --skip-lines, not both", help: "--skip-lines N is --header-line N+1 when each title is one line")
+        default: throw .usage("give --header-line or --skip-lines, not both", help: "--skip-lines N is --header-line N+1 when each title is one line")
         }
     }
 
     /// `--encoding NAME`, or nil when not given.
-    static func encoding(_ arguments: Arguments) throws(UsageError) -> CSVEncoding? {
+    static func encoding(_ arguments: Arguments) throws(CommandFailure) -> CSVEncoding? {
         guard let name = arguments.value("--encoding") else { return nil }
-        guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
+        guard let e = CSVEncoding(name: name) else { throw .usage("unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
         return e
     }
 
     /// `--delimiter CHAR`, or nil when not given (detected from the file).
-    static func dialect(_ arguments: Arguments) throws(UsageError) -> CSVDialect? {
+    static func dialect(_ arguments: Arguments) throws(CommandFailure) -> CSVDialect? {
         guard let text = arguments.value("--delimiter") else { return nil }
         let map: [String: UInt8] = [",": 44, ";": 59, "tab": 9, "\t": 9, "|": 124]
-        guard let byte = map[text] else { throw UsageError(message: "unknown delimiter `\(text)`", help: "use , ; tab or |") }
+        guard let byte = map[text] else { throw .usage("unknown delimiter `\(text)`", help: "use , ; tab or |") }
         return byte == 44 ? .comma : CSVDialect(delimiter: byte, decimalSeparator: UInt8(ascii: ","))
     }
 }

@@ -2,7 +2,8 @@ import KamReport
 import KamSource
 
 /// The `kam` command line: finds the command, parses its options, runs it, and turns the
-/// outcome into an exit code (0 success, 1 wrong inputs or rules, 64 wrong command line).
+/// outcome into an exit code (0 success, 1 wrong inputs or rules, 64 wrong command line):
+/// a command's failure is written here, once.
 /// It holds no rule or domain logic; that lives in the libraries it calls.
 public enum KamCLI {
     public static let version = "0.1.0"
@@ -18,9 +19,10 @@ public enum KamCLI {
     public static func run(_ arguments: [String], console: Console) -> Int32 {
         let code = dispatch(arguments, console: console)
         // A result that did not reach standard output (a full disk, a closed device) is a failure.
-        if let failure = console.outFailure, code == 0 {
-            console.err("error: cannot write to standard output: \(OutputFile.describe(failure))\n")
-            return 1
+        if let failed = console.outFailure, code == 0 {
+            let failure = CommandFailure.failed("cannot write to standard output: \(OutputFile.describe(failed))")
+            console.err(failure.text(command: nil))
+            return failure.code
         }
         return code
     }
@@ -45,28 +47,36 @@ public enum KamCLI {
             .filter { arguments.starts(with: $0.words) }
             .max { $0.words.count < $1.words.count }
         guard let command = match else {
-            return usageError(UsageError(message: "unknown command `\(commandWords(arguments))`", help: suggestion(arguments)), nil, console)
+            let failure = CommandFailure.usage("unknown command `\(commandWords(arguments))`", help: suggestion(arguments))
+            console.err(failure.text(command: nil))
+            return failure.code
         }
-        let rest = Array(arguments.dropFirst(command.words.count))
+        return run(command, Array(arguments.dropFirst(command.words.count)), console: console)
+    }
+
+    /// One command on the words after its name. Its failure, thrown from wherever it was
+    /// found, is written here and nowhere else.
+    static func run(_ command: Command, _ rest: [String], console: Console) -> Int32 {
         if rest.contains("--help") || rest.contains("-h") {
             console.out(command.help)
             return 0
         }
-        do throws(UsageError) {
+        do throws(CommandFailure) {
             let expressions = if case .text = command.operands { true } else { false }
             let parsed = try Arguments(rest, command.options, expressions: expressions)
             guard command.options.contains(where: { $0.name == Language.option.name }) else { return try command.run(parsed, console) }
             // The packs and the reports read the language from the run's messages.
             let toTerminal = console.outputIsTerminal && (parsed.value("--output") ?? "-") == "-"
             let messages = try Language.messages(parsed, toTerminal: toTerminal, console: console)
-            var failure: UsageError?
+            var failure: CommandFailure?
             let code = Messages.$current.withValue(messages) { () -> Int32 in
-                do throws(UsageError) { return try command.run(parsed, console) } catch { failure = error; return 64 }
+                do throws(CommandFailure) { return try command.run(parsed, console) } catch { failure = error; return error.code }
             }
             if let failure { throw failure }
             return code
         } catch {
-            return usageError(error, command, console)
+            console.err(error.text(command: command.name))
+            return error.code
         }
     }
 
@@ -83,14 +93,6 @@ public enum KamCLI {
                 ?? "`kam \(arguments[0])` is followed by one of: \(words.joined(separator: ", "))"
         }
         return Suggestion.didYouMean(arguments[0], among: Set(commands.map { $0.words[0] }))
-    }
-
-    private static func usageError(_ error: UsageError, _ command: Command?, _ console: Console) -> Int32 {
-        var text = "error: \(error.message)\n"
-        if let help = error.help { text += "help: \(help)\n" }
-        text += "see `kam \(command.map { $0.name + " " } ?? "")--help`\n"
-        console.err(text)
-        return 64
     }
 
     static var overview: String {

@@ -11,7 +11,7 @@ enum Language {
         choices: Messages.languages)
 
     /// The run's messages; `toTerminal` says whether what the command writes goes to a person's screen.
-    static func messages(_ arguments: Arguments, toTerminal: Bool, console: Console) throws(UsageError) -> Messages {
+    static func messages(_ arguments: Arguments, toTerminal: Bool, console: Console) throws(CommandFailure) -> Messages {
         if let given = arguments.value("--lang") { return try bundled(given, from: "--lang") }
         if let given = console.environment["KAM_LANG"], !given.isEmpty { return try bundled(given, from: "KAM_LANG") }
         if toTerminal {
@@ -25,9 +25,9 @@ enum Language {
         return Messages.bundled("en")!
     }
 
-    private static func bundled(_ code: String, from source: String) throws(UsageError) -> Messages {
+    private static func bundled(_ code: String, from source: String) throws(CommandFailure) -> Messages {
         guard let messages = Messages.bundled(code) else {
-            throw UsageError(message: "\(source) asks for `\(code)`, a language kam does not speak",
+            throw .usage("\(source) asks for `\(code)`, a language kam does not speak",
                              help: "kam speaks \(Messages.languages.joined(separator: ", "))")
         }
         return messages

@@ -82,17 +82,23 @@ final class RowNotices {
             console.err("… and \(rejected - rejectedShown) more rejected rows (--errors FILE lists them all)\n")
         }
         guard rowsRead > 0, rejected * 2 > rowsRead else { return }
-        console.err("warning: \(rejected) of \(rowsRead) rows of \(shownAs) were rejected; the commonest reasons:\n" + commonest())
+        console.err("warning: \(rejected) of \(rowsRead) rows of \(shownAs) were rejected; the commonest reasons:\n" + commonest()
+                    + "\nhelp: \(Self.mappingHelp)\n")
     }
 
-    /// The three commonest reasons, one line each with a count and the first line it was seen on.
+    /// The three commonest reasons, one line each with a count and the first line it was seen
+    /// on; no line break after the last, so that a failure's message can end with them.
     func commonest() -> String {
         let top = reasons.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first.line < $1.first.line }.prefix(3)
         return top.map { entry in
             let e = entry.first
-            return "  \(entry.count) row\(entry.count == 1 ? "" : "s"), first line \(e.line): \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)\n"
-        }.joined() + "help: `kam score FILE` shows on standard error which column feeds which input; --map HEADER=INPUT fixes a column read as the wrong input\n"
+            return "  \(entry.count) row\(entry.count == 1 ? "" : "s"), first line \(e.line): \(e.column.map { "column `\($0)`: " } ?? "")\(e.message)"
+        }.joined(separator: "\n")
     }
+
+    /// The help after the commonest reasons: most rows are rejected for a column read as the
+    /// wrong input.
+    static let mappingHelp = "`kam score FILE` shows on standard error which column feeds which input; --map HEADER=INPUT fixes a column read as the wrong input"
 
     /// What grouping did, when ids repeated: how many lines became how many accounts, and
     /// the accounts whose lines disagree on a value that keeps the first line's.

@@ -31,25 +31,19 @@ final class SheetSource {
         return (nil, nil)
     }
 
-    /// Nil after the reason was written to standard error.
-    static func open(_ path: String, shownAs given: String, sheet: String?, quiet: Bool, console: Console) -> SheetSource? {
+    static func open(_ path: String, shownAs given: String, sheet: String?, quiet: Bool, console: Console) throws(CommandFailure) -> SheetSource {
         let archive: ZipArchive
         switch FileKind.sniff(path) {
         case .text:
-            if sheet != nil {
-                console.err("error: --sheet \(sheet!) was given, but \(given) is not a workbook (.xlsx)\n")
-                return nil
-            }
+            if let sheet { throw .failed("--sheet \(sheet) was given, but \(given) is not a workbook (.xlsx)") }
             return SheetSource(path: path, positions: nil, copy: nil)
         case .refused(let what):
-            console.err("error: \(given) is \(what)\n")
-            return nil
+            throw .failed("\(given) is \(what)")
         case .workbook(let opened):
             archive = opened
         }
         guard let copy = TemporaryFile(named: "kam-sheet") else {
-            console.err("error: cannot write a workbook's sheet to \(TemporaryFile.folder): \(OutputFile.describe(errno))\n")
-            return nil
+            throw .failed("cannot write a workbook's sheet to \(TemporaryFile.folder): \(OutputFile.describe(errno))")
         }
         do throws(WorkbookError) {
             let book = try Workbook(archive: archive, path: path)
@@ -61,8 +55,7 @@ final class SheetSource {
             }
             return SheetSource(path: copy.path, positions: positions, copy: copy)
         } catch {
-            console.err("error: \(given): " + (error.part == path ? error.message : "\(error)") + "\n")
-            return nil
+            throw .failed("\(given): " + (error.part == path ? error.message : "\(error)"))
         }
     }
 }

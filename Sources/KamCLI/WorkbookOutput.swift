@@ -12,11 +12,9 @@ import KamWorkbook
 final class WorkbookOutput {
     private let spool: TemporaryFile
 
-    /// Nil after the reason was written.
-    init?(console: Console) {
+    init() throws(CommandFailure) {
         guard let spool = TemporaryFile(named: "kam-scored") else {
-            console.err("error: cannot keep the scored rows in \(TemporaryFile.folder): \(OutputFile.describe(errno))\n")
-            return nil
+            throw .failed("cannot keep the scored rows in \(TemporaryFile.folder): \(OutputFile.describe(errno))")
         }
         self.spool = spool
     }

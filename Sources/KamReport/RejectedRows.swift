@@ -2,18 +2,28 @@ import KamAdvisor
 import KamCSV
 
 /// The rows that could not be scored, as the CSV `--errors FILE` holds them:
-/// `line,column,reason`, cells that could start a formula neutralised; with `--excel`, in the
-/// scored list's dialect.
-public enum RejectedRows {
-    public static func header(_ dialect: CSVDialect = .comma) -> [UInt8] {
-        record(["line", "column", "reason"], dialect)
+/// `line,column,reason`, cells that could start a formula neutralised. Every command that
+/// writes the file renders it here, so that with `--excel` it takes the scored list's form
+/// (a byte-order mark, and its dialect) and opens in Excel as the list beside it does.
+public struct RejectedRows: Sendable {
+    let dialect: CSVDialect
+    let byteOrderMark: Bool
+
+    public init(excel: ExcelCSV? = nil) {
+        dialect = excel?.dialect ?? .comma
+        byteOrderMark = excel != nil
     }
 
-    public static func line(_ error: RowError, _ dialect: CSVDialect = .comma) -> [UInt8] {
-        record(["\(error.line)", error.column ?? "", error.message], dialect)
+    /// The start of the file: the byte-order mark Excel needs, then the header line.
+    public var header: [UInt8] {
+        (byteOrderMark ? ExcelCSV.byteOrderMark : []) + record(["line", "column", "reason"])
     }
 
-    private static func record(_ fields: [String], _ dialect: CSVDialect) -> [UInt8] {
+    public func line(_ error: RowError) -> [UInt8] {
+        record(["\(error.line)", error.column ?? "", error.message])
+    }
+
+    private func record(_ fields: [String]) -> [UInt8] {
         var line: [UInt8] = []
         for (i, field) in fields.enumerated() {
             if i > 0 { line.append(dialect.delimiter) }

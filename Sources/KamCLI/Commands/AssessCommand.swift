@@ -46,38 +46,32 @@ enum AssessCommand {
         ] + CustomerFile.options,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         let format = arguments.value("--format") ?? "text"
         guard arguments.positionals.count <= 1 else {
-            throw UsageError(message: "expected one questionnaire file, found \(arguments.positionals.count) arguments")
+            throw .usage("expected one questionnaire file, found \(arguments.positionals.count) arguments")
         }
-        guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let pack = try PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console)
         let file = arguments.positionals.first
         let interactive = arguments.has("--interactive") || (file == nil && console.inputIsTerminal)
         if file == nil && !interactive {
-            throw UsageError(
-                message: "missing the questionnaire file",
+            throw .usage(
+                "missing the questionnaire file",
                 help: "run `kam questionnaire -o answers.json5`, fill it in, then `kam assess answers.json5`; or run kam assess in a terminal to be asked")
         }
 
         // Answers computed from the customer list come first; they take the place of questions.
         var fromData: [String: Answer] = [:]
         if let customers = arguments.value("--customers") {
-            guard let c = try concentration(customers, arguments, console) else { return 1 }
-            fromData = c.answers(for: pack)
+            fromData = try concentration(customers, arguments, console).answers(for: pack)
         }
 
         var questionnaire: Questionnaire
         if let file {
-            guard let source = readFile(file, console) else { return 1 }
-            let (loaded, diagnostics) = Questionnaire.load(source, pack: pack, filled: Set(fromData.keys))
-            if report(diagnostics, console) { return 1 }
-            guard let loaded else { return 1 }
-            questionnaire = loaded
+            questionnaire = try checked(Questionnaire.load(try readFile(file), pack: pack, filled: Set(fromData.keys)), console)
         } else {
             guard let answers = Prompter(console: console).ask(pack, skipping: Set(fromData.keys)) else {
-                console.err("error: the input ended before every required question was answered\n")
-                return 1
+                throw .failed("the input ended before every required question was answered")
             }
             questionnaire = Questionnaire(answers: answers)
             offerToSave(questionnaire, pack, console)
@@ -95,8 +89,7 @@ enum AssessCommand {
             let inputs = [file, arguments.value("--customers")].compactMap { $0 }
             try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }
@@ -111,40 +104,36 @@ enum AssessCommand {
         for (name, answer) in computed { questionnaire.answers[name] = answer }
     }
 
-    static func readFile(_ path: String, _ console: Console) -> SourceFile? {
+    static func readFile(_ path: String) throws(CommandFailure) -> SourceFile {
         guard let data = FileSystem.read(path) else {
-            console.err("error: cannot read \(path)\(FileSystem.exists(path) ? "" : ": no such file")\n")
-            return nil
+            throw .failed("cannot read \(path)\(FileSystem.exists(path) ? "" : ": no such file")")
         }
         return SourceFile(path: path, bytes: data)
     }
 
-    /// The concentration of a customer list, read as `kam score` reads it, or nil after
-    /// reporting why not.
-    static func concentration(_ given: String, _ arguments: Arguments, _ console: Console) throws(UsageError) -> Concentration? {
-        guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return nil }
+    /// The concentration of a customer list, read as `kam score` reads it.
+    static func concentration(_ given: String, _ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Concentration {
+        let source = try SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: true, console: console)
         defer { withExtendedLifetime(source) {} }
         let path = source.path
         let (encoding, dialect) = source.csvOptions(encoding: try CustomerFile.encoding(arguments), dialect: try CustomerFile.dialect(arguments),
                                                     console: console)
         let rule = try CustomerFile.headerRule(arguments)
-        guard let pack = PackChoice.pack(kind: "account-scoring", rules: nil, console: console) else { return nil }
+        let pack = try PackChoice.pack(kind: "account-scoring", rules: nil, console: console)
         var maps = arguments.all("--map")
         if let column = arguments.value("--measure"), let measure = pack.extras["portfolio"]?["measure"]?.string {
             maps.append("\(column)=\(measure)")
         }
-        guard let file = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding, map: maps,
-                                           header: rule, quiet: true, console: console)
-        else { return nil }
+        let file = try CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding, map: maps,
+                                         header: rule, quiet: true, console: console)
         var options = BatchOptions(dialect: file.dialect, encoding: encoding)
         options.headerRecords = file.headerRecords
-        let errors: Output?
+        let errors: Output?, rejectedRows = RejectedRows()
         do throws(OutputFile.Failure) {
             errors = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: [path, given], console: console) }
-            try errors?.write(RejectedRows.header())
+            try errors?.write(rejectedRows.header)
         } catch {
-            console.err("error: \(error.message)\n")
-            return nil
+            throw .failed(error.message)
         }
         let notices = RowNotices(shownAs: given, console: console, positions: source.positions.map { ($0, file.headers) })
         let result: (Concentration?, BatchSummary)
@@ -152,25 +141,22 @@ enum AssessCommand {
             result = try Concentration.read(
                 path: path, pack: pack, mapping: file.mapping, options: options,
                 rejected: { e in
-                    try? errors?.write(RejectedRows.line(e))
+                    try? errors?.write(rejectedRows.line(e))
                     notices.reject(e, print: errors == nil)
                 },
                 skipped: notices.skip, progress: { _, _, _ in })
         } catch {
             errors?.abort()
-            console.err("error: \(given): \(error.withoutPath)\n")
-            return nil
+            throw .failed("\(given): \(error.withoutPath)")
         }
         do throws(OutputFile.Failure) { try errors?.commit() } catch {
-            console.err("error: \(error.message)\n")
-            return nil
+            throw .failed(error.message)
         }
         let (c, summary) = result
         notices.finish(rowsRead: summary.rowsRead, toFile: errors != nil)
         notices.grouping(summary)
         guard let c else {
-            console.err("error: \(given): no customer has sales to measure concentration by (\(summary.rowsRead) rows read, \(summary.rejected) rejected)\n")
-            return nil
+            throw .failed("\(given): no customer has sales to measure concentration by (\(summary.rowsRead) rows read, \(summary.rejected) rejected)")
         }
         console.err("note: concentration computed from \(c.customers) customers in \(given)\n")
         return c

@@ -24,18 +24,17 @@ enum ColumnsCommand {
         ] + CustomerFile.options,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first, path != "-" else {
-            throw UsageError(message: "name one customer-list file", help: "kam columns customers.csv")
+            throw .usage("name one customer-list file", help: "kam columns customers.csv")
         }
-        guard let source = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: false, console: console) else { return 1 }
+        let source = try SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: false, console: console)
         defer { withExtendedLifetime(source) {} }
         let (encoding, dialect) = source.csvOptions(encoding: try CustomerFile.encoding(arguments), dialect: try CustomerFile.dialect(arguments),
                                                     console: console)
         let rule = try CustomerFile.headerRule(arguments)
-        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console),
-              let overrides = CustomerFile.overrides(arguments.all("--map"), console)
-        else { return 1 }
+        let pack = try PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console)
+        let overrides = try CustomerFile.overrides(arguments.all("--map"), console)
         var records: [(line: Int, fields: [String])] = []
         let reader: CSVReader
         do throws(CSVError) {
@@ -47,15 +46,13 @@ enum ColumnsCommand {
         } catch {
             var error = error
             error.path = nil
-            console.err("error: \(path): \(error)\n")
-            return 1
+            throw .failed("\(path): \(error)")
         }
         let choice: HeaderChoice
         switch HeaderChoice.choose(Array(records.prefix(HeaderChoice.limit)), rule: rule,
                                    mapped: { ColumnMapping.make(headers: $0, pack: pack, overrides: overrides.list).0 != nil }) {
         case .failure(let failure):
-            console.err(failure == .empty ? "error: \(path) is empty\n" : "error: \(path): \(failure)\n")
-            return 1
+            throw .failed(failure == .empty ? "\(path) is empty" : "\(path): \(failure)")
         case .success(let c): choice = c
         }
         let (mapping, diagnostics) = ColumnMapping.bestEffort(headers: choice.headers, pack: pack, overrides: overrides.list, overrideFile: overrides.file)
@@ -67,6 +64,7 @@ enum ColumnsCommand {
         }
         console.out(ColumnsView.text(.init(path: path, encoding: reader.encoding, encodingGiven: encoding != nil, dialect: reader.dialect,
                                            header: choice, mapping: mapping, samples: samples, pack: pack, sheet: source.positions?.sheet)))
-        return report(diagnostics, console) ? 1 : 0
+        try check(diagnostics, console)
+        return 0
     }
 }

@@ -20,9 +20,9 @@ enum CompletionCommand {
         operands: .choices(shells),
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let shell = arguments.positionals.first else {
-            throw UsageError(message: "name one shell", help: "kam completion bash, kam completion zsh or kam completion fish")
+            throw .usage("name one shell", help: "kam completion bash, kam completion zsh or kam completion fish")
         }
         let commands = KamCLI.commands
         switch shell {
@@ -30,7 +30,7 @@ enum CompletionCommand {
         case "zsh": console.out(ShellCompletion.zsh(commands))
         case "fish": console.out(ShellCompletion.fish(commands))
         default:
-            throw UsageError(message: "unknown shell `\(shell)`",
+            throw .usage("unknown shell `\(shell)`",
                              help: Suggestion.didYouMean(shell, among: shells) ?? "use bash, zsh or fish")
         }
         return 0

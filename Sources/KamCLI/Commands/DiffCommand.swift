@@ -39,59 +39,52 @@ enum DiffCommand {
         ],
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 2 else {
-            throw UsageError(message: "kam diff compares two scored lists", help: "kam diff OLD.csv NEW.csv")
+            throw .usage("kam diff compares two scored lists", help: "kam diff OLD.csv NEW.csv")
         }
         let (old, new) = (arguments.positionals[0], arguments.positionals[1])
-        if old == "-" || new == "-" { throw UsageError(message: "`kam diff` reads files, not standard input", help: "save the lists to files first") }
+        if old == "-" || new == "-" { throw .usage("`kam diff` reads files, not standard input", help: "save the lists to files first") }
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
         BatchMemory.returnLargeBlocks()
         let summaries = arguments.all("--summaries")
         guard summaries.isEmpty || summaries.count == 2 else {
-            throw UsageError(message: "--summaries takes the two runs' summaries, old then new", help: "--summaries old.json --summaries new.json")
+            throw .usage("--summaries takes the two runs' summaries, old then new", help: "--summaries old.json --summaries new.json")
         }
         var provenance: [RunProvenance] = []
         for path in summaries {
-            guard let file = AssessCommand.readFile(path, console) else { return 1 }
-            switch RunProvenance.read(file) {
+            switch RunProvenance.read(try AssessCommand.readFile(path)) {
             case .success(let p): provenance.append(p)
-            case .failure(let failure):
-                console.err("error: \(failure)\n")
-                return 1
+            case .failure(let failure): throw .failed("\(failure)")
             }
         }
         if provenance.count == 2, let refusal = RunProvenance.refusal(old: provenance[0], new: provenance[1]) {
-            console.err("error: \(refusal)\n")
-            return 1
+            throw .failed("\(refusal)")
         }
-        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let pack = try PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console)
         var oldPack: RulePack?
         if let path = arguments.value("--old-rules") {
-            guard let p = PackChoice.pack(kind: "account-scoring", rules: path, console: console) else { return 1 }
+            let p = try PackChoice.pack(kind: "account-scoring", rules: path, console: console)
             if let old = provenance.first, old.hash != p.hash {
-                console.err("error: --old-rules \(path) is `\(p.id)` \(p.version) (sha256 \(p.hash.prefix(12))), but \(old.packId) "
-                            + "\(old.version) (sha256 \(old.hash.prefix(12))) made the old run, as its summary says: give that pack\n")
-                return 1
+                throw .failed("--old-rules \(path) is `\(p.id)` \(p.version) (sha256 \(p.hash.prefix(12))), but \(old.packId) "
+                              + "\(old.version) (sha256 \(old.hash.prefix(12))) made the old run, as its summary says: give that pack")
             }
             oldPack = p
         }
+        let overrides = try CustomerFile.overrides(arguments.all("--map"), console)
         var diff: RunDiff
         do throws(DiffFailure) {
-            guard let overrides = CustomerFile.overrides(arguments.all("--map"), console) else { return 1 }
             diff = try RunDiff.compare(old: old, new: new, pack: pack, oldPack: oldPack, options: BatchOptions(jobs: jobs), overrides: overrides.list,
                                        overrideFile: overrides.file)
         } catch {
-            console.err("error: \(error)\n")
-            return 1
+            throw .failed("\(error)")
         }
         if provenance.count == 2 {
             // A list with fewer rows than its run scored was cut (--top): its shares and
             // ranks would not be the run's.
             for (path, p, side) in [(old, provenance[0], diff.old), (new, provenance[1], diff.new)] where max(side.accounts, side.scored) < p.accounts {
-                console.err("error: \(path) holds \(max(side.accounts, side.scored)) accounts but its run scored \(p.accounts): it was written with --top or cut; "
-                            + "score the whole list again without --top\n")
-                return 1
+                throw .failed("\(path) holds \(max(side.accounts, side.scored)) accounts but its run scored \(p.accounts): it was written with --top or cut; "
+                              + "score the whole list again without --top")
             }
             diff.provenance = (provenance[0], provenance[1])
         }
@@ -118,8 +111,7 @@ enum DiffCommand {
             }
             try output.commit()
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }

@@ -27,10 +27,10 @@ enum EvalCommand {
         operands: .text,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let text = arguments.positionals.first else {
-            throw UsageError(
-                message: arguments.positionals.isEmpty ? "missing the expression to evaluate" : "expected one expression, found \(arguments.positionals.count) arguments",
+            throw .usage(
+                arguments.positionals.isEmpty ? "missing the expression to evaluate" : "expected one expression, found \(arguments.positionals.count) arguments",
                 help: "quote the expression so the shell passes it as one argument: kam eval '1 + 2'")
         }
         var declarations = Declarations()
@@ -39,12 +39,10 @@ enum EvalCommand {
             let file = SourceFile(path: "<--vars>", text: vars)
             switch JSON5Reader.read(file) {
             case .failure(let diagnostic):
-                _ = report([diagnostic], console)
-                return 1
+                throw .diagnostics([diagnostic])
             case .success(let node):
                 guard let members = node.members else {
-                    _ = report([.error("`--vars` must be an object such as {x: 1}, found \(node.kindName)", file: file, span: node.span)], console)
-                    return 1
+                    throw .diagnostics([.error("`--vars` must be an object such as {x: 1}, found \(node.kindName)", file: file, span: node.span)])
                 }
                 for member in members {
                     let value = Value(member.value)
@@ -52,9 +50,7 @@ enum EvalCommand {
                 }
             }
         }
-        let (compiled, diagnostics) = Expression.compile(text, path: "<expression>", declarations)
-        if report(diagnostics, console) { return 1 }
-        guard let compiled else { return 1 }
+        let compiled = try checked(Expression.compile(text, path: "<expression>", declarations), console)
         let activation = Activation(declarations)
         for (slot, value) in values { activation.setValue(slot, value) }
         do throws(EvalError) {
@@ -75,9 +71,7 @@ enum EvalCommand {
             console.out(result.json + "\n")
             return 0
         } catch {
-            _ = report([error.diagnostic()], console)
-            return 1
+            throw .diagnostics([error.diagnostic()])
         }
     }
-
 }

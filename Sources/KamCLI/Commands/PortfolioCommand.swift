@@ -50,14 +50,14 @@ enum PortfolioCommand {
         ],
         run: runMerge)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard !arguments.positionals.isEmpty else {
-            throw UsageError(message: "missing the customer list (or partitions) to read", help: "kam portfolio part-0.csv -o part-0.kamp")
+            throw .usage("missing the customer list (or partitions) to read", help: "kam portfolio part-0.csv -o part-0.kamp")
         }
         let encoding = try CustomerFile.encoding(arguments)
         let dialect = try CustomerFile.dialect(arguments)
         let rule = try CustomerFile.headerRule(arguments)
-        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let pack = try PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console)
         var header: PortfolioFile.Header?
         var accounts: [PortfolioFile.Account] = []
         for path in arguments.positionals {
@@ -66,44 +66,42 @@ enum PortfolioCommand {
             defer { withExtendedLifetime(source) {} }
             var (encoding, dialect) = (encoding, dialect)
             if path != "-" {
-                guard let s = SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: true, console: console) else { return 1 }
+                let s = try SheetSource.open(path, shownAs: path, sheet: arguments.value("--sheet"), quiet: true, console: console)
                 source = s
                 (encoding, dialect) = s.csvOptions(encoding: encoding, dialect: dialect, console: console)
             }
+            // The header and the title lines above it; the rows after the header among the
+            // records read are handed on with the reader.
+            var reader: CSVReader
+            var first: [CSVRecord] = []
             do throws(CSVError) {
-                var reader = path == "-" ? try CSVReader.standardInput(dialect: dialect, encoding: encoding)
+                reader = path == "-" ? try CSVReader.standardInput(dialect: dialect, encoding: encoding)
                     : try CSVReader(path: source?.path ?? path, dialect: dialect, encoding: encoding)
-                // The header and the title lines above it; the rows after the header among the
-                // records read are handed on with the reader.
                 var record = CSVRecord()
-                var first: [CSVRecord] = []
                 while first.count < HeaderChoice.limit, try reader.next(into: &record) { first.append(record) }
-                guard let (choice, mapping) = CustomerFile.header(of: first.map { ($0.line, $0.strings) }, shownAs: path, pack: pack,
-                                                                  map: arguments.all("--map"), rule: rule, quiet: true, console: console)
-                else { return 1 }
-                let part: (header: PortfolioFile.Header, accounts: [PortfolioFile.Account])
-                do throws(PortfolioFile.Failure) {
-                    part = try PortfolioFile.collect(Array(first[choice.recordsBeforeRows...]), then: &reader, pack: pack, mapping: mapping,
-                                                     group: !arguments.has("--no-group"))
-                } catch {
-                    console.err("error: \(path): \(error)\n")
-                    return 1
-                }
-                if var h = header {
-                    h.rows += part.header.rows
-                    h.unreadable += part.header.unreadable
-                    h.accounts += part.header.accounts
-                    header = h
-                } else {
-                    header = part.header
-                }
-                accounts += part.accounts
             } catch {
                 var error = error
                 error.path = nil
-                console.err("error: \(path): \(error)\n")
-                return 1
+                throw .failed("\(path): \(error)")
             }
+            let (choice, mapping) = try CustomerFile.header(of: first.map { ($0.line, $0.strings) }, shownAs: path, pack: pack,
+                                                            map: arguments.all("--map"), rule: rule, quiet: true, console: console)
+            let part: (header: PortfolioFile.Header, accounts: [PortfolioFile.Account])
+            do throws(PortfolioFile.Failure) {
+                part = try PortfolioFile.collect(Array(first[choice.recordsBeforeRows...]), then: &reader, pack: pack, mapping: mapping,
+                                                 group: !arguments.has("--no-group"))
+            } catch {
+                throw .failed("\(path): \(error)")
+            }
+            if var h = header {
+                h.rows += part.header.rows
+                h.unreadable += part.header.unreadable
+                h.accounts += part.header.accounts
+                header = h
+            } else {
+                header = part.header
+            }
+            accounts += part.accounts
         }
         if arguments.positionals.count > 1 { accounts.sort(by: PortfolioFile.Account.precedes) }
         if let h = header, h.unreadable > 0 {
@@ -114,29 +112,24 @@ enum PortfolioCommand {
         do throws(OutputFile.Failure) {
             try OutputFile.write(bytes: bytes, to: arguments.value("--output"), inputs: arguments.positionals.filter { $0 != "-" }, console: console)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }
 
-    static func runMerge(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func runMerge(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard !arguments.positionals.isEmpty else {
-            throw UsageError(message: "missing the portfolio files to merge", help: "kam portfolio merge part-*.kamp -o all.kamp")
+            throw .usage("missing the portfolio files to merge", help: "kam portfolio merge part-*.kamp -o all.kamp")
         }
         var readers: [PortfolioFile.Reader] = []
         do throws(PortfolioFile.Failure) {
             for path in arguments.positionals { readers.append(try PortfolioFile.Reader(path: path)) }
         } catch {
-            console.err("error: \(error)\n")
-            return 1
+            throw .failed("\(error)")
         }
         var header = readers[0].header
         for (r, path) in zip(readers.dropFirst(), arguments.positionals.dropFirst()) {
-            if let why = header.mismatch(r.header) {
-                console.err("error: \(path) cannot be merged with \(arguments.positionals[0]): it was \(why)\n")
-                return 1
-            }
+            if let why = header.mismatch(r.header) { throw .failed("\(path) cannot be merged with \(arguments.positionals[0]): it was \(why)") }
             header.rows += r.header.rows
             header.unreadable += r.header.unreadable
             header.accounts += r.header.accounts
@@ -146,8 +139,7 @@ enum PortfolioCommand {
             output = try Output(path: arguments.value("--output"), inputs: arguments.positionals, console: console)
             try output.write(PortfolioFile.encode(header))
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         var buffer: [UInt8] = []
         do throws(PortfolioFile.Failure) {
@@ -166,8 +158,7 @@ enum PortfolioCommand {
             }
         } catch {
             output.abort()
-            console.err("error: \(error)\n")
-            return 1
+            throw .failed("\(error)")
         }
         return 0
     }

@@ -22,16 +22,15 @@ enum QuestionnaireCommand {
         operands: .none,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         if !arguments.positionals.isEmpty {
-            throw UsageError(message: "`kam questionnaire` takes no arguments", help: "to write to a file: kam questionnaire -o answers.json5")
+            throw .usage("`kam questionnaire` takes no arguments", help: "to write to a file: kam questionnaire -o answers.json5")
         }
-        guard let pack = PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let pack = try PackChoice.pack(kind: "assessment", rules: arguments.value("--rules"), console: console)
         do throws(OutputFile.Failure) {
             try OutputFile.write(QuestionnaireTemplate.render(pack), to: arguments.value("--output"), inputs: [], console: console)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }

@@ -77,9 +77,9 @@ enum ReportCommand {
         operands: .none,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.isEmpty else {
-            throw UsageError(message: "unexpected argument `\(arguments.positionals[0])`",
+            throw .usage("unexpected argument `\(arguments.positionals[0])`",
                              help: "name the inputs with --questionnaire FILE and --customers CSV")
         }
         BatchMemory.returnLargeBlocks()
@@ -91,10 +91,10 @@ enum ReportCommand {
         }
         let questionnairePath = arguments.value("--questionnaire"), customersPath = arguments.value("--customers")
         guard questionnairePath != nil || customersPath != nil else {
-            throw UsageError(message: "nothing to report on", help: "give --questionnaire FILE, --customers CSV, or both")
+            throw .usage("nothing to report on", help: "give --questionnaire FILE, --customers CSV, or both")
         }
         if customersPath == "-" || questionnairePath == "-" {
-            throw UsageError(message: "`kam report` reads files, not standard input", help: "save the input to a file first")
+            throw .usage("`kam report` reads files, not standard input", help: "save the input to a file first")
         }
         let managers = try arguments.integer("--managers", in: 0...10_000)
         let perManager = try arguments.integer("--accounts-per-manager", in: 1...100)
@@ -107,23 +107,23 @@ enum ReportCommand {
         let previousPath = arguments.value("--previous-customers")
         let previousReportPath = arguments.value("--previous")
         if previousReportPath != nil && customersPath == nil {
-            throw UsageError(message: "--previous needs --customers", help: "the previous report's targets are checked against this run's customer list")
+            throw .usage("--previous needs --customers", help: "the previous report's targets are checked against this run's customer list")
         }
         if previousPath != nil && customersPath == nil {
-            throw UsageError(message: "--previous-customers needs --customers", help: "the previous run is compared with the customer list of this one")
+            throw .usage("--previous-customers needs --customers", help: "the previous run is compared with the customer list of this one")
         }
         if contactsPath != nil && customersPath == nil {
-            throw UsageError(message: "--contacts needs --customers", help: "the contacts describe the buying centres of the accounts in the customer list")
+            throw .usage("--contacts needs --customers", help: "the contacts describe the buying centres of the accounts in the customer list")
         }
         if contactsPath == nil, arguments.value("--as-of") != nil || arguments.value("--contacts-encoding") != nil {
-            throw UsageError(message: "--as-of and --contacts-encoding apply to --contacts FILE", help: "give the contacts file with --contacts")
+            throw .usage("--as-of and --contacts-encoding apply to --contacts FILE", help: "give the contacts file with --contacts")
         }
-        let asOf = try arguments.value("--as-of").map { text throws(UsageError) -> CalendarDay in
-            guard let day = CalendarDay.parse(text, slashes: CalendarDay.slashOrder(of: [text]).order) else { throw UsageError(message: "`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
+        let asOf = try arguments.value("--as-of").map { text throws(CommandFailure) -> CalendarDay in
+            guard let day = CalendarDay.parse(text, slashes: CalendarDay.slashOrder(of: [text]).order) else { throw .usage("`\(text)` is no date", help: "write the date as 2026-11-30 or 30.11.2026") }
             return day
         }
-        let contactsEncoding = try arguments.value("--contacts-encoding").map { name throws(UsageError) -> CSVEncoding in
-            guard let e = CSVEncoding(name: name) else { throw UsageError(message: "unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
+        let contactsEncoding = try arguments.value("--contacts-encoding").map { name throws(CommandFailure) -> CSVEncoding in
+            guard let e = CSVEncoding(name: name) else { throw .usage("unknown encoding `\(name)`", help: "use utf8, utf16le, utf16be, cp1251, cp1252 or latin1") }
             return e
         }
         var packs: [RulePack] = []
@@ -132,14 +132,11 @@ enum ReportCommand {
         var questionnaire: Questionnaire?
         var assessmentPack: RulePack?
         if let path = questionnairePath {
-            guard let pack = PackChoice.pack(kind: "assessment", rules: rules, fallback: true, console: console),
-                  let source = AssessCommand.readFile(path, console) else { return 1 }
+            let pack = try PackChoice.pack(kind: "assessment", rules: rules, fallback: true, console: console)
+            let source = try AssessCommand.readFile(path)
             // The customer list answers the concentration questions, as in `kam assess --customers`.
             let filled = customersPath == nil ? [] : Concentration.questions(of: pack)
-            let (loaded, diagnostics) = Questionnaire.load(source, pack: pack, filled: filled)
-            if report(diagnostics, console) { return 1 }
-            guard let loaded else { return 1 }
-            questionnaire = loaded
+            questionnaire = try checked(Questionnaire.load(source, pack: pack, filled: filled), console)
             assessmentPack = pack
             packs.append(pack)
             audit.append(.init(role: "questionnaire", path: path, sha256: SHA256.hex(source.bytes), bytes: source.bytes.count, rows: nil))
@@ -151,33 +148,28 @@ enum ReportCommand {
         var changes: RunDiff?
         var previousReport: PlanReview.Previous?
         if let path = previousReportPath {
-            guard let source = AssessCommand.readFile(path, console) else { return 1 }
+            let source = try AssessCommand.readFile(path)
             switch PlanReview.read(source) {
             case .success(let p): previousReport = p
-            case .failure(let failure):
-                console.err("error: \(failure)\n")
-                return 1
+            case .failure(let failure): throw .failed("\(failure)")
             }
             audit.append(.init(role: "previous_report", path: path, sha256: SHA256.hex(source.bytes), bytes: source.bytes.count, rows: nil))
         }
         if let given = customersPath {
-            guard let source = SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: arguments.has("--quiet"), console: console)
-            else { return 1 }
+            let source = try SheetSource.open(given, shownAs: given, sheet: arguments.value("--sheet"), quiet: arguments.has("--quiet"), console: console)
             defer { withExtendedLifetime(source) {} }
             let path = source.path
             let (encoding, dialect) = source.csvOptions(encoding: encoding, dialect: dialect, console: console)
-            guard let pack = PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console) else { return 1 }
+            let pack = try PackChoice.pack(kind: "account-scoring", rules: rules, fallback: true, console: console)
             let (fields, problems) = ReportFields.read(pack)
-            if report(problems, console) { return 1 }
+            try check(problems, console)
             if let contactsPath {
-                guard let book = readContacts(contactsPath, fields, pack, asOf: asOf, encoding: contactsEncoding, console) else { return 1 }
-                contacts = book
+                contacts = try readContacts(contactsPath, fields, pack, asOf: asOf, encoding: contactsEncoding, console)
             }
-            guard let file = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
-                                               map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"),
-                                               filledBy: contacts.flatMap { c in fields.buyingCentre.map { .init(source: c.path, inputs: BuyingCentre.inputsFilled(by: c.columns, spec: $0)) } },
-                                               console: console)
-            else { return 1 }
+            let file = try CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
+                                             map: arguments.all("--map"), header: rule, quiet: arguments.has("--quiet"),
+                                             filledBy: contacts.flatMap { c in fields.buyingCentre.map { .init(source: c.path, inputs: BuyingCentre.inputsFilled(by: c.columns, spec: $0)) } },
+                                             console: console)
             var options = BatchOptions(jobs: jobs, dialect: file.dialect, encoding: encoding)
             options.headerRecords = file.headerRecords
             // A progress line for long lists, as `kam score` shows, when standard error is a terminal.
@@ -189,8 +181,7 @@ enum ReportCommand {
                     contacts: contacts, keepIds: previousReport?.ids ?? [], progress: progress.update)
             } catch {
                 progress.clear()
-                console.err("error: \(given): \(error.withoutPath)\n")
-                return 1
+                throw .failed("\(given): \(error.withoutPath)")
             }
             progress.clear()
             if let review {
@@ -198,9 +189,9 @@ enum ReportCommand {
                 for row in review.skipped where !arguments.has("--quiet") { notices.skip(row) }
                 for error in review.rejected { notices.reject(error, print: false) }
                 if review.summary.scored == 0 {
-                    console.err("error: none of the \(review.summary.rowsRead) rows of \(given) could be scored, so there is nothing to recommend\n"
-                                + (review.rejected.isEmpty ? "" : "The commonest reasons:\n" + notices.commonest()))
-                    return 1
+                    throw .failed("none of the \(review.summary.rowsRead) rows of \(given) could be scored, so there is nothing to recommend"
+                                  + (review.rejected.isEmpty ? "" : "\nThe commonest reasons:\n" + notices.commonest()),
+                                  help: review.rejected.isEmpty ? nil : RowNotices.mappingHelp)
                 }
                 if review.summary.rejected > 0 {
                     console.err("note: \(review.summary.rejected) of \(review.summary.rowsRead) rows of \(given) could not be scored; the report lists the first ones (`kam score --errors FILE` lists them all)\n")
@@ -208,44 +199,33 @@ enum ReportCommand {
                 notices.finish(rowsRead: review.summary.rowsRead, toFile: true)
             }
             packs.append(pack)
-            guard let hash = FileSystem.sha256(given) else {
-                console.err("error: cannot read \(given)\n")
-                return 1
-            }
+            guard let hash = FileSystem.sha256(given) else { throw .failed("cannot read \(given)") }
             audit.append(.init(role: "customers", path: given, sha256: hash.hex, bytes: hash.bytes, rows: review?.summary.rowsRead))
             if let contacts, let review {
-                guard contactsMatch(contacts, review, customers: given, console) else { return 1 }
-                guard let hash = FileSystem.sha256(contacts.path) else {
-                    console.err("error: cannot read \(contacts.path)\n")
-                    return 1
-                }
+                try contactsMatch(contacts, review, customers: given, console)
+                guard let hash = FileSystem.sha256(contacts.path) else { throw .failed("cannot read \(contacts.path)") }
                 audit.append(.init(role: "contacts", path: contacts.path, sha256: hash.hex, bytes: hash.bytes, rows: contacts.rows))
             }
             if let previousPath {
-                guard let overrides = CustomerFile.overrides(arguments.all("--map"), console) else { return 1 }
+                let overrides = try CustomerFile.overrides(arguments.all("--map"), console)
                 do throws(DiffFailure) {
                     changes = try RunDiff.compare(previous: previousPath, current: path, mapping: file.mapping, pack: pack, options: options,
                                                   overrides: overrides.list, overrideFile: overrides.file)
                 } catch {
-                    console.err("error: \(error)\n")
-                    return 1
+                    throw .failed("\(error)")
                 }
                 DiffCommand.rejected(changes?.oldRejected ?? [], of: previousPath, console, "their accounts count as new in this run")
-                guard let hash = FileSystem.sha256(previousPath) else {
-                    console.err("error: cannot read \(previousPath)\n")
-                    return 1
-                }
+                guard let hash = FileSystem.sha256(previousPath) else { throw .failed("cannot read \(previousPath)") }
                 audit.append(.init(role: "previous", path: previousPath, sha256: hash.hex, bytes: hash.bytes, rows: changes?.old.rowsRead))
             }
-            skills = PackChoice.pack(kind: "skills", rules: rules, fallback: true, console: console)
-            if let skills { packs.append(skills) } else { return 1 }
+            let skillsPack = try PackChoice.pack(kind: "skills", rules: rules, fallback: true, console: console)
+            packs.append(skillsPack)
+            skills = skillsPack
         }
 
         var assessment: Assessment?
         if var answers = questionnaire, let pack = assessmentPack {
-            if let review {
-                guard fillConcentration(&answers, pack, review, customersPath ?? "", console) else { return 1 }
-            }
+            if let review { try fillConcentration(&answers, pack, review, customersPath ?? "", console) }
             questionnaire = answers
             assessment = Assessor.assess(answers, pack: pack)
         }
@@ -265,24 +245,21 @@ enum ReportCommand {
             let inputs = [questionnairePath, customersPath, contactsPath, previousPath, previousReportPath].compactMap { $0 } + arguments.all("--map").filter(FileSystem.exists)
             try OutputFile.write(text, to: arguments.value("--output"), inputs: inputs, console: console)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }
 
-    /// The contacts file read for the pack, its row problems written as warnings; nil after
-    /// the reason it cannot be used was written.
+    /// The contacts file read for the pack, its row problems written as warnings.
     static func readContacts(_ path: String, _ fields: ReportFields, _ pack: RulePack, asOf: CalendarDay?, encoding: CSVEncoding?,
-                             _ console: Console) -> ContactBook?
+                             _ console: Console) throws(CommandFailure) -> ContactBook
     {
         guard let spec = fields.buyingCentre else {
-            console.err("error: the account pack `\(pack.id)` has no `report.buying_centre` section, so it cannot read a contacts file; "
-                        + "copy the section from the bundled rules/accounts.json5 or leave out --contacts\n")
-            return nil
+            throw .failed("the account pack `\(pack.id)` has no `report.buying_centre` section, so it cannot read a contacts file; "
+                          + "copy the section from the bundled rules/accounts.json5 or leave out --contacts")
         }
         // A contacts workbook is read through its sheet's CSV, as a customer list is.
-        guard let source = SheetSource.open(path, shownAs: path, sheet: nil, quiet: true, console: console) else { return nil }
+        let source = try SheetSource.open(path, shownAs: path, sheet: nil, quiet: true, console: console)
         defer { withExtendedLifetime(source) {} }
         let (encoding, _) = source.csvOptions(encoding: encoding, dialect: nil, console: console)
         do throws(ContactBook.Failure) {
@@ -295,22 +272,20 @@ enum ReportCommand {
             }
             return book
         } catch {
-            console.err("error: \(path): \(error)\n" + (error.help.map { "help: \($0)\n" } ?? ""))
-            return nil
+            throw .failed("\(path): \(error)", help: error.help)
         }
     }
 
-    /// False, after saying so, when no account of the contacts file is in the customer list:
-    /// the two files use different ids, and every candidate would wrongly show nobody known.
-    /// Ids the list lacks are named, with the list's spelling where only case or spaces differ.
-    static func contactsMatch(_ book: ContactBook, _ review: CustomerReview, customers: String, _ console: Console) -> Bool {
-        guard let match = review.contactMatch else { return true }
+    /// Stops the command when no account of the contacts file is in the customer list: the two
+    /// files use different ids, and every candidate would wrongly show nobody known. Ids the
+    /// list lacks are named, with the list's spelling where only case or spaces differ.
+    static func contactsMatch(_ book: ContactBook, _ review: CustomerReview, customers: String, _ console: Console) throws(CommandFailure) {
+        guard let match = review.contactMatch else { return }
         if match.found == 0 {
             let theirs = book.accounts.keys.sorted().prefix(3).map { "`\($0)`" }.joined(separator: ", ")
             let ours = match.listExamples.map { "`\($0)`" }.joined(separator: ", ")
-            console.err("error: none of the \(book.accounts.count) accounts in \(book.path) is in \(customers); "
-                        + "the files seem to use different ids (\(book.path): \(theirs); \(customers): \(ours))\n")
-            return false
+            throw .failed("none of the \(book.accounts.count) accounts in \(book.path) is in \(customers); "
+                          + "the files seem to use different ids (\(book.path): \(theirs); \(customers): \(ours))")
         }
         for (id, near) in match.missing.prefix(10) {
             console.err("warning: \(book.path): account `\(id)` is not in \(customers)"
@@ -318,23 +293,21 @@ enum ReportCommand {
                         + "; its contacts are not used\n")
         }
         if match.missing.count > 10 { console.err("warning: \(book.path): \(match.missing.count - 10) more accounts are not in \(customers)\n") }
-        return true
     }
 
     /// One assessment per report: the concentration answers come from the customer list,
-    /// exactly as `kam assess --customers` computes them. False, after saying why, when the list
-    /// cannot answer a required question the questionnaire left open.
+    /// exactly as `kam assess --customers` computes them. The command stops, naming each one,
+    /// when the list cannot answer a required question the questionnaire left open.
     static func fillConcentration(_ answers: inout Questionnaire, _ pack: RulePack, _ review: CustomerReview, _ path: String,
-                                  _ console: Console) -> Bool
+                                  _ console: Console) throws(CommandFailure)
     {
         guard let concentration = review.summary.portfolio.flatMap(Concentration.init(portfolio:)) else {
             let open = pack.inputs.filter { $0.required && answers.answers[$0.name] == nil }
-            for input in open {
-                console.err("error: `\(input.name)` is not answered, and \(path) cannot answer it: no customer has sales to measure concentration by\n")
+            if !open.isEmpty {
+                throw .diagnostics(open.map { .error("`\($0.name)` is not answered, and \(path) cannot answer it: no customer has sales to measure concentration by") })
             }
-            return open.isEmpty
+            return
         }
         AssessCommand.merge(concentration.answers(for: pack), into: &answers, console)
-        return true
     }
 }

@@ -49,7 +49,8 @@ enum RulesCommands {
         operands: .none,
         run: runList)
 
-    /// Loads each file, printing its diagnostics; nil entries failed to load.
+    /// Loads each file, printing its diagnostics; nil entries failed to load. A broken pack is
+    /// these commands' finding, not their failure: the others are still checked and listed.
     static func load(_ files: [SourceFile], _ console: Console) -> [RulePack?] {
         files.map { file in
             let (pack, diagnostics) = PackLoader.load(file, profiles: PackProfiles.all)
@@ -61,8 +62,8 @@ enum RulesCommands {
         }
     }
 
-    static func runCheck(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
-        guard let files = PackFiles.resolve(arguments.positionals, console) else { return 1 }
+    static func runCheck(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
+        let files = try PackFiles.resolve(arguments.positionals, console)
         var failed = false
         for (file, pack) in zip(files, load(files, console)) {
             if let pack {
@@ -75,8 +76,8 @@ enum RulesCommands {
         return failed ? 1 : 0
     }
 
-    static func runTest(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
-        guard let files = PackFiles.resolve(arguments.positionals, console) else { return 1 }
+    static func runTest(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
+        let files = try PackFiles.resolve(arguments.positionals, console)
         var passed = 0, failed = 0, broken = 0
         for (file, pack) in zip(files, load(files, console)) {
             guard let pack else {
@@ -103,9 +104,9 @@ enum RulesCommands {
         return failed > 0 || broken > 0 ? 1 : 0
     }
 
-    static func runList(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func runList(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         if !arguments.positionals.isEmpty {
-            throw UsageError(message: "`kam rules list` takes no paths", help: "to check your own packs, run `kam rules check PATH`")
+            throw .usage("`kam rules list` takes no paths", help: "to check your own packs, run `kam rules check PATH`")
         }
         let files = BundledPacks.files
         if files.isEmpty {
@@ -126,6 +127,12 @@ enum RulesCommands {
             console.out(zip(row, widths).map { $0.padding(toLength: $1 + 1) }.joined().trimmingTrailingSpaces + "\n")
         }
         return failed ? 1 : 0
+    }
+
+    /// Writes diagnostics to standard error, and says whether any was an error.
+    private static func report(_ diagnostics: [Diagnostic], _ console: Console) -> Bool {
+        if !diagnostics.isEmpty { console.err(DiagnosticRenderer.render(diagnostics)) }
+        return diagnostics.hasErrors
     }
 }
 

@@ -75,21 +75,21 @@ enum ScoreCommand {
         ] + CustomerFile.options,
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard arguments.positionals.count == 1, let given = arguments.positionals.first else {
-            throw UsageError(message: arguments.positionals.isEmpty ? "missing the customer list to score" : "expected one file, found \(arguments.positionals.count)",
+            throw .usage(arguments.positionals.isEmpty ? "missing the customer list to score" : "expected one file, found \(arguments.positionals.count)",
                              help: "kam score customers.csv -o scored.csv")
         }
         let format = arguments.value("--format") ?? "csv"
         let workbook = WorkbookOutput.wanted(arguments)
         if workbook && (arguments.value("--output") ?? "-") == "-" && console.outputIsTerminal {
-            throw UsageError(message: "a workbook is a binary file, not for a terminal", help: "write it to a file: -o scored.xlsx")
+            throw .usage("a workbook is a binary file, not for a terminal", help: "write it to a file: -o scored.xlsx")
         }
         if arguments.has("--excel") && workbook {
-            throw UsageError(message: "--excel shapes CSV for Excel; a workbook (.xlsx) needs no shaping", help: "leave out --excel")
+            throw .usage("--excel shapes CSV for Excel; a workbook (.xlsx) needs no shaping", help: "leave out --excel")
         }
         if arguments.has("--excel") && format != "csv" {
-            throw UsageError(message: "--excel shapes CSV for Excel, and --format \(format) writes JSON", help: "leave out --excel, or write CSV")
+            throw .usage("--excel shapes CSV for Excel, and --format \(format) writes JSON", help: "leave out --excel, or write CSV")
         }
         let top = try arguments.integer("--top", in: 1...10_000_000)
         let jobs = try arguments.integer("--jobs", in: 1...256) ?? 0
@@ -98,7 +98,7 @@ enum ScoreCommand {
         let quiet = arguments.has("--quiet")
         let screen = ScoreScreen.choose(arguments, top: top, console: console)
         BatchMemory.returnLargeBlocks()
-        guard let pack = PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console) else { return 1 }
+        let pack = try PackChoice.pack(kind: "account-scoring", rules: arguments.value("--rules"), console: console)
 
         // With the whole list's portfolio given, this file is one partition, read once.
         var portfolio: PortfolioFigures?
@@ -106,8 +106,7 @@ enum ScoreCommand {
             do throws(PortfolioFile.Failure) {
                 portfolio = try PortfolioFile.figures(path: file, for: pack)
             } catch {
-                console.err("error: \(error)\n")
-                return 1
+                throw .failed("\(error)")
             }
         }
         // Standard input is otherwise read twice (portfolio, then scores), so it is kept in a
@@ -116,7 +115,7 @@ enum ScoreCommand {
         var spooled: TemporaryFile?
         var opened: CSVBlockReader?
         if given == "-" && portfolio == nil {
-            guard let file = spoolStandardInput(console) else { return 1 }
+            let file = try spoolStandardInput()
             path = file.path
             spooled = file
         }
@@ -127,7 +126,7 @@ enum ScoreCommand {
         var sheetSource: SheetSource?
         defer { withExtendedLifetime(sheetSource) {} }
         if !(given == "-" && portfolio != nil) {
-            guard let source = SheetSource.open(path, shownAs: given, sheet: arguments.value("--sheet"), quiet: quiet, console: console) else { return 1 }
+            let source = try SheetSource.open(path, shownAs: given, sheet: arguments.value("--sheet"), quiet: quiet, console: console)
             path = source.path
             positions = source.positions
             (encoding, dialect) = source.csvOptions(encoding: encoding, dialect: dialect, console: console)
@@ -138,26 +137,26 @@ enum ScoreCommand {
         let rule = try CustomerFile.headerRule(arguments)
         let headers: [String], sniffed: CSVDialect, mapping: ColumnMapping, headerRecords: Int
         if given == "-" && portfolio != nil {
+            var reader: CSVBlockReader
+            let records: [(line: Int, fields: [String])]
             do throws(CSVError) {
-                var reader = try CSVBlockReader(path: "-", dialect: dialect, encoding: encoding)
-                let records = try reader.leadingRecords(limit: HeaderChoice.limit)
-                guard let (choice, mapped) = CustomerFile.header(of: records, shownAs: "<stdin>", pack: pack, map: arguments.all("--map"),
-                                                                 rule: rule, quiet: quiet, console: console) else { return 1 }
-                try reader.skipRecords(choice.recordsBeforeRows)
-                (headers, sniffed, mapping, opened, headerRecords) = (choice.headers, reader.dialect, mapped, reader, choice.recordsBeforeRows)
+                reader = try CSVBlockReader(path: "-", dialect: dialect, encoding: encoding)
+                records = try reader.leadingRecords(limit: HeaderChoice.limit)
             } catch {
-                console.err("error: standard input: \(error)\n")
-                return 1
+                throw .failed("standard input: \(error)")
             }
+            let (choice, mapped) = try CustomerFile.header(of: records, shownAs: "<stdin>", pack: pack, map: arguments.all("--map"),
+                                                           rule: rule, quiet: quiet, console: console)
+            do throws(CSVError) { try reader.skipRecords(choice.recordsBeforeRows) } catch { throw .failed("standard input: \(error)") }
+            (headers, sniffed, mapping, opened, headerRecords) = (choice.headers, reader.dialect, mapped, reader, choice.recordsBeforeRows)
         } else {
-            guard let customers = CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
-                                                    map: arguments.all("--map"), header: rule, quiet: quiet, console: console)
-            else { return 1 }
+            let customers = try CustomerFile.open(path: path, shownAs: given, pack: pack, dialect: dialect, encoding: encoding,
+                                                  map: arguments.all("--map"), header: rule, quiet: quiet, console: console)
             (headers, sniffed, mapping, headerRecords) = (customers.headers, customers.dialect, customers.mapping, customers.headerRecords)
         }
         let requested = arguments.value("--columns").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         let (columns, problem) = OutputColumns.make(requested: requested, headers: headers, pack: pack)
-        guard let columns else { throw UsageError(message: problem ?? "bad --columns") }
+        guard let columns else { throw .usage(problem ?? "bad --columns") }
         let excel = arguments.has("--excel") ? ExcelCSV.form(input: sniffed, encoding: encoding, language: Messages.current.language) : nil
         // On a screen the scorer's rows feed the table, which keeps the first screenful.
         var shown: ScoreTableRows?
@@ -173,7 +172,7 @@ enum ScoreCommand {
         } else {
             renderer = JSONRowRenderer(pack: pack, columns: columns, lines: format == "jsonl")
         }
-        let errorsDialect = excel?.dialect ?? .comma
+        let rejectedRows = RejectedRows(excel: excel)
 
         let inputs = [path, given] + arguments.all("--map").filter(FileSystem.exists)
         let output: Output, errorsOut: Output?, summaryOut: Output?
@@ -181,13 +180,11 @@ enum ScoreCommand {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
             errorsOut = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
             summaryOut = try arguments.value("--summary").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
-            try errorsOut?.write((excel == nil ? [] : ExcelCSV.byteOrderMark) + RejectedRows.header(errorsDialect))
+            try errorsOut?.write(rejectedRows.header)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
-        let book = workbook ? WorkbookOutput(console: console) : nil
-        if workbook && book == nil { return 1 }
+        let book = workbook ? try WorkbookOutput() : nil
         func abortAll() {
             output.abort()
             errorsOut?.abort()
@@ -215,7 +212,7 @@ enum ScoreCommand {
                 path: path, opened: opened, into: &sink,
                 rejected: { error in
                     if let errorsOut {
-                        try? errorsOut.write(RejectedRows.line(error, errorsDialect))
+                        try? errorsOut.write(rejectedRows.line(error))
                     } else {
                         progress.clear()
                     }
@@ -240,21 +237,21 @@ enum ScoreCommand {
             progress.clear()
             abortAll()
             switch error {
-            case .row(let row): console.err("\(given):\(row.line): error: \(row.column.map { "column `\($0)`: " } ?? "")\(row.message)\nstopped at the first rejected row (--strict); nothing was written\n")
-            default: console.err("error: \(given): \(error.withoutPath)\n")
+            case .row(let row):
+                throw .failed("\(row.column.map { "column `\($0)`: " } ?? "")\(row.message)\nstopped at the first rejected row (--strict); nothing was written",
+                              at: "\(given):\(row.line)")
+            default: throw .failed("\(given): \(error.withoutPath)")
             }
-            return 1
         }
         progress.clear()
         if summary.scored == 0 {
             // Every row rejected: an empty result with exit 0 would pass for an answer.
             abortAll()
             if summary.rejected == 0 {
-                console.err("error: \(given) holds no account to score (\(summary.skippedTotals) totals line\(summary.skippedTotals == 1 ? "" : "s") skipped); nothing was written\n")
-            } else {
-                console.err("error: none of the \(summary.rowsRead) rows of \(given) could be scored; nothing was written. The commonest reasons:\n" + notices.commonest())
+                throw .failed("\(given) holds no account to score (\(summary.skippedTotals) totals line\(summary.skippedTotals == 1 ? "" : "s") skipped); nothing was written")
             }
-            return 1
+            throw .failed("none of the \(summary.rowsRead) rows of \(given) could be scored; nothing was written. The commonest reasons:\n" + notices.commonest(),
+                          help: RowNotices.mappingHelp)
         }
         do throws(OutputFile.Failure) {
             try summaryOut?.write(Array(ScoreSummary.json(summary, pack: pack, mapping: mapping).utf8))
@@ -272,8 +269,7 @@ enum ScoreCommand {
             try summaryOut?.commit()
         } catch {
             abortAll()
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         notices.finish(rowsRead: summary.rowsRead, toFile: errorsOut != nil)
         if !quiet { notices.grouping(summary) }
@@ -293,11 +289,10 @@ enum ScoreCommand {
     }
 
     /// Copies standard input to a temporary file, removed when the command is done.
-    static func spoolStandardInput(_ console: Console) -> TemporaryFile? {
+    static func spoolStandardInput() throws(CommandFailure) -> TemporaryFile {
         let folder = TemporaryFile.folder
         guard let file = TemporaryFile(named: "kam-stdin") else {
-            console.err("error: cannot keep standard input in \(folder): \(OutputFile.describe(errno))\n")
-            return nil
+            throw .failed("cannot keep standard input in \(folder): \(OutputFile.describe(errno))")
         }
         let fd = file.fd
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -307,16 +302,14 @@ enum ScoreCommand {
             if n == 0 { break }
             if n < 0 {
                 if errno == EINTR { continue }
-                console.err("error: cannot read standard input: \(OutputFile.describe(errno))\n")
-                return nil
+                throw .failed("cannot read standard input: \(OutputFile.describe(errno))")
             }
             var offset = 0
             while offset < n {
                 let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, n - offset) }
                 if w < 0 {
                     if errno == EINTR { continue }
-                    console.err("error: cannot keep standard input in \(folder): \(OutputFile.describe(errno))\n")
-                    return nil
+                    throw .failed("cannot keep standard input in \(folder): \(OutputFile.describe(errno))")
                 }
                 offset += w
             }

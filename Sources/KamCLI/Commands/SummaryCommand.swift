@@ -21,23 +21,17 @@ enum SummaryCommand {
         ],
         run: run)
 
-    static func run(_ arguments: Arguments, _ console: Console) throws(UsageError) -> Int32 {
+    static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
         guard !arguments.positionals.isEmpty else {
-            throw UsageError(message: "missing the summaries to merge", help: "kam summary merge summary-*.json -o summary.json")
+            throw .usage("missing the summaries to merge", help: "kam summary merge summary-*.json -o summary.json")
         }
         var files: [SourceFile] = []
-        for path in arguments.positionals {
-            guard let file = AssessCommand.readFile(path, console) else { return 1 }
-            files.append(file)
-        }
-        let (merged, diagnostics) = SummaryMerge.merge(files)
-        if report(diagnostics, console) { return 1 }
-        guard let merged else { return 1 }
+        for path in arguments.positionals { files.append(try AssessCommand.readFile(path)) }
+        let merged = try checked(SummaryMerge.merge(files), console)
         do throws(OutputFile.Failure) {
             try OutputFile.write(merged, to: arguments.value("--output"), inputs: arguments.positionals, console: console)
         } catch {
-            console.err("error: \(error.message)\n")
-            return 1
+            throw .failed(error.message)
         }
         return 0
     }
