@@ -196,3 +196,20 @@ struct PackTests {
         #expect(p.inputs[0].problem(with: .number(50)) == nil)
     }
 }
+
+extension PackTests {
+    /// A batch reuses one `Evaluation` for every row: the advantages of earlier rows must not
+    /// pile up in front of this one's.
+    @Test func aReusedEvaluationHoldsOnlyThisRowsAdvantages() throws {
+        let p = try pack()
+        let evaluator = Evaluator(p)
+        var result = Evaluation()
+        for species in ["cactus", "fern", "cactus"] {
+            evaluator.reset()
+            evaluator.setNumber(p.slot(of: "soil_moisture_pct")!, 30)
+            evaluator.setValue(p.slot(of: "species")!, .string(species))
+            evaluator.evaluate(into: &result)
+            #expect(result.advantages == [species == "cactus" ? .fired : .clear])
+        }
+    }
+}

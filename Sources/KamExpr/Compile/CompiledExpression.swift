@@ -39,6 +39,10 @@ public final class CompiledExpression: Sendable {
 
     /// The slow path with the same meaning, for `--explain` and for testing this one.
     public var interpreter: TreeInterpreter { TreeInterpreter(checked) }
+
+    /// The same expression compiled again: closures and pattern cache of its own, for a
+    /// worker thread, so threads do not count references on shared closures row after row.
+    public func recompiled() -> CompiledExpression { CompiledExpression(checked) }
 }
 
 /// The language's front door: parse, check, compile.

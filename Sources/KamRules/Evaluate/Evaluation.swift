@@ -94,6 +94,7 @@ public struct Evaluation: Sendable {
         factors.removeAll(keepingCapacity: true)
         gates.removeAll(keepingCapacity: true)
         risks.removeAll(keepingCapacity: true)
+        advantages.removeAll(keepingCapacity: true)
         classes.removeAll(keepingCapacity: true)
         errors.removeAll(keepingCapacity: true)
         points = 0

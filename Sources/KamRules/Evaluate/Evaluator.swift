@@ -85,6 +85,31 @@ public final class Evaluator {
         levelMinimums = pack.outcome.levels.map { $0.minimum ?? -.infinity }
     }
 
+    /// An evaluator of the same pack for another worker thread, over its own compilation of
+    /// the pack (see `RulePack.recompiled`), with its own values.
+    public func copy() -> Evaluator { Evaluator(pack.recompiled()) }
+
+    // MARK: Values, by slot (`pack.slot(of:)`), so callers need not reach into the activation
+
+    /// Marks every slot missing, for the next row.
+    public func reset() { activation.reset() }
+
+    @inlinable public func setNumber(_ slot: Int, _ x: Double) { activation.setNumber(slot, x) }
+
+    @inlinable public func setBool(_ slot: Int, _ b: Bool) { activation.setBool(slot, b) }
+
+    /// A text, a choice or any other value; a number or a bool too.
+    public func setValue(_ slot: Int, _ value: Value) { activation.setValue(slot, value) }
+
+    @inlinable public func setMissing(_ slot: Int) { activation.setMissing(slot) }
+
+    /// The slot's value, if it has one: an input as set, a derived value or `score` after
+    /// `evaluate`.
+    public func value(_ slot: Int, as type: ExprType) -> Value? { activation.value(slot, as: type) }
+
+    /// The slot's value read as its declared type.
+    public func value(_ slot: Int) -> Value? { activation.value(slot, as: pack.declarations.variables[slot].type) }
+
     /// Evaluates the values now in `activation`, into `result` (whose storage is reused).
     public func evaluate(into result: inout Evaluation) {
         let a = activation

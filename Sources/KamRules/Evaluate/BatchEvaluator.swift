@@ -1,0 +1,308 @@
+import KamExpr
+
+/// Runs a pack over many rows at once: each expression of the pack is one loop over the
+/// batch's columns (`BatchCode`) instead of a call tree of closures per row.
+///
+/// The row `Evaluator` stays the reference. Batch code claims only the rows where every
+/// expression the row reaches gave a plain value; any other row (a missing input, an error,
+/// a derived value that failed, an expression not vectorised) is marked and handed, after
+/// the batch, to a row evaluator of its own, whose result is kept as it is. So the results
+/// are those of `Evaluator.evaluate(into:)`, bit for bit, whichever path computed a row.
+///
+/// Fill rows `0..<count` with the setters (every slot is missing after `reset`), call
+/// `evaluate(count:)`, then read each row with `evaluation(row:into:)`. One per thread:
+/// `copy()` gives a worker its own.
+public final class BatchEvaluator {
+    public let pack: RulePack
+    public let capacity: Int
+    /// Evaluates the rows batch code does not claim.
+    let evaluator: Evaluator
+    let batch: ColumnBatch
+    let scoreSlot: Int
+    private let defaults: [(slot: Int, value: Value)]
+    private let derived: [(slot: Int, type: ExprType, code: BatchCode?)]
+    /// Factor `f`'s bands are `bands[starts[f]..<starts[f + 1]]`, as in `Evaluator`.
+    private let bands: [(when: BatchCode?, constant: Double, points: BatchCode?)]
+    private let starts: [Int]
+    let maxima: [Double]
+    private let maximumScore: Double
+    private let gates: [BatchCode]
+    private let risks: [BatchCode]
+    private let advantages: [BatchCode]
+    private let options: [BatchCode?]
+    private let optionStarts: [Int]
+    private let levelMinimums: [Double]
+    /// The slots a row evaluation computes, copied back into the batch for `value(_:row:)`.
+    private let computedSlots: [Int]
+    let results: BatchResults
+
+    /// The rows of the last `evaluate(count:)`.
+    public private(set) var count = 0
+    /// How many of them were evaluated one row at a time.
+    public private(set) var fallbackRows = 0
+
+    public convenience init(_ pack: RulePack, capacity: Int = 4096) {
+        self.init(evaluator: Evaluator(pack), capacity: capacity)
+    }
+
+    init(evaluator: Evaluator, capacity: Int) {
+        let pack = evaluator.pack
+        self.pack = pack
+        self.capacity = capacity
+        self.evaluator = evaluator
+        batch = ColumnBatch(pack.declarations, capacity: capacity)
+        scoreSlot = pack.slot(of: PackLoader.scoreName)!
+        defaults = pack.inputs.compactMap { input in input.defaultValue.map { (pack.slot(of: input.name)!, $0) } }
+        derived = pack.derived.map { d in
+            let type = d.expression.type
+            let code = type == .number ? d.expression.batchNumberCode(capacity: capacity)
+                : type == .bool ? d.expression.batchBoolCode(capacity: capacity) : nil
+            return (d.slot, type, code)
+        }
+        var bands: [(when: BatchCode?, constant: Double, points: BatchCode?)] = [], starts = [0]
+        for factor in pack.factors {
+            for band in factor.bands {
+                let when = band.when?.batchBoolCode(capacity: capacity)
+                switch band.points {
+                case .constant(let x): bands.append((when, x, nil))
+                case .expression(let e): bands.append((when, 0, e.batchNumberCode(capacity: capacity)))
+                }
+            }
+            starts.append(bands.count)
+        }
+        self.bands = bands
+        self.starts = starts
+        maxima = pack.factors.map(\.maximum)
+        maximumScore = pack.maximumScore
+        gates = pack.gates.map { $0.when.batchBoolCode(capacity: capacity) }
+        risks = pack.risks.map { $0.when.batchBoolCode(capacity: capacity) }
+        advantages = pack.advantages.map { $0.when.batchBoolCode(capacity: capacity) }
+        options = pack.classifications.flatMap { $0.options.map { $0.when?.batchBoolCode(capacity: capacity) } }
+        optionStarts = pack.classifications.reduce(into: [0]) { $0.append($0.last! + $1.options.count) }
+        levelMinimums = pack.outcome.levels.map { $0.minimum ?? -.infinity }
+        computedSlots = pack.derived.map(\.slot) + [scoreSlot]
+        results = BatchResults(pack, capacity: capacity)
+    }
+
+    /// A batch evaluator of the same pack for another worker thread, over its own
+    /// compilation of the pack (`Evaluator.copy`).
+    public func copy() -> BatchEvaluator { BatchEvaluator(evaluator: evaluator.copy(), capacity: capacity) }
+
+    // MARK: Values, by slot (`pack.slot(of:)`) and row
+
+    /// Every slot of every row missing, no row skipped.
+    public func reset() {
+        batch.reset()
+        results.skipped.update(repeating: 0, count: capacity)
+    }
+
+    public func setNumber(_ slot: Int, _ row: Int, _ x: Double) { batch.setNumber(slot, row, x) }
+
+    public func setBool(_ slot: Int, _ row: Int, _ b: Bool) { batch.setBool(slot, row, b) }
+
+    /// A text, a choice or any other value; a number or a bool too.
+    public func setValue(_ slot: Int, _ row: Int, _ value: Value) { batch.setValue(slot, row, value) }
+
+    public func setMissing(_ slot: Int, _ row: Int) { batch.setMissing(slot, row) }
+
+    /// Leaves the row out of the evaluation (a row the caller rejected): neither path spends
+    /// time on it, and it has no result.
+    public func skip(row: Int) { results.skipped[row] = 1 }
+
+    // MARK: Evaluating
+
+    /// Evaluates rows `0..<count`.
+    public func evaluate(count n: Int) {
+        precondition(n >= 0 && n <= capacity, "a batch of \(capacity) rows cannot evaluate \(n)")
+        count = n
+        let r = results
+        // Bit 0 of `unclaimed`: for the row evaluator; bit 1: skipped.
+        for row in 0..<n { r.unclaimed[row] = r.skipped[row] << 1 }
+        for (slot, value) in defaults {
+            for row in 0..<n where batch.state(slot, row) == .missing { batch.setValue(slot, row, value) }
+        }
+        for row in 0..<n { batch.setMissing(scoreSlot, row) }
+        computeDerived(n)
+        for f in maxima.indices { score(f, n) }
+        total(n)
+        r.blocking.update(repeating: -1, count: n)
+        for (g, code) in gates.enumerated() { check(code, r.gates + g * capacity, n, gate: Int32(g)) }
+        for (k, code) in risks.enumerated() { check(code, r.risks + k * capacity, n) }
+        for (k, code) in advantages.enumerated() { check(code, r.advantages + k * capacity, n) }
+        for row in 0..<n {
+            let score = r.scores[row]
+            r.levels[row] = Int32(levelMinimums.firstIndex { score >= $0 } ?? levelMinimums.count - 1)
+        }
+        for c in 0..<optionStarts.count - 1 { choose(c, n) }
+        evaluateUnclaimed(n)
+    }
+
+    private func computeDerived(_ n: Int) {
+        let unclaimed = results.unclaimed
+        for (slot, type, code) in derived {
+            guard let code else {
+                for row in 0..<n {
+                    batch.setFailed(slot, row)
+                    unclaimed[row] |= 1
+                }
+                continue
+            }
+            code.run(batch, count: n)
+            let unsure = code.uncertainResults
+            for row in 0..<n {
+                if unsure[row] != 0 {
+                    batch.setFailed(slot, row)
+                    unclaimed[row] |= 1
+                } else if type == .number {
+                    batch.setNumber(slot, row, code.numberResults[row])
+                } else {
+                    batch.setBool(slot, row, code.boolResults[row] != 0)
+                }
+            }
+        }
+    }
+
+    /// Factor `f`: the first band that holds, band by band over the rows still open. A row
+    /// whose deciding band is uncertain, or where no band holds, goes to the row evaluator.
+    private func score(_ f: Int, _ n: Int) {
+        let r = results, unclaimed = r.unclaimed, settled = r.scratch
+        let chosen = r.bands + f * capacity, points = r.points + f * capacity
+        var open = 0
+        for row in 0..<n {
+            settled[row] = unclaimed[row] != 0 ? 1 : 0
+            open += Int(settled[row] ^ 1)
+        }
+        let first = starts[f]
+        for position in first..<starts[f + 1] where open > 0 {
+            let index = Int32(position - first)
+            guard let when = bands[position].when else {
+                for row in 0..<n where settled[row] == 0 { chosen[row] = index }
+                open = 0
+                break
+            }
+            when.run(batch, count: n)
+            let holds = when.boolResults, unsure = when.uncertainResults
+            var taken = 0
+            for row in 0..<n {
+                let isOpen = settled[row] ^ 1
+                let unknown = isOpen & unsure[row]
+                let take = isOpen & (unsure[row] ^ 1) & holds[row]
+                unclaimed[row] |= unknown
+                chosen[row] = take != 0 ? index : chosen[row]
+                settled[row] |= unknown | take
+                taken += Int(unknown | take)
+            }
+            open -= taken
+        }
+        if open > 0 {
+            for row in 0..<n where settled[row] == 0 { unclaimed[row] |= 1 }
+        }
+        for row in 0..<n { points[row] = bands[first + Int(chosen[row])].constant }
+        let maximum = maxima[f]
+        for position in first..<starts[f + 1] {
+            guard let code = bands[position].points else { continue }
+            let index = Int32(position - first)
+            guard (0..<n).contains(where: { unclaimed[$0] == 0 && chosen[$0] == index }) else { continue }
+            code.run(batch, count: n)
+            let x = code.numberResults, unsure = code.uncertainResults
+            for row in 0..<n where chosen[row] == index {
+                // Above the factor's maximum is an error the row evaluator reports.
+                if unsure[row] != 0 || x[row] > maximum { unclaimed[row] |= 1 } else { points[row] = x[row] }
+            }
+        }
+    }
+
+    /// Points, the answered maximum, confidence and score, added in factor order as the row
+    /// evaluator adds them, and the score put where risks and classifications read it.
+    private func total(_ n: Int) {
+        let r = results
+        r.totals.update(repeating: 0, count: n)
+        r.answered.update(repeating: 0, count: n)
+        for f in maxima.indices {
+            let points = r.points + f * capacity, maximum = maxima[f]
+            for row in 0..<n {
+                r.totals[row] += points[row]
+                r.answered[row] += maximum
+            }
+        }
+        let maximum = maximumScore
+        for row in 0..<n {
+            let answered = r.answered[row]
+            if answered < maximum && answered > 0 {
+                r.confidences[row] = answered / maximum
+                r.scores[row] = r.totals[row] / r.confidences[row]
+            } else {
+                r.confidences[row] = answered == 0 && maximum > 0 ? 0 : 1
+                r.scores[row] = r.totals[row]
+            }
+            batch.setNumber(scoreSlot, row, r.scores[row])
+        }
+    }
+
+    /// A gate, risk or advantage: fired or clear where certain; `gate` also records the first
+    /// gate that fired.
+    private func check(_ code: BatchCode, _ fired: UnsafeMutablePointer<UInt8>, _ n: Int, gate: Int32? = nil) {
+        code.run(batch, count: n)
+        let holds = code.boolResults, unsure = code.uncertainResults, unclaimed = results.unclaimed
+        for row in 0..<n {
+            unclaimed[row] |= unsure[row]
+            fired[row] = holds[row] & (unsure[row] ^ 1)
+        }
+        if let gate {
+            let blocking = results.blocking
+            for row in 0..<n where fired[row] != 0 && blocking[row] < 0 { blocking[row] = gate }
+        }
+    }
+
+    /// Classification `c`: the first option that holds, or none.
+    private func choose(_ c: Int, _ n: Int) {
+        let r = results, unclaimed = r.unclaimed, settled = r.scratch, chosen = r.classes + c * capacity
+        var open = 0
+        for row in 0..<n {
+            settled[row] = unclaimed[row] != 0 ? 1 : 0
+            open += Int(settled[row] ^ 1)
+            chosen[row] = -1
+        }
+        let first = optionStarts[c]
+        for position in first..<optionStarts[c + 1] where open > 0 {
+            let index = Int32(position - first)
+            guard let when = options[position] else {
+                for row in 0..<n where settled[row] == 0 { chosen[row] = index }
+                break
+            }
+            when.run(batch, count: n)
+            let holds = when.boolResults, unsure = when.uncertainResults
+            var taken = 0
+            for row in 0..<n {
+                let isOpen = settled[row] ^ 1
+                let unknown = isOpen & unsure[row]
+                let take = isOpen & (unsure[row] ^ 1) & holds[row]
+                unclaimed[row] |= unknown
+                chosen[row] = take != 0 ? index : chosen[row]
+                settled[row] |= unknown | take
+                taken += Int(unknown | take)
+            }
+            open -= taken
+        }
+    }
+
+    /// The rows batch code did not claim, one at a time through the row evaluator.
+    private func evaluateUnclaimed(_ n: Int) {
+        let r = results
+        var k = 0
+        for row in 0..<n {
+            guard r.unclaimed[row] == 1 else {
+                r.fallbackIndex[row] = -1
+                continue
+            }
+            if k == r.fallbacks.count { r.fallbacks.append(Evaluation()) }
+            evaluator.reset()
+            batch.load(row: row, into: evaluator.activation)
+            evaluator.evaluate(into: &r.fallbacks[k])
+            batch.store(row: row, slots: computedSlots, from: evaluator.activation)
+            r.fallbackIndex[row] = Int32(k)
+            k += 1
+        }
+        fallbackRows = k
+    }
+}
