@@ -4,7 +4,7 @@
 # crash files go to .build-fuzz/ (ignored by git).
 #
 #   scripts/fuzz.sh 600                 # ten minutes per target
-#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire, grouping, zip or workbook
+#   scripts/fuzz.sh 60 expr             # one target: expr, csv, pack, questionnaire, grouping, batch, zip or workbook
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -69,6 +69,18 @@ seeds_questionnaire() {
     done
 }
 
+seeds_batch() {
+    local corpus="$out/corpus-batch"
+    mkdir -p "$corpus"
+    # The target reads any bytes as a pack and its rows; a few fixed random inputs start it off.
+    python3 - "$corpus" <<'PY'
+import random, sys, os
+rng = random.Random(18)
+for n in range(16):
+    open(os.path.join(sys.argv[1], "seed-%02d" % n), "wb").write(bytes(rng.randrange(256) for _ in range(64 + 64 * n)))
+PY
+}
+
 seeds_workbook() {
     local corpus="$out/corpus-workbook"
     mkdir -p "$corpus"
@@ -115,8 +127,10 @@ if [[ -z "$only" || "$only" == csv ]]; then
     seeds_csv
     run csv
 fi
-if [[ -z "$only" || "$only" == pack || "$only" == questionnaire || "$only" == grouping ]]; then
+if [[ -z "$only" || "$only" == pack || "$only" == questionnaire || "$only" == grouping || "$only" == batch ]]; then
     module KamRules 2> >(grep -v 'Cannot export local symbol' >&2)
+fi
+if [[ -z "$only" || "$only" == pack || "$only" == questionnaire || "$only" == grouping ]]; then
     module KamAdvisor BundledPacks.swift 2> >(grep -v 'Cannot export local symbol' >&2)
 fi
 if [[ -z "$only" || "$only" == pack ]]; then
@@ -134,6 +148,11 @@ if [[ -z "$only" || "$only" == grouping ]]; then
     mkdir -p "$out/corpus-grouping"
     printf '\x01\x05\x02AAAAAAB\x00\x01C\x03\x04 \x06\x02' > "$out/corpus-grouping/seed"
     run grouping 600
+fi
+if [[ -z "$only" || "$only" == batch ]]; then
+    target batch BatchFuzzer.swift KamRules KamExpr KamSource 2> >(grep -v 'Cannot export local symbol' >&2)
+    seeds_batch
+    run batch 2048
 fi
 if [[ -z "$only" || "$only" == zip ]]; then
     module KamWorkbook 2> >(grep -v 'Cannot export local symbol' >&2)

@@ -7,6 +7,7 @@ import KamCSV
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: kam-bench scorecard [ROWS]        compiled closures against the AST walk
+           kam-bench batch [ROWS [SIZE]]     the benchmark pack a row at a time against a batch at a time
            kam-bench generate ROWS FILE [K]  the reference workload's CSV (deterministic); with K, K lines per account
            kam-bench score ROWS [--peer] [--runs N]
                                              kam score end to end on it (and the polars peer,
@@ -42,6 +43,10 @@ case "blocks" where arguments.count == 2:
 case "scorecard":
     let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
     print(ScorecardBenchmark.run(rows: rows), terminator: "")
+case "batch":
+    let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
+    let size = arguments.count > 2 ? Int(arguments[2]) ?? 4096 : 4096
+    print(BatchEvaluationBenchmark.run(rows: rows, batchSize: size), terminator: "")
 default:
     FileHandle.standardError.write(Data(usage.utf8))
     exit(64)

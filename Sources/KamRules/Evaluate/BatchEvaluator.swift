@@ -17,7 +17,7 @@ public final class BatchEvaluator {
     public let capacity: Int
     /// Evaluates the rows batch code does not claim.
     let evaluator: Evaluator
-    let batch: ColumnBatch
+    @usableFromInline let batch: ColumnBatch
     let scoreSlot: Int
     private let defaults: [(slot: Int, value: Value)]
     private let derived: [(slot: Int, type: ExprType, code: BatchCode?)]
@@ -96,14 +96,14 @@ public final class BatchEvaluator {
         results.skipped.update(repeating: 0, count: capacity)
     }
 
-    public func setNumber(_ slot: Int, _ row: Int, _ x: Double) { batch.setNumber(slot, row, x) }
+    @inlinable public func setNumber(_ slot: Int, _ row: Int, _ x: Double) { batch.setNumber(slot, row, x) }
 
-    public func setBool(_ slot: Int, _ row: Int, _ b: Bool) { batch.setBool(slot, row, b) }
+    @inlinable public func setBool(_ slot: Int, _ row: Int, _ b: Bool) { batch.setBool(slot, row, b) }
 
     /// A text, a choice or any other value; a number or a bool too.
     public func setValue(_ slot: Int, _ row: Int, _ value: Value) { batch.setValue(slot, row, value) }
 
-    public func setMissing(_ slot: Int, _ row: Int) { batch.setMissing(slot, row) }
+    @inlinable public func setMissing(_ slot: Int, _ row: Int) { batch.setMissing(slot, row) }
 
     /// Leaves the row out of the evaluation (a row the caller rejected): neither path spends
     /// time on it, and it has no result.
