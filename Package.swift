@@ -22,9 +22,8 @@ let package = Package(
         .target(name: "KamWorkbook", dependencies: ["KamCSV"]),
         .target(
             name: "KamAdvisor",
-            // KamExpr only because the batch scorer still fills the evaluator's activation
-            // itself; the scorer's redesign (issue 18) moves that behind KamRules.
-            dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV"],
+            // Not KamExpr: the advisor sets and reads values through KamRules' evaluators.
+            dependencies: ["KamSource", "KamRules", "KamCSV"],
             plugins: ["EmbedRulesPlugin"]
         ),
         .target(name: "KamReport", dependencies: ["KamSource", "KamExpr", "KamRules", "KamCSV", "KamAdvisor"]),

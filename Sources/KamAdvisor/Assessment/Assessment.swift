@@ -40,7 +40,7 @@ public enum Assessor {
         let evaluator = Evaluator(pack)
         load(questionnaire, into: evaluator)
         let evaluation = evaluator.evaluate()
-        let trace = Trace(pack, evaluation, evaluator.activation)
+        let trace = Trace(evaluator, evaluation)
         let verdict = evaluation.outcome(in: pack)
         let title = evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil
         let answers = pack.inputs.compactMap { input in questionnaire.answers[input.name].map { (input, $0) } }
@@ -76,11 +76,10 @@ public enum Assessor {
     }
 
     static func load(_ questionnaire: Questionnaire, into evaluator: Evaluator) {
-        let a = evaluator.activation
-        a.reset()
+        evaluator.reset()
         for (name, answer) in questionnaire.answers {
             guard let slot = evaluator.pack.slot(of: name) else { continue }
-            a.setValue(slot, answer.value)
+            evaluator.setValue(slot, answer.value)
         }
     }
 }

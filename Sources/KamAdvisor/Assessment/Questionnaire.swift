@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 import KamSource
 

@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 
 /// One change to one answer that would change the verdict, the nearest such change.

@@ -1,5 +1,4 @@
 import KamCSV
-import KamExpr
 import KamRules
 
 /// What becomes of scored rows. A sink's `collector` takes each row on the worker that scored
@@ -19,7 +18,7 @@ public protocol RowCollector: Sendable {
     /// An empty part for a chunk of `bytes` bytes, the `chunk`-th of its block.
     func part(bytes: Int, chunk: Int) -> Part
     /// A scored row; `order` counts the chunk's scored rows before it.
-    func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Part)
+    func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part)
 }
 
 /// Every scored row rendered, in file order, to `output`. The header waits for the first
@@ -37,7 +36,7 @@ public struct OrderedRows: RowSink {
             return part
         }
 
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Part) {
+        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part) {
             if !part.bytes.isEmpty { part.bytes += separator }
             renderer.row(record, evaluation, into: &part.bytes)
         }
@@ -124,12 +123,12 @@ public final class SpareBuffers: @unchecked Sendable {
 public struct BestRows<Kept: Sendable>: RowSink {
     public struct Collector: RowCollector {
         let top: Int
-        let alsoKeep: (@Sendable (Evaluation, Activation) -> Bool)?
+        let alsoKeep: (@Sendable (Evaluation, BatchRow) -> Bool)?
         let keep: @Sendable (CSVRecord, Evaluation) -> Kept
 
         public func part(bytes: Int, chunk: Int) -> Part { Part() }
 
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Part) {
+        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part) {
             let kept = keep(record, evaluation)
             if let alsoKeep, alsoKeep(evaluation, values) { part.also.append((order, kept)) }
             part.best.append((evaluation.score, order, kept))
@@ -150,7 +149,7 @@ public struct BestRows<Kept: Sendable>: RowSink {
     /// Rows `alsoKeep` asked for beyond `alsoKeepLimit`, not kept.
     public private(set) var alsoKeptBeyond = 0
 
-    public init(top: Int, alsoKeep: (@Sendable (Evaluation, Activation) -> Bool)? = nil, keep: @escaping @Sendable (CSVRecord, Evaluation) -> Kept) {
+    public init(top: Int, alsoKeep: (@Sendable (Evaluation, BatchRow) -> Bool)? = nil, keep: @escaping @Sendable (CSVRecord, Evaluation) -> Kept) {
         collector = Collector(top: top, alsoKeep: alsoKeep, keep: keep)
     }
 
@@ -214,7 +213,7 @@ public struct TopRows: RowSink {
 public struct NoRows: RowSink {
     public struct Collector: RowCollector {
         public func part(bytes: Int, chunk: Int) {}
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: Activation, order: Int, to part: inout Void) {}
+        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Void) {}
     }
 
     public init() {}

@@ -1,5 +1,4 @@
 import KamCSV
-import KamExpr
 import KamRules
 
 /// The scoring pass's reading of a row beyond its inputs: blank lines, hidden columns of a
@@ -9,10 +8,10 @@ extension BatchScorer {
     /// the row filled, from its slot, as the filler reads the cell (and the caller has checked
     /// the id); else from the cell.
     static func measureRead(
-        _ record: CSVRecord, slot: Int, _ membership: PortfolioMembership, filled: Bool, _ a: Activation
+        _ record: CSVRecord, slot: Int, _ membership: PortfolioMembership, filled: Bool, _ a: some RowSlots
     ) -> Double? {
         guard filled else { return membership.measure(of: record) }
-        guard case .number(let x)? = a.value(slot, as: .number), membership.admits(x) else { return nil }
+        guard case .number(let x)? = a.value(slot), membership.admits(x) else { return nil }
         return x
     }
 
@@ -66,16 +65,33 @@ extension BatchScorer {
     }
 }
 
-/// One evaluator per worker thread, each over its own compilation of the pack. Sharing one
-/// compiled pack made every closure call bump reference counts that both cores write: the
-/// cache line bounced between them and a third of the scoring time went to it.
-final class WorkerEvaluators: @unchecked Sendable {
-    let evaluators: [Evaluator]
+/// What each worker of the scoring pass keeps from chunk to chunk: its batch evaluator, over
+/// its own compilation of the pack (sharing one made every closure call bump reference counts
+/// that both cores write, and a third of the scoring time went to it), and one record per row
+/// of the batch, whose buffers grow once to the widest row.
+final class ScoreWorker {
+    let batch: BatchEvaluator
+    var records: [CSVRecord]
+    /// The batch's scored rows, in order, and each row's evaluation (reused, as the records).
+    var scored: [Int] = []
+    var evaluations: [Evaluation]
+
+    init(_ batch: BatchEvaluator) {
+        self.batch = batch
+        records = [CSVRecord](repeating: CSVRecord(), count: batch.capacity)
+        evaluations = [Evaluation](repeating: Evaluation(), count: batch.capacity)
+    }
+}
+
+/// One `ScoreWorker` per worker thread; each is touched only by its worker.
+final class ScoreWorkers: @unchecked Sendable {
+    /// Rows evaluated together: enough for the loops over a batch to pay, few enough that the
+    /// records kept for them stay in cache.
+    static let batchRows = 512
+    let state: [ScoreWorker]
 
     init(_ pack: RulePack, count: Int) {
-        evaluators = (0..<count).map { index in
-            guard index > 0, let copy = PackLoader.load(pack.file, profiles: PackProfiles.all, language: pack.language).0 else { return Evaluator(pack) }
-            return Evaluator(copy)
-        }
+        let first = BatchEvaluator(pack, capacity: Self.batchRows)
+        state = [ScoreWorker(first)] + (1..<max(1, count)).map { _ in ScoreWorker(first.copy()) }
     }
 }

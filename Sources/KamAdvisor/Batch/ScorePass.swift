@@ -1,14 +1,18 @@
 import KamCSV
 import KamRules
 
-/// The scoring pass: every row read, filled, placed in the portfolio, evaluated and handed to
-/// the sink; rows that are no accounts (blank lines, totals, footers) and rows that cannot be
-/// scored are settled in file order by `TotalsAndFooters`. Everything a worker needs is here,
-/// fixed for the run, so a chunk is scored with no shared mutable state.
-struct ScorePass<Collector: RowCollector>: Sendable {
+/// The scoring pass's row scorer: every row read, filled, placed in the portfolio, evaluated a
+/// batch at a time and handed to the sink's collector; rows that are no accounts (blank lines,
+/// totals, footers) and rows that cannot be scored are settled in file order by
+/// `TotalsAndFooters`. Everything a worker needs is here, fixed for the run, so a chunk is
+/// scored with no shared mutable state.
+///
+/// Not generic: only `chunk` knows the collector's type, and touches it once a batch row. The
+/// pass runs unspecialised (its sink comes from another module), and generic types in the
+/// row loop had their metadata looked up row by row.
+struct RowScorer: Sendable {
     let pack: RulePack
     let filler: RowFiller
-    let collector: Collector
     let ranking: Ranking?
     /// The measure's slot and column, and the id's column, as plain numbers: a binding holds
     /// its input, whose references a row loop would count.
@@ -24,11 +28,10 @@ struct ScorePass<Collector: RowCollector>: Sendable {
     let hashing: Bool
     let totalSlots: [Int]
     let path: String
-    let evaluators: WorkerEvaluators
+    let workers: ScoreWorkers
 
-    /// What one chunk produced.
+    /// What one chunk produced besides its collected rows.
     struct Chunk: Sendable {
-        var part: Collector.Part
         var tally: ScoreTally
         /// The rows not scored, in order, for `TotalsAndFooters` to settle.
         var rows = ChunkRowEvents()
@@ -38,118 +41,187 @@ struct ScorePass<Collector: RowCollector>: Sendable {
         var kept = 0
     }
 
-    func chunk(_ context: ChunkContext) throws(CSVError) -> Chunk {
+    func chunk<Collector: RowCollector>(_ context: ChunkContext, _ collector: Collector) throws(CSVError) -> (Chunk, Collector.Part) {
         var reader = context.reader()
-        var record = CSVRecord()
-        let evaluator = evaluators.evaluators[context.worker]
-        let a = evaluator.activation
-        var evaluation = Evaluation()
-        var result = Chunk(part: collector.part(bytes: context.chunk.range.count, chunk: context.index), tally: ScoreTally(pack, totals: totalSlots.count))
+        let worker = workers.state[context.worker]
+        let batch = worker.batch
+        var part = collector.part(bytes: context.chunk.range.count, chunk: context.index)
+        var result = Chunk(tally: ScoreTally(pack, totals: totalSlots.count))
+        func collect() {
+            for row in worker.scored {
+                collector.add(worker.records[row], worker.evaluations[row], BatchRow(batch: batch, row: row), order: result.kept, to: &part)
+                result.kept += 1
+            }
+        }
         // The figures of each row whose measure pass 1 read, in order.
         let accounts = try ranking?.placements?.accounts(chunk: context.ordinal, path: path) ?? []
-        let portfolio = ranking?.figures
-        let levels = pack.outcome.levels.count
         var placed = 0
-        while try reader.next(into: &record) {
-            // A grouped account: its first line, lines and problems, then the file's columns.
-            var group: (lines: [Int], problems: [RowError])?
-            var groupText: (text: String, id: String)?  // decoded only if the account is rejected
-            var lineCount = 1
-            if let n = groupedColumns, record.count == n + 3 {
-                record.line = BatchScorer.integer(record, n) ?? record.line
-                lineCount = BatchScorer.integer(record, n + 1) ?? 1
-                let hidden = record.range(at: n + 2)
-                if !hidden.isEmpty {
-                    let id = idColumn.map { record.string(at: $0) } ?? ""
-                    // Lines that cannot be read end the column; lines only, a separator.
-                    if record.bytes[hidden.upperBound - 1] == 0x1E {
-                        groupText = (record.string(at: n + 2), id)
-                    } else {
-                        group = GroupProblems.decode(record.string(at: n + 2), id: id)
-                    }
-                }
-                record.keepFirst(n)
+        var steps: [ScoreStep] = []
+        var rows = 0
+        batch.reset()
+        // Rows are read into the worker's records, one per row of the batch, filled into the
+        // batch, and evaluated a batch at a time; then everything is told in order.
+        while try reader.next(into: &worker.records[rows]) {
+            let values = BatchRow(batch: batch, row: rows)
+            if try read(&worker.records[rows], values, context, &steps, &result, accounts, &placed) { rows += 1 }
+            if rows == batch.capacity {
+                finish(rows, &steps, &result, worker)
+                collect()
+                rows = 0
+                batch.reset()
             }
-            let cells = BatchScorer.nonEmptyCells(record)
-            if cells == 0 {
-                // A blank line, or one of delimiters only (`;;;;`): no row.
-                result.rows.add(RowEvent(kind: .blank))
-                continue
-            }
-            result.tally.read += lineCount
-            let lonely = cells == 1 && lineCount == 1
-            if let idColumn {
-                switch AccountId.classify(record, column: idColumn) {
-                case .id:
-                    result.tally.accounts += 1
-                    if hashing { record.withUnsafeField(idColumn) { result.hashes.append(RepeatedIds.hash($0)) } }
-                case .totals:
-                    result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn))))
-                    continue
-                case .empty:
-                    // `Итого;;2 847 633 749,80`: the label sits in the first cell or the name.
-                    if let label = BatchScorer.totalsLabel(record, name: nameColumn) {
-                        result.rows.add(RowEvent(kind: .totalsLabel(line: record.line, label: label)))
-                        continue
-                    }
-                    let m = measureColumn.flatMap { $0 < record.count ? CSVNumber.parse(record, at: $0, dialect: context.dialect) : nil }
-                        ?? membership?.emptyValue
-                    let error = RowError(line: record.line, column: idHeader,
-                                         message: "`\(idHeader)` is empty: a row without an id is no account (a totals line or a note?)")
-                    result.rows.add(RowEvent(kind: .rejected(error), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : "",
-                                             emptyIdMeasure: m))
-                    continue
-                }
-            }
-            a.reset()
-            // A grouped account's lines that cannot be read reject it whole, unfilled.
-            let problem = group.map { $0.problems.isEmpty ? filler.fill(record, a) : $0.problems[0] } ?? filler.fill(record, a)
-            let unfilled = problem != nil || !(group?.problems.isEmpty ?? true)
-            var account: PortfolioFigures.Account?
-            if let measureSlot, let membership, let x = BatchScorer.measureRead(record, slot: measureSlot, membership, filled: !unfilled, a) {
-                if ranking?.placements != nil {
-                    guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
-                    account = accounts[placed]
-                    placed += 1
-                }
-                result.rows.member(x)
-            }
-            if problem != nil, group == nil, let (text, id) = groupText { group = GroupProblems.decode(text, id: id) }
-            if let problem {
-                for e in BatchScorer.everyLine(problem, group, lineCount, record) {
-                    result.rows.add(RowEvent(kind: .rejected(e), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : ""))
-                }
-                continue
-            }
-            result.rows.data()
-            if let portfolio {
-                if let account {
-                    slots.set(account, of: portfolio, in: a)
-                } else if let measureSlot {
-                    // Figures given from elsewhere (`--portfolio`) must hold this account.
-                    if case .number(let m)? = a.value(measureSlot, as: .number), !portfolio.contains(measure: m) {
-                        throw CSVError(.notInPortfolio, line: record.line, path: path)
-                    }
-                    slots.set(portfolio, measure: measureSlot, id: idColumn.map { record[$0] } ?? [][...], in: a)
-                }
-            }
-            evaluator.evaluate(into: &evaluation)
-            if evaluation.failed {
-                let e = evaluation.errors[0]
-                let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
-                let failure = RowError(line: record.line, column: nil, message: ([e.message] + e.notes).joined(separator: ", ") + location)
-                if group == nil, let (text, id) = groupText { group = GroupProblems.decode(text, id: id) }
-                for e in BatchScorer.everyLine(failure, group, lineCount, record) { result.rows.add(RowEvent(kind: .rejected(e))) }
-                continue
-            }
-            result.tally.add(evaluation, lines: lineCount, levels: levels)
-            if !totalSlots.isEmpty { result.tally.addTotals(totalSlots, a) }
-            collector.add(record, evaluation, a, order: result.kept, to: &result.part)
-            result.kept += 1
         }
+        finish(rows, &steps, &result, worker)
+        collect()
         if placed != accounts.count { throw CSVError(.changed, path: path) }
-        return result
+        return (result, part)
     }
+
+    /// Reads a record into batch row `values.row`: true when the row is taken, filled for
+    /// evaluation or skipped after a partial fill; false when the row is free for the next.
+    private func read(
+        _ record: inout CSVRecord, _ values: BatchRow, _ context: ChunkContext, _ steps: inout [ScoreStep], _ result: inout Chunk,
+        _ accounts: [PortfolioFigures.Account?], _ placed: inout Int
+    ) throws(CSVError) -> Bool {
+        // A grouped account: its first line, lines and problems, then the file's columns.
+        var group: (lines: [Int], problems: [RowError])?
+        var groupText: (text: String, id: String)?  // decoded only if the account is rejected
+        var lineCount = 1
+        if let n = groupedColumns, record.count == n + 3 {
+            record.line = BatchScorer.integer(record, n) ?? record.line
+            lineCount = BatchScorer.integer(record, n + 1) ?? 1
+            let hidden = record.range(at: n + 2)
+            if !hidden.isEmpty {
+                let id = idColumn.map { record.string(at: $0) } ?? ""
+                // Lines that cannot be read end the column; lines only, a separator.
+                if record.bytes[hidden.upperBound - 1] == 0x1E {
+                    groupText = (record.string(at: n + 2), id)
+                } else {
+                    group = GroupProblems.decode(record.string(at: n + 2), id: id)
+                }
+            }
+            record.keepFirst(n)
+        }
+        let cells = BatchScorer.nonEmptyCells(record)
+        if cells == 0 {
+            // A blank line, or one of delimiters only (`;;;;`): no row.
+            steps.append(.event(RowEvent(kind: .blank)))
+            return false
+        }
+        result.tally.read += lineCount
+        let lonely = cells == 1 && lineCount == 1
+        if let idColumn {
+            switch AccountId.classify(record, column: idColumn) {
+            case .id:
+                result.tally.accounts += 1
+                if hashing { record.withUnsafeField(idColumn) { result.hashes.append(RepeatedIds.hash($0)) } }
+            case .totals:
+                steps.append(.event(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn)))))
+                return false
+            case .empty:
+                // `Итого;;2 847 633 749,80`: the label sits in the first cell or the name.
+                if let label = BatchScorer.totalsLabel(record, name: nameColumn) {
+                    steps.append(.event(RowEvent(kind: .totalsLabel(line: record.line, label: label))))
+                    return false
+                }
+                let m = measureColumn.flatMap { $0 < record.count ? CSVNumber.parse(record, at: $0, dialect: context.dialect) : nil }
+                    ?? membership?.emptyValue
+                let error = RowError(line: record.line, column: idHeader,
+                                     message: "`\(idHeader)` is empty: a row without an id is no account (a totals line or a note?)")
+                steps.append(.event(RowEvent(kind: .rejected(error), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : "",
+                                             emptyIdMeasure: m)))
+                return false
+            }
+        }
+        // A grouped account's lines that cannot be read reject it whole, unfilled.
+        let problem = group.map { $0.problems.isEmpty ? filler.fill(record, values) : $0.problems[0] } ?? filler.fill(record, values)
+        let unfilled = problem != nil || !(group?.problems.isEmpty ?? true)
+        var account: PortfolioFigures.Account?
+        if let measureSlot, let membership, let x = BatchScorer.measureRead(record, slot: measureSlot, membership, filled: !unfilled, values) {
+            if ranking?.placements != nil {
+                guard placed < accounts.count else { throw CSVError(.changed, line: record.line, path: path) }
+                account = accounts[placed]
+                placed += 1
+            }
+            steps.append(.member(x))
+        }
+        if problem != nil, group == nil, let (text, id) = groupText { group = GroupProblems.decode(text, id: id) }
+        if let problem {
+            for e in BatchScorer.everyLine(problem, group, lineCount, record) {
+                steps.append(.event(RowEvent(kind: .rejected(e), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : "")))
+            }
+            // Partly filled: the row is skipped, and the next record takes the next row.
+            values.batch.skip(row: values.row)
+            return true
+        }
+        steps.append(.data)
+        if let portfolio = ranking?.figures {
+            if let account {
+                slots.set(account, of: portfolio, in: values)
+            } else if let measureSlot {
+                // Figures given from elsewhere (`--portfolio`) must hold this account.
+                if case .number(let m)? = values.value(measureSlot), !portfolio.contains(measure: m) {
+                    throw CSVError(.notInPortfolio, line: record.line, path: path)
+                }
+                slots.set(portfolio, measure: measureSlot, id: idColumn.map { record[$0] } ?? [][...], in: values)
+            }
+        }
+        steps.append(.scored(ScoreCandidate(row: values.row, line: record.line, lines: lineCount, group: group, groupText: groupText)))
+        return true
+    }
+
+    /// Evaluates the batch's `rows` rows, and tells every step in order: the rows that could
+    /// not be scored to `ChunkRowEvents`, the scored ones to the tally; those are left in
+    /// `worker.scored`, in order, with their evaluations, for the collector.
+    private func finish(_ rows: Int, _ steps: inout [ScoreStep], _ result: inout Chunk, _ worker: ScoreWorker) {
+        worker.scored.removeAll(keepingCapacity: true)
+        guard !steps.isEmpty else { return }
+        let batch = worker.batch
+        batch.evaluate(count: rows)
+        let levels = pack.outcome.levels.count
+        for step in steps {
+            switch step {
+            case .event(let event): result.rows.add(event)
+            case .member(let x): result.rows.member(x)
+            case .data: result.rows.data()
+            case .scored(var candidate):
+                batch.evaluation(row: candidate.row, into: &worker.evaluations[candidate.row])
+                let evaluation = worker.evaluations[candidate.row]
+                if evaluation.failed {
+                    let e = evaluation.errors[0]
+                    let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
+                    let failure = RowError(line: candidate.line, column: nil, message: ([e.message] + e.notes).joined(separator: ", ") + location)
+                    if candidate.group == nil, let (text, id) = candidate.groupText { candidate.group = GroupProblems.decode(text, id: id) }
+                    let record = worker.records[candidate.row]
+                    for e in BatchScorer.everyLine(failure, candidate.group, candidate.lines, record) { result.rows.add(RowEvent(kind: .rejected(e))) }
+                    continue
+                }
+                result.tally.add(evaluation, lines: candidate.lines, levels: levels)
+                if !totalSlots.isEmpty { result.tally.addTotals(totalSlots, BatchRow(batch: batch, row: candidate.row)) }
+                worker.scored.append(candidate.row)
+            }
+        }
+        steps.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A row read and filled, waiting for its batch to be evaluated; and what else happened on
+/// the way, in file order, for `ChunkRowEvents`, which must hear it in that order. Outside
+/// `ScorePass`: a type nested in a generic one has its metadata looked up at run time, row
+/// by row, where the pass is not specialised.
+enum ScoreStep {
+    case event(RowEvent)
+    case member(Double)
+    case data
+    case scored(ScoreCandidate)
+}
+
+struct ScoreCandidate {
+    let row: Int
+    let line: Int
+    let lines: Int
+    var group: (lines: [Int], problems: [RowError])?
+    let groupText: (text: String, id: String)?
 }
 
 extension BatchScorer {
@@ -162,14 +234,14 @@ extension BatchScorer {
         summary.dialect = dialect
         summary.encoding = engine.source.encoding
         let totalNames = options.totals.filter { pack.slot(of: $0) != nil }
-        let pass = ScorePass(
-            pack: pack, filler: RowFiller(mapping: mapping, pack: pack, dialect: dialect), collector: sink.collector, ranking: ranking,
+        let scorer = RowScorer(
+            pack: pack, filler: RowFiller(mapping: mapping, pack: pack, dialect: dialect), ranking: ranking,
             measureSlot: measure?.slot, measureColumn: measure?.column, idColumn: id?.column, slots: contextSlots,
             membership: measure.map { PortfolioMembership(measure: $0, id: id, dialect: dialect) },
             idHeader: id.map { mapping.columns[$0.column].header } ?? "",
             nameColumn: (pack.extras["report"]?["name"]?.string).flatMap { name in mapping.bindings.first { $0.input.name == name }?.column },
             groupedColumns: options.groupedColumns, hashing: repeats != nil, totalSlots: totalNames.map { pack.slot(of: $0)! },
-            path: engine.source.path, evaluators: WorkerEvaluators(pack, count: engine.jobs))
+            path: engine.source.path, workers: ScoreWorkers(pack, count: engine.jobs))
         var tally = ScoreTally(pack, totals: totalNames.count)
         var settled = TotalsAndFooters()
         var keptBefore = 0
@@ -190,11 +262,14 @@ extension BatchScorer {
                 skipped(row)
             }
         }
-        try engine.run(.score, progress, pass.chunk) { (chunk: ScorePass<Sink.Collector>.Chunk) throws(BatchFailure) -> Int in
+        let collector = sink.collector
+        try engine.run(.score, progress, { context throws(CSVError) in try scorer.chunk(context, collector) }) {
+            (scored: (chunk: RowScorer.Chunk, part: Sink.Collector.Part)) throws(BatchFailure) -> Int in
+            let chunk = scored.chunk
             tally += chunk.tally
             try repeats?.add(chunk.hashes)
             try settled.add(chunk.rows, settle)
-            try sink.merge(chunk.part, scoredBefore: keptBefore)
+            try sink.merge(scored.part, scoredBefore: keptBefore)
             keptBefore += chunk.kept
             return chunk.tally.read
         }

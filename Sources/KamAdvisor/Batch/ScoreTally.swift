@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 
 /// The counts and sums of scored rows, by index into the pack: one per chunk, added up with
@@ -40,10 +39,10 @@ struct ScoreTally: Sendable {
 
     /// Adds the row's values of `slots` when it has all of them, so their ratios compare
     /// like with like.
-    mutating func addTotals(_ slots: [Int], _ a: Activation) {
+    mutating func addTotals(_ slots: [Int], _ a: some RowSlots) {
         var values: [Double] = []
         for slot in slots {
-            guard case .number(let x)? = a.value(slot, as: .number) else { return }
+            guard case .number(let x)? = a.value(slot) else { return }
             values.append(x)
         }
         for k in values.indices { totals[k] += values[k] }

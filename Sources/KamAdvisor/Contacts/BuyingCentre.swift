@@ -1,5 +1,4 @@
 import KamCSV
-import KamExpr
 import KamRules
 
 /// What a contacts file says of one account's buying centre: the facts the pack's inputs
@@ -49,12 +48,12 @@ public struct BuyingCentre: Sendable {
 
     /// Hands the facts to the pack's inputs where the row has no value of its own (a list
     /// with a contacts column keeps it); an unknown fact leaves the input as the row had it.
-    func fill(_ a: Activation, spec: BuyingCentreSpec, pack: RulePack) {
+    func fill(_ a: some RowSlots, spec: BuyingCentreSpec, pack: RulePack) {
         let facts: [BuyingCentreSpec.Fact: Int?] = [
             .people: people.count, .owners: owners, .strong: strong, .rolesMissing: essentialMissing, .daysSince: daysSince,
         ]
         for (fact, value) in facts {
-            guard let value, let name = spec.inputs[fact], let slot = pack.slot(of: name), a.state(slot) == .missing else { continue }
+            guard let value, let name = spec.inputs[fact], let slot = pack.slot(of: name), a.value(slot) == nil else { continue }
             a.setNumber(slot, Double(value))
         }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import KamCSV
-import KamExpr
 import KamRules
 
 /// One cell of a line as the grouping reads it: its value where one is computed with, or just

@@ -1,4 +1,3 @@
-import KamExpr
 import KamRules
 
 /// Where an account-scoring pack keeps the portfolio figures, -1 for a figure it does not
@@ -21,12 +20,12 @@ struct PortfolioSlots: Sendable {
 
     /// Sets the figures of the account whose measure sits in `measure`; nothing when the
     /// measure could not be read (the row is rejected for it anyway).
-    func set(_ portfolio: PortfolioFigures, measure: Int, id: some Collection<UInt8>, in a: Activation) {
-        guard case .number(let m)? = a.value(measure, as: .number) else { return }
+    func set(_ portfolio: PortfolioFigures, measure: Int, id: some Collection<UInt8>, in a: some RowSlots) {
+        guard case .number(let m)? = a.value(measure) else { return }
         set(portfolio.account(measure: m, id: id), of: portfolio, in: a)
     }
 
-    func set(_ account: PortfolioFigures.Account, of portfolio: PortfolioFigures, in a: Activation) {
+    func set(_ account: PortfolioFigures.Account, of portfolio: PortfolioFigures, in a: some RowSlots) {
         if share >= 0 { a.setNumber(share, account.share) }
         if rank >= 0 { a.setNumber(rank, Double(account.rank)) }
         if percentile >= 0 { a.setNumber(percentile, account.percentile) }

@@ -1,6 +1,5 @@
 import Foundation
 import KamCSV
-import KamExpr
 import KamRules
 
 /// One account as a report shows it: its scores, classes, risks and the figures an account
@@ -120,22 +119,21 @@ public struct CustomerReview: Sendable {
         let best = min(top, summary.scored)
         let cut = summary.scored > best
         for (index, record) in records.enumerated() {
-            let a = evaluator.activation
-            a.reset()
+            evaluator.reset()
             // The row was scored once already, so it fills and evaluates again without fault.
-            guard filler.fill(record, a) == nil else { continue }
+            guard filler.fill(record, evaluator) == nil else { continue }
             if let portfolio = summary.portfolio, let measure {
-                slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: a)
+                slots.set(portfolio, measure: measure.slot, id: id.map { record[$0.column] } ?? [][...], in: evaluator)
             }
             var centre: BuyingCentre?
             if let contacts, let spec = fields.buyingCentre, let id {
                 centre = contacts.buyingCentre(of: record.string(at: id.column), spec: spec)
-                centre?.fill(a, spec: spec, pack: pack)
+                centre?.fill(evaluator, spec: spec, pack: pack)
             }
             let evaluation = evaluator.evaluate()
             guard !evaluation.failed else { continue }
             if cut, index == best - 1 { floor = evaluation.score }
-            accounts.append(view(record, evaluation, a, pack, fields, id: id?.column, name: nameColumn, centre: centre))
+            accounts.append(view(record, evaluation, evaluator, pack, fields, id: id?.column, name: nameColumn, centre: centre))
         }
         var totals: (Double, Double, Int)?
         if let sales = fields.sales, let contribution = fields.contribution, summary.totalsRows > 0 {
@@ -156,7 +154,7 @@ public struct CustomerReview: Sendable {
 
     /// Rows a selection must see whatever their score: vital, at risk, or among the largest;
     /// and the accounts named in `ids` (a previous report's key accounts, to review their plans).
-    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields, ids: Set<String>) -> (@Sendable (Evaluation, Activation) -> Bool)? {
+    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields, ids: Set<String>) -> (@Sendable (Evaluation, BatchRow) -> Bool)? {
         let vital = fields.vital.flatMap(pack.slot(of:))
         let risk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }
         let rank = fields.largest > 0 ? pack.slot(of: "rank") : nil
@@ -164,24 +162,24 @@ public struct CustomerReview: Sendable {
         let idSlot = ids.isEmpty ? nil : (pack.extras["portfolio"]?["id"]?.string).flatMap(pack.slot(of:))
         guard vital != nil || risk != nil || rank != nil || idSlot != nil else { return nil }
         return { evaluation, a in
-            if let idSlot, case .string(let id)? = a.value(idSlot, as: .string), ids.contains(id.trimmingSpaces) { return true }
-            if let vital, case .bool(true)? = a.value(vital, as: .bool) { return true }
+            if let idSlot, case .string(let id)? = a.value(idSlot), ids.contains(id.trimmingSpaces) { return true }
+            if let vital, case .bool(true)? = a.value(vital) { return true }
             if let risk, evaluation.risks[risk] == .fired { return true }
-            if let rank, case .number(let r)? = a.value(rank, as: .number), r <= largest { return true }
+            if let rank, case .number(let r)? = a.value(rank), r <= largest { return true }
             return false
         }
     }
 
     private static func view(
-        _ record: CSVRecord, _ evaluation: Evaluation, _ a: Activation, _ pack: RulePack, _ fields: ReportFields,
+        _ record: CSVRecord, _ evaluation: Evaluation, _ a: Evaluator, _ pack: RulePack, _ fields: ReportFields,
         id: Int?, name: Int?, centre: BuyingCentre?
     ) -> AccountView {
         func number(_ name: String?) -> Double? {
-            guard let name, case .number(let x)? = pack.value(named: name, in: a) else { return nil }
+            guard let name, case .number(let x)? = a.value(named: name) else { return nil }
             return x
         }
         func text(_ name: String?) -> String? {
-            guard let name, case .string(let s)? = pack.value(named: name, in: a) else { return nil }
+            guard let name, case .string(let s)? = a.value(named: name) else { return nil }
             return s
         }
         func option(_ name: String?) -> Classification.Option? {
@@ -191,7 +189,7 @@ public struct CustomerReview: Sendable {
         }
         var values: [String: Value] = [:]
         for n in pack.inputs.map(\.name) + pack.derived.map(\.name) {
-            if let v = pack.value(named: n, in: a) { values[n] = v }
+            if let v = a.value(named: n) { values[n] = v }
         }
         // Text columns the pack never reads are not filled; the report takes them from the row.
         let idText = id.map { record.string(at: $0) } ?? ""
@@ -204,12 +202,12 @@ public struct CustomerReview: Sendable {
         values["score"] = .number(evaluation.score)
         let rank = number("rank").map { Int($0) }
         var vital: Bool?
-        if let name = fields.vital, case .bool(let b)? = pack.value(named: name, in: a) { vital = b }
+        if let name = fields.vital, case .bool(let b)? = a.value(named: name) { vital = b }
         var centre = centre
-        if let name = fields.buyingCentre?.pattern, case .string(let p)? = pack.value(named: name, in: a) { centre?.pattern = p }
+        if let name = fields.buyingCentre?.pattern, case .string(let p)? = a.value(named: name) { centre?.pattern = p }
         let atRisk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }.map { evaluation.risks[$0] == .fired } ?? false
         return AccountView(
-            line: record.line, id: idText, name: nameText, trace: Trace(pack, evaluation, a), tier: tier,
+            line: record.line, id: idText, name: nameText, trace: Trace(a, evaluation), tier: tier,
             tierTitle: evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil,
             reasons: evaluation.topReasons(in: pack), sales: number(fields.sales), grossMarginPct: number(fields.grossMarginPct),
             costToServe: number(fields.costToServe), contribution: number(fields.contribution),

@@ -196,15 +196,14 @@ public enum Recommender {
         var candidates = chosen.map { account, role -> Candidate in
             var skills: Trace?, profile: String?
             if let evaluator, let pack = skillsPack {
-                let a = evaluator.activation
-                a.reset()
+                evaluator.reset()
                 for input in pack.inputs {
                     guard let value = account.values[input.name] ?? questionnaire?.answers[input.name]?.value,
                           input.problem(with: value) == nil, let slot = pack.slot(of: input.name) else { continue }
-                    a.setValue(slot, value)
+                    evaluator.setValue(slot, value)
                 }
                 let evaluation = evaluator.evaluate()
-                skills = Trace(pack, evaluation, a)
+                skills = Trace(evaluator, evaluation)
                 profile = evaluation.blockingGate == nil ? pack.outcome.levels[evaluation.level].title : nil
             }
             let pct = account.contributionPct

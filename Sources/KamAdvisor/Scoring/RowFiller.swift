@@ -1,5 +1,4 @@
 import KamCSV
-import KamExpr
 import KamRules
 
 /// Puts one CSV record's fields into an evaluator's slots, typed by the pack's inputs:
@@ -53,7 +52,7 @@ struct RowFiller {
     }
 
     /// Fills `activation` (already reset); returns the problem that rejects the row, if any.
-    func fill(_ record: CSVRecord, _ activation: Activation) -> RowError? {
+    func fill(_ record: CSVRecord, _ activation: some RowSlots) -> RowError? {
         if record.count != headerCount {
             let extraEmpty = record.count > headerCount && (headerCount..<record.count).allSatisfy { record.ends[$0] == (($0 == 0) ? 0 : record.ends[$0 - 1]) }
             if let problem = fieldCountProblem(record.count, extraEmpty: extraEmpty, line: record.line) { return problem }

@@ -107,6 +107,9 @@ public final class Evaluator {
     /// `evaluate`.
     public func value(_ slot: Int, as type: ExprType) -> Value? { activation.value(slot, as: type) }
 
+    /// The value of the input or derived value `name` read as its declared type.
+    public func value(named name: String) -> Value? { pack.slot(of: name).flatMap { value($0) } }
+
     /// The slot's value read as its declared type.
     public func value(_ slot: Int) -> Value? { activation.value(slot, as: pack.declarations.variables[slot].type) }
 

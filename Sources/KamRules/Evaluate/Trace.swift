@@ -51,6 +51,11 @@ public struct Trace: Sendable {
     public let missing: [String]
     public let errors: [EvalError]
 
+    /// The trace of the evaluator's last evaluation, `evaluation`.
+    public init(_ evaluator: Evaluator, _ evaluation: Evaluation) {
+        self.init(evaluator.pack, evaluation, evaluator.activation)
+    }
+
     public init(_ pack: RulePack, _ evaluation: Evaluation, _ activation: Activation) {
         func reads(_ expressions: [CompiledExpression?]) -> [(String, Value?)] {
             var names: [String] = []
