@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import KamCSV
 import KamRules
 
@@ -15,8 +17,8 @@ public protocol RowSink {
 
 public protocol RowCollector: Sendable {
     associatedtype Part: Sendable
-    /// An empty part for a chunk of `bytes` bytes, the `chunk`-th of its block.
-    func part(bytes: Int, chunk: Int) -> Part
+    /// An empty part for a chunk of `bytes` bytes.
+    func part(bytes: Int) -> Part
     /// A scored row; `order` counts the chunk's scored rows before it.
     func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part)
 }
@@ -24,48 +26,47 @@ public protocol RowCollector: Sendable {
 /// Every scored row rendered, in file order, to `output`. The header waits for the first
 /// rows: a file that fails in its first block (invalid UTF-8, say) then writes nothing at
 /// all, even to standard output.
+///
+/// Writing happens on a thread of its own, in order, while the next block is scored: with
+/// every column written the output is twice the input, and writing it between blocks kept
+/// both cores waiting.
 public struct OrderedRows: RowSink {
     public struct Collector: RowCollector {
         let renderer: any RowRenderer
         let separator: [UInt8]
         let spares: SpareBuffers
 
-        public func part(bytes: Int, chunk: Int) -> Part {
-            var part = Part(bytes: spares.take(chunk), chunk: chunk)
-            part.bytes.reserveCapacity(bytes)
+        public func part(bytes: Int) -> [UInt8] {
+            var part = spares.take()
+            part.reserveCapacity(bytes)
             return part
         }
 
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part) {
-            if !part.bytes.isEmpty { part.bytes += separator }
-            renderer.row(record, evaluation, into: &part.bytes)
+        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout [UInt8]) {
+            if !part.isEmpty { part += separator }
+            renderer.row(record, evaluation, into: &part)
         }
     }
 
-    public struct Part: Sendable {
-        var bytes: [UInt8]
-        let chunk: Int
-    }
-
     public let collector: Collector
-    private let output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void
+    private let writer: BackgroundWriter
     private var header: [UInt8]?
     private var anyRow = false
 
     public init(_ renderer: any RowRenderer, output: @escaping (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void) {
-        collector = Collector(renderer: renderer, separator: renderer.separator(), spares: SpareBuffers())
-        self.output = output
+        let spares = SpareBuffers()
+        collector = Collector(renderer: renderer, separator: renderer.separator(), spares: spares)
+        writer = BackgroundWriter(output, spares: spares)
         var header: [UInt8] = []
         renderer.begin(into: &header)
         self.header = header
     }
 
-    public mutating func merge(_ part: Part, scoredBefore: Int) throws(BatchFailure) {
-        defer { collector.spares.put(part.bytes, part.chunk) }
-        guard !part.bytes.isEmpty else { return }
+    public mutating func merge(_ part: [UInt8], scoredBefore: Int) throws(BatchFailure) {
+        guard !part.isEmpty else { return try writer.write(part) }  // back to the spares
         try writeHeader()
-        if anyRow { try write(collector.separator) }
-        try write(part.bytes)
+        if anyRow { try writer.write(collector.separator) }
+        try writer.write(part)
         anyRow = true
     }
 
@@ -73,47 +74,84 @@ public struct OrderedRows: RowSink {
         try writeHeader()
         var footer: [UInt8] = []
         collector.renderer.end(into: &footer)
-        try write(footer)
+        try writer.write(footer)
+        try writer.drain()
     }
 
     private mutating func writeHeader() throws(BatchFailure) {
         guard let bytes = header else { return }
         header = nil
-        try write(bytes)
-    }
-
-    private func write(_ bytes: [UInt8]) throws(BatchFailure) {
-        try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+        try writer.write(bytes)
     }
 }
 
-/// The output buffers of the last block's chunks, kept for the same chunks of the next
-/// block. A chunk's rendered rows run to a megabyte or more; fresh buffers every block were
-/// a page fault per 4 KB written and a copy each time one grew. By the time a block's chunks
-/// start, the previous block's parts are merged and dropped, so each buffer taken here is
-/// held by nothing else and is cleared in place.
-public final class SpareBuffers: @unchecked Sendable {
-    /// One slot per chunk of a block (chunks beyond get fresh buffers). A worker touches only
-    /// its chunk's slot, and `put` runs while no worker does.
-    private let slots = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: 256)
+/// Writes pieces in order on a thread of its own, at most `limit` waiting; a failure stops
+/// the writing and is thrown at the next `write` or at `drain`. Dropped (a run that failed),
+/// it finishes what it was given first, so nothing writes to an output its owner has
+/// already abandoned.
+final class BackgroundWriter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "kam.output")
+    private let room = DispatchSemaphore(value: 32)
+    private let output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void
+    private let spares: SpareBuffers
+    private let failure = Mutex<BatchFailure?>(nil)
 
-    init() { slots.initialize(repeating: []) }
-
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
+    init(_ output: @escaping (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, spares: SpareBuffers) {
+        self.output = output
+        self.spares = spares
     }
 
-    func take(_ chunk: Int) -> [UInt8] {
-        guard chunk < slots.count else { return [] }
-        var bytes = slots[chunk]
-        slots[chunk] = []
-        bytes.removeAll(keepingCapacity: true)
-        return bytes
+    deinit { queue.sync {} }
+
+    /// Queues `bytes`; an empty piece only goes back to the spares.
+    func write(_ bytes: consuming [UInt8]) throws(BatchFailure) {
+        if let failed = failure.withLock({ $0 }) { throw failed }
+        room.wait()
+        let piece = Piece(bytes)
+        queue.async { [self] in
+            defer { room.signal() }
+            var bytes = piece.take()
+            if failure.withLock({ $0 }) == nil && !bytes.isEmpty {
+                do throws(BatchFailure) {
+                    try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+                } catch {
+                    failure.withLock { $0 = error }
+                }
+            }
+            bytes.removeAll(keepingCapacity: true)
+            spares.put(bytes)
+        }
     }
 
-    func put(_ bytes: [UInt8], _ chunk: Int) {
-        if chunk < slots.count { slots[chunk] = bytes }
+    /// Waits for everything queued to be written.
+    func drain() throws(BatchFailure) {
+        queue.sync {}
+        if let failed = failure.withLock({ $0 }) { throw failed }
+    }
+
+    /// Hands a buffer to the writing thread, which takes it as its only owner.
+    private final class Piece: @unchecked Sendable {
+        private var bytes: [UInt8]
+        init(_ bytes: consuming [UInt8]) { self.bytes = bytes }
+        func take() -> [UInt8] {
+            defer { bytes = [] }
+            return bytes
+        }
+    }
+}
+
+/// Buffers of chunks written out, for the chunks of the next blocks. A chunk's rendered rows
+/// run to a megabyte or more; fresh buffers every block were a page fault per 4 KB written
+/// and a copy each time one grew.
+public final class SpareBuffers: Sendable {
+    private let free = Mutex<[[UInt8]]>([])
+
+    func take() -> [UInt8] { free.withLock { $0.popLast() } ?? [] }
+
+    func put(_ bytes: consuming [UInt8]) {
+        guard bytes.capacity > 0 else { return }
+        let bytes = consume bytes
+        free.withLock { if $0.count < 64 { $0.append(bytes) } }
     }
 }
 
@@ -126,7 +164,7 @@ public struct BestRows<Kept: Sendable>: RowSink {
         let alsoKeep: (@Sendable (Evaluation, BatchRow) -> Bool)?
         let keep: @Sendable (CSVRecord, Evaluation) -> Kept
 
-        public func part(bytes: Int, chunk: Int) -> Part { Part() }
+        public func part(bytes: Int) -> Part { Part() }
 
         public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part) {
             let kept = keep(record, evaluation)
@@ -212,7 +250,7 @@ public struct TopRows: RowSink {
 /// Rows are scored for their summary only.
 public struct NoRows: RowSink {
     public struct Collector: RowCollector {
-        public func part(bytes: Int, chunk: Int) {}
+        public func part(bytes: Int) {}
         public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Void) {}
     }
 

@@ -45,7 +45,7 @@ struct RowScorer: Sendable {
         var reader = context.reader()
         let worker = workers.state[context.worker]
         let batch = worker.batch
-        var part = collector.part(bytes: context.chunk.range.count, chunk: context.index)
+        var part = collector.part(bytes: context.chunk.range.count)
         var result = Chunk(tally: ScoreTally(pack, totals: totalSlots.count))
         func collect() {
             for row in worker.scored {
