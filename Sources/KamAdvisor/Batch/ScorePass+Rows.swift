@@ -71,15 +71,30 @@ extension BatchScorer {
 /// of the batch, whose buffers grow once to the widest row.
 final class ScoreWorker {
     let batch: BatchEvaluator
-    var records: [CSVRecord]
-    /// The batch's scored rows, in order, and each row's evaluation (reused, as the records).
-    var scored: [Int] = []
-    var evaluations: [Evaluation]
+    /// Held as buffers, not arrays: a class's array properties are checked for exclusive
+    /// access at run time, at every row.
+    let records: UnsafeMutableBufferPointer<CSVRecord>
+    let evaluations: UnsafeMutableBufferPointer<Evaluation>
+    /// The batch's scored rows, in order, for the collector: `scored[0..<scoredCount]`.
+    let scored: UnsafeMutableBufferPointer<Int>
+    var scoredCount = 0
 
     init(_ batch: BatchEvaluator) {
         self.batch = batch
-        records = [CSVRecord](repeating: CSVRecord(), count: batch.capacity)
-        evaluations = [Evaluation](repeating: Evaluation(), count: batch.capacity)
+        records = .allocate(capacity: batch.capacity)
+        records.initialize(repeating: CSVRecord())
+        evaluations = .allocate(capacity: batch.capacity)
+        evaluations.initialize(repeating: Evaluation())
+        scored = .allocate(capacity: batch.capacity)
+        scored.initialize(repeating: 0)
+    }
+
+    deinit {
+        _ = records.deinitialize()
+        records.deallocate()
+        _ = evaluations.deinitialize()
+        evaluations.deallocate()
+        scored.deallocate()
     }
 }
 

@@ -48,7 +48,8 @@ struct RowScorer: Sendable {
         var part = collector.part(bytes: context.chunk.range.count)
         var result = Chunk(tally: ScoreTally(pack, totals: totalSlots.count))
         func collect() {
-            for row in worker.scored {
+            for k in 0..<worker.scoredCount {
+                let row = worker.scored[k]
                 collector.add(worker.records[row], worker.evaluations[row], BatchRow(batch: batch, row: row), order: result.kept, to: &part)
                 result.kept += 1
             }
@@ -174,7 +175,7 @@ struct RowScorer: Sendable {
     /// not be scored to `ChunkRowEvents`, the scored ones to the tally; those are left in
     /// `worker.scored`, in order, with their evaluations, for the collector.
     private func finish(_ rows: Int, _ steps: inout [ScoreStep], _ result: inout Chunk, _ worker: ScoreWorker) {
-        worker.scored.removeAll(keepingCapacity: true)
+        worker.scoredCount = 0
         guard !steps.isEmpty else { return }
         let batch = worker.batch
         batch.evaluate(count: rows)
@@ -198,7 +199,8 @@ struct RowScorer: Sendable {
                 }
                 result.tally.add(evaluation, lines: candidate.lines, levels: levels)
                 if !totalSlots.isEmpty { result.tally.addTotals(totalSlots, BatchRow(batch: batch, row: candidate.row)) }
-                worker.scored.append(candidate.row)
+                worker.scored[worker.scoredCount] = candidate.row
+                worker.scoredCount += 1
             }
         }
         steps.removeAll(keepingCapacity: true)

@@ -13,9 +13,11 @@ protocol RowSlots {
 
 extension Evaluator: RowSlots {}
 
-/// Row `row` of a batch evaluator.
+/// Row `row` of a batch evaluator, valid during the call it is handed to (a collector's
+/// `add`, `alsoKeep`): its worker keeps the evaluator alive for the whole pass, and made for
+/// every row and every value, a counted reference would be counted each time.
 public struct BatchRow: RowSlots {
-    let batch: BatchEvaluator
+    unowned(unsafe) let batch: BatchEvaluator
     let row: Int
 
     @inline(__always) func setNumber(_ slot: Int, _ x: Double) { batch.setNumber(slot, row, x) }
