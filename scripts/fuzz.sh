@@ -19,6 +19,8 @@ module() {
     local name=$1 excluded=${2:-}
     local sources
     sources=$(find "Sources/$name" -name '*.swift' | sort | grep -v "${excluded:-^$}")
+    # An archive keeps members of files since deleted: start from none.
+    rm -f "$out/lib$name.a"
     # shellcheck disable=SC2086
     swiftc "${flags[@]}" -enable-testing -module-name "$name" -emit-library -static -emit-module \
         -emit-module-path "$out/$name.swiftmodule" -I "$out" $sources -o "$out/lib$name.a"
