@@ -85,48 +85,60 @@ public struct OrderedRows: RowSink {
     }
 }
 
-/// Writes pieces in order on a thread of its own, at most `limit` waiting; a failure stops
-/// the writing and is thrown at the next `write` or at `drain`. Dropped (a run that failed),
-/// it finishes what it was given first, so nothing writes to an output its owner has
-/// already abandoned.
-final class BackgroundWriter: @unchecked Sendable {
+/// Writes pieces in order on a thread of its own, at most 32 waiting; a failure stops the
+/// writing and is thrown at the next `write` or at `drain`. Dropped (a run that failed), it
+/// finishes what it was given first, so nothing writes to an output its owner has already
+/// abandoned. The queued work holds the `Shared` state, never the writer itself: otherwise
+/// the writer could be released last on its own queue, and wait there for itself.
+final class BackgroundWriter: Sendable {
     private let queue = DispatchQueue(label: "kam.output")
-    private let room = DispatchSemaphore(value: 32)
-    private let output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void
-    private let spares: SpareBuffers
-    private let failure = Mutex<BatchFailure?>(nil)
+    private let shared: Shared
+
+    private final class Shared: @unchecked Sendable {
+        let room = DispatchSemaphore(value: 32)
+        /// Called on the queue only, one piece after another.
+        let output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void
+        let spares: SpareBuffers
+        let failure = Mutex<BatchFailure?>(nil)
+
+        init(_ output: @escaping (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, _ spares: SpareBuffers) {
+            self.output = output
+            self.spares = spares
+        }
+
+        var failed: BatchFailure? { failure.withLock { $0 } }
+    }
 
     init(_ output: @escaping (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void, spares: SpareBuffers) {
-        self.output = output
-        self.spares = spares
+        shared = Shared(output, spares)
     }
 
     deinit { queue.sync {} }
 
     /// Queues `bytes`; an empty piece only goes back to the spares.
     func write(_ bytes: consuming [UInt8]) throws(BatchFailure) {
-        if let failed = failure.withLock({ $0 }) { throw failed }
-        room.wait()
-        let piece = Piece(bytes)
-        queue.async { [self] in
-            defer { room.signal() }
+        if let failed = shared.failed { throw failed }
+        shared.room.wait()
+        let piece = Piece(bytes), shared = self.shared
+        queue.async {
+            defer { shared.room.signal() }
             var bytes = piece.take()
-            if failure.withLock({ $0 }) == nil && !bytes.isEmpty {
+            if shared.failed == nil && !bytes.isEmpty {
                 do throws(BatchFailure) {
-                    try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try output(p) }
+                    try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try shared.output(p) }
                 } catch {
-                    failure.withLock { $0 = error }
+                    shared.failure.withLock { $0 = error }
                 }
             }
             bytes.removeAll(keepingCapacity: true)
-            spares.put(bytes)
+            shared.spares.put(bytes)
         }
     }
 
     /// Waits for everything queued to be written.
     func drain() throws(BatchFailure) {
         queue.sync {}
-        if let failed = failure.withLock({ $0 }) { throw failed }
+        if let failed = shared.failed { throw failed }
     }
 
     /// Hands a buffer to the writing thread, which takes it as its only owner.
