@@ -41,6 +41,9 @@ final class Output {
     private var temporary: String?
     private var buffer: [UInt8] = []
 
+    /// Whether this writes through the console's standard output.
+    var isStandardOutput: Bool { target == .standardOutput }
+
     init(path: String?, inputs: [String], console: Console) throws(OutputFile.Failure) {
         self.console = console
         target = try OutputTarget.resolve(path, inputs: inputs)

@@ -68,7 +68,6 @@ public struct CSVRecord: Sendable {
     /// All fields as strings; allocates, so keep it out of hot loops.
     public var strings: [String] { (0..<count).map { string(at: $0) } }
 
-    /// Keeps the first `n` fields only (columns a reader added past the file's own).
     /// A copy holding just this record, for keeping it past the reader's next row: the
     /// reader's own buffers carry kilobytes of slack, and sharing them would copy them on
     /// the next read anyway.
@@ -82,6 +81,7 @@ public struct CSVRecord: Sendable {
         return copy
     }
 
+    /// Keeps the first `n` fields only (columns a reader added past the file's own).
     public mutating func keepFirst(_ n: Int) {
         guard n < count else { return }
         count = n

@@ -22,9 +22,14 @@ public enum SummaryMerge {
         }
         guard diagnostics.isEmpty, let (firstFile, first) = roots.first else { return (nil, diagnostics) }
         // The counts of each partition read back into a summary, and added up as runs add.
+        // What the first file holds is what every file must hold: older summaries may lack a
+        // count that newer ones have, and the outcome's counts are named after the pack's outcome.
+        let shape = Shape(
+            counts: ScoreSummary.countKeys.filter { key in first.contains { $0.key == key } },
+            outcome: first.first { isOutcomeCounts($0.value) }?.key, classes: first.contains { $0.key == "classes" })
         var sum: BatchSummary?
         for (file, members) in roots {
-            switch counts(members, file) {
+            switch counts(members, file, shape) {
             case .failure(let d): diagnostics.append(d)
             case .success(let s): sum = sum.map { $0 + s } ?? s
             }
@@ -37,7 +42,7 @@ public enum SummaryMerge {
             let key = member.key
             if let value = ScoreSummary.count(key, of: sum) {
                 merged.append((key, value))
-            } else if isOutcomeCounts(member.value) || key == "classes" {
+            } else if key == shape.outcome || key == "classes" {
                 merged.append((key, key == "classes" ? classes(sum, order: member.value) : ScoreSummary.counts(sum.outcomes)))
             } else {
                 let expected = JSON(member.value).compact
@@ -58,46 +63,75 @@ public enum SummaryMerge {
         return diagnostics.hasErrors ? (nil, diagnostics) : (JSON.object(merged).pretty, diagnostics)
     }
 
+    /// The members every summary of a merge must have.
+    struct Shape {
+        let counts: [String]
+        let outcome: String?
+        let classes: Bool
+    }
+
     /// A summary file's counts as the run that wrote it had them.
-    static func counts(_ members: [JSONNode.Member], _ file: SourceFile) -> Result<BatchSummary, Diagnostic> {
+    static func counts(_ members: [JSONNode.Member], _ file: SourceFile, _ shape: Shape) -> Result<BatchSummary, Diagnostic> {
         var s = BatchSummary()
-        var problem: Diagnostic?
-        func whole(_ key: String) -> Int {
+        func node(_ key: String) -> Result<JSONNode, Diagnostic> {
             guard let node = members.first(where: { $0.key == key })?.value else {
-                problem = problem ?? .error("`\(key)` is missing; every summary must come from the same kind of run", file: file)
-                return 0
+                return .failure(.error("`\(key)` is missing; every summary must come from the same kind of run", file: file))
             }
-            guard let x = node.number, x == x.rounded(), abs(x) < 1e15 else {
-                problem = problem ?? .error("`\(key)` must be a whole number in every summary", file: file, span: node.span)
-                return 0
-            }
+            return .success(node)
+        }
+        func whole(_ node: JSONNode) -> Int? {
+            guard let x = node.number, x == x.rounded(), abs(x) < 1e15 else { return nil }
             return Int(x)
         }
+        /// Counts by name, `none` for rows no option held; nil unless every count is whole.
         func tally(_ node: JSONNode) -> [String: Int]? {
             guard let members = node.members else { return nil }
             var counts: [String: Int] = [:]
             for m in members {
-                guard let x = m.value.number, x == x.rounded(), abs(x) < 1e15 else { return nil }
-                counts[m.key == "none" ? "" : m.key] = Int(x)
+                guard let x = whole(m.value) else { return nil }
+                counts[m.key == "none" ? "" : m.key] = x
             }
             return counts
         }
-        (s.rowsRead, s.scored, s.rejected, s.skippedTotals) = (whole("rows_read"), whole("scored"), whole("rejected"), whole("skipped_totals"))
-        (s.footerLines, s.accounts, s.groupedLines) = (whole("footer_lines"), whole("accounts"), whole("grouped_lines"))
-        s.conflictingValues = whole("conflicting_values")
-        if let problem { return .failure(problem) }
-        guard let sum = members.first(where: { $0.key == "score_sum" })?.value, let x = sum.number, abs(x) < 1e30 else {
-            return .failure(.error("`score_sum` must be a number in every summary", file: file))
-        }
-        s.scoreMillionths = Int128((x * 1e6).rounded())
-        for m in members where isOutcomeCounts(m.value) { s.outcomes = tally(m.value) ?? [:] }
-        if let classes = members.first(where: { $0.key == "classes" })?.value {
-            for c in classes.members ?? [] {
-                guard let counts = tally(c.value) else {
-                    return .failure(.error("`classes` must hold counts by class in every summary", file: file, span: c.value.span))
+        do throws(Diagnostic) {
+            for key in shape.counts {
+                let value = try node(key).get()
+                if key == "score_sum" {
+                    guard let x = value.number, abs(x) < 1e30 else {
+                        throw .error("`score_sum` must be a number in every summary", file: file, span: value.span)
+                    }
+                    s.scoreMillionths = Int128((x * 1e6).rounded())
+                    continue
                 }
-                s.classes[c.key] = counts
+                guard let x = whole(value) else { throw .error("`\(key)` must be a whole number in every summary", file: file, span: value.span) }
+                switch key {
+                case "rows_read": s.rowsRead = x
+                case "scored": s.scored = x
+                case "rejected": s.rejected = x
+                case "skipped_totals": s.skippedTotals = x
+                case "footer_lines": s.footerLines = x
+                case "accounts": s.accounts = x
+                case "grouped_lines": s.groupedLines = x
+                default: s.conflictingValues = x
+                }
             }
+            if let key = shape.outcome {
+                let value = try node(key).get()
+                guard let counts = tally(value) else { throw .error("`\(key)` must hold whole counts in every summary", file: file, span: value.span) }
+                s.outcomes = counts
+            }
+            if shape.classes {
+                let value = try node("classes").get()
+                guard let classes = value.members else { throw .error("`classes` must hold counts by class in every summary", file: file, span: value.span) }
+                for c in classes {
+                    guard let counts = tally(c.value) else {
+                        throw .error("`classes` must hold counts by class in every summary", file: file, span: c.value.span)
+                    }
+                    s.classes[c.key] = counts
+                }
+            }
+        } catch {
+            return .failure(error)
         }
         return .success(s)
     }

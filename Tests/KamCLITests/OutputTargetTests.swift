@@ -33,6 +33,20 @@ struct OutputTargetTests {
         FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "<unreadable>"
     }
 
+    /// Scored rows are written on a thread of their own while rejected rows are reported, so
+    /// the two cannot share standard output; with the rows in a file they can.
+    @Test func rejectedRowsAndScoredRowsDoNotShareStandardOutput() throws {
+        let both = kam("score", Self.input, "--errors", "-", "--quiet")
+        #expect(both.code == 1)
+        #expect(both.err.contains("--errors - and the scored rows would both go to standard output"), "\(both.err)")
+        #expect(both.out.isEmpty)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let apart = kam("score", Self.input, "--errors", "-", "-o", folder + "/scored.csv", "--quiet")
+        #expect(apart.code == 0, "\(apart.err)")
+        #expect(apart.out.hasPrefix("line,"), "\(apart.out)")
+    }
+
     @Test func theScoredListIsThereToCompare() {
         #expect(Self.scored.hasPrefix("Account ID,"))
     }

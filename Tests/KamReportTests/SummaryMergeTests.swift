@@ -57,6 +57,24 @@ struct SummaryMergeTests {
         #expect(diagnostics.contains { $0.message.contains("`scored` must be a whole number") })
     }
 
+    @Test func aPartitionWithoutTheOutcomeOrWithBrokenCountsIsRefused() {
+        func without(_ text: String, _ cut: String, _ by: String = "") -> SourceFile {
+            let base = String(decoding: summary(read: 4, scored: 3, key: 1, other: 2, none: 2, sum: "1").bytes, as: UTF8.self)
+            return SourceFile(path: text, text: base.replacingOccurrences(of: cut, with: by))
+        }
+        let good = summary(read: 5, scored: 5, key: 2, other: 3, none: 4, sum: "2")
+        for (bad, message) in [
+            (without("no-outcome.json", "\"segments\": {\"key\": 1, \"other\": 2},"), "`segments` is missing"),
+            (without("text-count.json", "\"key\": 1", "\"key\": \"1\""), "`segments` must hold whole counts"),
+            (without("half-count.json", "\"key\": 1", "\"key\": 1.5"), "`segments` must hold whole counts"),
+            (without("no-classes.json", "\"classes\": {\"abc\": {\"none\": 2, \"A\": 1, \"B\": 0}},"), "`classes` is missing"),
+        ] {
+            let (merged, diagnostics) = SummaryMerge.merge([good, bad])
+            #expect(merged == nil, "\(bad.path)")
+            #expect(diagnostics.contains { $0.message.contains(message) }, "\(bad.path): \(diagnostics.map(\.message))")
+        }
+    }
+
     @Test func summariesAddAsRuns() {
         var a = BatchSummary(), b = BatchSummary()
         (a.rowsRead, a.scored, a.scoreMillionths, a.outcomes, a.classes) = (3, 2, 1_500_000, ["key": 1], ["abc": ["A": 1]])

@@ -130,7 +130,6 @@ final class BackgroundWriter: Sendable {
                     shared.failure.withLock { $0 = error }
                 }
             }
-            bytes.removeAll(keepingCapacity: true)
             shared.spares.put(bytes)
         }
     }
@@ -155,13 +154,22 @@ final class BackgroundWriter: Sendable {
 /// Buffers of chunks written out, for the chunks of the next blocks. A chunk's rendered rows
 /// run to a megabyte or more; fresh buffers every block were a page fault per 4 KB written
 /// and a copy each time one grew.
+///
+/// A buffer is cleared when taken, not when put back: the pass may still hold the chunk's
+/// result when the writer is done with it, and clearing a shared buffer would copy it. By
+/// the time it is taken, for a later block, the spares hold the only reference.
 public final class SpareBuffers: Sendable {
     private let free = Mutex<[[UInt8]]>([])
 
-    func take() -> [UInt8] { free.withLock { $0.popLast() } ?? [] }
+    func take() -> [UInt8] {
+        var bytes = free.withLock { $0.popLast() } ?? []
+        bytes.removeAll(keepingCapacity: true)
+        return bytes
+    }
 
+    /// Keeps chunk-sized buffers only (not a header or a separator).
     func put(_ bytes: consuming [UInt8]) {
-        guard bytes.capacity > 0 else { return }
+        guard bytes.capacity >= 64 << 10 else { return }
         let bytes = consume bytes
         free.withLock { if $0.count < 64 { $0.append(bytes) } }
     }

@@ -53,8 +53,8 @@ public final class BatchScorer: @unchecked Sendable {
         let findRepeats = id != nil && options.group && options.groupedColumns == nil
         let noMeasurePass = options.portfolio != nil || measure == nil
         let onePass = noMeasurePass && !(findRepeats && opened == nil)
+        let clock = StepClock()  // the first step includes opening the file and reading its dialect
         let engine = PassEngine(source: try BatchSource(path: path, opened: opened, onePass: onePass, options: options), jobs: jobs)
-        let clock = StepClock()
         var ranking = options.portfolio.map { Ranking(figures: $0) }
         if let measure, !noMeasurePass {
             let spill = id == nil ? nil : KeySpill()

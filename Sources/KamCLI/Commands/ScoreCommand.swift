@@ -180,6 +180,11 @@ enum ScoreCommand {
             output = try Output(path: arguments.value("--output"), inputs: inputs, console: console)
             errorsOut = try arguments.value("--errors").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
             summaryOut = try arguments.value("--summary").map { p throws(OutputFile.Failure) in try Output(path: p, inputs: inputs, console: console) }
+            // Scored rows are written on a thread of their own while rejected rows are
+            // reported: both on standard output would interleave at random.
+            if let errorsOut, errorsOut.isStandardOutput, output.isStandardOutput, screen == nil, !workbook {
+                throw OutputFile.Failure(message: "--errors - and the scored rows would both go to standard output; give --errors a file, or the rows one with -o")
+            }
             try errorsOut?.write(rejectedRows.header)
         } catch {
             throw .failed(error.message)
