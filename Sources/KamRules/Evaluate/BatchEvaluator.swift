@@ -165,39 +165,12 @@ public final class BatchEvaluator {
     /// Factor `f`: the first band that holds, band by band over the rows still open. A row
     /// whose deciding band is uncertain, or where no band holds, goes to the row evaluator.
     private func score(_ f: Int, _ n: Int) {
-        let r = results, unclaimed = r.unclaimed, settled = r.scratch
-        let chosen = r.bands + f * capacity, points = r.points + f * capacity
-        var open = 0
-        for row in 0..<n {
-            settled[row] = unclaimed[row] != 0 ? 1 : 0
-            open += Int(settled[row] ^ 1)
-        }
+        let unclaimed = results.unclaimed, chosen = results.bands + f * capacity, points = results.points + f * capacity
         let first = starts[f]
-        for position in first..<starts[f + 1] where open > 0 {
-            let index = Int32(position - first)
-            guard let when = bands[position].when else {
-                for row in 0..<n where settled[row] == 0 { chosen[row] = index }
-                open = 0
-                break
-            }
-            when.run(batch, count: n)
-            let holds = when.boolResults, unsure = when.uncertainResults
-            var taken = 0
-            for row in 0..<n {
-                let isOpen = settled[row] ^ 1
-                let unknown = isOpen & unsure[row]
-                let take = isOpen & (unsure[row] ^ 1) & holds[row]
-                unclaimed[row] |= unknown
-                chosen[row] = take != 0 ? index : chosen[row]
-                settled[row] |= unknown | take
-                taken += Int(unknown | take)
-            }
-            open -= taken
-        }
-        if open > 0 {
-            for row in 0..<n where settled[row] == 0 { unclaimed[row] |= 1 }
-        }
-        for row in 0..<n { points[row] = bands[first + Int(chosen[row])].constant }
+        firstHolding(first..<starts[f + 1], { bands[$0].when }, into: chosen, n)
+        // No band chosen: already the row evaluator's, or no band holds, an error it reports.
+        for row in 0..<n where chosen[row] < 0 { unclaimed[row] |= 1 }
+        for row in 0..<n { points[row] = chosen[row] >= 0 ? bands[first + Int(chosen[row])].constant : 0 }
         let maximum = maxima[f]
         for position in first..<starts[f + 1] {
             guard let code = bands[position].points else { continue }
@@ -256,19 +229,27 @@ public final class BatchEvaluator {
 
     /// Classification `c`: the first option that holds, or none.
     private func choose(_ c: Int, _ n: Int) {
-        let r = results, unclaimed = r.unclaimed, settled = r.scratch, chosen = r.classes + c * capacity
+        firstHolding(optionStarts[c]..<optionStarts[c + 1], { options[$0] }, into: results.classes + c * capacity, n)
+    }
+
+    /// For each claimed row, the first of the conditions at `positions` that holds, as its
+    /// index among them in `chosen` (-1 for none), a nil condition always holding; a row whose
+    /// deciding condition is uncertain goes to the row evaluator. Bands and options alike.
+    private func firstHolding(
+        _ positions: Range<Int>, _ condition: (Int) -> BatchCode?, into chosen: UnsafeMutablePointer<Int32>, _ n: Int
+    ) {
+        let unclaimed = results.unclaimed, settled = results.scratch
         var open = 0
         for row in 0..<n {
             settled[row] = unclaimed[row] != 0 ? 1 : 0
             open += Int(settled[row] ^ 1)
             chosen[row] = -1
         }
-        let first = optionStarts[c]
-        for position in first..<optionStarts[c + 1] where open > 0 {
-            let index = Int32(position - first)
-            guard let when = options[position] else {
+        for position in positions where open > 0 {
+            let index = Int32(position - positions.lowerBound)
+            guard let when = condition(position) else {
                 for row in 0..<n where settled[row] == 0 { chosen[row] = index }
-                break
+                return
             }
             when.run(batch, count: n)
             let holds = when.boolResults, unsure = when.uncertainResults
