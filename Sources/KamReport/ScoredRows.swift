@@ -241,7 +241,7 @@ public struct JSONRowRenderer: RowRenderer {
 public enum ScoreSummary {
     public static func json(_ s: BatchSummary, pack: RulePack, mapping: ColumnMapping) -> String {
         let p = s.portfolio
-        return JSON.object(countKeys.prefix(8).map { ($0, count($0, of: s)!) } + [
+        return JSON.object(countFields.map { ($0.key, .number(Double(s[keyPath: $0.field]))) } + [
             ("accounts_in_portfolio", p.map { .number(Double($0.accounts)) } ?? .null),
             ("total", p.map { .number(rounded($0.total, 2)) } ?? .null),
             (pack.outcome.name + "s", counts(s.outcomes)),
@@ -256,26 +256,20 @@ public enum ScoreSummary {
         ]).pretty
     }
 
-    /// The members that count rows and add up across partitions, in the file's order.
-    static let countKeys = ["rows_read", "scored", "rejected", "skipped_totals", "footer_lines", "accounts", "grouped_lines",
-                            "conflicting_values", "score_sum"]
+    /// The members that count rows and add up across partitions, in the file's order, and
+    /// where each sits in a summary: the writer and `kam summary merge`'s reader both go by it.
+    static var countFields: [(key: String, field: WritableKeyPath<BatchSummary, Int>)] {
+        [
+            ("rows_read", \.rowsRead), ("scored", \.scored), ("rejected", \.rejected), ("skipped_totals", \.skippedTotals),
+            ("footer_lines", \.footerLines), ("accounts", \.accounts), ("grouped_lines", \.groupedLines),
+            ("conflicting_values", \.conflictingValues),
+        ]
+    }
 
-    /// The value of one of `countKeys`; nil for any other key.
+    /// The value of one of `countFields`' keys or `score_sum`; nil for any other key.
     static func count(_ key: String, of s: BatchSummary) -> JSON? {
-        let x: Double
-        switch key {
-        case "rows_read": x = Double(s.rowsRead)
-        case "scored": x = Double(s.scored)
-        case "rejected": x = Double(s.rejected)
-        case "skipped_totals": x = Double(s.skippedTotals)
-        case "footer_lines": x = Double(s.footerLines)
-        case "accounts": x = Double(s.accounts)
-        case "grouped_lines": x = Double(s.groupedLines)
-        case "conflicting_values": x = Double(s.conflictingValues)
-        case "score_sum": x = s.scoreSum
-        default: return nil
-        }
-        return .number(x)
+        if key == "score_sum" { return .number(s.scoreSum) }
+        return countFields.first { $0.key == key }.map { .number(Double(s[keyPath: $0.field])) }
     }
 
     /// Counts by name, sorted, rows no option held (the empty name) as `none`, first.

@@ -25,7 +25,7 @@ public enum SummaryMerge {
         // What the first file holds is what every file must hold: older summaries may lack a
         // count that newer ones have, and the outcome's counts are named after the pack's outcome.
         let shape = Shape(
-            counts: ScoreSummary.countKeys.filter { key in first.contains { $0.key == key } },
+            counts: (ScoreSummary.countFields.map(\.key) + ["score_sum"]).filter { key in first.contains { $0.key == key } },
             outcome: first.first { isOutcomeCounts($0.value) }?.key, classes: first.contains { $0.key == "classes" })
         var sum: BatchSummary?
         for (file, members) in roots {
@@ -104,16 +104,7 @@ public enum SummaryMerge {
                     continue
                 }
                 guard let x = whole(value) else { throw .error("`\(key)` must be a whole number in every summary", file: file, span: value.span) }
-                switch key {
-                case "rows_read": s.rowsRead = x
-                case "scored": s.scored = x
-                case "rejected": s.rejected = x
-                case "skipped_totals": s.skippedTotals = x
-                case "footer_lines": s.footerLines = x
-                case "accounts": s.accounts = x
-                case "grouped_lines": s.groupedLines = x
-                default: s.conflictingValues = x
-                }
+                if let field = ScoreSummary.countFields.first(where: { $0.key == key })?.field { s[keyPath: field] = x }
             }
             if let key = shape.outcome {
                 let value = try node(key).get()
