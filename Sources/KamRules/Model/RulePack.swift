@@ -42,12 +42,6 @@ public struct RulePack: Sendable {
     /// The slot of any declared name (input, context name or derived value).
     public func slot(of name: String) -> Int? { declarations.variable(named: name)?.slot }
 
-    /// The value an input, derived value or host figure holds after an evaluation, if any.
-    public func value(named name: String, in activation: Activation) -> Value? {
-        guard let variable = declarations.variable(named: name) else { return nil }
-        return activation.value(variable.slot, as: variable.type)
-    }
-
     /// Every name some expression of the pack reads, so a host can skip converting values
     /// nothing will read.
     public var namesRead: Set<String> {

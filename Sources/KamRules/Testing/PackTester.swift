@@ -23,8 +23,8 @@ public enum PackTester {
         var bandsHit = Set<String>(), gatesHit = Set<Int>(), risksHit = Set<Int>(), advantagesHit = Set<Int>(), levelsHit = Set<String>()
         var outcomes: [Outcome] = []
         for test in pack.tests {
-            evaluator.activation.reset()
-            for (slot, value) in test.values { evaluator.activation.setValue(slot, value) }
+            evaluator.reset()
+            for (slot, value) in test.values { evaluator.setValue(slot, value) }
             let result = evaluator.evaluate()
             var fired = Set<String>()
             for (factor, outcome) in zip(pack.factors, result.factors) {
@@ -48,7 +48,7 @@ public enum PackTester {
             levelsHit.insert(result.outcome(in: pack))
             var failures = compare(test.expect, result, fired, pack)
             for (name, wanted) in test.expect.values {
-                let actual = pack.value(named: name, in: evaluator.activation)
+                let actual = evaluator.value(named: name)
                 let same = switch (actual, wanted) {
                 case (nil, nil): true
                 case (let a?, let w?): a.celEquals(w)
