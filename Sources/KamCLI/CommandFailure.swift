@@ -18,6 +18,12 @@ enum CommandFailure: Error {
         if case .usage = self { 64 } else { 1 }
     }
 
+    /// Writes the failure to standard error; the exit code.
+    func report(to console: Console, command: String?) -> Int32 {
+        console.err(text(command: command))
+        return code
+    }
+
     /// What standard error gets; `command` names the command whose `--help` a usage error
     /// points to (nil for no command: `kam --help`).
     func text(command: String?) -> String {
@@ -41,7 +47,7 @@ func check(_ diagnostics: [Diagnostic], _ console: Console) throws(CommandFailur
 /// What a loader made of a file, its warnings written; its diagnostics stop the command when
 /// they hold an error or it made nothing.
 func checked<Value>(_ result: (Value?, [Diagnostic]), _ console: Console) throws(CommandFailure) -> Value {
-    guard let value = result.0, !result.1.hasErrors else { throw .diagnostics(result.1) }
-    if !result.1.isEmpty { console.err(DiagnosticRenderer.render(result.1)) }
+    guard let value = result.0 else { throw .diagnostics(result.1) }
+    try check(result.1, console)
     return value
 }

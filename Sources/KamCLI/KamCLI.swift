@@ -20,9 +20,7 @@ public enum KamCLI {
         let code = dispatch(arguments, console: console)
         // A result that did not reach standard output (a full disk, a closed device) is a failure.
         if let failed = console.outFailure, code == 0 {
-            let failure = CommandFailure.failed("cannot write to standard output: \(OutputFile.describe(failed))")
-            console.err(failure.text(command: nil))
-            return failure.code
+            return CommandFailure.failed("cannot write to standard output: \(OutputFile.describe(failed))").report(to: console, command: nil)
         }
         return code
     }
@@ -47,9 +45,7 @@ public enum KamCLI {
             .filter { arguments.starts(with: $0.words) }
             .max { $0.words.count < $1.words.count }
         guard let command = match else {
-            let failure = CommandFailure.usage("unknown command `\(commandWords(arguments))`", help: suggestion(arguments))
-            console.err(failure.text(command: nil))
-            return failure.code
+            return CommandFailure.usage("unknown command `\(commandWords(arguments))`", help: suggestion(arguments)).report(to: console, command: nil)
         }
         return run(command, Array(arguments.dropFirst(command.words.count)), console: console)
     }
@@ -75,8 +71,7 @@ public enum KamCLI {
             if let failure { throw failure }
             return code
         } catch {
-            console.err(error.text(command: command.name))
-            return error.code
+            return error.report(to: console, command: command.name)
         }
     }
 

@@ -63,7 +63,7 @@ public struct OrderedRows: RowSink {
     }
 
     public mutating func merge(_ part: [UInt8], scoredBefore: Int) throws(BatchFailure) {
-        guard !part.isEmpty else { return try writer.write(part) }  // back to the spares
+        guard !part.isEmpty else { return collector.spares.put(part) }
         try writeHeader()
         if anyRow { try writer.write(collector.separator) }
         try writer.write(part)
