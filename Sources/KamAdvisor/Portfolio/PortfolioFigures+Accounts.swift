@@ -44,7 +44,11 @@ extension PortfolioFigures {
                     groups(base, length, width, measure)
                     for j in 0..<width where base[j] < 0 { base[j] = 0 }  // not a measure of the portfolio
                     // The sums before each group, then each tied account's place among its group's ids.
-                    for j in 0..<width { sums.initializeElement(at: j, to: prefix(base[j])) }
+                    // Every lane's checkpoint and first group are loaded before any lane sums the
+                    // rest of its block, so the sixteen lanes' cache misses overlap instead of
+                    // waiting one after another behind each lane's running sum.
+                    for j in 0..<width { sums.initializeElement(at: j, to: prefixStart(base[j])) }
+                    for j in 0..<width { prefixFinish(&sums[j]) }
                     for j in 0..<width {
                         let g = base[j]
                         (base[j], length[j]) = (sums[j].tiedBefore, counts[g] > 1 && !tieKeys.isEmpty ? Int(counts[g]) : 0)
@@ -148,19 +152,35 @@ extension PortfolioFigures {
         var sum: Double
         var before: Int
         var tiedBefore: Int
+
+        mutating func add(_ value: Double, _ count: Int32) {
+            sum += value * Double(count)
+            before += Int(count)
+            if count > 1 { tiedBefore += Int(count) }
+        }
     }
 
     func prefix(_ g: Int) -> Prefix {
-        let block = g / Self.stride
-        let checkpoint = checkpoints[block]
-        var sums = Prefix(group: g, sum: checkpoint.sum, before: checkpoint.accounts, tiedBefore: checkpoint.tied)
-        for h in (block * Self.stride)..<g {
-            let c = counts[h]
-            sums.sum += values[h] * Double(c)
-            sums.before += Int(c)
-            if c > 1 { sums.tiedBefore += Int(c) }
-        }
+        var sums = prefixStart(g)
+        prefixFinish(&sums)
         return sums
+    }
+
+    /// The sums at the checkpoint of group `g`'s block, with the block's first group added
+    /// when it comes before `g`.
+    func prefixStart(_ g: Int) -> Prefix {
+        let first = g / Self.stride * Self.stride
+        let checkpoint = checkpoints[first / Self.stride]
+        var sums = Prefix(group: g, sum: checkpoint.sum, before: checkpoint.accounts, tiedBefore: checkpoint.tied)
+        if first < g { sums.add(values[first], counts[first]) }
+        return sums
+    }
+
+    /// `prefixStart`'s sums with the rest of the block's groups before `g` added, in order.
+    func prefixFinish(_ sums: inout Prefix) {
+        let first = sums.group / Self.stride * Self.stride
+        guard first + 1 < sums.group else { return }
+        for h in (first + 1)..<sums.group { sums.add(values[h], counts[h]) }
     }
 
     func account(_ measure: Double, _ sums: Prefix, place: Int) -> Account {
