@@ -1,8 +1,8 @@
-/// Finding the next byte that matters, sixteen bytes at a time: where only quotes and line
-/// ends count (cutting blocks, skipping the rest of a record), most bytes of a CSV file are
+/// Finding the next byte that matters several bytes at a time: most bytes of a CSV file are
 /// text to step over.
 enum ByteSearch {
-    /// The first index in `start..<end` holding `quote`, LF or CR; `end` if none.
+    /// The first index in `start..<end` holding `quote`, LF or CR; `end` if none. Sixteen
+    /// bytes a step: it skips the rest of whole records (cutting blocks, the column scanner).
     @inline(__always)
     static func quoteOrLineEnd(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, quote: UInt8) -> Int {
         let quotes = SIMD16<UInt8>(repeating: quote), lfs = SIMD16<UInt8>(repeating: 10), crs = SIMD16<UInt8>(repeating: 13)
@@ -18,5 +18,61 @@ enum ByteSearch {
             i += 1
         }
         return end
+    }
+
+    /// The first index in `start..<end` holding `a`, `b`, LF or CR; `end` if none. Eight
+    /// bytes a step, in a machine word: a field is short, and a word needs no set-up.
+    @inline(__always)
+    static func firstOf(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, _ a: UInt8, _ b: UInt8) -> Int {
+        var i = start
+        while i + 8 <= end {
+            let k = firstLane(word(p + i), a, b)
+            if k < 8 { return i + k }
+            i += 8
+        }
+        while i < end {
+            let c = p[i]
+            if c == a || c == b || c == 10 || c == 13 { return i }
+            i += 1
+        }
+        return end
+    }
+
+    /// Copies `p[start...]` to `out[o...]` up to the first byte that is `a`, `b`, LF or CR,
+    /// eight bytes a step, and returns where both stopped. Stops short of `end` with fewer
+    /// than eight bytes left, for the caller's own loop to finish; so `out` needs room for
+    /// `end - start` bytes and no more (each step stores its eight bytes whole, and the bytes
+    /// past the stop are overwritten by what comes next).
+    @inline(__always)
+    static func copyUntil(
+        _ p: UnsafePointer<UInt8>, from start: Int, to end: Int, _ a: UInt8, _ b: UInt8, into out: UnsafeMutablePointer<UInt8>, at o: Int
+    ) -> (Int, Int) {
+        var i = start, o = o
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(out + o).storeBytes(of: w, as: UInt64.self)
+            let k = firstLane(UInt64(littleEndian: w), a, b)
+            i += k
+            o += k
+            if k < 8 { break }
+        }
+        return (i, o)
+    }
+
+    /// Eight bytes from `p`, the first in the lowest bits.
+    @inline(__always)
+    static func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// The first of the word's eight bytes (lowest first) that is `a`, `b`, LF or CR; 8 if none.
+    @inline(__always)
+    static func firstLane(_ w: UInt64, _ a: UInt8, _ b: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // The high bit of each byte that is zero; a byte above a zero one may be marked too,
+        // by the borrow, but never one below: so the lowest mark is exact.
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & (ones &* 0x80) }
+        let hits = zeros(w ^ (UInt64(a) &* ones)) | zeros(w ^ (UInt64(b) &* ones)) | zeros(w ^ (ones &* 10)) | zeros(w ^ (ones &* 13))
+        return hits == 0 ? 8 : hits.trailingZeroBitCount >> 3
     }
 }

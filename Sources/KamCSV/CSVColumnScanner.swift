@@ -32,7 +32,8 @@ public enum CSVColumnScanner {
                     i += 1
                     start = i
                     while true {
-                        while i < end && p[i] != quote { i += 1 }
+                        i = ByteSearch.firstOf(p, from: i, to: end, quote, quote)
+                        while i < end && p[i] != quote { i += 1 }  // past a line end inside the quotes
                         if i >= end { return false }  // unclosed: the reader decides what it is
                         if i + 1 < end && p[i + 1] == quote { doubled = true; i += 2; continue }
                         break
@@ -42,7 +43,7 @@ public enum CSVColumnScanner {
                     // Text after the closing quote joins the field in the reader: leave it to it.
                     if i < end && p[i] != delim && p[i] != LF && p[i] != CR { return false }
                 } else {
-                    while i < end && p[i] != delim && p[i] != LF && p[i] != CR { i += 1 }
+                    i = ByteSearch.firstOf(p, from: i, to: end, delim, delim)
                     stop = i
                 }
                 if column == columns.0 { first = (start, stop, doubled) }

@@ -158,6 +158,7 @@ struct CSVParser: Sendable {
             case .unquoted:
                 let stop = Swift.min(n, i + (outCap - o))
                 let strictStop = strictQuotes ? quote : delim
+                (i, o) = ByteSearch.copyUntil(p, from: i, to: stop, delim, strictStop, into: q, at: o)
                 while i < stop {
                     let b = p[i]
                     if b == delim || b == strictStop || (b <= CR && (b == LF || b == CR)) { break }
@@ -193,6 +194,8 @@ struct CSVParser: Sendable {
 
             case .quoted:
                 let stop = Swift.min(n, i + (outCap - o))
+                // Line ends are counted below, byte by byte: the fast copy stops at them too.
+                (i, o) = ByteSearch.copyUntil(p, from: i, to: stop, quote, quote, into: q, at: o)
                 while i < stop {
                     let b = p[i]
                     if b == quote { break }

@@ -10,7 +10,9 @@ import Testing
 @Suite struct ColumnScannerTests {
     @Test func wantedFieldsAreTheReadersOwn() {
         var rng = SplitMix64(seed: 77)
-        let fields = ["", "a", "1234.5", "Ж x", "ab\"c", "\"q,\nq\"", "\"x\"\"y\"", "\"\"", "\"a\rb\""]
+        // Long ones too, so the search eight bytes a step meets its stops at every offset.
+        let fields = ["", "a", "1234.5", "Ж x", "ab\"c", "\"q,\nq\"", "\"x\"\"y\"", "\"\"", "\"a\rb\"",
+                      "Northern Steel Works 1234567", "\"Acme, \"\"Big\"\" Ltd of the North\"", "\"a long\r\nquoted text\"", "ООО Ромашка-Поставка"]
         let ends = ["\n", "\r\n", "\r"]
         var finished = 0
         for round in 0..<3000 {

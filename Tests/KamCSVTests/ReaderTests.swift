@@ -165,10 +165,20 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
     /// The fast reader against the plain reference on random text made of the bytes that
     /// matter, read whole and in blocks of awkward sizes.
     @Test func matchesReferenceOnRandomInput() throws {
-        var rng = SplitMix64(seed: 42)
-        let alphabet = Array("ab,\"\n\r ".utf8) + [0xC3, 0xA9]
+        try matchReference(seed: 42, lengths: 0...40, alphabet: Array("ab,\"\n\r ".utf8) + [0xC3, 0xA9])
+    }
+
+    /// Mostly text between the bytes that matter, so fields run past the eight bytes the
+    /// reader looks at in one step, and stop at every offset within a step.
+    @Test func matchesReferenceOnLongFields() throws {
+        try matchReference(seed: 7, lengths: 0...400, alphabet: Array(repeating: Array("abcdefgh 12.5".utf8), count: 4).flatMap { $0 }
+                           + Array(",\"\n\r".utf8) + [0xC3, 0xA9])
+    }
+
+    private func matchReference(seed: UInt64, lengths: ClosedRange<Int>, alphabet: [UInt8]) throws {
+        var rng = SplitMix64(seed: seed)
         for round in 0..<3000 {
-            let length = Int.random(in: 0...40, using: &rng)
+            let length = Int.random(in: lengths, using: &rng)
             var bytes = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
             // Keep UTF-8 valid: é is C3 A9, so pair every lead byte with its continuation.
             bytes = bytes.flatMap { $0 == 0xC3 ? [0xC3, 0xA9] : $0 == 0xA9 ? [] : [$0] }
