@@ -49,7 +49,7 @@ public struct ScoreTableRenderer: RowRenderer {
     public func separator() -> [UInt8] { [] }
     public func end(into out: inout [UInt8]) {}
 
-    public func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+    public func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8]) {
         let start = out.count
         Self.put(0, 4, &out)
         for column in source.cells {

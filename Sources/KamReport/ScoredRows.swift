@@ -109,7 +109,7 @@ public struct CSVRowRenderer: RowRenderer {
         out.append(10)
     }
 
-    public func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+    public func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8]) {
         for (i, column) in columns.columns.enumerated() {
             if i > 0 { out.append(dialect.delimiter) }
             switch column {
@@ -127,7 +127,7 @@ public struct CSVRowRenderer: RowRenderer {
             case .outcome:
                 out += outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level]
             case .classification(let c):
-                out += classes[c][evaluation.classes[c] ?? classes[c].count - 1]
+                out += classes[c][evaluation.option(c) ?? classes[c].count - 1]
             case .reasons: appendReasons(evaluation, &out)
             }
         }
@@ -139,7 +139,7 @@ public struct CSVRowRenderer: RowRenderer {
 
     /// The top reasons joined by `; ` as one field, quoted and neutralised exactly as
     /// `CSVWriter.appendField` would treat the joined text.
-    private func appendReasons(_ evaluation: Evaluation, _ out: inout [UInt8]) {
+    private func appendReasons(_ evaluation: some ScoredResult, _ out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: (factor: Int, band: Int).self, capacity: 3) { picked in
             var count = 0
             evaluation.forEachTopReason(count: 3) { f, b in
@@ -214,7 +214,7 @@ public struct JSONRowRenderer: RowRenderer {
         if !lines { out.append(contentsOf: "[\n".utf8) }
     }
 
-    public func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+    public func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8]) {
         var members: [(String, JSON)] = []
         for (name, column) in zip(columns.names, columns.columns) {
             switch column {

@@ -33,7 +33,7 @@ private struct Accounts: RowRenderer {
     func begin(into out: inout [UInt8]) {}
     func separator() -> [UInt8] { [] }
     func end(into out: inout [UInt8]) {}
-    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+    func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8]) {
         out += Array("\(record.string(at: 0))|\(record.string(at: 1))\n".utf8)
     }
 }

@@ -17,7 +17,7 @@ struct BatchChunkingTests {
         func begin(into out: inout [UInt8]) { out += Array("id,score,outcome,classes\n".utf8) }
         func separator() -> [UInt8] { [] }
         func end(into out: inout [UInt8]) {}
-        func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+        func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8]) {
             let classes = pack.classifications.indices.map { evaluation.classValue($0, in: pack) ?? "-" }.joined(separator: "/")
             out += Array("\(record.string(at: 0)),\(evaluation.score),\(evaluation.outcome(in: pack)),\(classes)\n".utf8)
         }

@@ -19,8 +19,8 @@ public protocol RowCollector: Sendable {
     associatedtype Part: Sendable
     /// An empty part for a chunk of `bytes` bytes.
     func part(bytes: Int) -> Part
-    /// A scored row; `order` counts the chunk's scored rows before it.
-    func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part)
+    /// A scored row, its result read in its batch; `order` counts the chunk's scored rows before it.
+    func add(_ record: CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Part)
 }
 
 /// Every scored row rendered, in file order, to `output`. The header waits for the first
@@ -42,9 +42,9 @@ public struct OrderedRows: RowSink {
             return part
         }
 
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout [UInt8]) {
+        public func add(_ record: CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout [UInt8]) {
             if !part.isEmpty { part += separator }
-            renderer.row(record, evaluation, into: &part)
+            renderer.row(record, result, into: &part)
         }
     }
 
@@ -181,15 +181,15 @@ public final class SpareBuffers: Sendable {
 public struct BestRows<Kept: Sendable>: RowSink {
     public struct Collector: RowCollector {
         let top: Int
-        let alsoKeep: (@Sendable (Evaluation, BatchRow) -> Bool)?
-        let keep: @Sendable (CSVRecord, Evaluation) -> Kept
+        let alsoKeep: (@Sendable (BatchEvaluator.RowResult, BatchRow) -> Bool)?
+        let keep: @Sendable (CSVRecord, BatchEvaluator.RowResult) -> Kept
 
         public func part(bytes: Int) -> Part { Part() }
 
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Part) {
-            let kept = keep(record, evaluation)
-            if let alsoKeep, alsoKeep(evaluation, values) { part.also.append((order, kept)) }
-            part.best.append((evaluation.score, order, kept))
+        public func add(_ record: CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Part) {
+            let kept = keep(record, result)
+            if let alsoKeep, alsoKeep(result, values) { part.also.append((order, kept)) }
+            part.best.append((result.score, order, kept))
             if part.best.count > 2 * top { BestRows.keepBest(&part.best, top) }
         }
     }
@@ -207,7 +207,10 @@ public struct BestRows<Kept: Sendable>: RowSink {
     /// Rows `alsoKeep` asked for beyond `alsoKeepLimit`, not kept.
     public private(set) var alsoKeptBeyond = 0
 
-    public init(top: Int, alsoKeep: (@Sendable (Evaluation, BatchRow) -> Bool)? = nil, keep: @escaping @Sendable (CSVRecord, Evaluation) -> Kept) {
+    public init(
+        top: Int, alsoKeep: (@Sendable (BatchEvaluator.RowResult, BatchRow) -> Bool)? = nil,
+        keep: @escaping @Sendable (CSVRecord, BatchEvaluator.RowResult) -> Kept
+    ) {
         collector = Collector(top: top, alsoKeep: alsoKeep, keep: keep)
     }
 
@@ -238,9 +241,9 @@ public struct TopRows: RowSink {
     private let output: (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void
 
     public init(_ top: Int, _ renderer: any RowRenderer, output: @escaping (UnsafeBufferPointer<UInt8>) throws(BatchFailure) -> Void) {
-        best = BestRows(top: top) { record, evaluation in
+        best = BestRows(top: top) { record, result in
             var bytes: [UInt8] = []
-            renderer.row(record, evaluation, into: &bytes)
+            renderer.row(record, result, into: &bytes)
             return bytes
         }
         self.renderer = renderer
@@ -271,7 +274,7 @@ public struct TopRows: RowSink {
 public struct NoRows: RowSink {
     public struct Collector: RowCollector {
         public func part(bytes: Int) {}
-        public func add(_ record: CSVRecord, _ evaluation: Evaluation, _ values: BatchRow, order: Int, to part: inout Void) {}
+        public func add(_ record: CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Void) {}
     }
 
     public init() {}

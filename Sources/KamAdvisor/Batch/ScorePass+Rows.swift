@@ -74,7 +74,6 @@ final class ScoreWorker {
     /// Held as buffers, not arrays: a class's array properties are checked for exclusive
     /// access at run time, at every row.
     let records: UnsafeMutableBufferPointer<CSVRecord>
-    let evaluations: UnsafeMutableBufferPointer<Evaluation>
     /// The batch's scored rows, in order, for the collector: `scored[0..<scoredCount]`.
     let scored: UnsafeMutableBufferPointer<Int>
     var scoredCount = 0
@@ -83,8 +82,6 @@ final class ScoreWorker {
         self.batch = batch
         records = .allocate(capacity: batch.capacity)
         records.initialize(repeating: CSVRecord())
-        evaluations = .allocate(capacity: batch.capacity)
-        evaluations.initialize(repeating: Evaluation())
         scored = .allocate(capacity: batch.capacity)
         scored.initialize(repeating: 0)
     }
@@ -92,8 +89,6 @@ final class ScoreWorker {
     deinit {
         _ = records.deinitialize()
         records.deallocate()
-        _ = evaluations.deinitialize()
-        evaluations.deallocate()
         scored.deallocate()
     }
 }

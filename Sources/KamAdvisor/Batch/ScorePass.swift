@@ -50,7 +50,7 @@ struct RowScorer: Sendable {
         func collect() {
             for k in 0..<worker.scoredCount {
                 let row = worker.scored[k]
-                collector.add(worker.records[row], worker.evaluations[row], BatchRow(batch: batch, row: row), order: result.kept, to: &part)
+                collector.add(worker.records[row], batch.result(row: row), BatchRow(batch: batch, row: row), order: result.kept, to: &part)
                 result.kept += 1
             }
         }
@@ -173,7 +173,7 @@ struct RowScorer: Sendable {
 
     /// Evaluates the batch's `rows` rows, and tells every step in order: the rows that could
     /// not be scored to `ChunkRowEvents`, the scored ones to the tally; those are left in
-    /// `worker.scored`, in order, with their evaluations, for the collector.
+    /// `worker.scored`, in order, for the collector to read their results in the batch.
     private func finish(_ rows: Int, _ steps: inout [ScoreStep], _ result: inout Chunk, _ worker: ScoreWorker) {
         worker.scoredCount = 0
         guard !steps.isEmpty else { return }
@@ -186,8 +186,7 @@ struct RowScorer: Sendable {
             case .member(let x): result.rows.member(x)
             case .data: result.rows.data()
             case .scored(var candidate):
-                batch.evaluation(row: candidate.row, into: &worker.evaluations[candidate.row])
-                let evaluation = worker.evaluations[candidate.row]
+                let evaluation = batch.result(row: candidate.row)
                 if evaluation.failed {
                     let e = evaluation.errors[0]
                     let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""

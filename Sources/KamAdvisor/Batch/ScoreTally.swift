@@ -24,7 +24,7 @@ struct ScoreTally: Sendable {
     }
 
     /// A scored row of `lines` lines (a grouped account counts each of its lines).
-    mutating func add(_ evaluation: Evaluation, lines: Int, levels: Int) {
+    mutating func add(_ evaluation: some ScoredResult, lines: Int, levels: Int) {
         scored += lines
         if abs(evaluation.score) < 1e30 {
             scoreMillionths += Int128((evaluation.score * 1e6).rounded())
@@ -32,9 +32,7 @@ struct ScoreTally: Sendable {
             scoreBeyondRange += evaluation.score
         }
         outcomes[evaluation.blockingGate.map { levels + $0 } ?? evaluation.level] += 1
-        for (c, choice) in evaluation.classes.enumerated() {
-            classes[c][choice ?? classes[c].count - 1] += 1
-        }
+        for c in classes.indices { classes[c][evaluation.option(c) ?? classes[c].count - 1] += 1 }
     }
 
     /// Adds the row's values of `slots` when it has all of them, so their ratios compare

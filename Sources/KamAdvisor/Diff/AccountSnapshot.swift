@@ -127,7 +127,8 @@ struct SnapshotRenderer: RowRenderer {
     func separator() -> [UInt8] { [] }
     func end(into out: inout [UInt8]) {}
 
-    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8]) {
+    func row(_ record: CSVRecord, _ result: some ScoredResult, into out: inout [UInt8]) {
+        let evaluation = result.evaluation()
         let points = evaluation.factors.map { result -> Double in
             if case .scored(_, let points) = result { return points }
             return .nan

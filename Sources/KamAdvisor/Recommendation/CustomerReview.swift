@@ -154,17 +154,17 @@ public struct CustomerReview: Sendable {
 
     /// Rows a selection must see whatever their score: vital, at risk, or among the largest;
     /// and the accounts named in `ids` (a previous report's key accounts, to review their plans).
-    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields, ids: Set<String>) -> (@Sendable (Evaluation, BatchRow) -> Bool)? {
+    private static func alsoKeep(_ pack: RulePack, _ fields: ReportFields, ids: Set<String>) -> (@Sendable (BatchEvaluator.RowResult, BatchRow) -> Bool)? {
         let vital = fields.vital.flatMap(pack.slot(of:))
         let risk = fields.rescue.flatMap { id in pack.risks.firstIndex { $0.id == id } }
         let rank = fields.largest > 0 ? pack.slot(of: "rank") : nil
         let largest = Double(fields.largest)
         let idSlot = ids.isEmpty ? nil : (pack.extras["portfolio"]?["id"]?.string).flatMap(pack.slot(of:))
         guard vital != nil || risk != nil || rank != nil || idSlot != nil else { return nil }
-        return { evaluation, a in
+        return { result, a in
             if let idSlot, case .string(let id)? = a.value(idSlot), ids.contains(id.trimmingSpaces) { return true }
             if let vital, case .bool(true)? = a.value(vital) { return true }
-            if let risk, evaluation.risks[risk] == .fired { return true }
+            if let risk, result.risk(risk) == .fired { return true }
             if let rank, case .number(let r)? = a.value(rank), r <= largest { return true }
             return false
         }

@@ -8,7 +8,7 @@ public protocol RowRenderer: Sendable {
     /// Written once, before the first row.
     func begin(into out: inout [UInt8])
     /// One scored row, without anything before or after it.
-    func row(_ record: CSVRecord, _ evaluation: Evaluation, into out: inout [UInt8])
+    func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8])
     /// What goes between two rows (a comma and a line break for JSON; nothing when each row
     /// ends its own line).
     func separator() -> [UInt8]

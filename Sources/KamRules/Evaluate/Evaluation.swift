@@ -2,7 +2,7 @@ import KamExpr
 
 /// The result of running a pack on one set of values: indices into the pack rather than
 /// copies of its texts, so a batch of millions of rows allocates nothing per row.
-public struct Evaluation: Sendable {
+public struct Evaluation: ScoredResult, Sendable {
     public enum FactorResult: Sendable {
         case scored(band: Int, points: Double)
         /// An input the factor needs has no value: reported as unanswered, never as zero.
@@ -42,15 +42,9 @@ public struct Evaluation: Sendable {
 
     public var failed: Bool { !errors.isEmpty }
 
-    /// The outcome's value: the gate's if one fired, else the level's.
-    public func outcome(in pack: RulePack) -> String {
-        if let gate = blockingGate { return pack.gates[gate].outcome }
-        return pack.outcome.levels[level].value
-    }
+    public func option(_ c: Int) -> Int? { classes[c] }
 
-    public func classValue(_ index: Int, in pack: RulePack) -> String? {
-        classes[index].map { pack.classifications[index].options[$0].value }
-    }
+    public func evaluation() -> Evaluation { self }
 
     /// Names of the inputs whose absence left factors unscored.
     public var missingNames: [String] {
@@ -61,33 +55,11 @@ public struct Evaluation: Sendable {
         return seen
     }
 
-    /// The top reasons for the score: the `because` of the factors that gave the most points,
-    /// best first (equal points in the pack's order).
-    public func topReasons(in pack: RulePack, count: Int = 3) -> [String] {
-        var reasons: [String] = []
-        forEachTopReason(count: count) { factor, band in reasons.append(pack.factors[factor].bands[band].because) }
-        return reasons
-    }
-
-    /// The same choice as `topReasons`, as (factor, band) indices handed to `body` best
-    /// first, with nothing allocated: a batch renders it on every row.
     public func forEachTopReason(count: Int = 3, _ body: (_ factor: Int, _ band: Int) -> Void) {
-        guard count > 0 else { return }
-        withUnsafeTemporaryAllocation(of: (points: Double, factor: Int, band: Int).self, capacity: count) { best in
-            var kept = 0
-            for index in factors.indices {
-                guard case .scored(let band, let points) = factors[index], points > 0 else { continue }
-                // Insertion into the short list: higher points first, earlier factors among equals.
-                var at = kept
-                while at > 0 && best[at - 1].points < points { at -= 1 }
-                if at >= count { continue }
-                var k = min(kept, count - 1)
-                while k > at { best[k] = best[k - 1]; k -= 1 }
-                best[at] = (points, index, band)
-                kept = min(kept + 1, count)
-            }
-            for k in 0..<kept { body(best[k].factor, best[k].band) }
-        }
+        TopReasons.pick(count: count, factors: factors.count, { index in
+            guard case .scored(let band, let points) = factors[index] else { return nil }
+            return (band, points)
+        }, body)
     }
 
     mutating func reset() {
