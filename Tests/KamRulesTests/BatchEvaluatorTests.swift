@@ -132,6 +132,7 @@ struct BatchEvaluatorTests {
                 batch.evaluation(row: r, into: &actual)
                 let path = batch.wasEvaluatedAlone(row: r) ? "row" : "batch"
                 #expect(describe(actual) == describe(expected), "\(pack.id), \(path) path, values \(values)")
+                #expect(readInPlace(batch.result(row: r), pack) == readInPlace(expected, pack), "\(pack.id), \(path) path, read in place")
                 for variable in pack.declarations.variables {
                     let (x, y) = (batch.value(variable.slot, row: r), evaluator.value(variable.slot))
                     #expect(same(x, y), "\(pack.id): `\(variable.name)` is \(String(describing: x)) in the batch, \(String(describing: y)) alone")
@@ -143,6 +144,21 @@ struct BatchEvaluatorTests {
         }
         return (compared, alone)
     }
+}
+
+/// What renderers and tallies read of a result, numbers as bit patterns: a batch row read in
+/// place must give what its `Evaluation` gives.
+func readInPlace(_ r: some ScoredResult, _ pack: RulePack) -> String {
+    var reasons: [String] = []
+    r.forEachTopReason(count: 3) { reasons.append("\($0):\($1)") }
+    let classes = pack.classifications.indices.map { r.option($0).map(String.init) ?? "-" }
+    var text = "\(r.score.bitPattern) \(r.confidence.bitPattern) \(r.level) \(r.blockingGate ?? -1) \(classes) \(reasons)"
+    if let row = r as? BatchEvaluator.RowResult {
+        text += " \(pack.risks.indices.map { row.risk($0) }) \(row.failed) \(row.errors.map(\.message))"
+    } else if let e = r as? Evaluation {
+        text += " \(e.risks) \(e.failed) \(e.errors.map(\.message))"
+    }
+    return text
 }
 
 /// Typed setters, as a scorer fills a row from its cells.
