@@ -156,40 +156,49 @@ struct CSVParser: Sendable {
                 }
 
             case .unquoted:
-                let stop = Swift.min(n, i + (outCap - o))
-                let strictStop = strictQuotes ? quote : delim
-                (i, o) = ByteSearch.copyUntil(p, from: i, to: stop, delim, strictStop, into: q, at: o)
-                while i < stop {
+                // Field after field while each starts with plain text, the usual case: what
+                // `.fieldStart` would decide, without going round the switch for it.
+                while true {
+                    let stop = Swift.min(n, i + (outCap - o))
+                    let strictStop = strictQuotes ? quote : delim
+                    (i, o) = ByteSearch.copyUntil(p, from: i, to: stop, delim, strictStop, into: q, at: o)
+                    while i < stop {
+                        let b = p[i]
+                        if b == delim || b == strictStop || (b <= CR && (b == LF || b == CR)) { break }
+                        q[o] = b
+                        o += 1
+                        i += 1
+                    }
+                    if i == stop {
+                        if i < n { result = .outputFull; break outer }
+                        if !eof { result = .needInput; break outer }
+                        if let error = oversized(at: base + i) { result = .failed(error); break outer }
+                        guard endField() else { result = .endsFull; break outer }
+                        phase = .recordStart
+                        result = .record
+                        break outer
+                    }
                     let b = p[i]
-                    if b == delim || b == strictStop || (b <= CR && (b == LF || b == CR)) { break }
-                    q[o] = b
-                    o += 1
-                    i += 1
-                }
-                if i == stop {
-                    if i < n { result = .outputFull; break outer }
-                    if !eof { result = .needInput; break outer }
+                    if strictQuotes && b == quote {
+                        result = .failed(CSVError(.quoteInUnquotedField, line: line, column: e + 1, byteOffset: base + i))
+                        break outer
+                    }
                     if let error = oversized(at: base + i) { result = .failed(error); break outer }
                     guard endField() else { result = .endsFull; break outer }
-                    phase = .recordStart
-                    result = .record
-                    break outer
-                }
-                let b = p[i]
-                if strictQuotes && b == quote {
-                    result = .failed(CSVError(.quoteInUnquotedField, line: line, column: e + 1, byteOffset: base + i))
-                    break outer
-                }
-                if let error = oversized(at: base + i) { result = .failed(error); break outer }
-                guard endField() else { result = .endsFull; break outer }
-                i += 1
-                if b == delim {
-                    phase = .fieldStart
-                } else {
-                    line += 1
-                    phase = b == CR ? .afterCR : .recordStart
-                    result = .record
-                    break outer
+                    i += 1
+                    if b == delim {
+                        if i < n {
+                            let c = p[i]
+                            if c != quote && c != delim && c != LF && c != CR { continue }
+                        }
+                        phase = .fieldStart
+                        continue outer
+                    } else {
+                        line += 1
+                        phase = b == CR ? .afterCR : .recordStart
+                        result = .record
+                        break outer
+                    }
                 }
 
             case .quoted:
