@@ -56,6 +56,29 @@ struct MeasurePass {
         var hashes: [UInt64] = []
         var hashesByPart: (hashes: [UInt64], ends: [Int]) = ([], [])
 
+        /// What a chunk's reading keeps, fixed for the pass.
+        struct Reading: Sendable {
+            let membership: PortfolioMembership
+            let keys: Bool
+            let hashes: Bool
+            let hasId: Bool
+        }
+
+        /// One record's measure and id fields. A method, not a closure over the chunk: a
+        /// captured variable is checked for exclusive access at run time, on every row.
+        mutating func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?, _ reading: Reading) {
+            if reading.hasId {
+                guard let idField, AccountId.isAccount(idField) else { return }
+                if reading.hashes { hashes.append(RepeatedIds.hash(idField)) }
+            }
+            guard let x = reading.membership.value(field) else { return }
+            measures.append(x)
+            if reading.keys {
+                keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
+                if (idField?.count ?? 0) > 8 { long = true }
+            }
+        }
+
         /// (measure bits, key) words, account by account, as the spill holds them.
         var pairs: [UInt64] {
             var words: [UInt64] = []
@@ -72,28 +95,17 @@ struct MeasurePass {
     /// column scanner, or with the reader where the scanner cannot be sure of the reader's
     /// answer. The rank pass reads the file with it again when there is no spill.
     func chunkReader(keys keep: Bool, hashes hashing: Bool = false) -> @Sendable (ChunkContext) throws(CSVError) -> Chunk {
-        let membership = self.membership, column = measureColumn, idColumn = self.idColumn ?? measureColumn, hasId = self.idColumn != nil
+        let reading = Chunk.Reading(membership: membership, keys: keep, hashes: hashing, hasId: idColumn != nil)
+        let column = measureColumn, idColumn = self.idColumn ?? measureColumn
         return { context throws(CSVError) -> Chunk in
             var part = Chunk()
-            func take(_ field: UnsafeBufferPointer<UInt8>?, _ idField: UnsafeBufferPointer<UInt8>?) {
-                if hasId {
-                    guard let idField, AccountId.isAccount(idField) else { return }
-                    if hashing { part.hashes.append(RepeatedIds.hash(idField)) }
-                }
-                guard let x = membership.value(field) else { return }
-                part.measures.append(x)
-                if keep {
-                    part.keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
-                    if (idField?.count ?? 0) > 8 { part.long = true }
-                }
-            }
-            if !context.scan(columns: (column, idColumn), take) {
+            if !context.scan(columns: (column, idColumn), { part.take($0, $1, reading) }) {
                 part = Chunk()
                 // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
                 var reader = context.reader(validateUTF8: false)
                 var record = CSVRecord()
                 while try reader.next(into: &record) {
-                    record.withCell(column) { m in record.withCell(idColumn) { take(m, m == nil ? nil : $0) } }
+                    record.withCell(column) { m in record.withCell(idColumn) { part.take(m, m == nil ? nil : $0, reading) } }
                 }
             }
             if hashing { (part.hashesByPart, part.hashes) = (RepeatedIds.byPart(part.hashes), []) }
