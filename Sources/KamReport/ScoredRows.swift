@@ -63,9 +63,11 @@ public struct CSVRowRenderer: RowRenderer {
     /// Whether a cell that could start a spreadsheet formula gets a leading `'`: not for a
     /// workbook, whose text cells are never formulas.
     let guardFormulas: Bool
-    /// Each outcome (levels, then gates' outcomes) and each class value, ready to append.
-    private let outcomes: [[UInt8]]
-    private let classes: [[[UInt8]]]
+    /// Each outcome (levels, then gates' outcomes) and each class value, ready to append:
+    /// ranges of one byte store, so a row appends them without counting references to them.
+    private let cells: [UInt8]
+    private let outcomes: [Range<Int>]
+    private let classes: [[Range<Int>]]
     /// Each band's `because`, per factor: as is, with its quotes doubled, and whether it
     /// needs the field quoted, so that the reasons of a row are joined without allocating.
     private let reasons: [[Reason]]
@@ -89,8 +91,15 @@ public struct CSVRowRenderer: RowRenderer {
             Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
             return out
         }
-        outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(cell)
-        classes = pack.classifications.map { $0.options.map { cell($0.value) } + [[]] }
+        var cells: [UInt8] = []
+        func stored(_ text: String) -> Range<Int> {
+            let start = cells.count
+            cells += cell(text)
+            return start..<cells.count
+        }
+        outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(stored)
+        classes = pack.classifications.map { $0.options.map { stored($0.value) } + [cells.count..<cells.count] }
+        self.cells = cells
         reasons = pack.factors.map { factor in
             factor.bands.map { band in
                 let plain = Array(band.because.utf8)
@@ -125,9 +134,9 @@ public struct CSVRowRenderer: RowRenderer {
             case .score: appendScore(evaluation.score, &out)
             case .confidence: appendScore(evaluation.confidence, &out)
             case .outcome:
-                out += outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level]
+                appendCell(outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level], &out)
             case .classification(let c):
-                out += classes[c][evaluation.option(c) ?? classes[c].count - 1]
+                appendCell(classes[c][evaluation.option(c) ?? classes[c].count - 1], &out)
             case .reasons: appendReasons(evaluation, &out)
             }
         }
@@ -165,6 +174,10 @@ public struct CSVRowRenderer: RowRenderer {
             }
             if quote { out.append(dialect.quote) }
         }
+    }
+
+    private func appendCell(_ range: Range<Int>, _ out: inout [UInt8]) {
+        cells.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
