@@ -38,11 +38,10 @@ enum ByteSearch {
         return end
     }
 
-    /// Copies `p[start...]` to `out[o...]` up to the first byte that is `a`, `b`, LF or CR,
-    /// eight bytes a step, and returns where both stopped. Stops short of `end` with fewer
-    /// than eight bytes left, for the caller's own loop to finish; so `out` needs room for
-    /// `end - start` bytes and no more (each step stores its eight bytes whole, and the bytes
-    /// past the stop are overwritten by what comes next).
+    /// Copies `p[start..<end]` to `out[o...]` up to the first byte that is `a`, `b`, LF or CR
+    /// (or `end`), eight bytes a step, and returns where both stopped. `out` needs room for
+    /// `end - start` bytes and no more: a step stores its eight bytes whole only where they
+    /// lie before `end`, and the bytes past the stop are overwritten by what comes next.
     @inline(__always)
     static func copyUntil(
         _ p: UnsafePointer<UInt8>, from start: Int, to end: Int, _ a: UInt8, _ b: UInt8, into out: UnsafeMutablePointer<UInt8>, at o: Int
@@ -54,7 +53,14 @@ enum ByteSearch {
             let k = firstLane(UInt64(littleEndian: w), a, b)
             i += k
             o += k
-            if k < 8 { break }
+            if k < 8 { return (i, o) }
+        }
+        while i < end {
+            let c = p[i]
+            if c == a || c == b || c == 10 || c == 13 { break }
+            out[o] = c
+            o += 1
+            i += 1
         }
         return (i, o)
     }

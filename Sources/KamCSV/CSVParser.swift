@@ -162,13 +162,6 @@ struct CSVParser: Sendable {
                     let stop = Swift.min(n, i + (outCap - o))
                     let strictStop = strictQuotes ? quote : delim
                     (i, o) = ByteSearch.copyUntil(p, from: i, to: stop, delim, strictStop, into: q, at: o)
-                    while i < stop {
-                        let b = p[i]
-                        if b == delim || b == strictStop || (b <= CR && (b == LF || b == CR)) { break }
-                        q[o] = b
-                        o += 1
-                        i += 1
-                    }
                     if i == stop {
                         if i < n { result = .outputFull; break outer }
                         if !eof { result = .needInput; break outer }
@@ -203,7 +196,8 @@ struct CSVParser: Sendable {
 
             case .quoted:
                 let stop = Swift.min(n, i + (outCap - o))
-                // Line ends are counted below, byte by byte: the fast copy stops at them too.
+                // Line ends are counted below, byte by byte: the fast copy stops at them too,
+                // and the loop goes on from there to the closing quote.
                 (i, o) = ByteSearch.copyUntil(p, from: i, to: stop, quote, quote, into: q, at: o)
                 while i < stop {
                     let b = p[i]
