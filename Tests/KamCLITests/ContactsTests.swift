@@ -8,6 +8,8 @@ import Testing
 struct ContactsTests {
     let customers = TestPaths.fixtures.appending(path: "sample/customers.csv").path
     let contacts = TestPaths.fixtures.appending(path: "sample/contacts.csv").path
+    let scratch: ScratchFolder
+    init() throws { scratch = try ScratchFolder("kam-contacts") }
     func fixture(_ name: String) -> String { TestPaths.fixtures.appending(path: "contacts/\(name)").path }
 
     func report(_ extra: String...) throws -> (code: Int32, json: [String: Any], err: String) { try report(extra, customers: customers) }
@@ -121,7 +123,7 @@ struct ContactsTests {
     }
 
     func temporary(_ name: String, _ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-contacts-\(UUID().uuidString)")
+        let folder = scratch.url.appending(path: UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appending(path: name)
         try Data(text.utf8).write(to: url)

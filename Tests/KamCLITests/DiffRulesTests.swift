@@ -8,14 +8,15 @@ import Testing
 /// the second with this year's. Each move the threshold made must be put down to the rules,
 /// and only those; the moves the data made stay the data's.
 struct DiffRulesTests {
-    let folder: URL
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
     let old: String, new: String, oldSummary: String, newSummary: String
     let lastYear = TestPaths.fixtures.appending(path: "diff/accounts-last-year.json5").path
     let sample = TestPaths.fixtures.appending(path: "sample/customers.csv").path
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appending(path: "kam-diff-rules-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("kam-diff-rules")
+        let folder = scratch.url
         (old, oldSummary) = (folder.appending(path: "scored-2025.csv").path, folder.appending(path: "scored-2025.json").path)
         (new, newSummary) = (folder.appending(path: "scored-2026.csv").path, folder.appending(path: "scored-2026.json").path)
         let a = kam("score", sample, "--rules", lastYear, "-o", old, "--summary", oldSummary, "--quiet")

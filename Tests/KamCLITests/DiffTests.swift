@@ -8,13 +8,14 @@ import Testing
 /// cause is the input that was changed; a run against itself is empty, and the two directions
 /// mirror each other.
 struct DiffTests {
-    let folder: URL
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
     let old: String
     let new: String
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appending(path: "kam-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("kam-diff")
+        let folder = scratch.url
         old = folder.appending(path: "scored-2025.csv").path
         new = folder.appending(path: "scored-2026.csv").path
         for (list, out) in [("sample/customers.csv", old), ("diff/customers-next-year.csv", new)] {

@@ -5,8 +5,12 @@ import Testing
 /// Mapping columns to inputs as a user meets it: `--map` pairs on the command line, errors
 /// that list the file's columns and give a line to paste, and `kam columns`.
 struct MappingTests {
+    let scratch: ScratchFolder
+    init() throws { scratch = try ScratchFolder("kam-map") }
+
+    /// A file of its own folder (tests write beside it), inside the suite's scratch folder.
     func temporaryFile(_ text: String, _ name: String = "list.csv") throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kam-map-\(UUID().uuidString)")
+        let folder = scratch.url.appending(path: UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appending(path: name).path
         try text.write(toFile: path, atomically: false, encoding: .utf8)

@@ -17,6 +17,7 @@ struct PlanReviewTests {
     @Test func eachTargetIsAheadMetOrBehindAndALostAccountIsNamed() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "kam-plans-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let sample = TestPaths.fixtures.appending(path: "sample/customers.csv").path
         let previous = folder.appending(path: "previous.json").path
         #expect(kam("report", "--customers", sample, "--format", "json", "-o", previous, "--quiet").code == 0)

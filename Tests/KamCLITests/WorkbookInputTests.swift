@@ -8,11 +8,12 @@ import Testing
 /// (scripts/make-workbooks.py, three producers) scores as the CSV beside it with the same
 /// data; errors name the sheet's cell; other binary files are refused saying what they are.
 struct WorkbookInputTests {
-    let folder: URL
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appending(path: "kam-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("kam-xlsx")
+        let folder = scratch.url
     }
 
     func fixture(_ name: String) -> String { TestPaths.fixtures.appending(path: name).path }

@@ -9,12 +9,13 @@ import Testing
 /// numbers as numbers, the header frozen, and that LibreOffice opens (checked where it is
 /// installed: `.ci/run` installs it).
 struct WorkbookOutputTests {
-    let folder: URL
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
     let sample = TestPaths.fixtures.appending(path: "sample/customers.csv").path
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appending(path: "kam-xlsx-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("kam-xlsx-out")
+        let folder = scratch.url
     }
 
     /// The records of a CSV file.
