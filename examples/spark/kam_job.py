@@ -22,7 +22,9 @@ partitions cut by line count or by date become partitions cut by customer.
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -111,6 +113,9 @@ def main():
     # the files are read again in phase 2 rather than cached, so memory stays per task.
     count = len([f for f in os.listdir(args.input) if not f.startswith(".")])
     workdir = tempfile.mkdtemp(prefix="kam-spark-")
+    # The driver's partial portfolios and merged file (tens of MB at millions of rows) go
+    # when the job ends, however it ends.
+    atexit.register(shutil.rmtree, workdir, True)
     source = args.input
     if args.by_customer:
         source = by_customer(spark, args.input, args.by_customer, args.delimiter, workdir, max(2, count))
