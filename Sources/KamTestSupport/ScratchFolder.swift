@@ -11,8 +11,5 @@ public final class ScratchFolder: Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    /// A path inside the folder.
-    public func path(_ name: String) -> String { url.appending(path: name).path }
-
     deinit { try? FileManager.default.removeItem(at: url) }
 }

@@ -13,7 +13,6 @@ struct WorkbookInputTests {
 
     init() throws {
         scratch = try ScratchFolder("kam-xlsx")
-        let folder = scratch.url
     }
 
     func fixture(_ name: String) -> String { TestPaths.fixtures.appending(path: name).path }

@@ -15,7 +15,6 @@ struct WorkbookOutputTests {
 
     init() throws {
         scratch = try ScratchFolder("kam-xlsx-out")
-        let folder = scratch.url
     }
 
     /// The records of a CSV file.
