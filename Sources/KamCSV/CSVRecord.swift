@@ -33,6 +33,8 @@ public struct CSVRecord: Sendable {
     /// Field end offsets into `bytes`.
     public var ends: ArraySlice<Int> { fieldEnds[0..<count] }
     public var isEmpty: Bool { count == 0 }
+    /// How many bytes the fields hold together.
+    public var byteLength: Int { byteCount }
 
     /// Where field `i` lies in `bytes`.
     @inlinable

@@ -141,32 +141,48 @@ public struct CSVWriter: Sendable {
     public static func appendField(
         _ field: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8], dialect: CSVDialect, neutralizeFormulas: Bool
     ) {
-        let prefix = neutralizeFormulas && looksLikeFormula(field, decimal: dialect.decimalSeparator)
-        if !needsQuotes(field, dialect) {
-            if prefix { buffer.append(UInt8(ascii: "'")) }
-            buffer.append(contentsOf: field)
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fieldBound(field.count)) { room in
+            let n = writeField(field, to: room.baseAddress!, dialect: dialect, neutralizeFormulas: neutralizeFormulas)
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<n]))
         }
-        let quote = dialect.quote
-        buffer.append(quote)
-        if prefix { buffer.append(UInt8(ascii: "'")) }
-        for b in field {
-            if b == quote { buffer.append(quote) }
-            buffer.append(b)
-        }
-        buffer.append(quote)
     }
 
-    /// Quotes only when a reader would otherwise split, join or trim the field: delimiter,
-    /// quote, CR or LF inside, or a space or tab at either end (many tools trim those).
+    /// The most bytes `writeField` writes for a field of `count` bytes: every byte a quote
+    /// doubled, the two quotes around it, and the `'` of a neutralised formula.
     @inline(__always)
-    private static func needsQuotes(_ field: UnsafeBufferPointer<UInt8>, _ dialect: CSVDialect) -> Bool {
-        guard let first = field.first, let last = field.last else { return false }
-        if first == 32 || first == 9 || last == 32 || last == 9 { return true }
-        let delimiter = dialect.delimiter
+    public static func fieldBound(_ count: Int) -> Int { 2 * count + 3 }
+
+    /// Writes one field at `p`, as `appendField` appends it, and returns how many bytes it
+    /// wrote: for a renderer that writes a whole row into room it has made, then appends the
+    /// row at once (appending field by field checked the array's room and ownership each time).
+    /// `p` must have room for `fieldBound(field.count)` bytes. A field is quoted only when a
+    /// reader would otherwise split, join or trim it: delimiter, quote, CR or LF inside, or a
+    /// space or tab at either end (many tools trim those).
+    @inline(__always)
+    public static func writeField(
+        _ field: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>, dialect: CSVDialect, neutralizeFormulas: Bool
+    ) -> Int {
+        guard let base = field.baseAddress, let first = field.first, let last = field.last else { return 0 }
+        let prefix = neutralizeFormulas && looksLikeFormula(field, decimal: dialect.decimalSeparator)
+        var o = prefix ? 1 : 0
+        // Copied eight bytes a step until a byte that needs quotes: usually none, and the field
+        // is written.
+        if first != 32 && first != 9 && last != 32 && last != 9 {
+            if prefix { p[0] = UInt8(ascii: "'") }
+            let (i, end) = ByteSearch.copyUntil(base, from: 0, to: field.count, dialect.delimiter, dialect.quote, into: p, at: o)
+            if i == field.count { return end }
+        }
         let quote = dialect.quote
-        for b in field where b == delimiter || b == quote || b == 10 || b == 13 { return true }
-        return false
+        p[0] = quote
+        o = 1
+        if prefix { p[1] = UInt8(ascii: "'"); o = 2 }
+        for b in field {
+            if b == quote { p[o] = quote; o += 1 }
+            p[o] = b
+            o += 1
+        }
+        p[o] = quote
+        return o + 1
     }
 
     /// See `Options.neutralizeFormulas` for why plain numbers are left alone.

@@ -47,8 +47,9 @@ func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
 /// CSV rows, UTF-8 and comma-separated (or as `--excel` asks: `;` with a decimal comma in
 /// the numbers kam writes, after a byte-order mark), with every cell that could start a
 /// spreadsheet formula neutralised. Input cells are written as they were read, quoted as the
-/// delimiter needs. Texts that repeat on every row (tiers, classes) are quoted once, up
-/// front, so a row costs no allocation.
+/// delimiter needs. Texts that repeat on every row (tiers, classes, reasons) are quoted once,
+/// up front; a row is written into room made for it and appended to the output at once, so
+/// it costs no allocation and no reference counting.
 public struct CSVRowRenderer: RowRenderer {
     let pack: RulePack
     let columns: OutputColumns
@@ -63,18 +64,24 @@ public struct CSVRowRenderer: RowRenderer {
     /// Whether a cell that could start a spreadsheet formula gets a leading `'`: not for a
     /// workbook, whose text cells are never formulas.
     let guardFormulas: Bool
-    /// Each outcome (levels, then gates' outcomes) and each class value, ready to append:
-    /// ranges of one byte store, so a row appends them without counting references to them.
-    private let cells: [UInt8]
+    /// Each outcome (levels, then gates' outcomes), each class value and each band's reason
+    /// (as is, and with its quotes doubled), ready to copy: ranges of one byte store, so a
+    /// row copies them without counting references to them.
+    private let store: [UInt8]
     private let outcomes: [Range<Int>]
     private let classes: [[Range<Int>]]
-    /// Each band's `because`, per factor: as is, with its quotes doubled, and whether it
-    /// needs the field quoted, so that the reasons of a row are joined without allocating.
-    private let reasons: [[Reason]]
+    /// The reasons of factor `f` start at `reasons[reasonStart[f]]`, one per band.
+    private let reasons: [Reason]
+    private let reasonStart: [Int]
+    /// The room a row needs besides its input cells, and how many times the most repeated
+    /// input column is written (`--columns` may name one twice).
+    private let fixedRoom: Int
+    private let inputRepeats: Int
 
     private struct Reason: Sendable {
-        let plain: [UInt8]
-        let escaped: [UInt8]
+        let plain: Range<Int>
+        let escaped: Range<Int>
+        /// Whether the reason holds what makes a field need quotes.
         let special: Bool
     }
 
@@ -86,41 +93,91 @@ public struct CSVRowRenderer: RowRenderer {
         self.dialect = dialect
         byteOrderMark = excel != nil
         otherDecimal = dialect.decimalSeparator == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",")
-        func cell(_ text: String) -> [UInt8] {
+        var store: [UInt8] = []
+        func stored(_ bytes: [UInt8]) -> Range<Int> {
+            let start = store.count
+            store += bytes
+            return start..<store.count
+        }
+        func cell(_ text: String) -> Range<Int> {
             var out: [UInt8] = []
             Array(text.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
-            return out
+            return stored(out)
         }
-        var cells: [UInt8] = []
-        func stored(_ text: String) -> Range<Int> {
-            let start = cells.count
-            cells += cell(text)
-            return start..<cells.count
-        }
-        outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(stored)
-        classes = pack.classifications.map { $0.options.map { stored($0.value) } + [cells.count..<cells.count] }
-        self.cells = cells
-        reasons = pack.factors.map { factor in
-            factor.bands.map { band in
+        outcomes = (pack.outcome.levels.map(\.value) + pack.gates.map(\.outcome)).map(cell)
+        classes = pack.classifications.map { $0.options.map { cell($0.value) } + [store.count..<store.count] }
+        var reasons: [Reason] = [], reasonStart: [Int] = []
+        for factor in pack.factors {
+            reasonStart.append(reasons.count)
+            for band in factor.bands {
                 let plain = Array(band.because.utf8)
                 let special = plain.contains { $0 == dialect.delimiter || $0 == dialect.quote || $0 == 10 || $0 == 13 }
-                return Reason(plain: plain, escaped: plain.flatMap { $0 == dialect.quote ? [$0, $0] : [$0] }, special: special)
+                reasons.append(Reason(plain: stored(plain), escaped: stored(plain.flatMap { $0 == dialect.quote ? [$0, $0] : [$0] }), special: special))
             }
         }
+        self.store = store
+        self.reasons = reasons
+        self.reasonStart = reasonStart
+        let longestReason = reasons.map(\.escaped.count).max() ?? 0
+        var room = columns.columns.count + 1  // delimiters and the line break
+        var repeats: [Int: Int] = [:]
+        for column in columns.columns {
+            switch column {
+            case .input(let k):
+                room += CSVWriter.fieldBound(0)
+                repeats[k, default: 0] += 1
+            case .score, .confidence: room += 48  // the longest a double's shortest form can be, and more
+            case .outcome: room += outcomes.map(\.count).max() ?? 0
+            case .classification(let c): room += classes[c].map(\.count).max() ?? 0
+            case .reasons: room += 3 * longestReason + 2 * 2 + 3  // three reasons, `; ` twice, quotes and `'`
+            }
+        }
+        fixedRoom = room
+        inputRepeats = repeats.values.max() ?? 0
     }
 
     public func begin(into out: inout [UInt8]) {
         if byteOrderMark { out += ExcelCSV.byteOrderMark }
         for (i, name) in columns.names.enumerated() {
             if i > 0 { out.append(dialect.delimiter) }
-            append(Array(name.utf8), &out)
+            Array(name.utf8).withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
         }
         out.append(10)
     }
 
     public func row(_ record: CSVRecord, _ evaluation: some ScoredResult, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedRoom + inputRepeats * 2 * record.byteLength) { room in
+            store.withUnsafeBufferPointer { store in
+                var w = RowWriter(p: room.baseAddress!, store: store)
+                write(record, evaluation, &w)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<w.count]))
+            }
+        }
+    }
+
+    public func separator() -> [UInt8] { [] }
+    public func end(into out: inout [UInt8]) {}
+
+    /// Where a row is being written, and the byte store its repeated texts are copied from.
+    private struct RowWriter {
+        let p: UnsafeMutablePointer<UInt8>
+        let store: UnsafeBufferPointer<UInt8>
+        var count = 0
+
+        mutating func put(_ b: UInt8) {
+            p[count] = b
+            count += 1
+        }
+
+        mutating func put(_ range: Range<Int>) {
+            (p + count).update(from: store.baseAddress! + range.lowerBound, count: range.count)
+            count += range.count
+        }
+    }
+
+    private func write(_ record: CSVRecord, _ evaluation: some ScoredResult, _ w: inout RowWriter) {
         for (i, column) in columns.columns.enumerated() {
-            if i > 0 { out.append(dialect.delimiter) }
+            if i > 0 { w.put(dialect.delimiter) }
             switch column {
             case .input(let k):
                 if k < record.count {
@@ -128,86 +185,69 @@ public struct CSVRowRenderer: RowRenderer {
                         // Only a cell starting with a sign can be a number a guard would spoil.
                         let signed = field.first == UInt8(ascii: "-") || field.first == UInt8(ascii: "+")
                         let number = signed && CSVWriter.isPlainNumber(field, decimal: otherDecimal)
-                        CSVWriter.appendField(field, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
+                        w.count += CSVWriter.writeField(field, to: w.p + w.count, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
                     }
                 }
-            case .score: appendScore(evaluation.score, &out)
-            case .confidence: appendScore(evaluation.confidence, &out)
-            case .outcome:
-                appendCell(outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level], &out)
-            case .classification(let c):
-                appendCell(classes[c][evaluation.option(c) ?? classes[c].count - 1], &out)
-            case .reasons: appendReasons(evaluation, &out)
+            case .score: writeScore(evaluation.score, &w)
+            case .confidence: writeScore(evaluation.confidence, &w)
+            case .outcome: w.put(outcomes[evaluation.blockingGate.map { pack.outcome.levels.count + $0 } ?? evaluation.level])
+            case .classification(let c): w.put(classes[c][evaluation.option(c) ?? classes[c].count - 1])
+            case .reasons: writeReasons(evaluation, &w)
             }
         }
-        out.append(10)
+        w.put(10)
     }
-
-    public func separator() -> [UInt8] { [] }
-    public func end(into out: inout [UInt8]) {}
 
     /// The top reasons joined by `; ` as one field, quoted and neutralised exactly as
     /// `CSVWriter.appendField` would treat the joined text.
-    private func appendReasons(_ evaluation: some ScoredResult, _ out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: (factor: Int, band: Int).self, capacity: 3) { picked in
+    private func writeReasons(_ evaluation: some ScoredResult, _ w: inout RowWriter) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3) { picked in
             var count = 0
             evaluation.forEachTopReason(count: 3) { f, b in
-                picked[count] = (f, b)
+                picked[count] = reasonStart[f] + b
                 count += 1
             }
             guard count > 0 else { return }
-            func chosen(_ k: Int) -> Reason { reasons[picked[k].factor][picked[k].band] }
-            let first = chosen(0).plain, last = chosen(count - 1).plain
-            let firstByte = first.first ?? UInt8(ascii: "x"), lastByte = last.last ?? UInt8(ascii: "x")
+            let first = reasons[picked[0]].plain, last = reasons[picked[count - 1]].plain
+            let firstByte = first.isEmpty ? UInt8(ascii: "x") : w.store[first.lowerBound]
+            let lastByte = last.isEmpty ? UInt8(ascii: "x") : w.store[last.upperBound - 1]
             var quote = firstByte == 32 || firstByte == 9 || lastByte == 32 || lastByte == 9
                 || (count > 1 && (dialect.delimiter == UInt8(ascii: ";") || dialect.delimiter == 32))
-            for k in 0..<count where chosen(k).special { quote = true }
+            for k in 0..<count where reasons[picked[k]].special { quote = true }
             // A sign followed by more than a number (the joined text) is a formula even when the
             // first reason alone would be a plain number.
-            let formula = first.withUnsafeBufferPointer { CSVWriter.looksLikeFormula($0, decimal: dialect.decimalSeparator) }
+            let formula = CSVWriter.looksLikeFormula(UnsafeBufferPointer(rebasing: w.store[first]), decimal: dialect.decimalSeparator)
                 || (count > 1 && (firstByte == UInt8(ascii: "+") || firstByte == UInt8(ascii: "-")))
-            if quote { out.append(dialect.quote) }
-            if formula { out.append(UInt8(ascii: "'")) }
+            if quote { w.put(dialect.quote) }
+            if formula { w.put(UInt8(ascii: "'")) }
             for k in 0..<count {
-                if k > 0 { out.append(UInt8(ascii: ";")); out.append(32) }
-                out += quote ? chosen(k).escaped : chosen(k).plain
+                if k > 0 { w.put(UInt8(ascii: ";")); w.put(32) }
+                w.put(quote ? reasons[picked[k]].escaped : reasons[picked[k]].plain)
             }
-            if quote { out.append(dialect.quote) }
+            if quote { w.put(dialect.quote) }
         }
-    }
-
-    private func appendCell(_ range: Range<Int>, _ out: inout [UInt8]) {
-        cells.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
-    }
-
-    private func append(_ bytes: [UInt8], _ out: inout [UInt8]) {
-        bytes.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guardFormulas) }
     }
 
     /// Whole scores (the common case) as digits directly; others as `scoreText` writes them,
     /// with the dialect's decimal mark.
-    private func appendScore(_ x: Double, _ out: inout [UInt8]) {
+    private func writeScore(_ x: Double, _ w: inout RowWriter) {
         let r = rounded(x, 2)
         if r == r.rounded(.towardZero), abs(r) < 1e15 {
             var n = Int64(r)
-            if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
-            if n == 0 { out.append(UInt8(ascii: "0")); return }
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                while n > 0 {
-                    buffer[count] = UInt8(n % 10) + UInt8(ascii: "0")
-                    n /= 10
-                    count += 1
-                }
-                for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+            if n < 0 { w.put(UInt8(ascii: "-")); n = -n }
+            if n == 0 { return w.put(UInt8(ascii: "0")) }
+            var digits = 0
+            var m = n
+            while m > 0 { digits += 1; m /= 10 }
+            for k in stride(from: digits - 1, through: 0, by: -1) {
+                w.p[w.count + k] = UInt8(n % 10) + UInt8(ascii: "0")
+                n /= 10
             }
+            w.count += digits
             return
         }
         let decimal = dialect.decimalSeparator
-        if decimal == UInt8(ascii: ".") { return out.append(contentsOf: scoreText(x).utf8) }
-        out.append(contentsOf: scoreText(x).utf8.map { $0 == UInt8(ascii: ".") ? decimal : $0 })
+        for b in scoreText(x).utf8 { w.put(b == UInt8(ascii: ".") ? decimal : b) }
     }
 }
 

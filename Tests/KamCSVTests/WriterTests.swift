@@ -48,6 +48,31 @@ private func written(_ rows: [[String]], dialect: CSVDialect = .comma, options: 
         #expect(String(decoding: writer.buffer, as: UTF8.self) == "a,\"b,c\"\n\"\"\n")
     }
 
+    /// The field writer (which copies eight bytes a step until a byte that needs quotes)
+    /// writes what the rules say, byte by byte, for fields long and short, with the special
+    /// byte anywhere, formulas guarded or not.
+    @Test func writesFieldsAsTheRulesSay() {
+        func expected(_ field: [UInt8], _ dialect: CSVDialect, guarded: Bool) -> [UInt8] {
+            let formula = guarded && field.withUnsafeBufferPointer { CSVWriter.looksLikeFormula($0, decimal: dialect.decimalSeparator) }
+            let quoted = [32, 9].contains(field.first) || [32, 9].contains(field.last)
+                || field.contains { $0 == dialect.delimiter || $0 == dialect.quote || $0 == 10 || $0 == 13 }
+            let body = (formula ? [UInt8(ascii: "'")] : []) + field.flatMap { quoted && $0 == dialect.quote ? [$0, $0] : [$0] }
+            return quoted ? [dialect.quote] + body + [dialect.quote] : body
+        }
+        var rng = SplitMix64(seed: 18)
+        let pieces: [[UInt8]] = ["a", "bc", "1", ".", ",", ";", "\t", "\"", "\n", "\r", " ", "=", "-", "+", "@", "Ж"].map { Array($0.utf8) }
+        for dialect in [CSVDialect.comma, .semicolon, .tab] {
+            for _ in 0..<3000 {
+                let field = (0..<Int.random(in: 0...24, using: &rng)).flatMap { _ in pieces.randomElement(using: &rng)! }
+                for guarded in [false, true] {
+                    var out: [UInt8] = []
+                    field.withUnsafeBufferPointer { CSVWriter.appendField($0, to: &out, dialect: dialect, neutralizeFormulas: guarded) }
+                    #expect(out == expected(field, dialect, guarded: guarded), "\(String(decoding: field, as: UTF8.self).debugDescription)")
+                }
+            }
+        }
+    }
+
     /// Random fields full of the characters that need quoting come back unchanged.
     @Test(arguments: [CSVDialect.comma, .semicolon, .tab])
     func roundTrip(_ dialect: CSVDialect) throws {
