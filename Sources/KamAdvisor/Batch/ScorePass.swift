@@ -57,7 +57,7 @@ struct RowScorer: Sendable {
         // The figures of each row whose measure pass 1 read, in order.
         let accounts = try ranking?.placements?.accounts(chunk: context.ordinal, path: path) ?? []
         var placed = 0
-        var steps: [ScoreStep] = []
+        var steps = ScoreSteps()
         var rows = 0
         batch.reset()
         // Rows are read into the worker's records, one per row of the batch, filled into the
@@ -81,7 +81,7 @@ struct RowScorer: Sendable {
     /// Reads a record into batch row `values.row`: true when the row is taken, filled for
     /// evaluation or skipped after a partial fill; false when the row is free for the next.
     private func read(
-        _ record: inout CSVRecord, _ values: BatchRow, _ context: ChunkContext, _ steps: inout [ScoreStep], _ result: inout Chunk,
+        _ record: inout CSVRecord, _ values: BatchRow, _ context: ChunkContext, _ steps: inout ScoreSteps, _ result: inout Chunk,
         _ accounts: [PortfolioFigures.Account?], _ placed: inout Int
     ) throws(CSVError) -> Bool {
         // A grouped account: its first line, lines and problems, then the file's columns.
@@ -106,7 +106,7 @@ struct RowScorer: Sendable {
         let cells = BatchScorer.nonEmptyCells(record)
         if cells == 0 {
             // A blank line, or one of delimiters only (`;;;;`): no row.
-            steps.append(.event(RowEvent(kind: .blank)))
+            steps.event(RowEvent(kind: .blank))
             return false
         }
         result.tally.read += lineCount
@@ -117,20 +117,20 @@ struct RowScorer: Sendable {
                 result.tally.accounts += 1
                 if hashing { record.withUnsafeField(idColumn) { result.hashes.append(RepeatedIds.hash($0)) } }
             case .totals:
-                steps.append(.event(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn)))))
+                steps.event(RowEvent(kind: .totalsLabel(line: record.line, label: record.string(at: idColumn))))
                 return false
             case .empty:
                 // `Итого;;2 847 633 749,80`: the label sits in the first cell or the name.
                 if let label = BatchScorer.totalsLabel(record, name: nameColumn) {
-                    steps.append(.event(RowEvent(kind: .totalsLabel(line: record.line, label: label))))
+                    steps.event(RowEvent(kind: .totalsLabel(line: record.line, label: label)))
                     return false
                 }
                 let m = measureColumn.flatMap { $0 < record.count ? CSVNumber.parse(record, at: $0, dialect: context.dialect) : nil }
                     ?? membership?.emptyValue
                 let error = RowError(line: record.line, column: idHeader,
                                      message: "`\(idHeader)` is empty: a row without an id is no account (a totals line or a note?)")
-                steps.append(.event(RowEvent(kind: .rejected(error), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : "",
-                                             emptyIdMeasure: m)))
+                steps.event(RowEvent(kind: .rejected(error), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : "",
+                                     emptyIdMeasure: m))
                 return false
             }
         }
@@ -144,18 +144,18 @@ struct RowScorer: Sendable {
                 account = accounts[placed]
                 placed += 1
             }
-            steps.append(.member(x))
+            steps.member(x)
         }
         if problem != nil, group == nil, let (text, id) = groupText { group = GroupProblems.decode(text, id: id) }
         if let problem {
             for e in BatchScorer.everyLine(problem, group, lineCount, record) {
-                steps.append(.event(RowEvent(kind: .rejected(e), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : "")))
+                steps.event(RowEvent(kind: .rejected(e), lonely: lonely, text: lonely ? BatchScorer.firstCell(record) : ""))
             }
             // Partly filled: the row is skipped, and the next record takes the next row.
             values.batch.skip(row: values.row)
             return true
         }
-        steps.append(.data)
+        steps.data()
         if let portfolio = ranking?.figures {
             if let account {
                 slots.set(account, of: portfolio, in: values)
@@ -167,62 +167,97 @@ struct RowScorer: Sendable {
                 slots.set(portfolio, measure: measureSlot, id: idColumn.map { record[$0] } ?? [][...], in: values)
             }
         }
-        steps.append(.scored(ScoreCandidate(row: values.row, line: record.line, lines: lineCount, group: group, groupText: groupText)))
+        steps.scored(row: values.row, line: record.line, lines: lineCount, group: group, groupText: groupText)
         return true
     }
 
     /// Evaluates the batch's `rows` rows, and tells every step in order: the rows that could
     /// not be scored to `ChunkRowEvents`, the scored ones to the tally; those are left in
     /// `worker.scored`, in order, for the collector to read their results in the batch.
-    private func finish(_ rows: Int, _ steps: inout [ScoreStep], _ result: inout Chunk, _ worker: ScoreWorker) {
+    private func finish(_ rows: Int, _ steps: inout ScoreSteps, _ result: inout Chunk, _ worker: ScoreWorker) {
         worker.scoredCount = 0
         guard !steps.isEmpty else { return }
         let batch = worker.batch
         batch.evaluate(count: rows)
         let levels = pack.outcome.levels.count
-        for step in steps {
+        for step in steps.steps {
             switch step {
-            case .event(let event): result.rows.add(event)
+            case .event(let k): result.rows.add(steps.events[k])
             case .member(let x): result.rows.member(x)
             case .data: result.rows.data()
-            case .scored(var candidate):
-                let evaluation = batch.result(row: candidate.row)
+            case .scored(let row, let line, let lines, let k):
+                let evaluation = batch.result(row: row)
                 if evaluation.failed {
                     let e = evaluation.errors[0]
                     let location = e.diagnostic().location.map { " (\(e.file?.path ?? pack.file.path):\($0.line):\($0.column))" } ?? ""
-                    let failure = RowError(line: candidate.line, column: nil, message: ([e.message] + e.notes).joined(separator: ", ") + location)
-                    if candidate.group == nil, let (text, id) = candidate.groupText { candidate.group = GroupProblems.decode(text, id: id) }
-                    let record = worker.records[candidate.row]
-                    for e in BatchScorer.everyLine(failure, candidate.group, candidate.lines, record) { result.rows.add(RowEvent(kind: .rejected(e))) }
+                    let failure = RowError(line: line, column: nil, message: ([e.message] + e.notes).joined(separator: ", ") + location)
+                    var group = k >= 0 ? steps.groups[k].group : nil
+                    if group == nil, k >= 0, let (text, id) = steps.groups[k].text { group = GroupProblems.decode(text, id: id) }
+                    let record = worker.records[row]
+                    for e in BatchScorer.everyLine(failure, group, lines, record) { result.rows.add(RowEvent(kind: .rejected(e))) }
                     continue
                 }
-                result.tally.add(evaluation, lines: candidate.lines, levels: levels)
-                if !totalSlots.isEmpty { result.tally.addTotals(totalSlots, BatchRow(batch: batch, row: candidate.row)) }
-                worker.scored[worker.scoredCount] = candidate.row
+                result.tally.add(evaluation, lines: lines, levels: levels)
+                if !totalSlots.isEmpty { result.tally.addTotals(totalSlots, BatchRow(batch: batch, row: row)) }
+                worker.scored[worker.scoredCount] = row
                 worker.scoredCount += 1
             }
         }
-        steps.removeAll(keepingCapacity: true)
+        steps.removeAll()
     }
 }
 
-/// A row read and filled, waiting for its batch to be evaluated; and what else happened on
-/// the way, in file order, for `ChunkRowEvents`, which must hear it in that order. Outside
-/// `ScorePass`: a type nested in a generic one has its metadata looked up at run time, row
-/// by row, where the pass is not specialised.
-enum ScoreStep {
-    case event(RowEvent)
-    case member(Double)
-    case data
-    case scored(ScoreCandidate)
-}
+/// What a batch's rows did, in file order: the rows read and filled, waiting for the batch
+/// to be evaluated, and what else happened on the way, for `ChunkRowEvents`, which must hear
+/// it in that order. The steps themselves hold plain numbers, so a row's three steps are
+/// copied, not retained and released; the rare events and grouped accounts wait beside them.
+/// Outside `RowScorer`: a type nested in one the pass does not specialise has its metadata
+/// looked up at run time, row by row.
+struct ScoreSteps {
+    enum Step {
+        /// `events[k]`.
+        case event(Int)
+        case member(Double)
+        case data
+        /// A row of the batch, evaluated when the batch is; `group` indexes `groups`, or -1.
+        case scored(row: Int, line: Int, lines: Int, group: Int)
+    }
 
-struct ScoreCandidate {
-    let row: Int
-    let line: Int
-    let lines: Int
-    var group: (lines: [Int], problems: [RowError])?
-    let groupText: (text: String, id: String)?
+    /// A grouped account's lines and problems, decoded or (when decoded only if the account
+    /// is rejected) as their text and id.
+    struct Group {
+        let group: (lines: [Int], problems: [RowError])?
+        let text: (text: String, id: String)?
+    }
+
+    private(set) var steps: [Step] = []
+    private(set) var events: [RowEvent] = []
+    private(set) var groups: [Group] = []
+
+    mutating func event(_ event: RowEvent) {
+        steps.append(.event(events.count))
+        events.append(event)
+    }
+
+    mutating func member(_ x: Double) { steps.append(.member(x)) }
+    mutating func data() { steps.append(.data) }
+
+    mutating func scored(row: Int, line: Int, lines: Int, group: (lines: [Int], problems: [RowError])?, groupText: (text: String, id: String)?) {
+        var k = -1
+        if group != nil || groupText != nil {
+            k = groups.count
+            groups.append(Group(group: group, text: groupText))
+        }
+        steps.append(.scored(row: row, line: line, lines: lines, group: k))
+    }
+
+    var isEmpty: Bool { steps.isEmpty }
+
+    mutating func removeAll() {
+        steps.removeAll(keepingCapacity: true)
+        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+        if !groups.isEmpty { groups.removeAll(keepingCapacity: true) }
+    }
 }
 
 extension BatchScorer {
