@@ -98,6 +98,15 @@ struct Arguments {
     func all(_ name: String) -> [String] { values[name] ?? [] }
     func has(_ name: String) -> Bool { flags.contains(name) }
 
+    /// `--format`, else the format that the extension of `-o FILE` names, else `fallback`:
+    /// `-o report.md` writing HTML, or `-o scored.jsonl` writing CSV, would leave a file
+    /// whose name says it holds something else.
+    func format(_ fallback: String, byExtension formats: [String: String]) -> String {
+        if let given = value("--format") { return given }
+        guard let path = value("--output"), let dot = path.lastIndex(of: ".") else { return fallback }
+        return formats[path[path.index(after: dot)...].lowercased()] ?? fallback
+    }
+
     /// A whole number option within a range, or a usage error saying what was wrong.
     func integer(_ name: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int? {
         guard let text = value(name) else { return nil }

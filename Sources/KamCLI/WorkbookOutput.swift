@@ -19,12 +19,6 @@ final class WorkbookOutput {
         self.spool = spool
     }
 
-    /// Whether `-o PATH` or `--format` asks for a workbook; `--format` wins over the extension.
-    static func wanted(_ arguments: Arguments) -> Bool {
-        if let format = arguments.value("--format") { return format == "xlsx" }
-        return arguments.value("--output")?.lowercased().hasSuffix(".xlsx") ?? false
-    }
-
     /// Keeps scored rows (CSV, as `CSVRowRenderer` writes them without formula guards).
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputFile.Failure) {
         var offset = 0

@@ -39,7 +39,7 @@ enum AssessCommand {
             OptionSpec(name: "--customers", value: "CSV", help: "Compute the concentration answers from this customer list."),
             OptionSpec(name: "--measure", value: "COLUMN", help: "The customer list's column of our 12-month sales (found by name and alias if not given)."),
             OptionSpec(name: "--errors", value: "FILE", help: "Write the customer list's rows that cannot be read (line, column, reason) as CSV."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown.", choices: ["text", "json", "markdown"]),
+            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), json or markdown; without it, the extension of -o FILE chooses (.txt, .json, .md).", choices: ["text", "json", "markdown"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the result to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "Use the assessment pack in PATH instead of the bundled one."),
             OptionSpec(name: "--interactive", value: nil, help: "Ask the questions even when standard input is not a terminal."),
@@ -47,7 +47,7 @@ enum AssessCommand {
         run: run)
 
     static func run(_ arguments: Arguments, _ console: Console) throws(CommandFailure) -> Int32 {
-        let format = arguments.value("--format") ?? "text"
+        let format = arguments.format("text", byExtension: ["txt": "text", "json": "json", "md": "markdown", "markdown": "markdown"])
         guard arguments.positionals.count <= 1 else {
             throw .usage("expected one questionnaire file, found \(arguments.positionals.count) arguments")
         }

@@ -28,7 +28,7 @@ enum DiffCommand {
             """,
         options: [
             Language.option,
-            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), markdown, json, or html (one page with a chart of the moves between tiers).",
+            OptionSpec(name: "--format", value: "FORMAT", help: "text (default), markdown, json, or html (one page with a chart of the moves between tiers); without it, the extension of -o FILE chooses (.txt, .md, .json, .html).",
                        choices: ["text", "markdown", "json", "html"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the diff to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--rules", value: "PATH", help: "A pack file or folder to use instead of the bundled account pack."),
@@ -101,7 +101,7 @@ enum DiffCommand {
         do throws(OutputFile.Failure) {
             let output = try Output(path: arguments.value("--output"), inputs: [old, new], console: console)
             var failure: OutputFile.Failure?
-            DiffReport.write(diff, format: arguments.value("--format") ?? "text") { piece in
+            DiffReport.write(diff, format: arguments.format("text", byExtension: ["txt": "text", "md": "markdown", "markdown": "markdown", "json": "json", "html": "html", "htm": "html"])) { piece in
                 guard failure == nil else { return }
                 do throws(OutputFile.Failure) { try output.write(Array(piece.utf8)) } catch { failure = error }
             }

@@ -61,7 +61,7 @@ enum ReportCommand {
             Language.option,
             OptionSpec(name: "--questionnaire", value: "FILE", help: "The supplier's questionnaire (JSON5; `kam questionnaire` prints the form)."),
             OptionSpec(name: "--customers", value: "CSV", help: "The customer list to score (CSV export from a CRM or spreadsheet)."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json.", choices: ["html", "markdown", "json"]),
+            OptionSpec(name: "--format", value: "FORMAT", help: "html (default), markdown or json; without it, the extension of -o FILE chooses (.html, .md, .json).", choices: ["html", "markdown", "json"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (atomically) instead of standard output.", short: "-o"),
             OptionSpec(name: "--contacts", value: "CSV", help: "Who we know at each account: account id, person, buying-centre role, our owner, strength, last contact."),
             OptionSpec(name: "--previous", value: "FILE", help: "The previous report in JSON: its key accounts' plan targets against this run's figures."),
@@ -83,7 +83,7 @@ enum ReportCommand {
                              help: "name the inputs with --questionnaire FILE and --customers CSV")
         }
         BatchMemory.returnLargeBlocks()
-        var format = arguments.value("--format") ?? "html"
+        var format = arguments.format("html", byExtension: ["html": "html", "htm": "html", "md": "markdown", "markdown": "markdown", "json": "json"])
         if arguments.value("--format") == nil, arguments.value("--output") ?? "-" == "-", console.outputIsTerminal {
             // A page of raw HTML is of no use on a screen; files and pipes still get HTML.
             format = "markdown"

@@ -59,7 +59,7 @@ enum ScoreCommand {
         options: [
             Language.option,
             OptionSpec(name: "--rules", value: "PATH", help: "Use the account-scoring pack in PATH instead of the bundled one."),
-            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl, json, or xlsx (an Excel workbook; also chosen by -o FILE.xlsx).",
+            OptionSpec(name: "--format", value: "FORMAT", help: "csv (default), jsonl, json, or xlsx (an Excel workbook); without it, the extension of -o FILE chooses (.csv, .jsonl, .json, .xlsx).",
                        choices: ["csv", "jsonl", "json", "xlsx"]),
             OptionSpec(name: "--output", value: "FILE", help: "Write the scored rows to FILE (atomically).", short: "-o"),
             OptionSpec(name: "--excel", value: nil, help: "CSV as Excel in the user's locale opens it: a byte-order mark, and `;` with a decimal comma where that locale uses them."),
@@ -80,8 +80,8 @@ enum ScoreCommand {
             throw .usage(arguments.positionals.isEmpty ? "missing the customer list to score" : "expected one file, found \(arguments.positionals.count)",
                              help: "kam score customers.csv -o scored.csv")
         }
-        let format = arguments.value("--format") ?? "csv"
-        let workbook = WorkbookOutput.wanted(arguments)
+        let format = arguments.format("csv", byExtension: ["csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl", "json": "json", "xlsx": "xlsx"])
+        let workbook = format == "xlsx"
         if workbook && (arguments.value("--output") ?? "-") == "-" && console.outputIsTerminal {
             throw .usage("a workbook is a binary file, not for a terminal", help: "write it to a file: -o scored.xlsx")
         }
