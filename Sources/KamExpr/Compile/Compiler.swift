@@ -96,20 +96,21 @@ final class Compiler {
 
     private func read(_ variable: Declarations.Variable, _ name: String, _ site: Site) -> Code {
         let slot = variable.slot
+        let missing = Activation.missing(name, site)
         switch variable.type {
         case .number:
             return .number { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.numbers[slot]
             }
         case .bool:
             return .bool { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.bools[slot]
             }
         default:
             return .value { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.values[slot]
             }
         }
@@ -293,26 +294,26 @@ final class Compiler {
     }
 
     private func ordering(_ op: BinaryOperator, _ v: SlotRead, _ k: Double) -> BoolCode {
-        let (slot, name, site) = (v.slot, v.name, v.site)
+        let (slot, missing) = (v.slot, Activation.missing(v.name, v.site))
         switch op {
         case .less:
             return { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.numbers[slot] < k
             }
         case .lessOrEqual:
             return { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.numbers[slot] <= k
             }
         case .greater:
             return { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.numbers[slot] > k
             }
         default:
             return { a throws(EvalError) in
-                guard a.states[slot] == 1 else { throw a.absence(slot, name, site) }
+                guard a.states[slot] == 1 else { throw a.absence(slot, missing) }
                 return a.numbers[slot] >= k
             }
         }

@@ -92,7 +92,18 @@ extension Activation {
     /// The error for reading a slot with no value: the stored failure of a derived value, or
     /// a missing-value error naming the variable.
     func absence(_ slot: Int, _ name: String, _ site: Site) -> EvalError {
+        absence(slot, Self.missing(name, site))
+    }
+
+    /// As `absence(_:_:_:)`, with the missing-value error made beforehand: compiled code makes
+    /// it once, when it is compiled, not on every row that leaves the variable unanswered
+    /// (blank cells are common, and the message was a string built and thrown away each time).
+    func absence(_ slot: Int, _ missing: EvalError) -> EvalError {
         if states[slot] == 2, let failure = failures[slot] { return failure }
-        return site.error(.missing(name: name), "`\(name)` has no value")
+        return missing
+    }
+
+    static func missing(_ name: String, _ site: Site) -> EvalError {
+        site.error(.missing(name: name), "`\(name)` has no value")
     }
 }
