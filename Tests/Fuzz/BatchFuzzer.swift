@@ -28,6 +28,8 @@ private struct Bytes {
 private struct PackWriter {
     var bytes: Bytes
     var derived = true
+    /// Whether the derived text `t` may be read (not while writing it or those before it).
+    var texts = false
 
     mutating func number(_ depth: Int) -> String {
         let b = bytes.next()
@@ -55,11 +57,24 @@ private struct PackWriter {
         case 0, 1: return "(\(number(d)) \(bytes.pick(["<", "<=", ">", ">=", "==", "!="])) \(number(d)))"
         case 2: return "!\(bool(d))"
         case 3, 4: return "(\(bool(d)) \(bytes.pick(["&&", "||"])) \(bool(d)))"
-        case 5: return "(s \(bytes.pick(["==", "!="])) \(bytes.pick(["'a'", "'b'", "''", "1", "null"])))"
-        case 6: return "(\(bytes.pick(["s", "x", "p", "m"])) in \(bytes.pick(["['a', 'b']", "[1, 2.5, -0]", "[true]", "[]", "[x, 1]"])))"
+        case 5: return "(\(texts ? bytes.pick(["s", "t"]) : "s") \(bytes.pick(["==", "!="])) \(bytes.pick(["'a'", "'b'", "''", "1", "null"])))"
+        case 6: return "(\(bytes.pick(["s", "x", "p", "m", texts ? "t" : "s"])) in \(bytes.pick(["['a', 'b']", "[1, 2.5, -0]", "[true]", "[]", "[x, 1]"])))"
         case 7: return "(\(bool(d)) ? \(bool(d)) : \(bool(d)))"
         case 8: return "(p \(bytes.pick(["==", "!="])) \(bool(d)))"
         default: return bytes.pick(["(s.startsWith('a'))", "(s < 'b')", "(s.matches('^a'))", "(size(s) > x)"])
+        }
+    }
+
+    /// A text: a constant, the choice `s`, a condition's pick, or one batch code leaves to the
+    /// row evaluator (a concatenation).
+    mutating func phrase(_ depth: Int) -> String {
+        let b = bytes.next()
+        if depth == 0 || b < 80 { return bytes.pick(["s", "'a'", "'b'", "''", "s"]) }
+        let d = depth - 1
+        switch b % 4 {
+        case 0, 1: return "(\(bool(d)) ? \(phrase(d)) : \(phrase(d)))"
+        case 2: return "(\(phrase(d)) + 'x')"
+        default: return phrase(0)
         }
     }
 
@@ -79,6 +94,8 @@ private struct PackWriter {
         let m = number(3)
         let ok = bool(3)
         derived = true
+        let t = phrase(3)
+        texts = true
         let factors = (0..<(1 + bytes.next() % 4)).map { factor($0) }
         return """
             {
@@ -89,7 +106,7 @@ private struct PackWriter {
                 p: { type: "bool" }, q: { type: "bool", required: false, default: true },
                 s: { type: "string", values: ["a", "b", "c"] },
               },
-              derived: { m: "\(m)", ok: "\(ok)" },
+              derived: { m: "\(m)", ok: "\(ok)", t: "\(t)" },
               factors: [\(factors.joined(separator: ", "))],
               gates: [{ id: "g", when: "\(bool(2))", outcome: "low", because: "g" }],
               risks: [{ id: "r", when: "\(bytes.next() % 2 == 0 ? "score > \(number(1))" : bool(2))", severity: "low", because: "r", mitigation: "m" }],

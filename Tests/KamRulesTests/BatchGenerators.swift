@@ -86,6 +86,8 @@ struct RandomPack {
     var rng: SplitMix64
     /// Whether the derived values may be read (not while writing the first of them).
     var derived = true
+    /// Whether the derived text `t` may be read (not while writing it or those before it).
+    var texts = false
 
     mutating func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
 
@@ -113,12 +115,24 @@ struct RandomPack {
         case 0, 1, 2: return "(\(number(d)) \(pick(["<", "<=", ">", ">=", "==", "!="])) \(number(d)))"
         case 3: return "!\(bool(d))"
         case 4, 5: return "(\(bool(d)) \(pick(["&&", "||"])) \(bool(d)))"
-        case 6: return "(s \(pick(["==", "!="])) \(pick(["'cactus'", "'fern'", "''", "1"])))"
-        case 7: return "(\(pick(["s", "x", "p"])) in \(pick(["['cactus', 'fern']", "[1, 2.5, -0]", "[true]", "[]"])))"
+        case 6: return "(\(texts ? pick(["s", "t"]) : "s") \(pick(["==", "!="])) \(pick(["'cactus'", "'fern'", "''", "1"])))"
+        case 7: return "(\(pick(["s", "x", "p", texts ? "t" : "s"])) in \(pick(["['cactus', 'fern']", "[1, 2.5, -0]", "[true]", "[]"])))"
         case 8: return rng.next() % 8 == 0 ? "(s.startsWith('c'))" : bool(d)
         case 9: return "(\(bool(d)) ? \(bool(d)) : \(bool(d)))"
         case 10: return "(p \(pick(["==", "!="])) \(bool(d)))"
         default: return rng.next() % 8 == 0 ? "(s < 'f')" : "(\(number(d)) > 1)"
+        }
+    }
+
+    /// A text: a constant, the choice `s`, a condition's pick, or one the batch code leaves to
+    /// the row evaluator (a concatenation).
+    mutating func phrase(_ depth: Int) -> String {
+        if depth == 0 || rng.next() % 3 == 0 { return pick(["s", "'fern'", "'cactus'", "''", "s"]) }
+        let d = depth - 1
+        switch rng.next() % 4 {
+        case 0, 1: return "(\(bool(d)) ? \(phrase(d)) : \(phrase(d)))"
+        case 2: return "(\(phrase(d)) + 'x')"
+        default: return phrase(0)
         }
     }
 
@@ -140,6 +154,8 @@ struct RandomPack {
         let m = number(3)
         derived = true
         let ok = bool(3).replacingOccurrences(of: "ok", with: "q")
+        let t = phrase(3)
+        texts = true
         let factors = (0..<(1 + Int(rng.next() % 4))).map { factor($0) }
         return """
             {
@@ -150,7 +166,7 @@ struct RandomPack {
                 p: { type: "bool" }, q: { type: "bool", required: false, default: true },
                 s: { type: "string", values: ["cactus", "fern", "tomato"] },
               },
-              derived: { m: "\(m)", ok: "\(ok)" },
+              derived: { m: "\(m)", ok: "\(ok)", t: "\(t)" },
               factors: [\(factors.joined(separator: ", "))],
               gates: [{ id: "g", when: "\(bool(2))", outcome: "wait", because: "g" }],
               risks: [{ id: "r", when: "\(pick(["score > 5", "score <= 0 || ok", bool(2)]))", severity: "low", because: "r", mitigation: "m" }],

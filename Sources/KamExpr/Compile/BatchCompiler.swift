@@ -13,6 +13,8 @@ final class BatchCompiler {
     private let checked: CheckedTree
     private let compiler: Compiler
     private(set) var steps: [BatchStep] = []
+    /// The constants of the value steps.
+    private(set) var constants: [Value] = []
 
     init(_ checked: CheckedTree) {
         self.checked = checked
@@ -43,6 +45,30 @@ final class BatchCompiler {
         case .constant(.bool(let b)): return emit(.bool(b))
         case .bool: return vectorBool(id) ?? emit(.uncertain)
         default: return emit(.uncertain)
+        }
+    }
+
+    /// The node as a text: only where it comes from, row by row (a constant, a variable, a
+    /// condition's pick); every row uncertain where the row code does more (a function, a
+    /// list, a value of another type).
+    func value(_ id: NodeID) -> Int {
+        switch compiler.compile(id) {
+        case .constant(let v) where checked.type(of: id) == .string:
+            constants.append(v)
+            return emit(.constantValue(constants.count - 1))
+        case .value where checked.type(of: id) == .string:
+            switch tree[id] {
+            case .identifier:
+                return emit(.readValue(slot: checked.variables[id.index]!.slot))
+            case .conditional(let condition, let then, let otherwise):
+                let c = bool(condition)
+                let t = value(then)
+                return emit(.selectValue(c, t, value(otherwise)))
+            default:
+                return emit(.uncertain)
+            }
+        default:
+            return emit(.uncertain)
         }
     }
 
@@ -164,6 +190,13 @@ extension CompiledExpression {
         let compiler = BatchCompiler(checked)
         let root = compiler.number(checked.tree.root)
         return BatchCode(compiler.steps, root: root, capacity: capacity)
+    }
+
+    /// Batch code for a text result, with `evaluate`'s value on every row it claims.
+    public func batchValueCode(capacity: Int) -> BatchCode {
+        let compiler = BatchCompiler(checked)
+        let root = compiler.value(checked.tree.root)
+        return BatchCode(compiler.steps, root: root, capacity: capacity, constants: compiler.constants)
     }
 
     /// Batch code for the result as a bool, with `evaluateBool`'s meaning on every row it claims.

@@ -1,5 +1,5 @@
 /// One loop of batch code. Operands are earlier steps, by index; each step writes its own
-/// columns (a number, a bool byte and an uncertain byte per row).
+/// columns (a number, a bool byte, a value's source and an uncertain byte per row).
 enum BatchStep: Sendable {
     case readNumber(slot: Int)
     case readBool(slot: Int)
@@ -35,6 +35,12 @@ enum BatchStep: Sendable {
     case equalValue(slot: Int, type: ExprType, Value, negate: Bool)
     /// A variable `in` a constant list.
     case memberOf(slot: Int, type: ExprType, [Value])
+    /// A text (or other value the typed columns do not hold), row by row: constant `k` of the
+    /// code, the value of a variable, or the branch a condition picks. Only where the value
+    /// comes from is kept per row, so choosing among texts copies no string.
+    case constantValue(Int)
+    case readValue(slot: Int)
+    case selectValue(Int, Int, Int)
 }
 
 /// An expression compiled to run over the rows of a `ColumnBatch` at once (`BatchCompiler`),
@@ -46,16 +52,24 @@ public final class BatchCode {
     public let capacity: Int
     let steps: [BatchStep]
     let root: Int
+    /// The constant values the value steps name.
+    let constants: [Value]
     private let numbers: UnsafeMutablePointer<Double>
     private let bools: UnsafeMutablePointer<UInt8>
+    /// Where each row's value comes from: constant `k` for `k >= 0`, else variable slot
+    /// `-1 - k` of the batch.
+    private let sources: UnsafeMutablePointer<Int32>
     private let uncertain: UnsafeMutablePointer<UInt8>
 
-    init(_ steps: [BatchStep], root: Int, capacity: Int) {
+    init(_ steps: [BatchStep], root: Int, capacity: Int, constants: [Value] = []) {
         precondition(capacity > 0, "a batch holds at least one row")
         self.steps = steps
         self.root = root
         self.capacity = capacity
+        self.constants = constants
         let cells = steps.count * capacity
+        sources = .allocate(capacity: cells)
+        sources.initialize(repeating: 0, count: cells)
         numbers = .allocate(capacity: cells)
         numbers.initialize(repeating: 0, count: cells)
         bools = .allocate(capacity: cells)
@@ -67,6 +81,7 @@ public final class BatchCode {
     deinit {
         numbers.deallocate()
         bools.deallocate()
+        sources.deallocate()
         uncertain.deallocate()
     }
 
@@ -88,6 +103,13 @@ public final class BatchCode {
     /// 1 where the row must be evaluated one row at a time.
     public var uncertainResults: UnsafePointer<UInt8> { UnsafePointer(uncertain + root * capacity) }
 
+    /// The value result of row `row` of the last run over `batch`; meaningless where
+    /// `isUncertain(row)`.
+    public func value(_ row: Int, in batch: ColumnBatch) -> Value {
+        let k = Int(sources[root * capacity + row])
+        return k >= 0 ? constants[k] : batch.values[(-1 - k) * batch.capacity + row]
+    }
+
     /// Runs every step over rows `0..<count` of `batch`.
     public func run(_ batch: ColumnBatch, count: Int) {
         precondition(count >= 0 && count <= capacity && count <= batch.capacity, "more rows than the batch holds")
@@ -99,6 +121,7 @@ public final class BatchCode {
         func number(_ j: Int) -> UnsafeMutablePointer<Double> { numbers + j * capacity }
         func bool(_ j: Int) -> UnsafeMutablePointer<UInt8> { bools + j * capacity }
         func unsure(_ j: Int) -> UnsafeMutablePointer<UInt8> { uncertain + j * capacity }
+        func source(_ j: Int) -> UnsafeMutablePointer<Int32> { sources + j * capacity }
         switch steps[index] {
         case .readNumber(let slot):
             let column = batch.numbers + slot * batch.capacity, states = batch.states + slot * batch.capacity
@@ -241,6 +264,19 @@ public final class BatchCode {
                 let value = batch.boxed(base + r, type)
                 b[r] = items.contains { value.celEquals($0) } ? 1 : 0
                 u[r] = 0
+            }
+        case .constantValue(let k):
+            source(index).update(repeating: Int32(k), count: n)
+            u.update(repeating: 0, count: n)
+        case .readValue(let slot):
+            let states = batch.states + slot * batch.capacity
+            source(index).update(repeating: Int32(-1 - slot), count: n)
+            for r in 0..<n { u[r] = states[r] == 1 ? 0 : 1 }
+        case .selectValue(let c, let t, let e):
+            let (k, uk, x, ux, y, uy, w) = (bool(c), unsure(c), source(t), unsure(t), source(e), unsure(e), source(index))
+            for r in 0..<n {
+                w[r] = k[r] != 0 ? x[r] : y[r]
+                u[r] = uk[r] | (k[r] != 0 ? ux[r] : uy[r])
             }
         }
     }

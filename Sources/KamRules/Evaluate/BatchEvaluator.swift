@@ -56,7 +56,8 @@ public final class BatchEvaluator {
         derived = pack.derived.map { d in
             let type = d.expression.type
             let code = type == .number ? d.expression.batchNumberCode(capacity: capacity)
-                : type == .bool ? d.expression.batchBoolCode(capacity: capacity) : nil
+                : type == .bool ? d.expression.batchBoolCode(capacity: capacity)
+                : type == .string ? d.expression.batchValueCode(capacity: capacity) : nil
             return (d.slot, type, code)
         }
         var bands: [(when: BatchCode?, constant: Double, points: BatchCode?)] = [], starts = [0]
@@ -155,8 +156,10 @@ public final class BatchEvaluator {
                     unclaimed[row] |= 1
                 } else if type == .number {
                     batch.setNumber(slot, row, code.numberResults[row])
-                } else {
+                } else if type == .bool {
                     batch.setBool(slot, row, code.boolResults[row] != 0)
+                } else {
+                    batch.setValue(slot, row, code.value(row, in: batch))
                 }
             }
         }
