@@ -1,6 +1,4 @@
 import KamAdvisor
-import KamCSV
-import KamExpr
 import KamRules
 import KamSource
 
@@ -40,9 +38,6 @@ public struct OutputColumns: Sendable {
         return (OutputColumns(columns: picked.map(\.1), names: picked.map(\.0)), nil)
     }
 }
-
-/// A score as written in outputs: two decimals at most, integral scores without a fraction.
-func scoreText(_ x: Double) -> String { NumberFormat.shortest(rounded(x, 2)) }
 
 /// The `--summary` file: what was read, scored and rejected, and the portfolio's figures.
 public enum ScoreSummary {
