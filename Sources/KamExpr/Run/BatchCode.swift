@@ -1,5 +1,6 @@
 /// One loop of batch code. Operands are earlier steps, by index; each step writes its own
-/// columns (a number, a bool byte, a value's source and an uncertain byte per row).
+/// columns (a number, a bool byte, a value's source, an uncertain byte and a missing byte per
+/// row).
 enum BatchStep: Sendable {
     case readNumber(slot: Int)
     case readBool(slot: Int)
@@ -46,6 +47,14 @@ enum BatchStep: Sendable {
 /// An expression compiled to run over the rows of a `ColumnBatch` at once (`BatchCompiler`),
 /// with the row code's result on every row it does not mark uncertain.
 ///
+/// A row is one of three things after a run: plain (the result is the row code's value);
+/// missing (the row code throws a missing-value error there, and nothing else first); or
+/// uncertain (anything else, or batch code cannot tell). Missing is exact; uncertain may be
+/// claimed where the row code is in fact plain or missing, which only sends the row to the
+/// row evaluator. So a step is missing where an operand the row code reaches first is, and
+/// uncertain where any operand is: `and`, `or` and `?:`, which do not always reach both
+/// sides, follow the row code's order exactly.
+///
 /// It keeps a column per step for the rows of one batch, so one `BatchCode` serves one
 /// thread; `run` allocates nothing.
 public final class BatchCode {
@@ -60,6 +69,7 @@ public final class BatchCode {
     /// `-1 - k` of the batch.
     private let sources: UnsafeMutablePointer<Int32>
     private let uncertain: UnsafeMutablePointer<UInt8>
+    private let missing: UnsafeMutablePointer<UInt8>
 
     init(_ steps: [BatchStep], root: Int, capacity: Int, constants: [Value] = []) {
         precondition(capacity > 0, "a batch holds at least one row")
@@ -76,6 +86,8 @@ public final class BatchCode {
         bools.initialize(repeating: 0, count: cells)
         uncertain = .allocate(capacity: cells)
         uncertain.initialize(repeating: 1, count: cells)
+        missing = .allocate(capacity: cells)
+        missing.initialize(repeating: 0, count: cells)
     }
 
     deinit {
@@ -83,6 +95,7 @@ public final class BatchCode {
         bools.deallocate()
         sources.deallocate()
         uncertain.deallocate()
+        missing.deallocate()
     }
 
     /// False when no row can ever be claimed (the result's node is not vectorised).
@@ -95,6 +108,8 @@ public final class BatchCode {
     @inlinable public func number(_ row: Int) -> Double { numberResults[row] }
     @inlinable public func bool(_ row: Int) -> Bool { boolResults[row] != 0 }
     @inlinable public func isUncertain(_ row: Int) -> Bool { uncertainResults[row] != 0 }
+    /// Whether the row code throws a missing-value error on row `row` (never where uncertain).
+    public func isMissing(_ row: Int) -> Bool { missingResults[row] != 0 }
 
     /// The result columns of the last run, for loops over the rows.
     public var numberResults: UnsafePointer<Double> { UnsafePointer(numbers + root * capacity) }
@@ -102,6 +117,8 @@ public final class BatchCode {
     public var boolResults: UnsafePointer<UInt8> { UnsafePointer(bools + root * capacity) }
     /// 1 where the row must be evaluated one row at a time.
     public var uncertainResults: UnsafePointer<UInt8> { UnsafePointer(uncertain + root * capacity) }
+    /// 1 where the row code throws a missing-value error (never where uncertain).
+    public var missingResults: UnsafePointer<UInt8> { UnsafePointer(missing + root * capacity) }
 
     /// The value result of row `row` of the last run over `batch`; meaningless where
     /// `isUncertain(row)`.
@@ -117,18 +134,94 @@ public final class BatchCode {
     }
 
     private func run(_ index: Int, _ batch: ColumnBatch, _ n: Int) {
+        compute(index, batch, n)
+        // Where an operand the row code reached is missing; the steps that do not reach every
+        // operand (`and`, `or`, `?:`) and the reads set it themselves.
+        let m = missing + index * capacity, u = uncertain + index * capacity
+        func missingOf(_ a: Int, _ c: Int? = nil) {
+            let ma = missing + a * capacity, mc = missing + (c ?? a) * capacity
+            for r in 0..<n { m[r] = (ma[r] | mc[r]) & (u[r] ^ 1) }
+        }
+        switch steps[index] {
+        case .negate(let a), .not(let a), .rounded(_, let a), .integer(let a): missingOf(a)
+        case .add(let a, let c), .subtract(let a, let c), .multiply(let a, let c, _), .divide(let a, let c, _),
+             .remainder(let a, let c), .compare(_, let a, let c), .equalNumbers(let a, let c, _), .equalBools(let a, let c, _):
+            missingOf(a, c)
+        case .minimum(let operands), .maximum(let operands):
+            m.update(repeating: 0, count: n)
+            for a in operands {
+                let ma = missing + a * capacity
+                for r in 0..<n { m[r] |= ma[r] }
+            }
+            for r in 0..<n { m[r] &= u[r] ^ 1 }
+        case .number, .bool, .uncertain, .constantValue:
+            m.update(repeating: 0, count: n)
+        case .readNumber, .readBool, .readValue, .equalValue, .memberOf, .and, .or, .selectNumber, .selectBool, .selectValue:
+            break
+        }
+    }
+
+    /// A read of `slot`: uncertain where its value failed for a reason other than a missing
+    /// value, missing where it is missing or failed for one.
+    private func read(_ slot: Int, _ batch: ColumnBatch, _ u: UnsafeMutablePointer<UInt8>, _ m: UnsafeMutablePointer<UInt8>, _ n: Int) {
+        let states = batch.states + slot * batch.capacity, failures = batch.missingFailures + slot * batch.capacity
+        for r in 0..<n {
+            let s = states[r]
+            u[r] = s == 2 && failures[r] == 0 ? 1 : 0
+            m[r] = s == 0 || (s == 2 && failures[r] != 0) ? 1 : 0
+        }
+    }
+
+    /// `and` (`decisive` false) or `or` (`decisive` true) as the row code runs it: a decisive
+    /// left side decides; a left side that throws still lets a decisive right side decide,
+    /// and otherwise its error wins.
+    private func logical(_ decisive: UInt8, _ a: Int, _ c: Int, _ index: Int, _ n: Int) {
+        let (x, y) = (bools + a * capacity, bools + c * capacity)
+        let (ux, uy, mx, my) = (uncertain + a * capacity, uncertain + c * capacity, missing + a * capacity, missing + c * capacity)
+        let (b, u, m) = (bools + index * capacity, uncertain + index * capacity, missing + index * capacity)
+        for r in 0..<n {
+            if ux[r] | mx[r] == 0 {
+                if x[r] == decisive { (b[r], u[r], m[r]) = (decisive, 0, 0) } else { (b[r], u[r], m[r]) = (y[r], uy[r], my[r]) }
+            } else if uy[r] | my[r] == 0 && y[r] == decisive {
+                (b[r], u[r], m[r]) = (decisive, 0, 0)
+            } else if uy[r] != 0 {
+                (u[r], m[r]) = (1, 0)
+            } else {
+                (u[r], m[r]) = (ux[r], mx[r])
+            }
+        }
+    }
+
+    /// `?:`'s uncertain and missing rows: the condition's where it throws, else the chosen side's.
+    private func choice(_ c: Int, _ t: Int, _ e: Int, _ index: Int, _ n: Int) {
+        let (k, uk, mk) = (bools + c * capacity, uncertain + c * capacity, missing + c * capacity)
+        let (ut, mt, ue, me) = (uncertain + t * capacity, missing + t * capacity, uncertain + e * capacity, missing + e * capacity)
+        let (u, m) = (uncertain + index * capacity, missing + index * capacity)
+        for r in 0..<n {
+            if uk[r] | mk[r] != 0 {
+                (u[r], m[r]) = (uk[r], mk[r])
+            } else if k[r] != 0 {
+                (u[r], m[r]) = (ut[r], mt[r])
+            } else {
+                (u[r], m[r]) = (ue[r], me[r])
+            }
+        }
+    }
+
+    private func compute(_ index: Int, _ batch: ColumnBatch, _ n: Int) {
         let v = numbers + index * capacity, b = bools + index * capacity, u = uncertain + index * capacity
+        let m = missing + index * capacity
         func number(_ j: Int) -> UnsafeMutablePointer<Double> { numbers + j * capacity }
         func bool(_ j: Int) -> UnsafeMutablePointer<UInt8> { bools + j * capacity }
         func unsure(_ j: Int) -> UnsafeMutablePointer<UInt8> { uncertain + j * capacity }
         func source(_ j: Int) -> UnsafeMutablePointer<Int32> { sources + j * capacity }
         switch steps[index] {
         case .readNumber(let slot):
-            let column = batch.numbers + slot * batch.capacity, states = batch.states + slot * batch.capacity
-            for r in 0..<n { v[r] = column[r]; u[r] = states[r] == 1 ? 0 : 1 }
+            v.update(from: batch.numbers + slot * batch.capacity, count: n)
+            read(slot, batch, u, m, n)
         case .readBool(let slot):
-            let column = batch.bools + slot * batch.capacity, states = batch.states + slot * batch.capacity
-            for r in 0..<n { b[r] = column[r]; u[r] = states[r] == 1 ? 0 : 1 }
+            b.update(from: batch.bools + slot * batch.capacity, count: n)
+            read(slot, batch, u, m, n)
         case .number(let x):
             v.update(repeating: x, count: n)
             u.update(repeating: 0, count: n)
@@ -204,24 +297,17 @@ public final class BatchCode {
             let flip: UInt8 = negate ? 0 : 1
             for r in 0..<n { b[r] = x[r] ^ y[r] ^ flip; u[r] = ux[r] | uy[r] }
         case .and(let a, let c):
-            // Left false decides without the right; left true leaves it to the right.
-            let (x, y, ux, uy) = (bool(a), bool(c), unsure(a), unsure(c))
-            for r in 0..<n { b[r] = x[r] & y[r]; u[r] = ux[r] | (x[r] & uy[r]) }
+            logical(0, a, c, index, n)
         case .or(let a, let c):
-            let (x, y, ux, uy) = (bool(a), bool(c), unsure(a), unsure(c))
-            for r in 0..<n { b[r] = x[r] | y[r]; u[r] = ux[r] | ((x[r] ^ 1) & uy[r]) }
+            logical(1, a, c, index, n)
         case .selectNumber(let c, let t, let e):
-            let (k, uk, x, ux, y, uy) = (bool(c), unsure(c), number(t), unsure(t), number(e), unsure(e))
-            for r in 0..<n {
-                v[r] = k[r] != 0 ? x[r] : y[r]
-                u[r] = uk[r] | (k[r] != 0 ? ux[r] : uy[r])
-            }
+            let (k, x, y) = (bool(c), number(t), number(e))
+            for r in 0..<n { v[r] = k[r] != 0 ? x[r] : y[r] }
+            choice(c, t, e, index, n)
         case .selectBool(let c, let t, let e):
-            let (k, uk, x, ux, y, uy) = (bool(c), unsure(c), bool(t), unsure(t), bool(e), unsure(e))
-            for r in 0..<n {
-                b[r] = k[r] != 0 ? x[r] : y[r]
-                u[r] = uk[r] | (k[r] != 0 ? ux[r] : uy[r])
-            }
+            let (k, x, y) = (bool(c), bool(t), bool(e))
+            for r in 0..<n { b[r] = k[r] != 0 ? x[r] : y[r] }
+            choice(c, t, e, index, n)
         case .rounded(let builtin, let a):
             let (x, ux) = (number(a), unsure(a))
             switch builtin {
@@ -252,32 +338,27 @@ public final class BatchCode {
             }
         case .equalValue(let slot, let type, let k, let negate):
             let base = slot * batch.capacity
-            for r in 0..<n {
-                guard batch.states[base + r] == 1 else { u[r] = 1; continue }
+            read(slot, batch, u, m, n)
+            for r in 0..<n where batch.states[base + r] == 1 {
                 b[r] = batch.boxed(base + r, type).celEquals(k) != negate ? 1 : 0
-                u[r] = 0
             }
         case .memberOf(let slot, let type, let items):
             let base = slot * batch.capacity
-            for r in 0..<n {
-                guard batch.states[base + r] == 1 else { u[r] = 1; continue }
+            read(slot, batch, u, m, n)
+            for r in 0..<n where batch.states[base + r] == 1 {
                 let value = batch.boxed(base + r, type)
                 b[r] = items.contains { value.celEquals($0) } ? 1 : 0
-                u[r] = 0
             }
         case .constantValue(let k):
             source(index).update(repeating: Int32(k), count: n)
             u.update(repeating: 0, count: n)
         case .readValue(let slot):
-            let states = batch.states + slot * batch.capacity
             source(index).update(repeating: Int32(-1 - slot), count: n)
-            for r in 0..<n { u[r] = states[r] == 1 ? 0 : 1 }
+            read(slot, batch, u, m, n)
         case .selectValue(let c, let t, let e):
-            let (k, uk, x, ux, y, uy, w) = (bool(c), unsure(c), source(t), unsure(t), source(e), unsure(e), source(index))
-            for r in 0..<n {
-                w[r] = k[r] != 0 ? x[r] : y[r]
-                u[r] = uk[r] | (k[r] != 0 ? ux[r] : uy[r])
-            }
+            let (k, x, y, w) = (bool(c), source(t), source(e), source(index))
+            for r in 0..<n { w[r] = k[r] != 0 ? x[r] : y[r] }
+            choice(c, t, e, index, n)
         }
     }
 }

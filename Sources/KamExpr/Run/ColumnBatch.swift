@@ -13,6 +13,9 @@ public final class ColumnBatch {
     @usableFromInline let numbers: UnsafeMutablePointer<Double>
     @usableFromInline let bools: UnsafeMutablePointer<UInt8>
     @usableFromInline let states: UnsafeMutablePointer<UInt8>
+    /// For a failed slot: 1 when what failed it was a missing value, which the row code
+    /// treats as a missing value again wherever the slot is read.
+    @usableFromInline let missingFailures: UnsafeMutablePointer<UInt8>
     var values: [Value]
 
     public init(_ declarations: Declarations, capacity: Int) {
@@ -26,6 +29,8 @@ public final class ColumnBatch {
         bools.initialize(repeating: 0, count: cells)
         states = .allocate(capacity: cells)
         states.initialize(repeating: 0, count: cells)
+        missingFailures = .allocate(capacity: cells)
+        missingFailures.initialize(repeating: 0, count: cells)
         values = Array(repeating: .null, count: declarations.count * capacity)
     }
 
@@ -33,6 +38,7 @@ public final class ColumnBatch {
         numbers.deallocate()
         bools.deallocate()
         states.deallocate()
+        missingFailures.deallocate()
     }
 
     /// Marks every slot of every row missing; values of missing slots are never read.
@@ -68,9 +74,12 @@ public final class ColumnBatch {
         states[slot &* capacity &+ row] = 0
     }
 
-    /// A value that could not be computed; reading it is uncertain for batch code.
-    @inlinable public func setFailed(_ slot: Int, _ row: Int) {
-        states[slot &* capacity &+ row] = 2
+    /// A value that could not be computed; reading it is uncertain for batch code, or, when
+    /// `missing` (a value it needed was missing), missing.
+    @inlinable public func setFailed(_ slot: Int, _ row: Int, missing: Bool = false) {
+        let i = slot &* capacity &+ row
+        states[i] = 2
+        missingFailures[i] = missing ? 1 : 0
     }
 
     public func state(_ slot: Int, _ row: Int) -> Activation.State {

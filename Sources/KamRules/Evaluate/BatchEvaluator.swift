@@ -4,10 +4,12 @@ import KamExpr
 /// batch's columns (`BatchCode`) instead of a call tree of closures per row.
 ///
 /// The row `Evaluator` stays the reference. Batch code claims only the rows where every
-/// expression the row reaches gave a plain value; any other row (a missing input, an error,
-/// a derived value that failed, an expression not vectorised) is marked and handed, after
-/// the batch, to a row evaluator of its own, whose result is kept as it is. So the results
-/// are those of `Evaluator.evaluate(into:)`, bit for bit, whichever path computed a row.
+/// expression the row reaches gave a plain value, or a missing value where the row evaluator
+/// keeps nothing of the error (a gate, risk or advantage left unknown, a row in no class, a
+/// derived value that failed for one); any other row (a factor a missing value leaves
+/// unanswered, an error, an expression not vectorised) is marked and handed, after the
+/// batch, to a row evaluator of its own, whose result is kept as it is. So the results are
+/// those of `Evaluator.evaluate(into:)`, bit for bit, whichever path computed a row.
 ///
 /// Fill rows `0..<count` with the setters (every slot is missing after `reset`), call
 /// `evaluate(count:)`, then read each row with `evaluation(row:into:)`. One per thread:
@@ -149,11 +151,15 @@ public final class BatchEvaluator {
                 continue
             }
             code.run(batch, count: n)
-            let unsure = code.uncertainResults
+            let unsure = code.uncertainResults, missing = code.missingResults
             for row in 0..<n {
                 if unsure[row] != 0 {
                     batch.setFailed(slot, row)
                     unclaimed[row] |= 1
+                } else if missing[row] != 0 {
+                    // The row evaluator keeps the error and goes on; what reads the value
+                    // meets a missing value again.
+                    batch.setFailed(slot, row, missing: true)
                 } else if type == .number {
                     batch.setNumber(slot, row, code.numberResults[row])
                 } else if type == .bool {
@@ -170,7 +176,7 @@ public final class BatchEvaluator {
     private func score(_ f: Int, _ n: Int) {
         let unclaimed = results.unclaimed, chosen = results.bands + f * capacity, points = results.points + f * capacity
         let first = starts[f]
-        firstHolding(first..<starts[f + 1], { bands[$0].when }, into: chosen, n)
+        firstHolding(first..<starts[f + 1], { bands[$0].when }, into: chosen, n, missingIsNone: false)
         // No band chosen: already the row evaluator's, or no band holds, an error it reports.
         for row in 0..<n where chosen[row] < 0 { unclaimed[row] |= 1 }
         for row in 0..<n { points[row] = chosen[row] >= 0 ? bands[first + Int(chosen[row])].constant : 0 }
@@ -180,10 +186,11 @@ public final class BatchEvaluator {
             let index = Int32(position - first)
             guard (0..<n).contains(where: { unclaimed[$0] == 0 && chosen[$0] == index }) else { continue }
             code.run(batch, count: n)
-            let x = code.numberResults, unsure = code.uncertainResults
+            let x = code.numberResults, unsure = code.uncertainResults, missing = code.missingResults
             for row in 0..<n where chosen[row] == index {
-                // Above the factor's maximum is an error the row evaluator reports.
-                if unsure[row] != 0 || x[row] > maximum { unclaimed[row] |= 1 } else { points[row] = x[row] }
+                // Above the factor's maximum is an error the row evaluator reports; a missing
+                // value leaves the factor unanswered, with the error it keeps.
+                if unsure[row] | missing[row] != 0 || x[row] > maximum { unclaimed[row] |= 1 } else { points[row] = x[row] }
             }
         }
     }
@@ -215,31 +222,36 @@ public final class BatchEvaluator {
         }
     }
 
-    /// A gate, risk or advantage: fired or clear where certain; `gate` also records the first
-    /// gate that fired.
+    /// A gate, risk or advantage: fired (1) or clear (0) where certain, unknown (2) where a
+    /// value it reads is missing, as the row evaluator leaves it; `gate` also records the
+    /// first gate that fired.
     private func check(_ code: BatchCode, _ fired: UnsafeMutablePointer<UInt8>, _ n: Int, gate: Int32? = nil) {
         code.run(batch, count: n)
-        let holds = code.boolResults, unsure = code.uncertainResults, unclaimed = results.unclaimed
+        let holds = code.boolResults, unsure = code.uncertainResults, missing = code.missingResults, unclaimed = results.unclaimed
         for row in 0..<n {
             unclaimed[row] |= unsure[row]
-            fired[row] = holds[row] & (unsure[row] ^ 1)
+            fired[row] = unsure[row] != 0 ? 0 : missing[row] != 0 ? 2 : holds[row]
         }
         if let gate {
             let blocking = results.blocking
-            for row in 0..<n where fired[row] != 0 && blocking[row] < 0 { blocking[row] = gate }
+            for row in 0..<n where fired[row] == 1 && blocking[row] < 0 { blocking[row] = gate }
         }
     }
 
     /// Classification `c`: the first option that holds, or none.
     private func choose(_ c: Int, _ n: Int) {
-        firstHolding(optionStarts[c]..<optionStarts[c + 1], { options[$0] }, into: results.classes + c * capacity, n)
+        firstHolding(optionStarts[c]..<optionStarts[c + 1], { options[$0] }, into: results.classes + c * capacity, n, missingIsNone: true)
     }
 
     /// For each claimed row, the first of the conditions at `positions` that holds, as its
     /// index among them in `chosen` (-1 for none), a nil condition always holding; a row whose
-    /// deciding condition is uncertain goes to the row evaluator. Bands and options alike.
+    /// deciding condition is uncertain goes to the row evaluator. Bands and options alike,
+    /// but for a missing value: an option's leaves the row in no class (`missingIsNone`), as
+    /// the row evaluator does; a band's leaves the factor unanswered with the error it keeps,
+    /// which only the row evaluator gives.
     private func firstHolding(
-        _ positions: Range<Int>, _ condition: (Int) -> BatchCode?, into chosen: UnsafeMutablePointer<Int32>, _ n: Int
+        _ positions: Range<Int>, _ condition: (Int) -> BatchCode?, into chosen: UnsafeMutablePointer<Int32>, _ n: Int,
+        missingIsNone: Bool
     ) {
         let unclaimed = results.unclaimed, settled = results.scratch
         var open = 0
@@ -255,16 +267,18 @@ public final class BatchEvaluator {
                 return
             }
             when.run(batch, count: n)
-            let holds = when.boolResults, unsure = when.uncertainResults
+            let holds = when.boolResults, unsure = when.uncertainResults, missing = when.missingResults
+            let none: UInt8 = missingIsNone ? 1 : 0
             var taken = 0
             for row in 0..<n {
                 let isOpen = settled[row] ^ 1
-                let unknown = isOpen & unsure[row]
-                let take = isOpen & (unsure[row] ^ 1) & holds[row]
+                let unknown = isOpen & (unsure[row] | (missing[row] & (none ^ 1)))
+                let gone = isOpen & missing[row] & none  // no class; `chosen` stays -1
+                let take = isOpen & ((unsure[row] | missing[row]) ^ 1) & holds[row]
                 unclaimed[row] |= unknown
                 chosen[row] = take != 0 ? index : chosen[row]
-                settled[row] |= unknown | take
-                taken += Int(unknown | take)
+                settled[row] |= unknown | gone | take
+                taken += Int(unknown | gone | take)
             }
             open -= taken
         }

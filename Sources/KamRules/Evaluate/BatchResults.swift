@@ -60,6 +60,8 @@ final class BatchResults {
         for p in [bands, levels, blocking, classes, fallbackIndex] { p.deallocate() }
         for p in [points, totals, answered, scores, confidences] { p.deallocate() }
     }
+    /// A gate's, risk's or advantage's byte: 0 clear, 1 fired, 2 unknown.
+    static func check(_ byte: UInt8) -> Evaluation.Check { byte == 1 ? .fired : byte == 2 ? .unknown : .clear }
 }
 
 extension BatchEvaluator {
@@ -82,10 +84,10 @@ extension BatchEvaluator {
         result.answeredMaximum = r.answered[row]
         result.confidence = r.confidences[row]
         result.score = r.scores[row]
-        for g in pack.gates.indices { result.gates.append(r.gates[g * capacity + row] != 0 ? .fired : .clear) }
+        for g in pack.gates.indices { result.gates.append(BatchResults.check(r.gates[g * capacity + row])) }
         result.blockingGate = r.blocking[row] < 0 ? nil : Int(r.blocking[row])
-        for k in pack.risks.indices { result.risks.append(r.risks[k * capacity + row] != 0 ? .fired : .clear) }
-        for k in pack.advantages.indices { result.advantages.append(r.advantages[k * capacity + row] != 0 ? .fired : .clear) }
+        for k in pack.risks.indices { result.risks.append(BatchResults.check(r.risks[k * capacity + row])) }
+        for k in pack.advantages.indices { result.advantages.append(BatchResults.check(r.advantages[k * capacity + row])) }
         result.level = Int(r.levels[row])
         for c in pack.classifications.indices {
             let option = r.classes[c * capacity + row]

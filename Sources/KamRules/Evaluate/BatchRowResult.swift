@@ -40,7 +40,7 @@ extension BatchEvaluator {
         /// Whether risk `k` fired, was clear, or could not be decided.
         public func risk(_ k: Int) -> Evaluation.Check {
             guard fallback < 0 else { return alone.risks[k] }
-            return results.risks[k * results.capacity + row] != 0 ? .fired : .clear
+            return BatchResults.check(results.risks[k * results.capacity + row])
         }
 
         /// Errors other than missing values: batch code claims no row that has one.
