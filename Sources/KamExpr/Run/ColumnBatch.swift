@@ -123,6 +123,7 @@ public final class ColumnBatch {
             let i = slot * capacity + row
             let state = activation.states[slot]
             states[i] = state
+            missingFailures[i] = 0  // a failure taken back is uncertain to batch code, whatever failed it
             guard state == 1 else { continue }
             switch declarations.variables[slot].type {
             case .number: numbers[i] = activation.numbers[slot]
