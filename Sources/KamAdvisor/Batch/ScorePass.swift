@@ -54,8 +54,17 @@ struct RowScorer: Sendable {
                 result.kept += 1
             }
         }
-        // The figures of each row whose measure pass 1 read, in order.
-        let accounts = try ranking?.placements?.accounts(chunk: context.ordinal, path: path) ?? []
+        // The figures of each row whose measure pass 1 read, in order, in the worker's room.
+        var accounts: [PortfolioFigures.Account?] = [], pairs: [UInt64] = []
+        swap(&accounts, &worker.placed)
+        swap(&pairs, &worker.pairs)
+        defer {
+            swap(&accounts, &worker.placed)
+            swap(&pairs, &worker.pairs)
+        }
+        if let placements = ranking?.placements {
+            try placements.accounts(chunk: context.ordinal, path: path, into: &accounts, pairs: &pairs)
+        }
         var placed = 0
         var steps = ScoreSteps()
         var rows = 0

@@ -14,13 +14,14 @@ final class KeySpill {
         try pairs.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try file.append(raw) } }.get()
     }
 
-    /// The pairs of accounts `range` (counted in file order) as (measure bits, key) words.
-    func pairs(_ range: Range<Int>) throws(BatchFailure) -> [UInt64] {
-        var words = [UInt64](repeating: 0, count: 2 * range.count)
+    /// The pairs of accounts `range` (counted in file order) as (measure bits, key) words,
+    /// into `words`, whose room is kept from call to call.
+    func pairs(_ range: Range<Int>, into words: inout [UInt64]) throws(BatchFailure) {
+        words.removeAll(keepingCapacity: true)
+        words.append(contentsOf: repeatElement(0, count: 2 * range.count))
         try words.withUnsafeMutableBytes { raw in
             Result { () throws(BatchFailure) in try file.read(raw, at: 16 * range.lowerBound) }
         }.get()
-        return words
     }
 
     /// Reads the pairs back in slices of (measure bits, key) words, in file order.

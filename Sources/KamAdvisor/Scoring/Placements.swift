@@ -25,20 +25,23 @@ final class Placements: @unchecked Sendable {
     }
 
     /// The figures of chunk `ordinal`'s accounts (its rows whose measure pass 1 read), in
-    /// order; nil for one that only its whole id can place (its tied group holds ids that
-    /// share their first eight bytes).
-    func accounts(chunk ordinal: Int, path: String) throws(CSVError) -> [PortfolioFigures.Account?] {
+    /// order, into `accounts`; nil for one that only its whole id can place (its tied group
+    /// holds ids that share their first eight bytes). `pairs` is room for the spill's words.
+    /// Both are a worker's, kept from chunk to chunk: a chunk's are a few hundred kilobytes,
+    /// and new ones each time were fresh pages for the kernel to zero.
+    func accounts(chunk ordinal: Int, path: String, into accounts: inout [PortfolioFigures.Account?], pairs: inout [UInt64]) throws(CSVError) {
         guard ordinal + 1 < starts.count else { throw CSVError(.changed, path: path) }  // the file has grown
-        let pairs: [UInt64]
         do {
-            pairs = try spill.pairs(starts[ordinal]..<starts[ordinal + 1])
+            try spill.pairs(starts[ordinal]..<starts[ordinal + 1], into: &pairs)
         } catch {
             throw CSVError(.io(errno: EIO, operation: "reading the id keys back from a temporary file"))
         }
-        var accounts = [PortfolioFigures.Account?](repeating: nil, count: pairs.count / 2)
-        pairs.withUnsafeBufferPointer { pairs in
-            figures.accounts(pairs: pairs) { p, account in accounts[p] = account }
+        accounts.removeAll(keepingCapacity: true)
+        accounts.append(contentsOf: repeatElement(nil, count: pairs.count / 2))
+        accounts.withUnsafeMutableBufferPointer { accounts in
+            pairs.withUnsafeBufferPointer { pairs in
+                figures.accounts(pairs: pairs) { p, account in accounts[p] = account }
+            }
         }
-        return accounts
     }
 }
