@@ -7,6 +7,26 @@ public struct CSVBlock: Sendable {
     public let chunks: [CSVChunk]
 }
 
+/// How a reader cut a file into blocks and chunks, block by block, for the next pass over the
+/// same file to follow; `complete` once the first pass has read to the end.
+public final class CSVBlockCuts: @unchecked Sendable {
+    struct Block {
+        /// The bytes read when the block was cut, and whether the input had ended.
+        let read: Int
+        let final: Bool
+        let chunks: [CSVChunk]
+        let consumed: Int
+        let nextLine: Int
+    }
+
+    var blocks: [Block] = []
+    public internal(set) var complete = false
+    /// Whether no pass has cut anything into it yet.
+    public var isEmpty: Bool { blocks.isEmpty }
+
+    public init() {}
+}
+
 /// Reads a file or a pipe in large blocks that end on record boundaries, transcoded to UTF-8,
 /// so that a batch can be parsed on every core while memory stays flat in the file's size:
 /// the incomplete record at the end of a block is carried over to the next one. Finding the
@@ -23,6 +43,10 @@ public struct CSVBlockReader {
     /// Fresh memory for every block would be mapped and zeroed by the kernel again, a
     /// gigabyte of page faults for a gigabyte of file.
     public var spare: [UInt8]?
+    /// Where the blocks were cut: written by a first pass over a file, followed by the passes
+    /// after it, which then skip the cutting (a scan of every byte for quotes and line ends).
+    public var cuts: CSVBlockCuts?
+    private var blockIndex = 0
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -165,7 +189,23 @@ public struct CSVBlockReader {
     public mutating func next() throws(CSVError) -> CSVBlock? {
         while true {
             while !eof && pending.count < blockSize { try readMore() }
-            if pending.isEmpty && eof { return nil }
+            if let cuts, cuts.complete {
+                // A later pass: the same bytes are read as the first pass read them, or the
+                // file has changed since.
+                guard blockIndex < cuts.blocks.count else {
+                    if pending.isEmpty && eof { return nil }
+                    throw CSVError(.changed, path: path)
+                }
+                let cut = cuts.blocks[blockIndex]
+                while !eof && pending.count < cut.read { try readMore(force: true) }
+                guard pending.count == cut.read, eof == cut.final else { throw CSVError(.changed, path: path) }
+                blockIndex += 1
+                return take(cut.chunks, consumed: cut.consumed, nextLine: cut.nextLine)
+            }
+            if pending.isEmpty && eof {
+                cuts?.complete = true
+                return nil
+            }
             let (chunks, consumed, nextLine) = pending.withUnsafeBufferPointer {
                 CSVChunker.splitComplete($0, dialect: dialect, targetSize: chunkSize, firstLine: line, final: eof)
             }
@@ -179,17 +219,23 @@ public struct CSVBlockReader {
                 try readMore(force: true)
                 continue
             }
-            // The block keeps the buffer; only the incomplete tail is copied into a new one.
-            var rest = spare.take() ?? []
-            rest.removeAll(keepingCapacity: true)
-            rest.reserveCapacity(blockSize + (1 << 16))
-            rest.append(contentsOf: pending[consumed...])
-            pending.removeLast(pending.count - consumed)
-            let block = CSVBlock(bytes: pending, chunks: chunks)
-            pending = rest
-            line = nextLine
-            return block
+            if let cuts, !cuts.complete { cuts.blocks.append(.init(read: pending.count, final: eof, chunks: chunks, consumed: consumed, nextLine: nextLine)) }
+            return take(chunks, consumed: consumed, nextLine: nextLine)
         }
+    }
+
+    /// The block of the complete records, `pending[..<consumed]`. The block keeps the buffer;
+    /// only the incomplete tail is copied into a new one.
+    private mutating func take(_ chunks: [CSVChunk], consumed: Int, nextLine: Int) -> CSVBlock {
+        var rest = spare.take() ?? []
+        rest.removeAll(keepingCapacity: true)
+        rest.reserveCapacity(blockSize + (1 << 16))
+        rest.append(contentsOf: pending[consumed...])
+        pending.removeLast(pending.count - consumed)
+        let block = CSVBlock(bytes: pending, chunks: chunks)
+        pending = rest
+        line = nextLine
+        return block
     }
 
     private mutating func readMore(force: Bool = false) throws(CSVError) {

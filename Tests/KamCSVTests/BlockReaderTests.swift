@@ -48,4 +48,55 @@ struct BlockReaderTests {
         try reader.skipRecords(2)
         #expect(try Self.rows(&reader).isEmpty)
     }
+
+    /// All blocks of a reader: their bytes and their chunks.
+    static func blocks(_ reader: inout CSVBlockReader) throws -> [([UInt8], [CSVChunk])] {
+        var out: [([UInt8], [CSVChunk])] = []
+        while let block = try reader.next() { out.append((block.bytes, block.chunks)) }
+        return out
+    }
+
+    /// A later pass follows the first pass's cuts instead of cutting again, gets the same
+    /// blocks, and refuses a file whose length has changed.
+    @Test(arguments: [23, 64, 1 << 20])
+    func laterPassesFollowTheFirstPassesCuts(_ blockSize: Int) throws {
+        let rows = (1...40).map { "C\($0),\"Name \($0),\nInc\",\($0 * 7)" }
+        let text = "id,name,sales\n" + rows.joined(separator: "\n") + "\n"
+        let path = try Self.write(text)
+        defer { unlink(path) }
+        let cuts = CSVBlockCuts()
+        func open() throws -> CSVBlockReader {
+            var reader = try CSVBlockReader(path: path, blockSize: blockSize, chunkSize: max(4, blockSize / 3))
+            reader.cuts = cuts
+            try reader.skipRecords(1)
+            return reader
+        }
+        var first = try open()
+        let cut = try Self.blocks(&first)
+        #expect(cuts.complete)
+        var second = try open()
+        let followed = try Self.blocks(&second)
+        #expect(followed.map(\.0) == cut.map(\.0) && followed.map(\.1) == cut.map(\.1))
+        var fresh = try CSVBlockReader(path: path, blockSize: blockSize, chunkSize: max(4, blockSize / 3))
+        try fresh.skipRecords(1)
+        #expect(try Self.blocks(&fresh).map(\.1) == cut.map(\.1))
+
+        // The cuts are followed, not found again: a file of the same length whose records
+        // end elsewhere is cut where the first one was. (With blocks smaller than a record,
+        // how the header is skipped depends on the rows after it, so the reads differ and the
+        // reader rightly calls the file changed.)
+        if blockSize >= 64 {
+            let header = "id,name,sales\n"
+            try (header + String(repeating: "x", count: text.utf8.count - header.utf8.count - 1) + "\n")
+                .write(toFile: path, atomically: false, encoding: .utf8)
+            var other = try open()
+            #expect(try Self.blocks(&other).map(\.1) == cut.map(\.1))
+        }
+
+        for changed in [text + "C41,x,1\n", String(text.dropLast(20))] {
+            try changed.write(toFile: path, atomically: false, encoding: .utf8)
+            var reader = try open()
+            #expect(throws: CSVError.self) { _ = try Self.blocks(&reader) }
+        }
+    }
 }
