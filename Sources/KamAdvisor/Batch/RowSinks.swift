@@ -20,7 +20,9 @@ public protocol RowCollector: Sendable {
     /// An empty part for a chunk of `bytes` bytes.
     func part(bytes: Int) -> Part
     /// A scored row, its result read in its batch; `order` counts the chunk's scored rows before it.
-    func add(_ record: borrowing CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Part)
+    /// The record is only read: `inout` hands over its address, where a borrowed record was
+    /// copied at this unspecialised call, its two arrays retained and released on every row.
+    func add(_ record: inout CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Part)
 }
 
 /// Every scored row rendered, in file order, to `output`. The header waits for the first
@@ -42,7 +44,7 @@ public struct OrderedRows: RowSink {
             return part
         }
 
-        public func add(_ record: borrowing CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout [UInt8]) {
+        public func add(_ record: inout CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout [UInt8]) {
             if !part.isEmpty { part += separator }
             renderer.row(record, result, into: &part)
         }
@@ -186,7 +188,7 @@ public struct BestRows<Kept: Sendable>: RowSink {
 
         public func part(bytes: Int) -> Part { Part() }
 
-        public func add(_ record: borrowing CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Part) {
+        public func add(_ record: inout CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Part) {
             let kept = keep(record, result)
             if let alsoKeep, alsoKeep(result, values) { part.also.append((order, kept)) }
             part.best.append((result.score, order, kept))
@@ -274,7 +276,7 @@ public struct TopRows: RowSink {
 public struct NoRows: RowSink {
     public struct Collector: RowCollector {
         public func part(bytes: Int) {}
-        public func add(_ record: borrowing CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Void) {}
+        public func add(_ record: inout CSVRecord, _ result: BatchEvaluator.RowResult, _ values: BatchRow, order: Int, to part: inout Void) {}
     }
 
     public init() {}

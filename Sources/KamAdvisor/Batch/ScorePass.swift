@@ -50,7 +50,7 @@ struct RowScorer: Sendable {
         func collect() {
             for k in 0..<worker.scoredCount {
                 let row = worker.scored[k]
-                collector.add(worker.records[row], batch.result(row: row), BatchRow(batch: batch, row: row), order: result.kept, to: &part)
+                collector.add(&worker.records[row], batch.result(row: row), BatchRow(batch: batch, row: row), order: result.kept, to: &part)
                 result.kept += 1
             }
         }
