@@ -40,6 +40,9 @@ final class Output {
     private var ownsDescriptor = false
     private var temporary: String?
     private var buffer: [UInt8] = []
+    /// Bytes written to the file, and how many of them the disk has been asked to take.
+    private var written = 0
+    private var handedToDisk = 0
 
     /// Whether this writes through the console's standard output.
     var isStandardOutput: Bool { target == .standardOutput }
@@ -113,6 +116,20 @@ final class Output {
             }
             offset += n
         }
+        written += bytes.count
+        if temporary != nil, written - handedToDisk >= 16 << 20 { startWriteback() }
+    }
+
+    /// Starts writing what is written so far to disk, without waiting: the file is synced
+    /// before it replaces the target, and at 250 MB of output that sync waited a tenth of a
+    /// second at the end; begun as the file grows, the disk works while rows are scored.
+    /// (On Linux, advising that written pages are not needed starts their writeback; they
+    /// stay cached until it is done.)
+    private func startWriteback() {
+        #if os(Linux)
+        _ = posix_fadvise(fd, off_t(handedToDisk), off_t(written - handedToDisk), POSIX_FADV_DONTNEED)
+        #endif
+        handedToDisk = written
     }
 
     private func flush() throws(OutputFile.Failure) {
