@@ -18,7 +18,7 @@ STEPS = [
     ("portfolio (sort, ties, look-ups)", r"^KamAdvisor\.(PortfolioFigures|RadixSort|Placements|KeySpill|ScratchFile|PortfolioSlots)"),
     ("evaluating (filling inputs, expressions, factors)", r"^(KamRules|KamExpr)\.|^KamAdvisor\.RowFiller"),
     ("writing (rendering rows, output)", r"^(KamReport|KamCLI)\.|^KamCSV\.CSVWriter"),
-    ("the scoring and portfolio loops themselves", r"^KamAdvisor\.BatchScorer"),
+    ("the scoring and portfolio loops themselves", r"^KamAdvisor\.(BatchScorer|RowScorer|ScoreTally|ScoreSteps|ScoreWorker|TotalsAndFooters|ChunkRowEvents|MeasurePass|RankPass|PassEngine|Parallel|Prefetcher|RepeatedIds|AccountId)"),
 ]
 
 
