@@ -8,7 +8,8 @@ public struct CSVBlock: Sendable {
 }
 
 /// How a reader cut a file into blocks and chunks, block by block, for the next pass over the
-/// same file to follow; `complete` once the first pass has read to the end.
+/// same file to follow (`CSVBlockReader.follow`); `complete` once the first pass has read to
+/// the end.
 public final class CSVBlockCuts: @unchecked Sendable {
     struct Block {
         /// The bytes read when the block was cut, and whether the input had ended.
@@ -20,11 +21,31 @@ public final class CSVBlockCuts: @unchecked Sendable {
     }
 
     var blocks: [Block] = []
-    public internal(set) var complete = false
-    /// Whether no pass has cut anything into it yet.
-    public var isEmpty: Bool { blocks.isEmpty }
+    var complete = false
+    /// The file the cuts were made in.
+    var file: FileIdentity?
 
     public init() {}
+}
+
+/// What tells a file from the same path written again: device, inode, size, and the time of
+/// its last change to the nanosecond. Nil for what is not a regular file.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let seconds: Int
+    let nanoseconds: Int
+
+    init?(_ fd: Int32) {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        seconds = Int(info.st_mtim.tv_sec)
+        nanoseconds = Int(info.st_mtim.tv_nsec)
+    }
 }
 
 /// Reads a file or a pipe in large blocks that end on record boundaries, transcoded to UTF-8,
@@ -43,9 +64,9 @@ public struct CSVBlockReader {
     /// Fresh memory for every block would be mapped and zeroed by the kernel again, a
     /// gigabyte of page faults for a gigabyte of file.
     public var spare: [UInt8]?
-    /// Where the blocks were cut: written by a first pass over a file, followed by the passes
+    /// Where the blocks are cut: written by a first pass over a file, followed by the passes
     /// after it, which then skip the cutting (a scan of every byte for quotes and line ends).
-    public var cuts: CSVBlockCuts?
+    private var cuts: CSVBlockCuts?
     private var blockIndex = 0
 
     private let fd: Int32
@@ -178,6 +199,21 @@ public struct CSVBlockReader {
             }
             try readMore(force: true)
         }
+    }
+
+    /// Shares `cuts` between the passes over one regular file: the first pass to read it to
+    /// its end records where it cut; a later one follows those cuts if the file is the one
+    /// they were made in (device, inode, size, time of last change, taken from the open
+    /// descriptor), and throws `.changed` if not. A pass that stopped early leaves nothing to
+    /// follow: the next one cuts afresh. Call before reading any block.
+    public mutating func follow(_ cuts: CSVBlockCuts) throws(CSVError) {
+        guard transcoder == nil, let file = FileIdentity(fd) else { return }
+        if cuts.complete {
+            guard file == cuts.file else { throw CSVError(.changed, path: path) }
+        } else {
+            (cuts.blocks, cuts.file) = ([], file)
+        }
+        self.cuts = cuts
     }
 
     /// Closes the descriptor if the reader opened it. Call once, when done.

@@ -1,4 +1,3 @@
-import Foundation
 import KamCSV
 
 /// The customer file of a run, opened once: its dialect and encoding are decided from the
@@ -15,7 +14,7 @@ struct BatchSource {
     /// The reader of a one-pass run (standard input can be read only once), past the header.
     private let opened: CSVBlockReader?
     /// Where the first pass over the file cut it, for the passes after it.
-    private let log = CutLog()
+    private let cuts = CSVBlockCuts()
 
     /// With `opened` (a reader the caller has read the header from, and skipped), or with
     /// `onePass`, the run is a single pass over that reader. Otherwise the reader that decided
@@ -48,52 +47,18 @@ struct BatchSource {
         }
     }
 
-    /// A reader past the header, for one pass: the opened one, or the file opened again. The
-    /// first pass to read the file to its end leaves its cuts for the passes after it, which
-    /// must find the same file (device, inode, size, time of last change), else it changed.
+    /// A reader past the header, for one pass: the opened one, or the file opened again,
+    /// following the cuts of the first pass that read it to its end.
     func blocks() throws(BatchFailure) -> CSVBlockReader {
         if let opened { return opened }
         do throws(CSVError) {
-            let identity = FileIdentity(path)
-            if log.cuts.complete {
-                guard let identity, identity == log.identity else { throw CSVError(.changed, path: path) }
-            } else if !log.cuts.isEmpty {
-                log.cuts = CSVBlockCuts()  // a pass that stopped early: the next one cuts afresh
-            }
-            if log.cuts.isEmpty { log.identity = identity }
             var reader = try CSVBlockReader(path: path, dialect: dialect, encoding: encoding, blockSize: blockSize, chunkSize: chunkSize)
-            if log.identity != nil { reader.cuts = log.cuts }
+            try reader.follow(cuts)
             try reader.skipRecords(headerRecords)
             return reader
         } catch {
             throw .csv(error)
         }
-    }
-}
-
-/// The cuts of a run's first complete pass, and the file they belong to.
-private final class CutLog: @unchecked Sendable {
-    var cuts = CSVBlockCuts()
-    var identity: FileIdentity?
-}
-
-/// What tells a file from the same path written again: device, inode, size, and the time of
-/// its last change to the nanosecond. Nil for what is not a regular file.
-struct FileIdentity: Equatable {
-    let device: UInt64
-    let inode: UInt64
-    let size: Int64
-    let seconds: Int
-    let nanoseconds: Int
-
-    init?(_ path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        seconds = Int(info.st_mtim.tv_sec)
-        nanoseconds = Int(info.st_mtim.tv_nsec)
     }
 }
 
