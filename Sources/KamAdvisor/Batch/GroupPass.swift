@@ -39,6 +39,7 @@ extension BatchScorer {
         guard missing.isEmpty else { throw .uncombinable(missing) }
         let source = engine.source
         let started = DispatchTime.now().uptimeNanoseconds
+        let startedCPU = System.cpuSeconds
         let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
         let grouping = LineGrouping(mapping: mapping, pack: pack, dialect: source.dialect, id: id, measure: measure)
         let partitions = LineGrouping.partitionCount(fileSize: size, perPartition: options.groupingPartitionBytes)
@@ -61,6 +62,7 @@ extension BatchScorer {
         result.conflictingValues = grouped.conflictCount
         result.conflicts = grouped.conflicts
         result.passSeconds = clock.seconds + [Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9] + result.passSeconds
+        result.passCPUSeconds = clock.cpuSeconds + [System.cpuSeconds - startedCPU] + result.passCPUSeconds
         result.peakMegabytes = clock.peakMegabytes + [System.peakMegabytes] + result.peakMegabytes
         return result
     }

@@ -41,6 +41,14 @@ enum Parallel {
 enum System {
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
+    /// User and system time of every thread of the process so far.
+    static var cpuSeconds: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// VmHWM from /proc/self/status: the peak resident set so far.
     static var peakMegabytes: Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -80,6 +80,8 @@ public struct BatchSummary: Sendable {
     /// Wall-clock seconds of each step: reading the measures, the portfolio figures, ordering
     /// the tied accounts, scoring.
     public var passSeconds: [Double] = []
+    /// CPU seconds (user and system, every thread) of the same steps.
+    public var passCPUSeconds: [Double] = []
     /// The process's peak resident memory after each step, in MB (Linux only; else 0).
     public var peakMegabytes: [Int] = []
 

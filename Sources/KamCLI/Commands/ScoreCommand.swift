@@ -288,6 +288,7 @@ enum ScoreCommand {
         }
         if ProcessInfo.processInfo.environment["KAM_TIMING"] != nil {
             console.err("passes (s): " + summary.passSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
+                + "; CPU (s): " + summary.passCPUSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
                 + "; peak MB after each: " + summary.peakMegabytes.map(String.init).joined(separator: " ") + "\n")
         }
         return 0
