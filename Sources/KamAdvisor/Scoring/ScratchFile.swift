@@ -58,7 +58,7 @@ final class ScratchFile: @unchecked Sendable {
 
     /// Reads the whole file from the start in slices of whole `stride`-byte records, in order.
     func forEachSlice(stride: Int, _ body: (UnsafeRawBufferPointer) throws(BatchFailure) -> Void) throws(BatchFailure) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 << 20, alignment: 16)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 16)
         defer { buffer.deallocate() }
         var offset = 0
         var carry = 0  // bytes of an incomplete record left at the end of the last read
