@@ -9,6 +9,8 @@ struct MeasurePass {
     let membership: PortfolioMembership
     let measureColumn: Int
     let idColumn: Int?
+    /// Chunks merged, whose arrays the next chunks fill.
+    let spares = Spares<Chunk>()
 
     init(measure: ColumnMapping.Binding, id: ColumnMapping.Binding?, dialect: CSVDialect) {
         membership = PortfolioMembership(measure: measure, id: id, dialect: dialect)
@@ -41,20 +43,32 @@ struct MeasurePass {
                 try spill.append(part.pairs)
                 if part.long { spill.longIds = true }
             }
-            return part.measures.count
+            let count = part.measures.count
+            spares.put(part)
+            return count
         }
         return measures
     }
 
     /// The accounts of one chunk, in order.
-    struct Chunk {
+    struct Chunk: Sendable {
         var measures: [Double] = []
-        var keys: [UInt64] = []
+        /// (measure bits, id key) words, account by account, as the spill holds them.
+        var pairs: [UInt64] = []
         /// Whether an id is longer than its eight-byte key.
         var long = false
         /// The hash of every row's id, to find ids that repeat; grouped by part at the end.
         var hashes: [UInt64] = []
         var hashesByPart: (hashes: [UInt64], ends: [Int]) = ([], [])
+
+        mutating func clear() {
+            measures.removeAll(keepingCapacity: true)
+            pairs.removeAll(keepingCapacity: true)
+            long = false
+            hashes.removeAll(keepingCapacity: true)
+            hashesByPart.hashes.removeAll(keepingCapacity: true)
+            hashesByPart.ends.removeAll(keepingCapacity: true)
+        }
 
         /// What a chunk's reading keeps, fixed for the pass.
         struct Reading: Sendable {
@@ -74,33 +88,25 @@ struct MeasurePass {
             guard let x = reading.membership.value(field) else { return }
             measures.append(x)
             if reading.keys {
-                keys.append(idField.map { PortfolioFigures.key($0) } ?? 0)
+                pairs.append(x.bitPattern)
+                pairs.append(idField.map { PortfolioFigures.key($0) } ?? 0)
                 if (idField?.count ?? 0) > 8 { long = true }
             }
-        }
-
-        /// (measure bits, key) words, account by account, as the spill holds them.
-        var pairs: [UInt64] {
-            var words: [UInt64] = []
-            words.reserveCapacity(2 * measures.count)
-            for (m, k) in zip(measures, keys) {
-                words.append(m.bitPattern)
-                words.append(k)
-            }
-            return words
         }
     }
 
     /// Reads a chunk's measures (and, with `keys`, id keys): the two columns only, with the
     /// column scanner, or with the reader where the scanner cannot be sure of the reader's
-    /// answer. The rank pass reads the file with it again when there is no spill.
+    /// answer. The rank pass reads the file with it again when there is no spill. The merge
+    /// puts each chunk back in `spares`.
     func chunkReader(keys keep: Bool, hashes hashing: Bool = false) -> @Sendable (ChunkContext) throws(CSVError) -> Chunk {
         let reading = Chunk.Reading(membership: membership, keys: keep, hashes: hashing, hasId: idColumn != nil)
-        let column = measureColumn, idColumn = self.idColumn ?? measureColumn
+        let column = measureColumn, idColumn = self.idColumn ?? measureColumn, spares = self.spares
         return { context throws(CSVError) -> Chunk in
-            var part = Chunk()
+            var part = spares.take() ?? Chunk()
+            part.clear()
             if !context.scan(columns: (column, idColumn), { part.take($0, $1, reading) }) {
-                part = Chunk()
+                part.clear()
                 // Text is checked for valid UTF-8 in the scoring pass; here only numbers are read.
                 var reader = context.reader(validateUTF8: false)
                 var record = CSVRecord()
@@ -108,7 +114,7 @@ struct MeasurePass {
                     record.withCell(column) { m in record.withCell(idColumn) { part.take(m, m == nil ? nil : $0, reading) } }
                 }
             }
-            if hashing { (part.hashesByPart, part.hashes) = (RepeatedIds.byPart(part.hashes), []) }
+            if hashing { RepeatedIds.byPart(part.hashes, into: &part.hashesByPart) }
             return part
         }
     }

@@ -78,6 +78,7 @@ struct RankPass {
             try engine.run(.rank, { _, _, _ in }, pass.chunkReader(keys: true)) { (part: MeasurePass.Chunk) throws(BatchFailure) -> Int in
                 part.pairs.withUnsafeBufferPointer { add($0, to: &builder) }
                 if part.long { long = true }
+                pass.spares.put(part)
                 return 0
             }
         }

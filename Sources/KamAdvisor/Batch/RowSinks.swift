@@ -156,15 +156,11 @@ final class BackgroundWriter: Sendable {
 /// Buffers of chunks written out, for the chunks of the next blocks. A chunk's rendered rows
 /// run to a megabyte or more; fresh buffers every block were a page fault per 4 KB written
 /// and a copy each time one grew.
-///
-/// A buffer is cleared when taken, not when put back: the pass may still hold the chunk's
-/// result when the writer is done with it, and clearing a shared buffer would copy it. By
-/// the time it is taken, for a later block, the spares hold the only reference.
 public final class SpareBuffers: Sendable {
-    private let free = Mutex<[[UInt8]]>([])
+    private let free = Spares<[UInt8]>()
 
     func take() -> [UInt8] {
-        var bytes = free.withLock { $0.popLast() } ?? []
+        var bytes = free.take() ?? []
         bytes.removeAll(keepingCapacity: true)
         return bytes
     }
@@ -172,8 +168,7 @@ public final class SpareBuffers: Sendable {
     /// Keeps chunk-sized buffers only (not a header or a separator).
     func put(_ bytes: consuming [UInt8]) {
         guard bytes.capacity >= 64 << 10 else { return }
-        let bytes = consume bytes
-        free.withLock { if $0.count < 64 { $0.append(bytes) } }
+        free.put(bytes)
     }
 }
 

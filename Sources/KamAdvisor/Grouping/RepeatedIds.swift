@@ -61,24 +61,31 @@ final class RepeatedIds: @unchecked Sendable {
     @inline(__always)
     private static func part(_ h: UInt64) -> Int { Int(h >> 60) }
 
-    /// Hashes ordered by part, and where each part's run ends: a counting sort on the top
-    /// bits, done on the worker's thread so that only whole runs are copied when they are added.
-    static func byPart(_ hashes: [UInt64]) -> (hashes: [UInt64], ends: [Int]) {
-        var ends = [Int](repeating: 0, count: parts + 1)
-        for h in hashes { ends[part(h) + 1] += 1 }
-        for p in 0..<parts { ends[p + 1] += ends[p] }
-        var next = Array(ends.dropLast())
-        var out = [UInt64](repeating: 0, count: hashes.count)
+    /// Hashes ordered by part, and where each part's run ends, into `grouped`, whose arrays
+    /// are reused from chunk to chunk: a counting sort on the top bits, done on the worker's
+    /// thread so that only whole runs are copied when they are added.
+    static func byPart(_ hashes: [UInt64], into grouped: inout (hashes: [UInt64], ends: [Int])) {
+        grouped.ends.removeAll(keepingCapacity: true)
+        grouped.ends.append(contentsOf: repeatElement(0, count: parts + 1))
+        for h in hashes { grouped.ends[part(h) + 1] += 1 }
+        for p in 0..<parts { grouped.ends[p + 1] += grouped.ends[p] }
+        var next = Array(grouped.ends.dropLast())
+        grouped.hashes.removeAll(keepingCapacity: true)
+        grouped.hashes.append(contentsOf: repeatElement(0, count: hashes.count))
         for h in hashes {
             let p = part(h)
-            out[next[p]] = h
+            grouped.hashes[next[p]] = h
             next[p] += 1
         }
-        return (out, Array(ends.dropFirst()))
+        grouped.ends.removeFirst()
     }
 
     /// A chunk's hashes, in any order.
-    func add(_ hashes: [UInt64]) throws(BatchFailure) { try add(Self.byPart(hashes)) }
+    func add(_ hashes: [UInt64]) throws(BatchFailure) {
+        var grouped: (hashes: [UInt64], ends: [Int]) = ([], [])
+        Self.byPart(hashes, into: &grouped)
+        try add(grouped)
+    }
 
     /// A chunk's hashes grouped by part (`byPart`).
     func add(_ grouped: (hashes: [UInt64], ends: [Int])) throws(BatchFailure) {
