@@ -124,7 +124,7 @@ final class BackgroundWriter: Sendable {
         let piece = Piece(bytes), shared = self.shared
         queue.async {
             defer { shared.room.signal() }
-            var bytes = piece.take()
+            let bytes = piece.take()
             if shared.failed == nil && !bytes.isEmpty {
                 do throws(BatchFailure) {
                     try bytes.withUnsafeBufferPointer { (p) throws(BatchFailure) in try shared.output(p) }
