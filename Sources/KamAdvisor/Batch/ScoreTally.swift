@@ -27,7 +27,10 @@ struct ScoreTally: Sendable {
     mutating func add(_ evaluation: some ScoredResult, lines: Int, levels: Int) {
         scored += lines
         if abs(evaluation.score) < 1e30 {
-            scoreMillionths += Int128((evaluation.score * 1e6).rounded())
+            // Through Int64 where it fits (every real score): a Double's own conversion to
+            // Int128 is a generic one, a hundred instructions a row.
+            let m = (evaluation.score * 1e6).rounded()
+            scoreMillionths += m.magnitude < 0x1p63 ? Int128(Int64(m)) : Int128(m)
         } else {
             scoreBeyondRange += evaluation.score
         }
