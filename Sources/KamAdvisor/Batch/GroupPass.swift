@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import KamCSV
 
@@ -38,12 +37,11 @@ extension BatchScorer {
         let missing = LineGrouping.uncombinable(mapping, pack)
         guard missing.isEmpty else { throw .uncombinable(missing) }
         let source = engine.source
-        let started = DispatchTime.now().uptimeNanoseconds
-        let startedCPU = System.cpuSeconds
         let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
         let grouping = LineGrouping(mapping: mapping, pack: pack, dialect: source.dialect, id: id, measure: measure)
         let partitions = LineGrouping.partitionCount(fileSize: size, perPartition: options.groupingPartitionBytes)
         let grouped = try grouping.run(engine, partitions: partitions, progress: progress)
+        clock.lap()
         var inner = options
         (inner.dialect, inner.encoding, inner.headerRecords, inner.groupedColumns) = (source.dialect, .utf8, 1, mapping.columns.count)
         let scorer = BatchScorer(pack: pack, mapping: mapping, options: inner)
@@ -61,9 +59,7 @@ extension BatchScorer {
         result.groupedLines = grouped.groupedLines
         result.conflictingValues = grouped.conflictCount
         result.conflicts = grouped.conflicts
-        result.passSeconds = clock.seconds + [Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9] + result.passSeconds
-        result.passCPUSeconds = clock.cpuSeconds + [System.cpuSeconds - startedCPU] + result.passCPUSeconds
-        result.peakMegabytes = clock.peakMegabytes + [System.peakMegabytes] + result.peakMegabytes
+        clock.record(in: &result)
         return result
     }
 }

@@ -65,19 +65,19 @@ final class RepeatedIds: @unchecked Sendable {
     /// are reused from chunk to chunk: a counting sort on the top bits, done on the worker's
     /// thread so that only whole runs are copied when they are added.
     static func byPart(_ hashes: [UInt64], into grouped: inout (hashes: [UInt64], ends: [Int])) {
+        // Each part's start, then moved past each hash placed: the starts become the ends.
         grouped.ends.removeAll(keepingCapacity: true)
         grouped.ends.append(contentsOf: repeatElement(0, count: parts + 1))
         for h in hashes { grouped.ends[part(h) + 1] += 1 }
         for p in 0..<parts { grouped.ends[p + 1] += grouped.ends[p] }
-        var next = Array(grouped.ends.dropLast())
         grouped.hashes.removeAll(keepingCapacity: true)
         grouped.hashes.append(contentsOf: repeatElement(0, count: hashes.count))
         for h in hashes {
             let p = part(h)
-            grouped.hashes[next[p]] = h
-            next[p] += 1
+            grouped.hashes[grouped.ends[p]] = h
+            grouped.ends[p] += 1
         }
-        grouped.ends.removeFirst()
+        grouped.ends.removeLast()
     }
 
     /// A chunk's hashes, in any order.

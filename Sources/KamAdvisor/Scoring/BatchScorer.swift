@@ -79,7 +79,7 @@ public final class BatchScorer: @unchecked Sendable {
         try score(engine, ranking, repeats, &summary, &sink, rejected, skipped, progress)
         if let repeats, try repeats.found(jobs: jobs) { throw .repeatedIds }
         clock.lap()
-        (summary.passSeconds, summary.passCPUSeconds, summary.peakMegabytes) = (clock.seconds, clock.cpuSeconds, clock.peakMegabytes)
+        clock.record(in: &summary)
         return summary
     }
 }
@@ -100,5 +100,12 @@ final class StepClock {
         cpuSeconds.append(cpu - lastCPU)
         peakMegabytes.append(System.peakMegabytes)
         (last, lastCPU) = (now, cpu)
+    }
+
+    /// Puts the steps lapped here before those `summary` already holds (an inner run's).
+    func record(in summary: inout BatchSummary) {
+        summary.passSeconds = seconds + summary.passSeconds
+        summary.passCPUSeconds = cpuSeconds + summary.passCPUSeconds
+        summary.peakMegabytes = peakMegabytes + summary.peakMegabytes
     }
 }
