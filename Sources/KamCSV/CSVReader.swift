@@ -54,6 +54,9 @@ public struct CSVReader: Sendable {
     private var transcoder: CSVTranscoder?
     private var raw: [UInt8] = []
     private var failed = false
+    /// Whether plain records skip the state machine (`CSVParser.plainRecord`). Off only in
+    /// tests and the fuzzer, which read with the state machine alone to check that path.
+    var readsPlainRecords = true
 
     // MARK: Opening
 
@@ -183,18 +186,12 @@ public struct CSVReader: Sendable {
     public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
         record.removeAll()
         if failed { return false }
+        if readsPlainRecords && plainStep(into: &record) == .record { return try taken(&record) }
         while true {
             let eof = sourceDone && pos == end
             switch parseStep(into: &record, eof: eof) {
             case .record:
-                record.line = parser.recordLine
-                record.byteOffset = parser.recordOffset
-                if record.byteCount > limits.maxRecordBytes {
-                    throw fail(CSVError(.recordTooLarge(limit: limits.maxRecordBytes), line: parser.recordLine,
-                                        byteOffset: parser.recordOffset))
-                }
-                if options.validateUTF8 && encoding == .utf8 { try checkUTF8(record) }
-                return true
+                return try taken(&record)
             case .end:
                 return false
             case .needInput:
@@ -207,6 +204,19 @@ public struct CSVReader: Sendable {
                 throw fail(error)
             }
         }
+    }
+
+    /// Finishes a record the parser has read: its place, and the checks on the whole record.
+    @inline(__always)
+    private mutating func taken(_ record: inout CSVRecord) throws(CSVError) -> Bool {
+        record.line = parser.recordLine
+        record.byteOffset = parser.recordOffset
+        if record.byteCount > limits.maxRecordBytes {
+            throw fail(CSVError(.recordTooLarge(limit: limits.maxRecordBytes), line: parser.recordLine,
+                                byteOffset: parser.recordOffset))
+        }
+        if options.validateUTF8 && encoding == .utf8 { try checkUTF8(record) }
+        return true
     }
 
     /// Every remaining record as strings; handy for tests and small files.
@@ -249,6 +259,35 @@ public struct CSVReader: Sendable {
         record.byteCount = outLen
         record.count = endCount
         return step
+    }
+
+    /// `CSVParser.plainRecord` over the same buffers as `parseStep`.
+    @inline(__always)
+    private mutating func plainStep(into record: inout CSVRecord) -> CSVParser.Plain {
+        var pos = self.pos
+        var outLen = 0
+        var endCount = 0
+        var parser = self.parser
+        let base = bufferBase
+        let end = self.end
+        let outLimit = Swift.min(record.storage.count, limits.maxRecordBytes + 1)
+        let endsLimit = Swift.min(record.fieldEnds.count, limits.maxColumns)
+        let read = buffer.withUnsafeBufferPointer { input in
+            record.storage.withUnsafeMutableBufferPointer { out in
+                record.fieldEnds.withUnsafeMutableBufferPointer { ends in
+                    parser.plainRecord(
+                        input: UnsafeBufferPointer(rebasing: input[..<end]), pos: &pos, base: base,
+                        out: UnsafeMutableBufferPointer(rebasing: out[..<outLimit]), outLen: &outLen,
+                        ends: UnsafeMutableBufferPointer(rebasing: ends[..<endsLimit]), endCount: &endCount)
+                }
+            }
+        }
+        guard read != .none else { return .none }
+        self.parser = parser
+        self.pos = pos
+        record.byteCount = outLen
+        record.count = endCount
+        return read
     }
 
     private mutating func growOutput(_ record: inout CSVRecord) throws(CSVError) {

@@ -1,7 +1,8 @@
 // libFuzzer target: the CSV reader with dialect sniffing and encodings, checked against the
-// chunked reading that batch scoring uses (the same records, lines and errors), plus the
-// number and boolean readers on every field. Built by scripts/fuzz.sh, not by SwiftPM.
-import KamCSV
+// chunked reading that batch scoring uses (the same records, lines and errors) and against
+// its own state machine without the plain-record path, plus the number and boolean readers
+// on every field. Built by scripts/fuzz.sh, not by SwiftPM.
+@testable import KamCSV
 
 private let limits = CSVLimits(maxFieldBytes: 4096, maxRecordBytes: 16384, maxColumns: 64)
 
@@ -28,8 +29,15 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     // Any encoding the first byte picks, sniffed dialect.
     let encodings: [CSVEncoding?] = [nil, .windows1251, .windows1252, .latin1, .utf16LE]
-    var whole = CSVReader(bytes: bytes, encoding: encodings[Int(bytes.first ?? 0) % 3], limits: limits)
-    _ = readAll(&whole)
+    let picked = encodings[Int(bytes.first ?? 0) % 3]
+    var whole = CSVReader(bytes: bytes, encoding: picked, limits: limits)
+    let read = readAll(&whole)
+    var machine = CSVReader(bytes: bytes, encoding: picked, limits: limits)
+    machine.readsPlainRecords = false
+    let machineRead = readAll(&machine)
+    if read.0 != machineRead.0 || read.1 != machineRead.1 || read.2 != machineRead.2 {
+        fatalError("plain-record path differs: \(read) vs \(machineRead)")
+    }
 
     // UTF-8 input: a sequential read and a read in pieces must agree record for record. The
     // pieces are cut after the byte-order mark, as the block reader cuts them.

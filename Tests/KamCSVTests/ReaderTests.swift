@@ -175,6 +175,48 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
                            + Array(",\"\n\r".utf8) + [0xC3, 0xA9])
     }
 
+    /// Lines of the shape the plain-record path reads (unquoted fields on one line), with
+    /// what makes it hand over or stop: a quote opening a field or inside one, CR and CRLF,
+    /// tabs and other control bytes, blank lines, fields and records over small limits, and
+    /// block boundaries anywhere. With that path and without it the reader must give the same
+    /// records, lines, offsets and errors.
+    @Test func plainRecordsReadAsTheStateMachineReadsThem() throws {
+        var rng = SplitMix64(seed: 2026)
+        let dialects: [CSVDialect] = [.comma, .semicolon, .tab]
+        let ends: [[UInt8]] = [[10], [10], [10], [13, 10], [13]]
+        var plainRead = 0
+        for round in 0..<1500 {
+            let dialect = dialects[round % 3]
+            let text = Array("abcdefgh 12.5ёж".utf8) + [dialect.delimiter, dialect.delimiter, dialect.delimiter]
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                for _ in 0..<Int.random(in: 0...60, using: &rng) {
+                    let roll = Int.random(in: 0..<100, using: &rng)
+                    bytes += roll < 2 ? [dialect.quote] : roll < 3 ? [11] : roll < 4 ? [9] : [text.randomElement(using: &rng)!]
+                }
+                if Int.random(in: 0..<20, using: &rng) > 0 { bytes += ends.randomElement(using: &rng)! }
+            }
+            // Keep UTF-8 whole: each lead byte of ё or ж gets a continuation byte of one of them.
+            bytes = bytes.enumerated().flatMap { k, b -> [UInt8] in
+                b == 0xD1 || b == 0xD0 ? [b, k % 2 == 0 ? 0x91 : 0xB6] : b == 0x91 || b == 0xB6 ? [] : [b]
+            }
+            let strict = round % 4 == 1
+            let limits = round % 5 == 2 ? CSVLimits(maxFieldBytes: 12, maxRecordBytes: 40, maxColumns: 6) : CSVLimits()
+            let path = temporaryFile(bytes)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            for blockSize in [5, 64, 1 << 16] {
+                let options = CSVReader.Options(strictQuotes: strict, blockSize: blockSize)
+                var plain = try CSVReader(path: path, dialect: dialect, limits: limits, options: options)
+                var machine = try CSVReader(path: path, dialect: dialect, limits: limits, options: options)
+                machine.readsPlainRecords = false
+                let a = readAllRecords(&plain), b = readAllRecords(&machine)
+                #expect(a == b, "round \(round) block \(blockSize): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                if case .success(let records) = a { plainRead += records.count }
+            }
+        }
+        #expect(plainRead > 10000)
+    }
+
     private func matchReference(seed: UInt64, lengths: ClosedRange<Int>, alphabet: [UInt8]) throws {
         var rng = SplitMix64(seed: seed)
         for round in 0..<3000 {

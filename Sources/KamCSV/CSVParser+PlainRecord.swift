@@ -1,0 +1,133 @@
+/// The usual record of a machine-written export, read in one go: unquoted fields on one line,
+/// in the input at hand. The state machine takes each field through several phases and
+/// checks, about 135 instructions a field; here eight bytes at a time are searched for every
+/// delimiter, quote and line end at once, and each field is copied a word at a time.
+///
+/// At a field that opens with a quote the state machine takes over, with the fields before it
+/// read: it goes on from `.fieldStart` as if it had read them itself. (Reading simple quoted
+/// fields here too cost every field more than it saved on the fifth of the benchmark's rows
+/// that have one.) Anything else is left to the machine whole, with nothing consumed: a blank
+/// line, a quote inside an unquoted field, a record the input cuts, a field or record over the
+/// limits, buffers short of room. So the answer is always the state machine's.
+extension CSVParser {
+    enum Plain {
+        /// Nothing consumed: the state machine reads the record.
+        case none
+        case record
+        /// The fields before a quoted one are read; the state machine goes on from its quote.
+        case started
+    }
+
+    /// Reads one plain record, or its fields up to a quoted one it leaves to `step`, from
+    /// `input[pos...]`, as `step` would.
+    mutating func plainRecord(
+        input: UnsafeBufferPointer<UInt8>, pos: inout Int, base: Int,
+        out: UnsafeMutableBufferPointer<UInt8>, outLen: inout Int,
+        ends: UnsafeMutableBufferPointer<Int>, endCount: inout Int
+    ) -> Plain {
+        let n = input.count
+        guard phase == .recordStart, pos < n, let p = input.baseAddress, let q = out.baseAddress, let e0 = ends.baseAddress else {
+            return .none
+        }
+        let start = pos
+        guard p[start] != 10 && p[start] != 13 else { return .none }
+        let delim = delimiter, quote = self.quote
+        let endsCap = ends.count, maxField = maxFieldBytes
+        // The output never runs ahead of the input (it drops the delimiters), so a field
+        // ending here or before has room for its last word's copy.
+        let roomEnd = start + out.count - 8
+        let wordsEnd = n - 8
+        var o = 0, e = 0
+        var fieldStart = start
+
+        // Copies `p[fieldStart..<stop]` after the fields before it and ends the field there.
+        @inline(__always)
+        func endField(at stop: Int) -> Bool {
+            let length = stop - fieldStart
+            guard stop <= roomEnd, length <= maxField, e < endsCap else { return false }
+            if stop <= wordsEnd {
+                // Whole words: the bytes past the field are overwritten by the next one.
+                var k = 0
+                while k < length {
+                    UnsafeMutableRawPointer(q + o + k).storeBytes(of: UnsafeRawPointer(p + fieldStart + k).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    k += 8
+                }
+            } else {
+                for k in 0..<length { q[o + k] = p[fieldStart + k] }
+            }
+            o += length
+            e0[e] = o
+            e += 1
+            fieldStart = stop + 1
+            return true
+        }
+
+        var i = start
+        while i < n {
+            var marks: UInt64
+            let width: Int
+            if i + 8 <= n {
+                marks = Self.marks(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)), delim, quote)
+                width = 8
+            } else {
+                // The input's last few bytes: the same marks, a byte at a time.
+                marks = 0
+                width = n - i
+                for k in 0..<width {
+                    let b = p[i + k]
+                    if b == delim || b == quote || b < 14 { marks |= 0x80 << (8 * UInt64(k)) }
+                }
+            }
+            while marks != 0 {
+                let k = i + marks.trailingZeroBitCount >> 3
+                marks &= marks &- 1
+                let b = p[k]
+                if b == delim {
+                    guard endField(at: k) else { return .none }
+                } else if b == 10 || b == 13 {
+                    guard endField(at: k) else { return .none }
+                    var next = k + 1
+                    if b == 13 {
+                        if next == n { phase = .afterCR } else if p[next] == 10 { next += 1 }
+                    }
+                    recordLine = line
+                    recordOffset = base + start
+                    line += 1
+                    pos = next
+                    outLen = o
+                    endCount = e
+                    return .record
+                } else if b == quote {
+                    // A quote opens a field only as its first byte; elsewhere the state
+                    // machine decides what it means (text, or an error when strict).
+                    guard k == fieldStart else { return .none }
+                    phase = .fieldStart
+                    recordLine = line
+                    recordOffset = base + start
+                    pos = k
+                    outLen = o
+                    endCount = e
+                    return .started
+                }
+                // Any other byte below 14 is text.
+            }
+            i += width
+        }
+        // The input ends inside the record.
+        return .none
+    }
+
+    /// The high bit of each byte of `w` that is the delimiter, the quote, or below 14 (LF, CR
+    /// and the other control bytes, which the caller tells apart). Exact for every byte: the
+    /// sums stay within each byte, so no borrow marks a neighbour.
+    @inline(__always)
+    static func marks(_ w: UInt64, _ delimiter: UInt8, _ quote: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7 = ones &* 0x7F, high = ones &* 0x80
+        // High bit set where a byte is not zero.
+        @inline(__always) func nonZero(_ x: UInt64) -> UInt64 { ((x & low7) &+ low7) | x }
+        // High bit set where a byte is 14 or more.
+        let notControl = ((w & low7) &+ ones &* (0x80 - 14)) | w
+        return ~(notControl & nonZero(w ^ (ones &* UInt64(delimiter))) & nonZero(w ^ (ones &* UInt64(quote)))) & high
+    }
+}
