@@ -156,22 +156,32 @@ public enum CSVNumber {
         let negative = i < stop && p[i] == UInt8(ascii: "-")
         if negative { i += 1 }
         var mantissa: UInt64 = 0
-        var digits = 0
-        var fraction = -1  // digits after the mark; -1 while there is none
+        // The whole part, then the fraction after one decimal mark: two loops, so that a digit
+        // costs no more than its own reading.
+        let wholeStart = i
         while i < stop {
             let d = p[i] &- UInt8(ascii: "0")
-            if d < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits += 1
-                if fraction >= 0 { fraction += 1 }
-            } else if p[i] == decimal && fraction < 0 && digits > 0 {
-                fraction = 0
-            } else {
-                return nil
-            }
+            guard d < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i += 1
         }
-        guard digits > 0 && digits <= 15 && fraction != 0 else { return nil }
+        let whole = i - wholeStart
+        guard whole > 0 else { return nil }
+        var fraction = 0
+        if i < stop {
+            guard p[i] == decimal else { return nil }
+            i += 1
+            let fractionStart = i
+            while i < stop {
+                let d = p[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - fractionStart
+            guard fraction > 0 else { return nil }
+        }
+        guard whole + fraction <= 15 else { return nil }
         let value = fraction > 0 ? Double(mantissa) / powersOfTen[fraction] : Double(mantissa)
         return negative ? -value : value
     }
