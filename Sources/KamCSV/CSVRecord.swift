@@ -61,6 +61,39 @@ public struct CSVRecord: Sendable {
         }
     }
 
+    /// Every field at once, for a loop that reads many: one look at the buffers, not one a
+    /// field. The view must not escape `body`.
+    @inlinable
+    public func withUnsafeFields<R>(_ body: (Fields) -> R) -> R {
+        storage.withUnsafeBufferPointer { bytes in
+            fieldEnds.withUnsafeBufferPointer { ends in
+                body(Fields(bytes: bytes.baseAddress!, ends: ends.baseAddress!, count: count))
+            }
+        }
+    }
+
+    /// The record's fields as raw bytes, valid inside `withUnsafeFields`.
+    public struct Fields {
+        @usableFromInline let bytes: UnsafePointer<UInt8>
+        @usableFromInline let ends: UnsafePointer<Int>
+        public let count: Int
+
+        @inlinable
+        init(bytes: UnsafePointer<UInt8>, ends: UnsafePointer<Int>, count: Int) {
+            self.bytes = bytes
+            self.ends = ends
+            self.count = count
+        }
+
+        /// Field `i`.
+        @inlinable
+        public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+            precondition(i >= 0 && i < count, "field index out of range")
+            let start = i == 0 ? 0 : ends[i &- 1]
+            return UnsafeBufferPointer(start: bytes + start, count: ends[i] &- start)
+        }
+    }
+
     /// Field `i` decoded as UTF-8 (invalid bytes become U+FFFD).
     @inlinable
     public func string(at i: Int) -> String {

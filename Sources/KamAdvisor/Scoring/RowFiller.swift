@@ -57,45 +57,48 @@ struct RowFiller {
             let extraEmpty = record.count > headerCount && (headerCount..<record.count).allSatisfy { record.ends[$0] == (($0 == 0) ? 0 : record.ends[$0 - 1]) }
             if let problem = fieldCountProblem(record.count, extraEmpty: extraEmpty, line: record.line) { return problem }
         }
-        for b in bindings {
-            if record.range(at: b.column).isEmpty {
-                if b.hasEmptyValue {
-                    activation.setValue(b.slot, inputs[b.index].emptyValue!)
+        return record.withUnsafeFields { fields in
+            for b in bindings {
+                let field = fields[b.column]
+                if field.isEmpty {
+                    if b.hasEmptyValue {
+                        activation.setValue(b.slot, inputs[b.index].emptyValue!)
+                        continue
+                    }
+                    if b.required { return emptyRequired(b, line: record.line) }
                     continue
                 }
-                if b.required { return emptyRequired(b, line: record.line) }
-                continue
-            }
-            switch b.kind {
-            case .number:
-                guard let x = CSVNumber.parse(record, at: b.column, dialect: dialect) else {
-                    return notA("a number", b, record.string(at: b.column), line: record.line)
-                }
-                if !(x >= b.minimum && x <= b.maximum), let problem = inputs[b.index].problem(with: .number(x)) {
-                    return RowError(line: record.line, column: headers[b.index], message: problem)
-                }
-                activation.setNumber(b.slot, x)
-            case .bool:
-                guard let v = record.withUnsafeField(b.column, { CSVBool.parse($0) }) else {
-                    return notA("yes/no", b, record.string(at: b.column), line: record.line)
-                }
-                activation.setBool(b.slot, v)
-            case .text, .choice:
-                var text = record.string(at: b.column)
-                // Another name of a choice is looked up only when the text is not one itself,
-                // so the common case costs what it did.
-                if b.kind == .choice, inputs[b.index].problem(with: .string(text)) != nil {
-                    text = inputs[b.index].canonical(text)
-                    if let problem = inputs[b.index].problem(with: .string(text)) {
+                switch b.kind {
+                case .number:
+                    guard let x = CSVNumber.parse(field, dialect: dialect) else {
+                        return notA("a number", b, String(decoding: field, as: UTF8.self), line: record.line)
+                    }
+                    if !(x >= b.minimum && x <= b.maximum), let problem = inputs[b.index].problem(with: .number(x)) {
                         return RowError(line: record.line, column: headers[b.index], message: problem)
                     }
+                    activation.setNumber(b.slot, x)
+                case .bool:
+                    guard let v = CSVBool.parse(field) else {
+                        return notA("yes/no", b, String(decoding: field, as: UTF8.self), line: record.line)
+                    }
+                    activation.setBool(b.slot, v)
+                case .text, .choice:
+                    var text = String(decoding: field, as: UTF8.self)
+                    // Another name of a choice is looked up only when the text is not one itself,
+                    // so the common case costs what it did.
+                    if b.kind == .choice, inputs[b.index].problem(with: .string(text)) != nil {
+                        text = inputs[b.index].canonical(text)
+                        if let problem = inputs[b.index].problem(with: .string(text)) {
+                            return RowError(line: record.line, column: headers[b.index], message: problem)
+                        }
+                    }
+                    activation.setValue(b.slot, .string(text))
+                case .skip:
+                    continue
                 }
-                activation.setValue(b.slot, .string(text))
-            case .skip:
-                continue
             }
+            return nil
         }
-        return nil
     }
 
     /// One cell read as `fill` reads it, for code that combines rows (`LineGrouping`): the
