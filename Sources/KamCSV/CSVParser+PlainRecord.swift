@@ -13,7 +13,9 @@ extension CSVParser {
     enum Plain {
         /// Nothing consumed: the state machine reads the record.
         case none
-        case record
+        /// A whole record; `ascii` when every byte of it is ASCII and none is NUL, so it is
+        /// valid UTF-8 with no further look.
+        case record(ascii: Bool)
         /// The fields before a quoted one are read; the state machine goes on from its quote.
         case started
     }
@@ -62,12 +64,18 @@ extension CSVParser {
             return true
         }
 
+        // Every word's bytes or'ed (past the record's end too, which can only say no), and
+        // whether a control byte other than the line end was met (NUL is one).
+        var bits: UInt64 = 0
+        var control = false
         var i = start
         while i < n {
             var marks: UInt64
             let width: Int
             if i + 8 <= n {
-                marks = Self.marks(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)), delim, quote)
+                let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                bits |= w
+                marks = Self.marks(w, delim, quote)
                 width = 8
             } else {
                 // The input's last few bytes: the same marks, a byte at a time.
@@ -75,6 +83,7 @@ extension CSVParser {
                 width = n - i
                 for k in 0..<width {
                     let b = p[i + k]
+                    bits |= UInt64(b)
                     if b == delim || b == quote || b < 14 { marks |= 0x80 << (8 * UInt64(k)) }
                 }
             }
@@ -96,7 +105,7 @@ extension CSVParser {
                     pos = next
                     outLen = o
                     endCount = e
-                    return .record
+                    return .record(ascii: bits & 0x8080_8080_8080_8080 == 0 && !control)
                 } else if b == quote {
                     // A quote opens a field only as its first byte; elsewhere the state
                     // machine decides what it means (text, or an error when strict).
@@ -108,8 +117,10 @@ extension CSVParser {
                     outLen = o
                     endCount = e
                     return .started
+                } else {
+                    // Any other byte below 14 is text.
+                    control = true
                 }
-                // Any other byte below 14 is text.
             }
             i += width
         }

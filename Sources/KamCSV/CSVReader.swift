@@ -186,7 +186,7 @@ public struct CSVReader: Sendable {
     public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
         record.removeAll()
         if failed { return false }
-        if readsPlainRecords && plainStep(into: &record) == .record { return try taken(&record) }
+        if readsPlainRecords, case .record(let ascii) = plainStep(into: &record) { return try taken(&record, ascii: ascii) }
         while true {
             let eof = sourceDone && pos == end
             switch parseStep(into: &record, eof: eof) {
@@ -206,16 +206,17 @@ public struct CSVReader: Sendable {
         }
     }
 
-    /// Finishes a record the parser has read: its place, and the checks on the whole record.
+    /// Finishes a record the parser has read: its place, and the checks on the whole record
+    /// (UTF-8 only when the parser has not seen that every byte is ASCII and none is NUL).
     @inline(__always)
-    private mutating func taken(_ record: inout CSVRecord) throws(CSVError) -> Bool {
+    private mutating func taken(_ record: inout CSVRecord, ascii: Bool = false) throws(CSVError) -> Bool {
         record.line = parser.recordLine
         record.byteOffset = parser.recordOffset
         if record.byteCount > limits.maxRecordBytes {
             throw fail(CSVError(.recordTooLarge(limit: limits.maxRecordBytes), line: parser.recordLine,
                                 byteOffset: parser.recordOffset))
         }
-        if options.validateUTF8 && encoding == .utf8 { try checkUTF8(record) }
+        if options.validateUTF8 && encoding == .utf8 && !ascii { try checkUTF8(record) }
         return true
     }
 
@@ -282,7 +283,7 @@ public struct CSVReader: Sendable {
                 }
             }
         }
-        guard read != .none else { return .none }
+        if case .none = read { return .none }
         self.parser = parser
         self.pos = pos
         record.byteCount = outLen

@@ -177,14 +177,14 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
 
     /// Lines of the shape the plain-record path reads (unquoted fields on one line), with
     /// what makes it hand over or stop: a quote opening a field or inside one, CR and CRLF,
-    /// tabs and other control bytes, blank lines, fields and records over small limits, and
-    /// block boundaries anywhere. With that path and without it the reader must give the same
+    /// tabs and other control bytes, NUL and bytes that are not UTF-8, blank lines, fields and
+    /// records over small limits, and block boundaries anywhere. With that path and without it the reader must give the same
     /// records, lines, offsets and errors.
     @Test func plainRecordsReadAsTheStateMachineReadsThem() throws {
         var rng = SplitMix64(seed: 2026)
         let dialects: [CSVDialect] = [.comma, .semicolon, .tab]
         let ends: [[UInt8]] = [[10], [10], [10], [13, 10], [13]]
-        var plainRead = 0
+        var plainRead = 0, badBytes = 0
         for round in 0..<1500 {
             let dialect = dialects[round % 3]
             let text = Array("abcdefgh 12.5ёж".utf8) + [dialect.delimiter, dialect.delimiter, dialect.delimiter]
@@ -192,6 +192,8 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
             for _ in 0..<Int.random(in: 0...12, using: &rng) {
                 for _ in 0..<Int.random(in: 0...60, using: &rng) {
                     let roll = Int.random(in: 0..<100, using: &rng)
+                    // Now and then a byte that is not UTF-8, or NUL: both must stop the read.
+                    if round % 7 == 3 && Int.random(in: 0..<300, using: &rng) == 0 { bytes.append(Bool.random(using: &rng) ? 0 : 0xFF) }
                     bytes += roll < 2 ? [dialect.quote] : roll < 3 ? [11] : roll < 4 ? [9] : [text.randomElement(using: &rng)!]
                 }
                 if Int.random(in: 0..<20, using: &rng) > 0 { bytes += ends.randomElement(using: &rng)! }
@@ -211,10 +213,14 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
                 machine.readsPlainRecords = false
                 let a = readAllRecords(&plain), b = readAllRecords(&machine)
                 #expect(a == b, "round \(round) block \(blockSize): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
-                if case .success(let records) = a { plainRead += records.count }
+                switch a {
+                case .success(let records): plainRead += records.count
+                case .failure(let error): if case .invalidUTF8 = error.kind { badBytes += 1 } else if error.kind == .nulByte { badBytes += 1 }
+                }
             }
         }
         #expect(plainRead > 10000)
+        #expect(badBytes > 50)
     }
 
     private func matchReference(seed: UInt64, lengths: ClosedRange<Int>, alphabet: [UInt8]) throws {
