@@ -9,7 +9,12 @@ enum ByteSearch {
         var i = start
         while i + 16 <= end {
             let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
-            if any((v .== quotes) .| (v .== lfs) .| (v .== crs)) { break }
+            // The matching lanes as bytes of two words, so the first is found without going
+            // back over the sixteen bytes one at a time.
+            let hits = SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: (v .== quotes) .| (v .== lfs) .| (v .== crs))
+            let (low, high) = unsafeBitCast(hits, to: (UInt64, UInt64).self)
+            if low != 0 { return i + UInt64(littleEndian: low).trailingZeroBitCount >> 3 }
+            if high != 0 { return i + 8 + UInt64(littleEndian: high).trailingZeroBitCount >> 3 }
             i += 16
         }
         while i < end {
