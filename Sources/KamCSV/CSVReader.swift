@@ -237,58 +237,51 @@ public struct CSVReader: Sendable {
 
     @inline(__always)
     private mutating func parseStep(into record: inout CSVRecord, eof: Bool) -> CSVParser.Step {
+        let base = bufferBase
+        return withParser(&record, keep: { _ in true }) { parser, input, pos, out, outLen, ends, endCount in
+            parser.step(input: input, pos: &pos, base: base, eof: eof, out: out, outLen: &outLen, ends: ends, endCount: &endCount)
+        }
+    }
+
+    /// `CSVParser.plainRecord`, which consumes nothing when it answers `.none`.
+    @inline(__always)
+    private mutating func plainStep(into record: inout CSVRecord) -> CSVParser.Plain {
+        let base = bufferBase
+        return withParser(&record, keep: { if case .none = $0 { false } else { true } }) { parser, input, pos, out, outLen, ends, endCount in
+            parser.plainRecord(input: input, pos: &pos, base: base, out: out, outLen: &outLen, ends: ends, endCount: &endCount)
+        }
+    }
+
+    /// One call of the parser over the input and the record's buffers, cut to the limits;
+    /// its state and what it read are kept when `keep` says so.
+    @inline(__always)
+    private mutating func withParser<R>(
+        _ record: inout CSVRecord, keep: (R) -> Bool,
+        _ call: (inout CSVParser, UnsafeBufferPointer<UInt8>, inout Int, UnsafeMutableBufferPointer<UInt8>, inout Int,
+                 UnsafeMutableBufferPointer<Int>, inout Int) -> R
+    ) -> R {
         var pos = self.pos
         var outLen = record.byteCount
         var endCount = record.count
         var parser = self.parser
-        let base = bufferBase
         let end = self.end
         let outLimit = Swift.min(record.storage.count, limits.maxRecordBytes + 1)
         let endsLimit = Swift.min(record.fieldEnds.count, limits.maxColumns)
-        let step = buffer.withUnsafeBufferPointer { input in
+        let result = buffer.withUnsafeBufferPointer { input in
             record.storage.withUnsafeMutableBufferPointer { out in
                 record.fieldEnds.withUnsafeMutableBufferPointer { ends in
-                    parser.step(
-                        input: UnsafeBufferPointer(rebasing: input[..<end]), pos: &pos, base: base, eof: eof,
-                        out: UnsafeMutableBufferPointer(rebasing: out[..<outLimit]), outLen: &outLen,
-                        ends: UnsafeMutableBufferPointer(rebasing: ends[..<endsLimit]), endCount: &endCount)
+                    call(&parser, UnsafeBufferPointer(rebasing: input[..<end]), &pos,
+                         UnsafeMutableBufferPointer(rebasing: out[..<outLimit]), &outLen,
+                         UnsafeMutableBufferPointer(rebasing: ends[..<endsLimit]), &endCount)
                 }
             }
         }
+        guard keep(result) else { return result }
         self.parser = parser
         self.pos = pos
         record.byteCount = outLen
         record.count = endCount
-        return step
-    }
-
-    /// `CSVParser.plainRecord` over the same buffers as `parseStep`.
-    @inline(__always)
-    private mutating func plainStep(into record: inout CSVRecord) -> CSVParser.Plain {
-        var pos = self.pos
-        var outLen = 0
-        var endCount = 0
-        var parser = self.parser
-        let base = bufferBase
-        let end = self.end
-        let outLimit = Swift.min(record.storage.count, limits.maxRecordBytes + 1)
-        let endsLimit = Swift.min(record.fieldEnds.count, limits.maxColumns)
-        let read = buffer.withUnsafeBufferPointer { input in
-            record.storage.withUnsafeMutableBufferPointer { out in
-                record.fieldEnds.withUnsafeMutableBufferPointer { ends in
-                    parser.plainRecord(
-                        input: UnsafeBufferPointer(rebasing: input[..<end]), pos: &pos, base: base,
-                        out: UnsafeMutableBufferPointer(rebasing: out[..<outLimit]), outLen: &outLen,
-                        ends: UnsafeMutableBufferPointer(rebasing: ends[..<endsLimit]), endCount: &endCount)
-                }
-            }
-        }
-        if case .none = read { return .none }
-        self.parser = parser
-        self.pos = pos
-        record.byteCount = outLen
-        record.count = endCount
-        return read
+        return result
     }
 
     private mutating func growOutput(_ record: inout CSVRecord) throws(CSVError) {
