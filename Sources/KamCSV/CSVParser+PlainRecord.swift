@@ -28,11 +28,19 @@ extension CSVParser {
         ends: UnsafeMutableBufferPointer<Int>, endCount: inout Int
     ) -> Plain {
         let n = input.count
-        guard phase == .recordStart, pos < n, let p = input.baseAddress, let q = out.baseAddress, let e0 = ends.baseAddress else {
+        guard phase == .recordStart || phase == .afterCR, pos < n, let p = input.baseAddress, let q = out.baseAddress,
+              let e0 = ends.baseAddress else {
             return .none
         }
-        let start = pos
-        guard p[start] != 10 && p[start] != 13 else { return .none }
+        // A record ends at its CR, as the state machine ends it, so the reader stands where
+        // the machine would (its error messages quote what follows); the LF of a CRLF is
+        // passed over here, at the start of the next.
+        var start = pos
+        if phase == .afterCR {
+            if p[start] == 10 { start += 1 }
+            phase = .recordStart
+        }
+        guard start < n, p[start] != 10 && p[start] != 13 else { return .none }
         let delim = delimiter, quote = self.quote
         let endsCap = ends.count, maxField = maxFieldBytes
         // The output never runs ahead of the input (it drops the delimiters), so a field
@@ -95,10 +103,8 @@ extension CSVParser {
                     guard endField(at: k) else { return .none }
                 } else if b == 10 || b == 13 {
                     guard endField(at: k) else { return .none }
-                    var next = k + 1
-                    if b == 13 {
-                        if next == n { phase = .afterCR } else if p[next] == 10 { next += 1 }
-                    }
+                    let next = k + 1
+                    if b == 13 { phase = .afterCR }
                     recordLine = line
                     recordOffset = base + start
                     line += 1

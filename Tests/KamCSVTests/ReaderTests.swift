@@ -223,6 +223,24 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
         #expect(badBytes > 50)
     }
 
+    /// Found by the CSV fuzzer: after a CRLF record the plain path stood past the LF and the
+    /// state machine before it, so an error's guess at the encoding, which reads what follows
+    /// the record, differed by that byte.
+    @Test func anErrorAfterACRLFRecordReadsTheSameEitherWay() {
+        let bytes: [UInt8] = [0xFF, 0xFF, 13, 10, 0xFF, 0xFF, 0x24, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 4, 0x69, 0x41, 13, 10,
+                              0xFF, 0xFF, 0x24, 0xFF, 4, 0x69, 0x41, 13, 10, 0x42]
+        var plain = CSVReader(bytes: bytes, dialect: .comma)
+        var machine = CSVReader(bytes: bytes, dialect: .comma)
+        machine.readsPlainRecords = false
+        let a = readAllRecords(&plain), b = readAllRecords(&machine)
+        // Equal errors: the same kind, with the same guess at the encoding, at the same place.
+        #expect(a == b)
+        guard case .failure(let error) = a, case .invalidUTF8 = error.kind else {
+            Issue.record("expected an invalid UTF-8 error, got \(a)")
+            return
+        }
+    }
+
     private func matchReference(seed: UInt64, lengths: ClosedRange<Int>, alphabet: [UInt8]) throws {
         var rng = SplitMix64(seed: seed)
         for round in 0..<3000 {
