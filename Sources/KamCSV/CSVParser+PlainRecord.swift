@@ -28,19 +28,11 @@ extension CSVParser {
         ends: UnsafeMutableBufferPointer<Int>, endCount: inout Int
     ) -> Plain {
         let n = input.count
-        guard phase == .recordStart || phase == .afterCR, pos < n, let p = input.baseAddress, let q = out.baseAddress,
-              let e0 = ends.baseAddress else {
+        guard phase == .recordStart, pos < n, let p = input.baseAddress, let q = out.baseAddress, let e0 = ends.baseAddress else {
             return .none
         }
-        // A record ends at its CR, as the state machine ends it, so the reader stands where
-        // the machine would (its error messages quote what follows); the LF of a CRLF is
-        // passed over here, at the start of the next.
-        var start = pos
-        if phase == .afterCR {
-            if p[start] == 10 { start += 1 }
-            phase = .recordStart
-        }
-        guard start < n, p[start] != 10 && p[start] != 13 else { return .none }
+        let start = pos
+        guard p[start] != 10 && p[start] != 13 else { return .none }
         let delim = delimiter, quote = self.quote
         let endsCap = ends.count, maxField = maxFieldBytes
         // The output never runs ahead of the input (it drops the delimiters), so a field
@@ -104,6 +96,9 @@ extension CSVParser {
                 } else if b == 10 || b == 13 {
                     guard endField(at: k) else { return .none }
                     let next = k + 1
+                    // A record ends at its CR, as the state machine ends it, so the reader
+                    // stands where the machine would (an error quotes what follows); the LF
+                    // of a CRLF is passed over before the next record (`passLF`).
                     if b == 13 { phase = .afterCR }
                     recordLine = line
                     recordOffset = base + start
@@ -132,6 +127,14 @@ extension CSVParser {
         }
         // The input ends inside the record.
         return .none
+    }
+
+    /// After a record that ended at CR, the LF that may follow it: passed over, as the state
+    /// machine passes it, so that the next record can be a plain one.
+    mutating func passLF(_ input: UnsafeBufferPointer<UInt8>, pos: inout Int) {
+        guard phase == .afterCR, pos < input.count else { return }
+        if input[pos] == 10 { pos += 1 }
+        phase = .recordStart
     }
 
     /// The high bit of each byte of `w` that is the delimiter, the quote, or below 14 (LF, CR

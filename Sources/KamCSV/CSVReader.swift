@@ -247,6 +247,10 @@ public struct CSVReader: Sendable {
     @inline(__always)
     private mutating func plainStep(into record: inout CSVRecord) -> CSVParser.Plain {
         let base = bufferBase
+        if parser.phase == .afterCR {
+            let end = self.end
+            buffer.withUnsafeBufferPointer { parser.passLF(UnsafeBufferPointer(rebasing: $0[..<end]), pos: &pos) }
+        }
         return withParser(&record, keep: { if case .none = $0 { false } else { true } }) { parser, input, pos, out, outLen, ends, endCount in
             parser.plainRecord(input: input, pos: &pos, base: base, out: out, outLen: &outLen, ends: ends, endCount: &endCount)
         }
