@@ -70,6 +70,51 @@ enum ByteSearch {
         return (i, o)
     }
 
+    /// Whether `p[0..<n]` holds `a`, `b`, LF or CR, reading those bytes and no others: words
+    /// of eight, the last one ending at the end, and below eight two halves that overlap. A
+    /// field is short, and going over its last bytes one at a time cost more than the rest.
+    @inline(__always)
+    static func containsAny(_ p: UnsafePointer<UInt8>, count n: Int, _ a: UInt8, _ b: UInt8) -> Bool {
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                if firstLane(word(p + i), a, b) < 8 { return true }
+                i += 8
+            }
+            return firstLane(word(p + n - 8), a, b) < 8
+        }
+        if n >= 4 {
+            return firstLane(UInt64(half(p)) | UInt64(half(p + n - 4)) << 32, a, b) < 8
+        }
+        for i in 0..<n where p[i] == a || p[i] == b || p[i] == 10 || p[i] == 13 { return true }
+        return false
+    }
+
+    /// Copies `n` bytes from `p` to `out` as `containsAny` reads them, writing only `out[0..<n]`.
+    @inline(__always)
+    static func copy(_ p: UnsafePointer<UInt8>, count n: Int, to out: UnsafeMutablePointer<UInt8>) {
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                UnsafeMutableRawPointer(out + i).storeBytes(of: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                i += 8
+            }
+            UnsafeMutableRawPointer(out + n - 8).storeBytes(of: UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        } else if n >= 4 {
+            let (low, high) = (UnsafeRawPointer(p).loadUnaligned(as: UInt32.self), UnsafeRawPointer(p + n - 4).loadUnaligned(as: UInt32.self))
+            UnsafeMutableRawPointer(out).storeBytes(of: low, as: UInt32.self)
+            UnsafeMutableRawPointer(out + n - 4).storeBytes(of: high, as: UInt32.self)
+        } else {
+            for i in 0..<n { out[i] = p[i] }
+        }
+    }
+
+    /// Four bytes from `p`, the first in the lowest bits.
+    @inline(__always)
+    static func half(_ p: UnsafePointer<UInt8>) -> UInt32 {
+        UInt32(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt32.self))
+    }
+
     /// Eight bytes from `p`, the first in the lowest bits.
     @inline(__always)
     static func word(_ p: UnsafePointer<UInt8>) -> UInt64 {

@@ -165,12 +165,12 @@ public struct CSVWriter: Sendable {
         guard let base = field.baseAddress, let first = field.first, let last = field.last else { return 0 }
         let prefix = neutralizeFormulas && looksLikeFormula(field, decimal: dialect.decimalSeparator)
         var o = prefix ? 1 : 0
-        // Copied eight bytes a step until a byte that needs quotes: usually none, and the field
-        // is written.
-        if first != 32 && first != 9 && last != 32 && last != 9 {
+        // Usually nothing needs quotes, and the field is copied as it is.
+        if first != 32 && first != 9 && last != 32 && last != 9
+            && !ByteSearch.containsAny(base, count: field.count, dialect.delimiter, dialect.quote) {
             if prefix { p[0] = UInt8(ascii: "'") }
-            let (i, end) = ByteSearch.copyUntil(base, from: 0, to: field.count, dialect.delimiter, dialect.quote, into: p, at: o)
-            if i == field.count { return end }
+            ByteSearch.copy(base, count: field.count, to: p + o)
+            return o + field.count
         }
         let quote = dialect.quote
         p[0] = quote

@@ -111,17 +111,20 @@ public struct CSVRowRenderer: RowRenderer {
     public func end(into out: inout [UInt8]) {}
 
     private func write(_ record: CSVRecord, _ evaluation: some ScoredResult, _ w: inout RowWriter) {
+        record.withUnsafeFields { fields in write(fields, evaluation, &w) }
+    }
+
+    private func write(_ fields: CSVRecord.Fields, _ evaluation: some ScoredResult, _ w: inout RowWriter) {
         for (i, column) in columns.columns.enumerated() {
             if i > 0 { w.put(dialect.delimiter) }
             switch column {
             case .input(let k):
-                if k < record.count {
-                    record.withUnsafeField(k) { field in
-                        // Only a cell starting with a sign can be a number a guard would spoil.
-                        let signed = field.first == UInt8(ascii: "-") || field.first == UInt8(ascii: "+")
-                        let number = signed && CSVWriter.isPlainNumber(field, decimal: otherDecimal)
-                        w.count += CSVWriter.writeField(field, to: w.p + w.count, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
-                    }
+                if k < fields.count {
+                    let field = fields[k]
+                    // Only a cell starting with a sign can be a number a guard would spoil.
+                    let signed = field.first == UInt8(ascii: "-") || field.first == UInt8(ascii: "+")
+                    let number = signed && CSVWriter.isPlainNumber(field, decimal: otherDecimal)
+                    w.count += CSVWriter.writeField(field, to: w.p + w.count, dialect: dialect, neutralizeFormulas: guardFormulas && !number)
                 }
             case .score: w.put(number: rounded(evaluation.score, 2), decimal: dialect.decimalSeparator)
             case .confidence: w.put(number: rounded(evaluation.confidence, 2), decimal: dialect.decimalSeparator)

@@ -26,6 +26,10 @@ import Testing
                 let base = p.baseAddress ?? UnsafePointer(bitPattern: 1)!
                 #expect(ByteSearch.firstOf(base, from: start, to: end, a, b) == plain(bytes, start, end, [a, b, 10, 13]), "\(bytes) \(start)..<\(end) \(a) \(b)")
                 #expect(ByteSearch.quoteOrLineEnd(base, from: start, to: end, quote: a) == plain(bytes, start, end, [a, 10, 13]))
+                #expect(ByteSearch.containsAny(base + start, count: end - start, a, b) == (plain(bytes, start, end, [a, b, 10, 13]) < end))
+                var copied = [UInt8](repeating: 0xAA, count: bytes.count + 2)
+                copied.withUnsafeMutableBufferPointer { ByteSearch.copy(base + start, count: end - start, to: $0.baseAddress! + 1) }
+                #expect(Array(copied[1..<(1 + end - start)]) == Array(bytes[start..<end]) && copied[0] == 0xAA && copied[1 + end - start] == 0xAA)
                 var out = [UInt8](repeating: 0xAA, count: bytes.count + 8)
                 let (i, o) = out.withUnsafeMutableBufferPointer { ByteSearch.copyUntil(base, from: start, to: end, a, b, into: $0.baseAddress!, at: 3) }
                 // It stops at the byte that matters, or at the end.

@@ -48,9 +48,9 @@ private func written(_ rows: [[String]], dialect: CSVDialect = .comma, options: 
         #expect(String(decoding: writer.buffer, as: UTF8.self) == "a,\"b,c\"\n\"\"\n")
     }
 
-    /// The field writer (which copies eight bytes a step until a byte that needs quotes)
-    /// writes what the rules say, byte by byte, for fields long and short, with the special
-    /// byte anywhere, formulas guarded or not.
+    /// The field writer (which looks for a byte that needs quotes eight or four bytes at a
+    /// time, then copies the field the same way) writes what the rules say, byte by byte, for
+    /// fields long and short, with the special byte anywhere, formulas guarded or not.
     @Test func writesFieldsAsTheRulesSay() {
         func expected(_ field: [UInt8], _ dialect: CSVDialect, guarded: Bool) -> [UInt8] {
             let formula = guarded && field.withUnsafeBufferPointer { CSVWriter.looksLikeFormula($0, decimal: dialect.decimalSeparator) }
