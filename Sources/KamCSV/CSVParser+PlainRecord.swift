@@ -95,7 +95,6 @@ extension CSVParser {
                     guard endField(at: k) else { return .none }
                 } else if b == 10 || b == 13 {
                     guard endField(at: k) else { return .none }
-                    let next = k + 1
                     // A record ends at its CR, as the state machine ends it, so the reader
                     // stands where the machine would (an error quotes what follows); the LF
                     // of a CRLF is passed over before the next record (`passLF`).
@@ -103,7 +102,7 @@ extension CSVParser {
                     recordLine = line
                     recordOffset = base + start
                     line += 1
-                    pos = next
+                    pos = k + 1
                     outLen = o
                     endCount = e
                     return .record(ascii: bits & 0x8080_8080_8080_8080 == 0 && !control)
