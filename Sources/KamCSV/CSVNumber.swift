@@ -52,11 +52,6 @@ public enum CSVNumber {
 
     // MARK: Trimming the decorations
 
-    private static func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ dialect: CSVDialect) -> Double? {
-        if let x = plain(p, start, stop, dialect.decimalSeparator) { return x }
-        return general(p, start, stop, dialect)
-    }
-
     /// Everything but the common case: decorations trimmed, then the number itself.
     @usableFromInline
     static func general(_ p: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ dialect: CSVDialect) -> Double? {
