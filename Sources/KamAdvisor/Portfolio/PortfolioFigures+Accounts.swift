@@ -51,12 +51,12 @@ extension PortfolioFigures {
                     for j in 0..<width { prefixFinish(&sums[j]) }
                     for j in 0..<width {
                         let g = base[j]
-                        (base[j], length[j]) = (sums[j].tiedBefore, counts[g] > 1 && !tieKeys.isEmpty ? Int(counts[g]) : 0)
+                        (base[j], length[j]) = (sums[j].tiedBefore, sums[j].count > 1 && !tieKeys.isEmpty ? Int(sums[j].count) : 0)
                     }
                     Self.search(base, length, width) { j, i in tieKeys[i] < pairs[2 * (start + j) + 1] }
                     for j in 0..<width {
                         let g = sums[j].group, m = measure(j)
-                        if !longIds.isEmpty && counts[g] > 1 && longIds[g] != nil {
+                        if !longIds.isEmpty && sums[j].count > 1 && longIds[g] != nil {
                             body(start + j, nil)
                             continue
                         }
@@ -86,7 +86,7 @@ extension PortfolioFigures {
                 groups(base, length, width, tiedOnly: true) { Double(bitPattern: pairs[2 * (start + $0)]) }
                 for j in 0..<width {
                     let g = base[j]
-                    body(start + j, g >= 0 && counts[g] > 1 ? g : nil)
+                    body(start + j, g >= 0 && count(g) > 1 ? g : nil)
                 }
                 start += width
             }
@@ -103,19 +103,19 @@ extension PortfolioFigures {
         for j in 0..<width {
             let m = measure(j)
             if tiedOnly && !mayBeTied(m) {
-                (base[j], length[j]) = (values.count, 0)  // found nowhere
+                (base[j], length[j]) = (groupCount, 0)  // found nowhere
             } else if !binades.isEmpty && m >= 0 {
                 let k = Self.bucket(m, binades)
-                (base[j], length[j]) = (values.count - Int(below[k + 1]), Int(below[k + 1] - below[k]))
+                (base[j], length[j]) = (groupCount - Int(below[k + 1]), Int(below[k + 1] - below[k]))
             } else {
-                (base[j], length[j]) = (0, values.count)
+                (base[j], length[j]) = (0, groupCount)
             }
         }
-        Self.search(base, length, width) { j, i in values[i] > measure(j) }
+        Self.search(base, length, width) { j, i in value(i) > measure(j) }
         for j in 0..<width {
             let m = measure(j)
-            let g = base[j] + (length[j] == 1 && values[base[j]] > m ? 1 : 0)
-            base[j] = g < values.count && values[g] == m ? g : -1
+            let g = base[j] + (length[j] == 1 && value(base[j]) > m ? 1 : 0)
+            base[j] = g < groupCount && value(g) == m ? g : -1
         }
     }
 
@@ -142,7 +142,7 @@ extension PortfolioFigures {
     /// number of tied accounts in the groups before; it is asked only for a tied group.
     func account(_ measure: Double, group g: Int, position: (_ tiedBefore: Int) -> Int) -> Account {
         let sums = prefix(g)
-        return account(measure, sums, place: counts[g] > 1 ? position(sums.tiedBefore) : 0)
+        return account(measure, sums, place: sums.count > 1 ? position(sums.tiedBefore) : 0)
     }
 
     /// What comes before a group: the sum of its larger values, their accounts, and the tied
@@ -152,6 +152,8 @@ extension PortfolioFigures {
         var sum: Double
         var before: Int
         var tiedBefore: Int
+        /// The group's own count, read with the others.
+        var count: Int32 = 0
 
         mutating func add(_ value: Double, _ count: Int32) {
             sum += value * Double(count)
@@ -170,21 +172,24 @@ extension PortfolioFigures {
     /// when it comes before `g`.
     func prefixStart(_ g: Int) -> Prefix {
         let first = g / Self.stride * Self.stride
-        let checkpoint = checkpoints[first / Self.stride]
+        let checkpoint = checkpoint(first / Self.stride)
         var sums = Prefix(group: g, sum: checkpoint.sum, before: checkpoint.accounts, tiedBefore: checkpoint.tied)
-        if first < g { sums.add(values[first], counts[first]) }
+        if first < g { sums.add(value(first), count(first)) }
         return sums
     }
 
-    /// `prefixStart`'s sums with the rest of the block's groups before `g` added, in order.
+    /// `prefixStart`'s sums with the rest of the block's groups before `g` added, in order,
+    /// and the group's own count.
     func prefixFinish(_ sums: inout Prefix) {
         let first = sums.group / Self.stride * Self.stride
-        guard first + 1 < sums.group else { return }
-        for h in (first + 1)..<sums.group { sums.add(values[h], counts[h]) }
+        if first + 1 < sums.group {
+            for h in (first + 1)..<sums.group { sums.add(value(h), count(h)) }
+        }
+        sums.count = count(sums.group)
     }
 
     func account(_ measure: Double, _ sums: Prefix, place: Int) -> Account {
-        let smaller = accounts - sums.before - Int(counts[sums.group])
+        let smaller = accounts - sums.before - Int(sums.count)
         return Account(
             share: measure / total, rank: sums.before + place + 1, percentile: Double(smaller) / Double(accounts),
             cumulativeShareBefore: (sums.sum + measure * Double(place)) / total)
@@ -192,6 +197,6 @@ extension PortfolioFigures {
 
     func position(of key: UInt64, group g: Int, tiedBefore start: Int) -> Int {
         guard !tieKeys.isEmpty else { return 0 }
-        return Self.lowerBound(Int(counts[g])) { tieKeys[start + $0] < key }
+        return Self.lowerBound(Int(count(g))) { tieKeys[start + $0] < key }
     }
 }

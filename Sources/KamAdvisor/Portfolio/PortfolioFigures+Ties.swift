@@ -11,7 +11,7 @@ extension PortfolioFigures {
 
     /// The group of a measure shared by more than one account, or nil.
     public func tiedGroup(_ measure: Double) -> Int? {
-        guard mayBeTied(measure), let g = group(of: measure), counts[g] > 1 else { return nil }
+        guard mayBeTied(measure), let g = group(of: measure), count(g) > 1 else { return nil }
         return g
     }
 
@@ -93,9 +93,11 @@ extension PortfolioFigures {
     }
 
     public func tieBuilder() -> TieBuilder {
-        var cursor = [Int32](repeating: -1, count: values.count)
+        var cursor = [Int32](repeating: -1, count: groupCount)
         var next = 0
-        for (g, c) in counts.enumerated() where c > 1 {
+        for g in 0..<groupCount {
+            let c = count(g)
+            guard c > 1 else { continue }
             cursor[g] = Int32(next)
             next += Int(c)
         }
@@ -113,7 +115,9 @@ extension PortfolioFigures {
         builder.cursor = []
         var start = 0
         var colliding: [Int] = []
-        for (g, c) in counts.enumerated() where c > 1 {
+        for g in 0..<groupCount {
+            let c = count(g)
+            guard c > 1 else { continue }
             let end = start + Int(c)
             keys[start..<end].sort()
             if (start + 1..<end).contains(where: { keys[$0] == keys[$0 - 1] }) { colliding.append(g) }
