@@ -50,7 +50,6 @@ extension PortfolioFigures {
                     for j in 0..<width { sums.initializeElement(at: j, to: prefixStart(base[j])) }
                     for j in 0..<width { prefixFinish(&sums[j]) }
                     for j in 0..<width {
-                        let g = base[j]
                         (base[j], length[j]) = (sums[j].tiedBefore, sums[j].count > 1 && !tieKeys.isEmpty ? Int(sums[j].count) : 0)
                     }
                     Self.search(base, length, width) { j, i in tieKeys[i] < pairs[2 * (start + j) + 1] }
