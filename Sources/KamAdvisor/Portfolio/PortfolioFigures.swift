@@ -5,10 +5,10 @@ import Foundation
 /// accounts (for ABC and Pareto), and the portfolio's total, HHI and Gini.
 ///
 /// Built from the measures alone (the sorted distinct values, their counts and the sums before
-/// every sixteenth, 13.5 bytes per distinct value), so memory stays a few bytes per account. Accounts with equal measures
-/// are ordered by id, ascending: for those only, an 8-byte key of the id is kept (the id's
-/// first eight bytes, which order ids as their bytes do), and the whole id only where two
-/// tied ids share those eight bytes.
+/// every sixteenth, 13.5 bytes per distinct value), so memory stays a few bytes per account.
+/// Accounts with equal measures are ordered by id, ascending: for those only, an 8-byte key of
+/// the id is kept (the id's first eight bytes, which order ids as their bytes do), and the
+/// whole id only where two tied ids share those eight bytes.
 ///
 /// The cumulative share before an account is defined exactly: the sum, in descending order
 /// of value, of value × count over all larger values, plus value × (tied accounts with a
@@ -63,9 +63,10 @@ public struct PortfolioFigures: Sendable {
             sum: Double(bitPattern: blocks[at]), accounts: Int(truncatingIfNeeded: blocks[at + 1]),
             tied: Int(truncatingIfNeeded: blocks[at + 2]))
     }
-    /// An index into `values` by bit pattern (non-negative doubles sort like their bits), so
-    /// that finding a value's group reads one or two cache lines instead of binary-searching
-    /// millions of values. Each binary exponent gets a share of the buckets in proportion to
+
+    /// An index into the groups by the measure's bit pattern (non-negative doubles sort like
+    /// their bits), so that finding a value's group reads one or two cache lines instead of
+    /// binary-searching millions of values. Each binary exponent gets a share of the buckets in proportion to
     /// the values it holds, split by the top bits of the mantissa: skewed measures such as
     /// sales, where most accounts sit in a few binades, still get about eight values a bucket.
     /// `binades[e]` is the first bucket of exponent `e` (high bits) and how far to shift the
@@ -76,7 +77,7 @@ public struct PortfolioFigures: Sendable {
     /// One bit per hash of a tied value: most rows are not tied, and a clear bit says so
     /// without searching the table of values.
     let tiedBits: [UInt64]
-    /// The id keys of the accounts in tied groups, group by group in `values` order, each
+    /// The id keys of the accounts in tied groups, group by group in descending order, each
     /// group's keys ascending.
     var tieKeys: [UInt64] = []
     /// Whole ids, ascending, for the groups where two keys are equal.
