@@ -66,9 +66,10 @@ public struct PortfolioFigures: Sendable {
 
     /// An index into the groups by the measure's bit pattern (non-negative doubles sort like
     /// their bits), so that finding a value's group reads one or two cache lines instead of
-    /// binary-searching millions of values. Each binary exponent gets a share of the buckets in proportion to
-    /// the values it holds, split by the top bits of the mantissa: skewed measures such as
-    /// sales, where most accounts sit in a few binades, still get about eight values a bucket.
+    /// binary-searching millions of values. Each binary exponent gets a share of the buckets
+    /// in proportion to the values it holds, split by the top bits of the mantissa: skewed
+    /// measures such as sales, where most accounts sit in a few binades, still get about
+    /// eight values a bucket.
     /// `binades[e]` is the first bucket of exponent `e` (high bits) and how far to shift the
     /// mantissa (low 8 bits); `below[k]` is how many values fall in buckets before `k`.
     let binades: [UInt64]
