@@ -46,10 +46,11 @@ struct BatchChunkingTests {
         return path
     }
 
-    static func score(_ path: String, jobs: Int, blockSize: Int, chunkSize: Int) throws -> (String, [Int], BatchSummary) {
+    static func score(_ path: String, jobs: Int, blockSize: Int, chunkSize: Int, sortedLimit: Int? = nil) throws -> (String, [Int], BatchSummary) {
         let headers = ["customer_id", "customer_name", "revenue_ltm", "gross_margin_pct", "cost_to_serve", "growth_rate_pct", "relationship_stage"]
         let mapping = try #require(ColumnMapping.make(headers: headers, pack: pack).0)
-        let options = BatchOptions(jobs: jobs, blockSize: blockSize, chunkSize: chunkSize)
+        var options = BatchOptions(jobs: jobs, blockSize: blockSize, chunkSize: chunkSize)
+        if let sortedLimit { options.sortedPlacementLimit = sortedLimit }
         let scorer = BatchScorer(pack: pack, mapping: mapping, options: options)
         var out: [UInt8] = []
         var rejected: [Int] = []
@@ -69,7 +70,8 @@ struct BatchChunkingTests {
         for _ in 0..<6 {
             let chunk = 64 + Int(rng.next() % 20_000)
             let block = chunk * (1 + Int(rng.next() % 8))
-            let (cut, cutRejected, cutSummary) = try Self.score(path, jobs: 2, blockSize: block, chunkSize: chunk)
+            // Half the runs place accounts by looking each up as its chunk is scored.
+            let (cut, cutRejected, cutSummary) = try Self.score(path, jobs: 2, blockSize: block, chunkSize: chunk, sortedLimit: rng.next() % 2 == 0 ? 0 : nil)
             #expect(cut == whole, "block \(block), piece \(chunk)")
             #expect(cutRejected == wholeRejected)
             #expect(cutSummary.scoreSum == wholeSummary.scoreSum)

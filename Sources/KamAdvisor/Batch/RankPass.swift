@@ -23,10 +23,28 @@ struct RankPass {
     let measure: ColumnMapping.Binding
     let id: ColumnMapping.Binding?
     let jobs: Int
+    /// The most accounts placed by one sort (`BatchOptions.sortedPlacementLimit`).
+    let sortedLimit: Int
 
     func run(
         _ measures: inout MeasurePass.Measures, spill: KeySpill?, _ engine: PassEngine, lap: () -> Void
     ) throws(BatchFailure) -> Ranking? {
+        // Up to a size, one sort of the spill gives the figures, orders the tied accounts and
+        // places every account; beyond it, or where that sort cannot, the measures are sorted
+        // for the figures, the ties ordered from the spill, and each account placed as its
+        // chunk is scored.
+        if let spill, measures.values.count <= sortedLimit,
+           let sorted = try Placements.sorted(spill, count: measures.values.count, ids: id != nil, jobs: jobs) {
+            measures.values = []
+            lap()
+            guard var figures = sorted.figures else {
+                lap()
+                return nil
+            }
+            try setWholeIds(&figures, colliding: sorted.colliding, engine)
+            lap()
+            return Ranking(figures: figures, placements: Placements(spill, figures, chunkCounts: measures.chunkCounts, placed: sorted.placed))
+        }
         // No account with a readable measure: no figures.
         guard var figures = PortfolioFigures(measures: &measures.values) else {
             lap()
@@ -35,14 +53,17 @@ struct RankPass {
         }
         lap()
         if figures.hasTies, id != nil {
-            let colliding = try orderTies(&figures, spill, engine)
-            if !colliding.isEmpty {
-                figures.setWholeIds(try wholeIds(figures, groups: Set(colliding), engine))
-            }
+            try setWholeIds(&figures, colliding: try orderTies(&figures, spill, engine), engine)
         }
-        let placements = spill.map { Placements($0, figures, chunkCounts: measures.chunkCounts) }
+        let placements = spill.map { Placements($0, figures, chunkCounts: measures.chunkCounts, placed: nil) }
         lap()
         return Ranking(figures: figures, placements: placements)
+    }
+
+    /// The whole ids of the tied groups whose keys collide, read from the file.
+    private func setWholeIds(_ figures: inout PortfolioFigures, colliding: [Int], _ engine: PassEngine) throws(BatchFailure) {
+        guard !colliding.isEmpty else { return }
+        figures.setWholeIds(try wholeIds(figures, groups: Set(colliding), engine))
     }
 
     /// Each tied account's id key put in its place in its group. Returns the tied groups

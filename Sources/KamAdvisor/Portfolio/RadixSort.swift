@@ -1,18 +1,19 @@
 import Dispatch
 import Synchronization
 
-/// Sorts 64-bit keys in descending order, in place, on every core: an MSD radix sort, one
-/// byte at a time from the top, where each pass moves every key straight into its bucket.
+/// Sorts elements by a 64-bit key in descending order, in place, on every core: an MSD radix
+/// sort, one byte at a time from the top, where each pass moves every element straight into
+/// its bucket. Elements with equal keys end in no particular order.
 ///
 /// The measures of ten million accounts are sorted once per run. The library's sort, a merge
 /// sort, needed a buffer of half the keys per thread (40 MB at ten million) and compared its
 /// way through; here there is no buffer, and a byte all keys share (the exponent of sales
 /// figures, mostly) costs one counting pass.
 enum RadixSort {
-    static func descending(_ keys: UnsafeMutableBufferPointer<UInt64>, jobs: Int) {
+    static func descending<Element: RadixSortable>(_ keys: UnsafeMutableBufferPointer<Element>, jobs: Int) {
         // Split serially until the pieces are small enough to share out; sort those in parallel,
         // largest first, so that no thread is left with the one big piece at the end.
-        var pieces: [(UnsafeMutableBufferPointer<UInt64>, shift: Int)] = []
+        var pieces: [(UnsafeMutableBufferPointer<Element>, shift: Int)] = []
         var split = [(keys, shift: 56)]
         let small = max(1 << 16, keys.count / (8 * max(1, jobs)))
         while let (piece, shift) = split.popLast() {
@@ -35,7 +36,7 @@ enum RadixSort {
         }
     }
 
-    private static func sort(_ keys: UnsafeMutableBufferPointer<UInt64>, shift: Int) {
+    private static func sort<Element: RadixSortable>(_ keys: UnsafeMutableBufferPointer<Element>, shift: Int) {
         if keys.count <= 64 || shift < 0 {
             insertionSort(keys)
             return
@@ -47,16 +48,16 @@ enum RadixSort {
     /// Moves the keys into 256 buckets by the byte at `shift` (its largest value first), after
     /// skipping the bytes every key shares. Returns the non-empty buckets and the shift of the
     /// byte that orders within them (negative once no byte is left).
-    private static func partition(
-        _ keys: UnsafeMutableBufferPointer<UInt64>, shift start: Int
-    ) -> (buckets: [UnsafeMutableBufferPointer<UInt64>], next: Int) {
+    private static func partition<Element: RadixSortable>(
+        _ keys: UnsafeMutableBufferPointer<Element>, shift start: Int
+    ) -> (buckets: [UnsafeMutableBufferPointer<Element>], next: Int) {
         var shift = start
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 256) { table in
             let counts = UnsafeMutableBufferPointer(rebasing: table[0..<256])
             let heads = UnsafeMutableBufferPointer(rebasing: table[256..<512])
             let ends = UnsafeMutableBufferPointer(rebasing: table[512..<768])
             // Bucket b holds byte 255 - b, so that bucket order is descending.
-            func bucket(_ key: UInt64) -> Int { 255 - Int(truncatingIfNeeded: (key >> UInt64(shift)) & 0xFF) }
+            func bucket(_ key: Element) -> Int { 255 - Int(truncatingIfNeeded: (key.radixKey >> UInt64(shift)) & 0xFF) }
             while true {
                 counts.update(repeating: 0)
                 for key in keys { counts[bucket(key)] += 1 }
@@ -83,7 +84,7 @@ enum RadixSort {
                     heads[b] += 1
                 }
             }
-            var buckets: [UnsafeMutableBufferPointer<UInt64>] = []
+            var buckets: [UnsafeMutableBufferPointer<Element>] = []
             var from = 0
             for b in 0..<256 where counts[b] > 0 {
                 buckets.append(UnsafeMutableBufferPointer(rebasing: keys[from..<from + counts[b]]))
@@ -93,12 +94,12 @@ enum RadixSort {
         }
     }
 
-    private static func insertionSort(_ keys: UnsafeMutableBufferPointer<UInt64>) {
+    private static func insertionSort<Element: RadixSortable>(_ keys: UnsafeMutableBufferPointer<Element>) {
         guard keys.count > 1 else { return }
         for i in 1..<keys.count {
             let key = keys[i]
             var j = i
-            while j > 0 && keys[j - 1] < key {
+            while j > 0 && keys[j - 1].radixKey < key.radixKey {
                 keys[j] = keys[j - 1]
                 j -= 1
             }
@@ -107,8 +108,17 @@ enum RadixSort {
     }
 
     /// The pieces, read by every thread, each sorting pieces no other thread touches.
-    private final class Box: @unchecked Sendable {
-        let pieces: [(UnsafeMutableBufferPointer<UInt64>, shift: Int)]
-        init(_ pieces: [(UnsafeMutableBufferPointer<UInt64>, shift: Int)]) { self.pieces = pieces }
+    private final class Box<Element>: @unchecked Sendable {
+        let pieces: [(UnsafeMutableBufferPointer<Element>, shift: Int)]
+        init(_ pieces: [(UnsafeMutableBufferPointer<Element>, shift: Int)]) { self.pieces = pieces }
     }
+}
+
+/// What `RadixSort` orders by.
+protocol RadixSortable: Sendable {
+    var radixKey: UInt64 { get }
+}
+
+extension UInt64: RadixSortable {
+    var radixKey: UInt64 { self }
 }

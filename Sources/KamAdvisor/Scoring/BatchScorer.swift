@@ -68,7 +68,7 @@ public final class BatchScorer: @unchecked Sendable {
                 return try scoreGrouped(engine, clock, &sink, rejected, skipped, progress)
             }
             repeats?.release()
-            ranking = try RankPass(measure: measure, id: id, jobs: jobs).run(&measures, spill: spill, engine, lap: clock.lap)
+            ranking = try RankPass(measure: measure, id: id, jobs: jobs, sortedLimit: options.sortedPlacementLimit).run(&measures, spill: spill, engine, lap: clock.lap)
         } else if findRepeats, opened == nil, let id, try repeatsIn(engine, id, progress) {
             return try scoreGrouped(engine, clock, &sink, rejected, skipped, progress)
         }

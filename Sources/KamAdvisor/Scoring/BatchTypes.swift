@@ -26,6 +26,10 @@ public struct BatchOptions: Sendable {
     /// How much of the file one grouping partition holds; smaller in tests and fuzzing, to
     /// spread a few lines over several partitions.
     public var groupingPartitionBytes = 4 << 20
+    /// The most accounts placed in the portfolio by one sort before scoring (48 bytes an
+    /// account, at most 64 MB); beyond it, each chunk's accounts are looked up as the chunk
+    /// is scored. Tests set 0 to take the look-ups on a small file.
+    public var sortedPlacementLimit = (64 << 20) / 48
 
     public init(jobs: Int = 0, strict: Bool = false, dialect: CSVDialect? = nil, encoding: CSVEncoding? = nil,
                 blockSize: Int = 8 << 20, chunkSize: Int = 1 << 19)

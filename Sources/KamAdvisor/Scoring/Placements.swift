@@ -6,22 +6,52 @@ import KamCSV
 /// At millions of accounts, placing one is a chain of dependent cache misses: its bucket, its
 /// group among the distinct measures, the sums before it, its place among tied ids. Placed
 /// one by one inside the scoring of each row, nothing overlapped them, and they were a
-/// quarter of the run. So a scoring worker first reads its chunk's measures and id keys back
-/// from the spill (16 bytes an account, in file order) and places them all together with
-/// `PortfolioFigures.accounts(pairs:)`, whose look-ups overlap their misses.
+/// quarter of the run. Two ways avoid that:
+/// - up to `BatchOptions.sortedPlacementLimit` accounts, all of them are placed before scoring, by one sort of the
+///   spill by measure (`PortfolioFigures.placeAll`), and a chunk copies its own;
+/// - beyond it, where the sort and its results would take more memory than the run may, a
+///   scoring worker reads its chunk's measures and id keys back from the spill (16 bytes an
+///   account, in file order) and places them all together with
+///   `PortfolioFigures.accounts(pairs:)`, whose look-ups overlap their misses.
 final class Placements: @unchecked Sendable {
     private let spill: KeySpill
     private let figures: PortfolioFigures
+    /// Every account's figures in file order, when they were placed by the sort.
+    private let placed: [PortfolioFigures.Placed]?
     /// Where each chunk's accounts start in the spill, by chunk ordinal in file order, with
     /// the total last.
     private let starts: [Int]
 
-    init(_ spill: KeySpill, _ figures: PortfolioFigures, chunkCounts: [Int]) {
+    /// `placed`: every account's figures in file order, from `sorted`.
+    init(_ spill: KeySpill, _ figures: PortfolioFigures, chunkCounts: [Int], placed: [PortfolioFigures.Placed]?) {
         self.spill = spill
         self.figures = figures
         var starts = [0]
         for n in chunkCounts { starts.append(starts.last! + n) }
         self.starts = starts
+        self.placed = placed
+    }
+
+    /// The figures, and every account's own, by one sort of the spill's `count` accounts
+    /// (`PortfolioFigures.sorted`); nil where they cannot be found that way (a negative
+    /// measure), or the spill does not hold as many accounts.
+    static func sorted(_ spill: KeySpill, count n: Int, ids: Bool, jobs: Int) throws(BatchFailure) -> PortfolioFigures.Sorted? {
+        let entries = UnsafeMutableBufferPointer<PortfolioFigures.SortEntry>.allocate(capacity: n)
+        defer { entries.deallocate() }
+        var read = 0
+        try spill.forEachSlice { (words) throws(BatchFailure) in
+            let pairs = words.count / 2
+            guard read + pairs <= n else {
+                read = n + 1
+                return
+            }
+            for p in 0..<pairs {
+                entries.initializeElement(at: read + p, to: .init(measure: words[2 * p], key: words[2 * p + 1], index: read + p))
+            }
+            read += pairs
+        }
+        guard read == n else { return nil }
+        return PortfolioFigures.sorted(entries, ids: ids, long: spill.longIds, jobs: jobs)
     }
 
     /// The figures of chunk `ordinal`'s accounts (its rows whose measure pass 1 read), in
@@ -31,6 +61,12 @@ final class Placements: @unchecked Sendable {
     /// and new ones each time were fresh pages for the kernel to zero.
     func accounts(chunk ordinal: Int, path: String, into accounts: inout [PortfolioFigures.Account?], pairs: inout [UInt64]) throws(CSVError) {
         guard ordinal + 1 < starts.count else { throw CSVError(.changed, path: path) }  // the file has grown
+        if let placed {
+            let n = figures.accounts
+            accounts.removeAll(keepingCapacity: true)
+            for p in starts[ordinal]..<starts[ordinal + 1] { accounts.append(placed[p].account(of: n)) }
+            return
+        }
         do {
             try spill.pairs(starts[ordinal]..<starts[ordinal + 1], into: &pairs)
         } catch {
