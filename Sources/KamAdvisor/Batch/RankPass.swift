@@ -34,7 +34,7 @@ struct RankPass {
         // for the figures, the ties ordered from the spill, and each account placed as its
         // chunk is scored.
         if let spill, measures.values.count <= sortedLimit,
-           let sorted = try Placements.sorted(spill, count: measures.values.count, ids: id != nil, jobs: jobs) {
+           let sorted = Placements.sorted(spill, count: measures.values.count, ids: id != nil, jobs: jobs) {
             measures.values = []
             lap()
             guard var figures = sorted.figures else {

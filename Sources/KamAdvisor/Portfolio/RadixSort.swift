@@ -14,7 +14,14 @@ enum RadixSort {
         // Split serially until the pieces are small enough to share out; sort those in parallel,
         // largest first, so that no thread is left with the one big piece at the end.
         var pieces: [(UnsafeMutableBufferPointer<Element>, shift: Int)] = []
-        var split = [(keys, shift: 56)]
+        // The first byte looked at ends at the highest bit where keys differ, so that the first
+        // (serial) pass spreads the keys over all 256 buckets: sales figures share their top
+        // bits, and a byte at a fixed place split them into two or three buckets.
+        guard let first = keys.first?.radixKey else { return }
+        var differ: UInt64 = 0
+        for key in keys { differ |= key.radixKey ^ first }
+        guard differ != 0 else { return }
+        var split = [(keys, shift: max(0, 56 - differ.leadingZeroBitCount))]
         let small = max(1 << 16, keys.count / (8 * max(1, jobs)))
         while let (piece, shift) = split.popLast() {
             if piece.count <= small || shift < 0 {
@@ -62,7 +69,7 @@ enum RadixSort {
                 counts.update(repeating: 0)
                 for key in keys { counts[bucket(key)] += 1 }
                 if shift == 0 || counts.contains(keys.count) == false { break }
-                shift -= 8  // every key has the same byte here
+                shift = max(0, shift - 8)  // every key has the same byte here
             }
             var sum = 0
             for b in 0..<256 {
@@ -90,7 +97,8 @@ enum RadixSort {
                 buckets.append(UnsafeMutableBufferPointer(rebasing: keys[from..<from + counts[b]]))
                 from += counts[b]
             }
-            return (buckets, shift - 8)
+            // The last byte may overlap the one before, whose bits are equal within a bucket.
+            return (buckets, shift == 0 ? -1 : max(0, shift - 8))
         }
     }
 

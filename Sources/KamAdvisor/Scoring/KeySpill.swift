@@ -24,6 +24,11 @@ final class KeySpill {
         }.get()
     }
 
+    /// Every pair at once, in place, for `body`; nil when the file cannot be mapped.
+    func withPairs<R>(_ body: (UnsafeBufferPointer<UInt64>) -> R) -> R? {
+        file.withMapped { raw in body(raw.assumingMemoryBound(to: UInt64.self)) }
+    }
+
     /// Reads the pairs back in slices of (measure bits, key) words, in file order.
     func forEachSlice(_ body: (UnsafeBufferPointer<UInt64>) throws(BatchFailure) -> Void) throws(BatchFailure) {
         try file.forEachSlice(stride: 16) { (raw) throws(BatchFailure) in

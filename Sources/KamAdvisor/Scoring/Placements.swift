@@ -34,23 +34,16 @@ final class Placements: @unchecked Sendable {
 
     /// The figures, and every account's own, by one sort of the spill's `count` accounts
     /// (`PortfolioFigures.sorted`); nil where they cannot be found that way (a negative
-    /// measure), or the spill does not hold as many accounts.
-    static func sorted(_ spill: KeySpill, count n: Int, ids: Bool, jobs: Int) throws(BatchFailure) -> PortfolioFigures.Sorted? {
+    /// measure, a spill that cannot be mapped), or the spill does not hold as many accounts.
+    static func sorted(_ spill: KeySpill, count n: Int, ids: Bool, jobs: Int) -> PortfolioFigures.Sorted? {
         let entries = UnsafeMutableBufferPointer<PortfolioFigures.SortEntry>.allocate(capacity: n)
         defer { entries.deallocate() }
-        var read = 0
-        try spill.forEachSlice { (words) throws(BatchFailure) in
-            let pairs = words.count / 2
-            guard read + pairs <= n else {
-                read = n + 1
-                return
-            }
-            for p in 0..<pairs {
-                entries.initializeElement(at: read + p, to: .init(measure: words[2 * p], key: words[2 * p + 1], index: read + p))
-            }
-            read += pairs
+        let read = spill.withPairs { pairs -> Bool in
+            guard pairs.count == 2 * n else { return false }
+            for p in 0..<n { entries.initializeElement(at: p, to: .init(measure: pairs[2 * p], key: pairs[2 * p + 1], index: p)) }
+            return true
         }
-        guard read == n else { return nil }
+        guard read == true else { return nil }
         return PortfolioFigures.sorted(entries, ids: ids, long: spill.longIds, jobs: jobs)
     }
 

@@ -77,6 +77,16 @@ final class ScratchFile: @unchecked Sendable {
         }
     }
 
+    /// The whole file mapped for reading, for `body` to read in place instead of copying it
+    /// out of the page cache; nil when it cannot be mapped. The file is this process's own and
+    /// unlinked, so nothing else can shorten it under the mapping.
+    func withMapped<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        let size = Int(lseek(fd, 0, SEEK_END))
+        guard size > 0, let start = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), start != MAP_FAILED else { return nil }
+        defer { munmap(start, size) }
+        return body(UnsafeRawBufferPointer(start: start, count: size))
+    }
+
     private func failure(_ verb: String, _ code: Int32) -> BatchFailure {
         .output("cannot \(verb) \(purpose) in a temporary file: \(String(cString: strerror(code)))")
     }
