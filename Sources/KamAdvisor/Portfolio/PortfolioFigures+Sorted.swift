@@ -92,7 +92,14 @@ extension PortfolioFigures {
         }
         let last = figures.prefix(figures.groupCount - 1)
         var keys = [UInt64](repeating: 0, count: keyed ? last.tiedBefore + (last.count > 1 ? Int(last.count) : 0) : 0)
-        var placed = [Placed](repeating: .unplaced, count: n)
+        // Fresh pages, each a fault for the kernel, so they are first written on every core.
+        var placed = [Placed](unsafeUninitializedCapacity: n) { placed, count in
+            let shared = Shared(entries: entries, keys: .init(start: nil, count: 0), placed: placed)
+            _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
+                UnsafeMutableBufferPointer(rebasing: shared.placed[(n * part / jobs)..<(n * (part + 1) / jobs)]).initialize(repeating: .unplaced)
+            }
+            count = n
+        }
         let results = keys.withUnsafeMutableBufferPointer { keys in
             placed.withUnsafeMutableBufferPointer { placed in
                 let shared = Shared(entries: entries, keys: keys, placed: placed)

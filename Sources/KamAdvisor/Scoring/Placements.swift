@@ -40,11 +40,23 @@ final class Placements: @unchecked Sendable {
         defer { entries.deallocate() }
         let read = spill.withPairs { pairs -> Bool in
             guard pairs.count == 2 * n else { return false }
-            for p in 0..<n { entries.initializeElement(at: p, to: .init(measure: pairs[2 * p], key: pairs[2 * p + 1], index: p)) }
+            // On every core: the entries are fresh pages, and each costs the kernel a fault.
+            let shared = Build(entries: entries, pairs: pairs), jobs = max(1, jobs)
+            _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
+                for p in (n * part / jobs)..<(n * (part + 1) / jobs) {
+                    shared.entries.initializeElement(at: p, to: .init(measure: shared.pairs[2 * p], key: shared.pairs[2 * p + 1], index: p))
+                }
+            }
             return true
         }
         guard read == true else { return nil }
         return PortfolioFigures.sorted(entries, ids: ids, long: spill.longIds, jobs: jobs)
+    }
+
+    /// The spill's pairs and the entries made from them, each thread writing its own range.
+    private struct Build: @unchecked Sendable {
+        let entries: UnsafeMutableBufferPointer<PortfolioFigures.SortEntry>
+        let pairs: UnsafeBufferPointer<UInt64>
     }
 
     /// The figures of chunk `ordinal`'s accounts (its rows whose measure pass 1 read), in
