@@ -18,7 +18,8 @@ struct Ranking: Sendable {
 /// From pass 1's measures to the ranking: the figures (sort, sums, ranks), the order of tied
 /// accounts by id (from the spill, or the file again without one), the whole ids of tied
 /// groups whose keys collide, and the placements. Laps the clock after the figures and after
-/// the ties, the two steps `KAM_TIMING` shows.
+/// the ties, the two steps `KAM_TIMING` shows; where one sort does both, the first lap holds
+/// it and the second the whole ids.
 struct RankPass {
     let measure: ColumnMapping.Binding
     let id: ColumnMapping.Binding?

@@ -7,8 +7,9 @@ import KamCSV
 /// group among the distinct measures, the sums before it, its place among tied ids. Placed
 /// one by one inside the scoring of each row, nothing overlapped them, and they were a
 /// quarter of the run. Two ways avoid that:
-/// - up to `BatchOptions.sortedPlacementLimit` accounts, all of them are placed before scoring, by one sort of the
-///   spill by measure (`PortfolioFigures.placeAll`), and a chunk copies its own;
+/// - up to `BatchOptions.sortedPlacementLimit` accounts, all of them are placed before
+///   scoring, by one sort of the spill by measure (`PortfolioFigures.sorted`), and a chunk
+///   copies its own;
 /// - beyond it, where the sort and its results would take more memory than the run may, a
 ///   scoring worker reads its chunk's measures and id keys back from the spill (16 bytes an
 ///   account, in file order) and places them all together with
