@@ -92,23 +92,22 @@ extension PortfolioFigures {
         }
         let last = figures.prefix(figures.groupCount - 1)
         var keys = [UInt64](repeating: 0, count: keyed ? last.tiedBefore + (last.count > 1 ? Int(last.count) : 0) : 0)
-        // Fresh pages, each a fault for the kernel, so they are first written on every core.
-        var placed = [Placed](unsafeUninitializedCapacity: n) { placed, count in
-            let shared = Shared(entries: entries, keys: .init(start: nil, count: 0), placed: placed)
-            _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
-                UnsafeMutableBufferPointer(rebasing: shared.placed[(n * part / jobs)..<(n * (part + 1) / jobs)]).initialize(repeating: .unplaced)
-            }
-            count = n
-        }
-        let results = keys.withUnsafeMutableBufferPointer { keys in
-            placed.withUnsafeMutableBufferPointer { placed in
+        var results: [Result<[Int], Never>] = []
+        let placed = [Placed](unsafeUninitializedCapacity: n) { placed, count in
+            keys.withUnsafeMutableBufferPointer { keys in
                 let shared = Shared(entries: entries, keys: keys, placed: placed)
+                // Fresh pages, each a fault for the kernel, so they are first written on every
+                // core; then each part sweeps its accounts.
+                _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
+                    UnsafeMutableBufferPointer(rebasing: shared.placed[(n * part / jobs)..<(n * (part + 1) / jobs)]).initialize(repeating: .unplaced)
+                }
                 let figures = figures, parts = parts
-                return Parallel.map(parts.count, jobs: parts.count) { (w: Int, _: Int) -> [Int] in
+                results = Parallel.map(parts.count, jobs: parts.count) { (w: Int, _: Int) -> [Int] in
                     let end = w + 1 < parts.count ? parts[w + 1].start : n
                     return figures.sweep(shared, parts[w].start..<end, from: parts[w].sums, keyed: keyed, long: long)
                 }
             }
+            count = n
         }
         var colliding: [Int] = []
         for case .success(let found) in results { colliding += found }
@@ -123,17 +122,15 @@ extension PortfolioFigures {
     }
 
     /// One part of `sorted`'s work: the sorted entries `range`, whose first group's sums
-    /// before it are `sums`. Returns the colliding groups.
+    /// before it are `sums`; each group's accounts are the next `count(g)` entries, as the
+    /// figures were built from them. Returns the colliding groups.
     private func sweep(_ shared: Shared, _ range: Range<Int>, from sums: Prefix, keyed: Bool, long: Bool) -> [Int] {
         let entries = shared.entries, placed = shared.placed
         var running = sums.sum, seen = sums.before, tied = sums.tiedBefore, g = sums.group
         var colliding: [Int] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            let bits = entries[i].radixKey
-            var j = i + 1
-            while j < range.upperBound && entries[j].radixKey == bits { j += 1 }
-            let c = j - i, v = Double(bitPattern: bits)
+            let c = Int(count(g)), j = i + c, v = value(g)
             var whole = false
             if c > 1 && keyed {
                 // A tied group's accounts follow their ids; equal keys share a place, as a
@@ -157,7 +154,7 @@ extension PortfolioFigures {
                     : Placed(share: m / total, cumulativeShareBefore: (running + m * Double(place)) / total,
                              rank: UInt32(seen + place + 1), smaller: smaller)
             }
-            running += v * Double(count(g))
+            running += v * Double(c)
             seen += c
             g += 1
             i = j
