@@ -1,5 +1,6 @@
 /// Finding the next byte that matters several bytes at a time: most bytes of a CSV file are
 /// text to step over.
+@usableFromInline
 enum ByteSearch {
     /// The first index in `start..<end` holding `quote`, LF or CR; `end` if none. Sixteen
     /// bytes a step: it skips the rest of whole records (cutting blocks, the column scanner).
@@ -91,7 +92,7 @@ enum ByteSearch {
     }
 
     /// Copies `n` bytes from `p` to `out` as `containsAny` reads them, writing only `out[0..<n]`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func copy(_ p: UnsafePointer<UInt8>, count n: Int, to out: UnsafeMutablePointer<UInt8>) {
         if n >= 8 {
             var i = 0

@@ -85,6 +85,12 @@ public struct CSVRecord: Sendable {
             self.count = count
         }
 
+        /// Every field's bytes, back to back.
+        @inlinable
+        public var all: UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: bytes, count: count == 0 ? 0 : ends[count &- 1])
+        }
+
         /// Field `i`.
         @inlinable
         public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
