@@ -148,10 +148,14 @@ struct BatchEvaluatorTests {
 }
 
 /// What renderers and tallies read of a result, numbers as bit patterns: a batch row read in
-/// place must give what its `Evaluation` gives.
+/// place must give what its `Evaluation` gives. Its reasons are asked for one to four at a
+/// time: up to three a batch ranks them all at once, beyond that a row at a time.
 func readInPlace(_ r: some ScoredResult, _ pack: RulePack) -> String {
     var reasons: [String] = []
-    r.forEachTopReason(count: 3) { reasons.append("\($0):\($1)") }
+    for count in 1...4 {
+        r.forEachTopReason(count: count) { reasons.append("\($0):\($1)") }
+        reasons.append("|")
+    }
     let classes = pack.classifications.indices.map { r.option($0).map(String.init) ?? "-" }
     var text = "\(r.score.bitPattern) \(r.confidence.bitPattern) \(r.level) \(r.blockingGate ?? -1) \(classes) \(reasons)"
     if let row = r as? BatchEvaluator.RowResult {
