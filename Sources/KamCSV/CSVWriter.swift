@@ -196,8 +196,8 @@ public struct CSVWriter: Sendable {
     /// Copies to `p` a field that holds no delimiter, quote, CR or LF (`holdsQuoteTrigger` said
     /// so of its record) and returns its length, or returns nil and writes nothing when it
     /// needs `writeField`: an end is a space or a tab, or its first byte could start a formula.
-    /// Inline, it spares a renderer writing a record's every cell a call and a scan a cell,
-    /// which were most of the time of rendering the row.
+    /// Inline, it spares a renderer writing a record's every cell a call and a scan a cell:
+    /// a third of the time of rendering a row of every column.
     @inlinable @inline(__always)
     public static func copyClearField(_ field: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>, neutralizeFormulas: Bool) -> Int? {
         guard let base = field.baseAddress, let first = field.first, let last = field.last else { return 0 }

@@ -149,7 +149,7 @@ struct BatchEvaluatorTests {
 
 /// What renderers and tallies read of a result, numbers as bit patterns: a batch row read in
 /// place must give what its `Evaluation` gives. Its reasons are asked for one to four at a
-/// time: up to three a batch ranks them all at once, beyond that a row at a time.
+/// time: the score table asks for one, the renderers for three.
 func readInPlace(_ r: some ScoredResult, _ pack: RulePack) -> String {
     var reasons: [String] = []
     for count in 1...4 {
