@@ -2,7 +2,8 @@ import Foundation
 
 /// `kam score` on the reference workload, end to end, as a separate process: rows per
 /// second, MB per second, peak memory, and the time of each pass; optionally the polars peer
-/// on the same file, in the same run, the two alternating so that both see the same machine.
+/// on the same file, and the default output (every input column and the reasons), in the same
+/// run, alternating so that all see the same machine.
 enum EndToEnd {
     struct Run {
         let seconds: Double
@@ -10,7 +11,7 @@ enum EndToEnd {
         let stderr: String
     }
 
-    static func run(rows: Int, peer: Bool, runs: Int) throws -> String {
+    static func run(rows: Int, peer: Bool, everyColumn: Bool, runs: Int) throws -> String {
         let folder = ProcessInfo.processInfo.environment["KAM_BENCH_DIR"] ?? NSTemporaryDirectory()
         let input = (folder as NSString).appendingPathComponent("kam-bench-\(rows).csv")
         if !FileManager.default.fileExists(atPath: input) {
@@ -23,13 +24,18 @@ enum EndToEnd {
         let pack = root.appending(path: "fixtures/bench/kam-bench-v1.json5").path
         let output = (folder as NSString).appendingPathComponent("kam-bench-\(rows).scored.csv")
         let script = root.appending(path: "benchmarks/peers/polars_score.py").path
-        var kams: [Run] = [], peers: [Run] = []
+        var kams: [Run] = [], peers: [Run] = [], everything: [Run] = []
         for _ in 0..<runs {
             kams.append(try measure(here.appending(path: "kam").path, [
                 "score", input, "--rules", pack, "--columns", "account_id,score,tier,abc_class", "-o", output,
                 "--summary", output + ".summary.json", "--quiet",
             ], environment: ["KAM_TIMING": "1"]))
             if peer { peers.append(try measure("/usr/bin/env", ["python3", script, input, output + ".polars.csv"], environment: [:])) }
+            if everyColumn {
+                everything.append(try measure(here.appending(path: "kam").path, [
+                    "score", input, "--rules", pack, "-o", output + ".every-column.csv", "--summary", output + ".every-column.json", "--quiet",
+                ], environment: [:]))
+            }
         }
         let kam = median(kams)
         var report = String(
@@ -38,6 +44,11 @@ enum EndToEnd {
             Double(rows) / kam.seconds / 1e6, Double(bytes) / kam.seconds / 1e6, Double(kam.peakKB) / 1024)
         if let line = kam.stderr.split(separator: "\n").first(where: { $0.hasPrefix("passes") }) {
             report += "  \(line) (reading measures, portfolio figures, ordering tied accounts, scoring)\n"
+        }
+        if everyColumn {
+            let all = median(everything)
+            report += String(format: "kam score, the default output (every input column and the reasons), median of %d: %.2f s (%@), %.2f times the four-column run\n",
+                             runs, all.seconds, everything.map { String(format: "%.2f", $0.seconds) }.joined(separator: " "), all.seconds / kam.seconds)
         }
         if peer {
             let polars = median(peers)

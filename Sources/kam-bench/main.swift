@@ -9,9 +9,10 @@ let usage = """
     usage: kam-bench scorecard [ROWS]        compiled closures against the AST walk
            kam-bench batch [ROWS [SIZE]]     the benchmark pack a row at a time against a batch at a time
            kam-bench generate ROWS FILE [K]  the reference workload's CSV (deterministic); with K, K lines per account
-           kam-bench score ROWS [--peer] [--runs N]
-                                             kam score end to end on it (and the polars peer,
-                                             alternating), the median of N runs (default 3)
+           kam-bench score ROWS [--peer] [--default-output] [--runs N]
+                                             kam score end to end on it, four columns (and the
+                                             polars peer, and kam's default output, alternating),
+                                             the median of N runs (default 3)
 
     """
 
@@ -28,7 +29,8 @@ case "score" where arguments.count >= 2:
         exit(64)
     }
     let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 3
-    print(try EndToEnd.run(rows: rows, peer: arguments.contains("--peer"), runs: max(1, runs)), terminator: "")
+    print(try EndToEnd.run(rows: rows, peer: arguments.contains("--peer"), everyColumn: arguments.contains("--default-output"), runs: max(1, runs)),
+          terminator: "")
 case "blocks" where arguments.count == 2:
     // The serial part of every batch pass: reading blocks and cutting them at record ends.
     var reader = try CSVBlockReader(path: arguments[1])
