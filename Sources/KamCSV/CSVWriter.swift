@@ -201,22 +201,23 @@ public struct CSVWriter: Sendable {
     @inlinable @inline(__always)
     public static func copyClearField(_ field: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>, neutralizeFormulas: Bool) -> Int? {
         guard let base = field.baseAddress, let first = field.first, let last = field.last else { return 0 }
-        // Bits 9 and 32 (tab and space), and 13, 43, 45 and 61 (CR, `+`, `-`, `=`); `@` is 64.
-        let mask: UInt64 = neutralizeFormulas ? 1 << 9 | 1 << 13 | 1 << 32 | 1 << 43 | 1 << 45 | 1 << 61 : 1 << 9 | 1 << 32
-        let careful = first < 64 ? mask >> first & 1 != 0 : neutralizeFormulas && first == UInt8(ascii: "@")
-        if careful || last == 32 || last == 9 { return nil }
+        if first == 32 || first == 9 || last == 32 || last == 9 || (neutralizeFormulas && mayStartFormula(first)) { return nil }
         ByteSearch.copy(base, count: field.count, to: p)
         return field.count
     }
 
     /// See `Options.neutralizeFormulas` for why plain numbers are left alone.
     public static func looksLikeFormula(_ field: UnsafeBufferPointer<UInt8>, decimal: UInt8) -> Bool {
-        guard let first = field.first else { return false }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "@"), 9, 13: return true
-        case UInt8(ascii: "+"), UInt8(ascii: "-"): return !isPlainNumber(field, decimal: decimal)
-        default: return false
-        }
+        guard let first = field.first, mayStartFormula(first) else { return false }
+        return (first != UInt8(ascii: "+") && first != UInt8(ascii: "-")) || !isPlainNumber(field, decimal: decimal)
+    }
+
+    /// Whether a cell starting with `b` may be a formula: `=`, `@`, tab or CR, or a sign
+    /// (unless the cell is a plain number). The one list of them, for `looksLikeFormula` and
+    /// `copyClearField`.
+    @inlinable @inline(__always)
+    static func mayStartFormula(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "=") || b == UInt8(ascii: "@") || b == 9 || b == 13 || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
     }
 
     /// `[+-]digits[(.|,)digits][e[+-]digits]`, with the dialect's decimal mark.

@@ -130,9 +130,8 @@ public struct CSVRowRenderer: RowRenderer {
                     let field = fields[k]
                     // Only a cell starting with a sign can be a number a guard would spoil.
                     let signed = field.first == UInt8(ascii: "-") || field.first == UInt8(ascii: "+")
-                    let number = signed && (CSVWriter.isPlainNumber(field, decimal: dialect.decimalSeparator)
-                        || CSVWriter.isPlainNumber(field, decimal: otherDecimal))
-                    let guarded = guardFormulas && !number
+                    let guarded = guardFormulas && !(signed && (CSVWriter.isPlainNumber(field, decimal: dialect.decimalSeparator)
+                        || CSVWriter.isPlainNumber(field, decimal: otherDecimal)))
                     if clear, let n = CSVWriter.copyClearField(field, to: w.p + w.count, neutralizeFormulas: guarded) {
                         w.count += n
                     } else {
