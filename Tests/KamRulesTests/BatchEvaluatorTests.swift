@@ -78,6 +78,43 @@ struct BatchEvaluatorTests {
         #expect(claimed > total / 6, "batch code claimed \(claimed) of \(total) rows")
     }
 
+    /// A factor's bands and a classification's options are picked in windows of 255 (a
+    /// byte's worth): a pick past the first window must come out as the row evaluator's.
+    @Test func morePicksThanAByteHoldAgree() throws {
+        let bands = (0..<600).map { "{ when: \"x >= \(600 - $0)\", points: \($0 % 10), because: \"b\" }" }
+        let options = (0..<300).map { "{ value: \"v\($0)\", when: \"x < \(2 * $0 + 1)\" }" }
+        let (pack, diagnostics) = load("""
+            {
+              kind: "plant-care", id: "many", version: "1", title: "Many",
+              inputs: { x: { type: "number", min: 0, max: 700 } },
+              factors: [{ id: "f", title: "F", max: 10, bands: [\(bands.joined(separator: ", ")), { points: 0, because: "none" }] }],
+              advices: [{ value: "high", min: 5 }, { value: "wait" }],
+              classifications: { c: [\(options.joined(separator: ", ")), { value: "rest" }] },
+            }
+            """)
+        let loaded = try #require(pack, "\(DiagnosticRenderer.render(diagnostics))")
+        var rows = RowGenerator(loaded, rng: SplitMix64(seed: 255))
+        let (compared, alone) = compare(loaded, batches: 4, capacity: 97) { rows.next(missing: 0.1) }
+        #expect(alone < compared / 2, "\(alone) of \(compared) rows were evaluated alone")
+        // Rows picked past the first window, in both lists.
+        let batch = BatchEvaluator(loaded, capacity: 2)
+        batch.reset()
+        batch.setNumber(loaded.slot(of: "x")!, 0, 40)
+        batch.setNumber(loaded.slot(of: "x")!, 1, 590)
+        batch.evaluate(count: 2)
+        var result = Evaluation()
+        batch.evaluation(row: 0, into: &result)
+        #expect(!batch.wasEvaluatedAlone(row: 0))
+        #expect(band(result) == 560 && result.classes == [20])
+        batch.evaluation(row: 1, into: &result)
+        #expect(band(result) == 10 && result.classes == [295])
+    }
+
+    private func band(_ result: Evaluation) -> Int? {
+        if case .scored(let band, _) = result.factors[0] { return band }
+        return nil
+    }
+
     @Test func aCopyEvaluatesAloneAndAlike() throws {
         let pack = try Self.pack("fixtures/bench/kam-bench-v1.json5")
         let original = Evaluator(pack)

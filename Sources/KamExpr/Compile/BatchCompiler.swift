@@ -142,6 +142,9 @@ final class BatchCompiler {
             return emit(.or(l, bool(right)))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard lt == .number && rt == .number else { return nil }
+            // What `number` would make a slot read and a constant, in one step.
+            if let slot = numberRead(left), let k = constantNumber(right) { return emit(.compareSlot(op, slot: slot, k)) }
+            if let slot = numberRead(right), let k = constantNumber(left) { return emit(.compareSlot(op.turnedRound, slot: slot, k)) }
             let l = number(left)
             return emit(.compare(op, l, number(right)))
         case .equal, .notEqual:
@@ -177,9 +180,28 @@ final class BatchCompiler {
         return (variable.slot, variable.type)
     }
 
+    /// The slot `number(id)` would read, when that is all it would do.
+    private func numberRead(_ id: NodeID) -> Int? {
+        guard case .number = compiler.compile(id), case .identifier = tree[id] else { return nil }
+        return checked.variables[id.index]!.slot
+    }
+
     private func constantNumber(_ id: NodeID) -> Double? {
         if case .constant(.number(let x)) = compiler.compile(id) { return x }
         return nil
+    }
+}
+
+extension BinaryOperator {
+    /// The comparison with its operands swapped: `a < b` is `b > a`, NaN included.
+    var turnedRound: BinaryOperator {
+        switch self {
+        case .less: .greater
+        case .lessOrEqual: .greaterOrEqual
+        case .greater: .less
+        case .greaterOrEqual: .lessOrEqual
+        default: self
+        }
     }
 }
 

@@ -20,6 +20,10 @@ enum BatchStep: Sendable {
     case divide(Int, Int, checked: Bool)
     case remainder(Int, Int)
     case compare(BinaryOperator, Int, Int)
+    /// A number variable compared with a constant (`share >= 0.02`, most bands' condition),
+    /// in one loop over the batch's own column: no copy of the column, no column of the
+    /// constant. A constant on the left is turned round (`0.8 > x` is `x < 0.8`).
+    case compareSlot(BinaryOperator, slot: Int, Double)
     case equalNumbers(Int, Int, negate: Bool)
     case equalBools(Int, Int, negate: Bool)
     case and(Int, Int)
@@ -156,7 +160,7 @@ public final class BatchCode {
             for r in 0..<n { m[r] &= u[r] ^ 1 }
         case .number, .bool, .uncertain, .constantValue:
             m.update(repeating: 0, count: n)
-        case .readNumber, .readBool, .readValue, .equalValue, .memberOf, .and, .or, .selectNumber, .selectBool, .selectValue:
+        case .readNumber, .readBool, .readValue, .compareSlot, .equalValue, .memberOf, .and, .or, .selectNumber, .selectBool, .selectValue:
             break
         }
     }
@@ -165,10 +169,12 @@ public final class BatchCode {
     /// value, missing where it is missing or failed for one.
     private func read(_ slot: Int, _ batch: ColumnBatch, _ u: UnsafeMutablePointer<UInt8>, _ m: UnsafeMutablePointer<UInt8>, _ n: Int) {
         let states = batch.states + slot * batch.capacity, failures = batch.missingFailures + slot * batch.capacity
+        // Without `&&` and `||`, whose branches kept the loop off vectors.
         for r in 0..<n {
             let s = states[r]
-            u[r] = s == 2 && failures[r] == 0 ? 1 : 0
-            m[r] = s == 0 || (s == 2 && failures[r] != 0) ? 1 : 0
+            let failed: UInt8 = s == 2 ? 1 : 0, forMissing: UInt8 = failures[r] != 0 ? 1 : 0
+            u[r] = failed & (forMissing ^ 1)
+            m[r] = (s == 0 ? 1 : 0) | (failed & forMissing)
         }
     }
 
@@ -288,6 +294,15 @@ public final class BatchCode {
             default: for r in 0..<n { b[r] = x[r] >= y[r] ? 1 : 0 }
             }
             for r in 0..<n { u[r] = ux[r] | uy[r] }
+        case .compareSlot(let op, let slot, let k):
+            let x = batch.numbers + slot * batch.capacity
+            switch op {
+            case .less: for r in 0..<n { b[r] = x[r] < k ? 1 : 0 }
+            case .lessOrEqual: for r in 0..<n { b[r] = x[r] <= k ? 1 : 0 }
+            case .greater: for r in 0..<n { b[r] = x[r] > k ? 1 : 0 }
+            default: for r in 0..<n { b[r] = x[r] >= k ? 1 : 0 }
+            }
+            read(slot, batch, u, m, n)
         case .equalNumbers(let a, let c, let negate):
             let (x, y, ux, uy) = (number(a), number(c), unsure(a), unsure(c))
             let flip: UInt8 = negate ? 1 : 0

@@ -253,35 +253,86 @@ public final class BatchEvaluator {
         _ positions: Range<Int>, _ condition: (Int) -> BatchCode?, into chosen: UnsafeMutablePointer<Int32>, _ n: Int,
         missingIsNone: Bool
     ) {
-        let unclaimed = results.unclaimed, settled = results.scratch
+        let unclaimed = results.unclaimed, settled = results.scratch, picked = results.picked
         var open = 0
         for row in 0..<n {
             settled[row] = unclaimed[row] != 0 ? 1 : 0
             open += Int(settled[row] ^ 1)
             chosen[row] = -1
         }
-        for position in positions where open > 0 {
-            let index = Int32(position - positions.lowerBound)
-            guard let when = condition(position) else {
-                for row in 0..<n where settled[row] == 0 { chosen[row] = index }
-                return
+        // A row's pick is kept in a byte (its band's place in the window, plus one) and put
+        // in `chosen` once a window of bands is done: so the loop over a band's rows works
+        // on bytes only, sixteen rows at a time. Windows of 255 bands, a byte's worth.
+        var window = positions.lowerBound
+        while window < positions.upperBound && open > 0 {
+            let last = min(window + 255, positions.upperBound)
+            picked.update(repeating: 0, count: n)
+            for position in window..<last where open > 0 {
+                let mark = UInt8(position - window + 1)
+                guard let when = condition(position) else {
+                    for row in 0..<n where settled[row] == 0 { picked[row] = mark }
+                    open = 0
+                    break
+                }
+                when.run(batch, count: n)
+                open &-= Self.settle(n, settled: settled, unclaimed: unclaimed, picked: picked, mark: mark, holds: when.boolResults,
+                                     unsure: when.uncertainResults, missing: when.missingResults, missingIsNone: missingIsNone)
             }
-            when.run(batch, count: n)
-            let holds = when.boolResults, unsure = when.uncertainResults, missing = when.missingResults
-            let none: UInt8 = missingIsNone ? 1 : 0
-            var taken = 0
-            for row in 0..<n {
-                let isOpen = settled[row] ^ 1
-                let unknown = isOpen & (unsure[row] | (missing[row] & (none ^ 1)))
-                let gone = isOpen & missing[row] & none  // no class; `chosen` stays -1
-                let take = isOpen & ((unsure[row] | missing[row]) ^ 1) & holds[row]
-                unclaimed[row] |= unknown
-                chosen[row] = take != 0 ? index : chosen[row]
-                settled[row] |= unknown | gone | take
-                taken += Int(unknown | gone | take)
-            }
-            open -= taken
+            let base = Int32(window - positions.lowerBound) - 1
+            for row in 0..<n where picked[row] != 0 { chosen[row] = base + Int32(picked[row]) }
+            window = last
         }
+    }
+
+    /// One condition over the rows still open: a row where it holds takes `mark`; a row where
+    /// it is uncertain goes to the row evaluator, as does one where it is missing unless
+    /// `missingIsNone` (then the row takes nothing). Returns how many rows it settled.
+    @inline(__always)
+    private static func settle(
+        _ n: Int, settled: UnsafeMutablePointer<UInt8>, unclaimed: UnsafeMutablePointer<UInt8>, picked: UnsafeMutablePointer<UInt8>,
+        mark: UInt8, holds: UnsafePointer<UInt8>, unsure: UnsafePointer<UInt8>, missing: UnsafePointer<UInt8>, missingIsNone: Bool
+    ) -> Int {
+        typealias Rows = SIMD16<UInt8>
+        let one = Rows(repeating: 1), marks = Rows(repeating: mark)
+        let none = Rows(repeating: missingIsNone ? 1 : 0), some = none ^ one
+        var taken = 0
+        // Sixteen rows, or the last few in a vector whose other lanes are zero (settled as
+        // far as the sum is concerned: they are counted out below).
+        @inline(__always) func rows(_ row: Int, _ count: Int) {
+            var s = Rows(), u = Rows(), m = Rows(), h = Rows(), c = Rows(), p = Rows()
+            if count == 16 {
+                func load(_ q: UnsafePointer<UInt8>) -> Rows { UnsafeRawPointer(q + row).loadUnaligned(as: Rows.self) }
+                (s, u, m, h) = (load(settled), load(unsure), load(missing), load(holds))
+                (c, p) = (load(unclaimed), load(picked))
+            } else {
+                for k in 0..<count {
+                    (s[k], u[k], m[k], h[k]) = (settled[row + k], unsure[row + k], missing[row + k], holds[row + k])
+                    (c[k], p[k]) = (unclaimed[row + k], picked[row + k])
+                }
+            }
+            let isOpen = s ^ one
+            let unknown = isOpen & (u | (m & some))
+            let gone = isOpen & m & none  // in no class: nothing picked
+            let take = isOpen & ((u | m) ^ one) & h
+            let done = unknown | gone | take
+            (s, c, p) = (s | done, c | unknown, p | (take &* marks))
+            if count == 16 {
+                func store(_ v: Rows, _ q: UnsafeMutablePointer<UInt8>) { UnsafeMutableRawPointer(q + row).storeBytes(of: v, as: Rows.self) }
+                store(s, settled)
+                store(c, unclaimed)
+                store(p, picked)
+            } else {
+                for k in 0..<count { (settled[row + k], unclaimed[row + k], picked[row + k]) = (s[k], c[k], p[k]) }
+            }
+            taken &+= Int(done.wrappedSum())
+        }
+        var row = 0
+        while row + 16 <= n {
+            rows(row, 16)
+            row += 16
+        }
+        if row < n { rows(row, n - row) }
+        return taken
     }
 
     /// The rows batch code did not claim, one at a time through the row evaluator.

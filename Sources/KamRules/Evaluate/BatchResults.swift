@@ -11,6 +11,8 @@ final class BatchResults {
     let skipped: UnsafeMutablePointer<UInt8>
     /// Which rows a loop over bands or options has settled.
     let scratch: UnsafeMutablePointer<UInt8>
+    /// The band or option each row took in a window of them (`firstHolding`).
+    let picked: UnsafeMutablePointer<UInt8>
     /// Factor `f`'s column starts at `f * capacity` (likewise for rules and classifications).
     let bands: UnsafeMutablePointer<Int32>
     let points: UnsafeMutablePointer<Double>
@@ -39,6 +41,7 @@ final class BatchResults {
         unclaimed = column(1, 0)
         skipped = column(1, 0)
         scratch = column(1, 0)
+        picked = column(1, 0)
         // A valid band index in every cell, even of rows no band was chosen for.
         bands = column(pack.factors.count, 0)
         points = column(pack.factors.count, 0)
@@ -56,7 +59,7 @@ final class BatchResults {
     }
 
     deinit {
-        for p in [unclaimed, skipped, scratch, gates, risks, advantages] { p.deallocate() }
+        for p in [unclaimed, skipped, scratch, picked, gates, risks, advantages] { p.deallocate() }
         for p in [bands, levels, blocking, classes, fallbackIndex] { p.deallocate() }
         for p in [points, totals, answered, scores, confidences] { p.deallocate() }
     }
