@@ -296,8 +296,8 @@ public final class BatchEvaluator {
         let one = Rows(repeating: 1), marks = Rows(repeating: mark)
         let none = Rows(repeating: missingIsNone ? 1 : 0), some = none ^ one
         var taken = 0
-        // Sixteen rows, or the last few in a vector whose other lanes are zero (settled as
-        // far as the sum is concerned: they are counted out below).
+        // Sixteen rows, or the last few in a vector whose other lanes are zero: such a lane
+        // settles nothing, so it adds nothing to the count, and it is not stored.
         @inline(__always) func rows(_ row: Int, _ count: Int) {
             var s = Rows(), u = Rows(), m = Rows(), h = Rows(), c = Rows(), p = Rows()
             if count == 16 {
