@@ -58,6 +58,12 @@ public struct CSVBlockReader {
     public let encoding: CSVEncoding
     public let limits: CSVLimits
     public let path: String?
+    /// The text the dialect is sniffed from: the first 64 KB.
+    static let sniffSample = 64 << 10
+    /// A block size for a reader opened only to decide the dialect and encoding: 256 KB of
+    /// any supported encoding holds the sniffed sample, so it decides what a whole block would.
+    public static let probeBlockSize = 4 * sniffSample
+
     /// Bytes read from the source so far, for progress.
     public private(set) var bytesRead = 0
     /// The bytes of a block the caller has finished with: the next block is read into them.
@@ -134,7 +140,7 @@ public struct CSVBlockReader {
             pending = text
             raw = [UInt8](repeating: 0, count: blockSize)
         }
-        self.dialect = dialect ?? CSVDialect.sniff(sample: pending.prefix(64 << 10))
+        self.dialect = dialect ?? CSVDialect.sniff(sample: pending.prefix(Self.sniffSample))
     }
 
     /// The first records (title lines, the header, the first rows), read without consuming

@@ -30,11 +30,10 @@ struct BatchSource {
             first = opened
         } else {
             do throws(CSVError) {
-                // A reader that only decides the dialect and encoding reads 256 KB, not a
-                // block: its sample is the first 64 KB of text, which 256 KB of any encoding
-                // holds, and the 8 MB it read before held up the start of every run.
+                // A reader that only decides the dialect and encoding reads a probe, not a
+                // block: the 8 MB it read before held up the start of every run.
                 first = try CSVBlockReader(path: path, dialect: options.dialect, encoding: options.encoding,
-                                           blockSize: onePass ? blockSize : min(blockSize, 256 << 10), chunkSize: chunkSize)
+                                           blockSize: onePass ? blockSize : min(blockSize, CSVBlockReader.probeBlockSize), chunkSize: chunkSize)
                 if onePass { try first.skipRecords(headerRecords) }
             } catch {
                 throw .csv(error)
