@@ -138,9 +138,27 @@ extension PortfolioFiguresTests {
                     wrong += 1
                 }
             }
-            figures.tiedGroups(pairs: pairs) { p, g in
-                if g != figures.tiedGroup(accounts[p].0) { wrong += 1 }
-                if g != nil { tied += 1 }
+            var known: [Int32] = []
+            figures.groups(pairs: pairs) { p, found in
+                if found?.tied == true ? found?.group != figures.tiedGroup(accounts[p].0) : figures.tiedGroup(accounts[p].0) != nil { wrong += 1 }
+                if found?.tied == true { tied += 1 }
+                known.append(Int32(found?.group ?? -1))
+            }
+            // Starting from the groups found, the look-ups give the same figures.
+            known.withUnsafeBufferPointer { known in
+                figures.accounts(pairs: pairs, groups: known) { p, fromGroup in
+                    let (value, id) = accounts[p]
+                    guard let fromGroup else {
+                        if !colliding.contains(figures.tiedGroup(value) ?? -1) { wrong += 1 }
+                        return
+                    }
+                    let single = figures.account(measure: value, id: id)
+                    if fromGroup.rank != single.rank || fromGroup.share != single.share || fromGroup.percentile != single.percentile
+                        || fromGroup.cumulativeShareBefore != single.cumulativeShareBefore
+                    {
+                        wrong += 1
+                    }
+                }
             }
         }
         #expect(placed == accounts.count)

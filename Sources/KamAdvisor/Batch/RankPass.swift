@@ -69,31 +69,41 @@ struct RankPass {
 
     /// Each tied account's id key put in its place in its group. Returns the tied groups
     /// whose keys collide and whose ids are longer than their keys: only whole ids order
-    /// those.
+    /// those. With a spill, every account's group is added to it for the placements.
     private func orderTies(_ figures: inout PortfolioFigures, _ spill: KeySpill?, _ engine: PassEngine) throws(BatchFailure) -> [Int] {
         var builder = figures.tieBuilder()
         let lookup = figures, jobs = self.jobs
-        var groups: [Int32] = []  // of one batch's accounts, -1 for one alone
+        // Of one batch's accounts: every account's group, and its tied group or -1.
+        var groups: [Int32] = [], tied: [Int32] = []
         // Finding each account's group, and placing its key, are cache misses at ten million
         // accounts, so both run on every core, batch by batch.
         func add(_ pairs: UnsafeBufferPointer<UInt64>, to builder: inout PortfolioFigures.TieBuilder) {
             let count = pairs.count / 2
             groups.removeAll(keepingCapacity: true)
             groups.append(contentsOf: repeatElement(-1, count: count))
-            groups.withUnsafeMutableBufferPointer { buffer in
-                let box = SliceBox(pairs), out = GroupsBox(buffer)
-                _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
-                    let range = (count * part / jobs)..<(count * (part + 1) / jobs)
-                    lookup.tiedGroups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, g in
-                        if let g { out.groups[range.lowerBound + p] = Int32(g) }
+            tied.removeAll(keepingCapacity: true)
+            tied.append(contentsOf: repeatElement(-1, count: count))
+            groups.withUnsafeMutableBufferPointer { groups in
+                tied.withUnsafeMutableBufferPointer { tied in
+                    let box = SliceBox(pairs), out = GroupsBox(groups: groups, tied: tied)
+                    _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
+                        let range = (count * part / jobs)..<(count * (part + 1) / jobs)
+                        lookup.groups(pairs: UnsafeBufferPointer(rebasing: box.slice[2 * range.lowerBound..<2 * range.upperBound])) { p, found in
+                            guard let found else { return }
+                            out.groups[range.lowerBound + p] = Int32(found.group)
+                            if found.tied { out.tied[range.lowerBound + p] = Int32(found.group) }
+                        }
                     }
                 }
             }
-            builder.add(groups: groups, pairs: pairs, jobs: jobs)
+            builder.add(groups: tied, pairs: pairs, jobs: jobs)
         }
         var long = false
         if let spill {
-            try spill.forEachSlice { add($0, to: &builder) }
+            try spill.forEachSlice { (slice) throws(BatchFailure) in
+                add(slice, to: &builder)
+                try spill.append(groups: groups)
+            }
             long = spill.longIds
         } else {
             let pass = MeasurePass(measure: measure, id: id, dialect: engine.source.dialect)
@@ -138,8 +148,8 @@ struct SliceBox: @unchecked Sendable {
     init(_ slice: UnsafeBufferPointer<UInt64>) { self.slice = slice }
 }
 
-/// The groups of a slice's accounts, each thread writing its own range.
+/// The groups of a slice's accounts, and their tied groups, each thread writing its own range.
 struct GroupsBox: @unchecked Sendable {
     let groups: UnsafeMutableBufferPointer<Int32>
-    init(_ groups: UnsafeMutableBufferPointer<Int32>) { self.groups = groups }
+    let tied: UnsafeMutableBufferPointer<Int32>
 }

@@ -77,9 +77,9 @@ final class ScoreWorker {
     /// The batch's scored rows, in order, for the collector: `scored[0..<scoredCount]`.
     let scored: UnsafeMutableBufferPointer<Int>
     var scoredCount = 0
-    /// Room for a chunk's placements and the spill words they come from.
+    /// Room for a chunk's placements and what they are read from.
     var placed: [PortfolioFigures.Account?] = []
-    var pairs: [UInt64] = []
+    var room = Placements.Room()
 
     init(_ batch: BatchEvaluator) {
         self.batch = batch

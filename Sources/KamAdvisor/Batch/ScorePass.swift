@@ -55,15 +55,15 @@ struct RowScorer: Sendable {
             }
         }
         // The figures of each row whose measure pass 1 read, in order, in the worker's room.
-        var accounts: [PortfolioFigures.Account?] = [], pairs: [UInt64] = []
+        var accounts: [PortfolioFigures.Account?] = [], room = Placements.Room()
         swap(&accounts, &worker.placed)
-        swap(&pairs, &worker.pairs)
+        swap(&room, &worker.room)
         defer {
             swap(&accounts, &worker.placed)
-            swap(&pairs, &worker.pairs)
+            swap(&room, &worker.room)
         }
         if let placements = ranking?.placements {
-            try placements.accounts(chunk: context.ordinal, path: path, into: &accounts, pairs: &pairs)
+            try placements.accounts(chunk: context.ordinal, path: path, into: &accounts, room: &room)
         }
         var placed = 0
         var steps = ScoreSteps()

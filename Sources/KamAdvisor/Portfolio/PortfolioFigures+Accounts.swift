@@ -30,7 +30,10 @@ extension PortfolioFigures {
     /// group, sums, tied ids). Here sixteen look-ups advance one step at a time together,
     /// searching without branches to mispredict, so the processor waits for sixteen misses
     /// at once, not one after another.
-    public func accounts(pairs: UnsafeBufferPointer<UInt64>, _ body: (Int, Account?) -> Void) {
+    ///
+    /// `known`: each pair's group, as `groups(pairs:)` gave it (-1 for none), which skips
+    /// the search for it: half of a look-up's misses.
+    public func accounts(pairs: UnsafeBufferPointer<UInt64>, groups known: UnsafeBufferPointer<Int32>? = nil, _ body: (Int, Account?) -> Void) {
         let n = pairs.count / 2
         let lanes = 16
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
@@ -41,7 +44,11 @@ extension PortfolioFigures {
                 while start < n {
                     let width = min(lanes, n - start)
                     func measure(_ j: Int) -> Double { Double(bitPattern: pairs[2 * (start + j)]) }
-                    groups(base, length, width, measure)
+                    if let known {
+                        for j in 0..<width { base[j] = Int(known[start + j]) }
+                    } else {
+                        groups(base, length, width, measure)
+                    }
                     for j in 0..<width where base[j] < 0 { base[j] = 0 }  // not a measure of the portfolio
                     // The sums before each group, then each tied account's place among its group's ids.
                     // Every lane's checkpoint and first group are loaded before any lane sums the
@@ -71,9 +78,10 @@ extension PortfolioFigures {
         }
     }
 
-    /// The groups of the tied accounts among (measure bit pattern, id key) pairs, nil for an
-    /// account alone with its measure, found sixteen at a time as `accounts(pairs:)` does.
-    public func tiedGroups(pairs: UnsafeBufferPointer<UInt64>, _ body: (Int, Int?) -> Void) {
+    /// The group of each account among (measure bit pattern, id key) pairs, and whether it
+    /// is tied (shared by more than one account); nil for a measure not among the
+    /// portfolio's. Found sixteen at a time as `accounts(pairs:)` does.
+    public func groups(pairs: UnsafeBufferPointer<UInt64>, _ body: (Int, (group: Int, tied: Bool)?) -> Void) {
         let n = pairs.count / 2
         let lanes = 16
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
@@ -82,10 +90,10 @@ extension PortfolioFigures {
             var start = 0
             while start < n {
                 let width = min(lanes, n - start)
-                groups(base, length, width, tiedOnly: true) { Double(bitPattern: pairs[2 * (start + $0)]) }
+                groups(base, length, width) { Double(bitPattern: pairs[2 * (start + $0)]) }
                 for j in 0..<width {
                     let g = base[j]
-                    body(start + j, g >= 0 && count(g) > 1 ? g : nil)
+                    body(start + j, g >= 0 ? (g, count(g) > 1) : nil)
                 }
                 start += width
             }
@@ -94,16 +102,12 @@ extension PortfolioFigures {
 
     /// Leaves in `base[j]` the group of `measure(j)` for each of `width` lanes, or -1 for a
     /// value that is not among the portfolio's: its bucket, then the first value not above it.
-    /// `tiedOnly`: -1 also for a value the bits of tied values say is alone, without a search.
     func groups(
-        _ base: UnsafeMutableBufferPointer<Int>, _ length: UnsafeMutableBufferPointer<Int>, _ width: Int,
-        tiedOnly: Bool = false, _ measure: (Int) -> Double
+        _ base: UnsafeMutableBufferPointer<Int>, _ length: UnsafeMutableBufferPointer<Int>, _ width: Int, _ measure: (Int) -> Double
     ) {
         for j in 0..<width {
             let m = measure(j)
-            if tiedOnly && !mayBeTied(m) {
-                (base[j], length[j]) = (groupCount, 0)  // found nowhere
-            } else if !binades.isEmpty && m >= 0 {
+            if !binades.isEmpty && m >= 0 {
                 let k = Self.bucket(m, binades)
                 (base[j], length[j]) = (groupCount - Int(below[k + 1]), Int(below[k + 1] - below[k]))
             } else {

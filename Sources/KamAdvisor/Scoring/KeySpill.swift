@@ -3,6 +3,11 @@
 final class KeySpill {
     private let file: ScratchFile
     var longIds = false
+    /// Each account's group among the distinct measures, in file order, where the ties step
+    /// found them all: placing an account then starts from its group, and does not search
+    /// for it a second time.
+    private lazy var groupFile = ScratchFile("the accounts' groups")
+    private var accounts = 0, grouped = 0
 
     init?() {
         guard let file = ScratchFile("the id keys") else { return nil }
@@ -12,6 +17,28 @@ final class KeySpill {
     /// Adds accounts as (measure bits, key) words.
     func append(_ pairs: [UInt64]) throws(BatchFailure) {
         try pairs.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try file.append(raw) } }.get()
+        accounts += pairs.count / 2
+    }
+
+    /// Adds the groups of the next accounts, in file order. Without room for them in the
+    /// temporary folder, none are kept, and placing searches as it did.
+    func append(groups: [Int32]) throws(BatchFailure) {
+        guard let groupFile else { return }
+        try groups.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try groupFile.append(raw) } }.get()
+        grouped += groups.count
+    }
+
+    /// Whether every account's group was added.
+    var hasGroups: Bool { grouped > 0 && grouped == accounts }
+
+    /// The groups of accounts `range` (counted in file order), into `groups`, whose room is
+    /// kept from call to call. Only when `hasGroups`.
+    func groups(_ range: Range<Int>, into groups: inout [Int32]) throws(BatchFailure) {
+        groups.removeAll(keepingCapacity: true)
+        groups.append(contentsOf: repeatElement(0, count: range.count))
+        try groups.withUnsafeMutableBytes { raw in
+            Result { () throws(BatchFailure) in try groupFile!.read(raw, at: 4 * range.lowerBound) }
+        }.get()
     }
 
     /// The pairs of accounts `range` (counted in file order) as (measure bits, key) words,

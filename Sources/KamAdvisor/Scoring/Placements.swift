@@ -13,7 +13,9 @@ import KamCSV
 /// - beyond it, where the sort and its results would take more memory than the run may, a
 ///   scoring worker reads its chunk's measures and id keys back from the spill (16 bytes an
 ///   account, in file order) and places them all together with
-///   `PortfolioFigures.accounts(pairs:)`, whose look-ups overlap their misses.
+///   `PortfolioFigures.accounts(pairs:)`, whose look-ups overlap their misses; where the
+///   ties step found every account's group, it is read back beside them, and not searched
+///   for again.
 final class Placements: @unchecked Sendable {
     private let spill: KeySpill
     private let figures: PortfolioFigures
@@ -60,29 +62,40 @@ final class Placements: @unchecked Sendable {
         let pairs: UnsafeBufferPointer<UInt64>
     }
 
+    /// A worker's room for what it reads back from the spill for a chunk, kept from chunk to
+    /// chunk: a chunk's are a few hundred kilobytes, and new ones each time were fresh pages
+    /// for the kernel to zero.
+    struct Room {
+        var pairs: [UInt64] = []
+        var groups: [Int32] = []
+    }
+
     /// The figures of chunk `ordinal`'s accounts (its rows whose measure pass 1 read), in
     /// order, into `accounts`; nil for one that only its whole id can place (its tied group
-    /// holds ids that share their first eight bytes). `pairs` is room for the spill's words.
-    /// Both are a worker's, kept from chunk to chunk: a chunk's are a few hundred kilobytes,
-    /// and new ones each time were fresh pages for the kernel to zero.
-    func accounts(chunk ordinal: Int, path: String, into accounts: inout [PortfolioFigures.Account?], pairs: inout [UInt64]) throws(CSVError) {
+    /// holds ids that share their first eight bytes). `accounts` and `room` are a worker's.
+    func accounts(chunk ordinal: Int, path: String, into accounts: inout [PortfolioFigures.Account?], room: inout Room) throws(CSVError) {
         guard ordinal + 1 < starts.count else { throw CSVError(.changed, path: path) }  // the file has grown
+        let range = starts[ordinal]..<starts[ordinal + 1]
         if let placed {
             let n = figures.accounts
             accounts.removeAll(keepingCapacity: true)
-            for p in starts[ordinal]..<starts[ordinal + 1] { accounts.append(placed[p].account(of: n)) }
+            for p in range { accounts.append(placed[p].account(of: n)) }
             return
         }
+        let grouped = spill.hasGroups
         do {
-            try spill.pairs(starts[ordinal]..<starts[ordinal + 1], into: &pairs)
+            try spill.pairs(range, into: &room.pairs)
+            if grouped { try spill.groups(range, into: &room.groups) }
         } catch {
             throw CSVError(.io(errno: EIO, operation: "reading the id keys back from a temporary file"))
         }
         accounts.removeAll(keepingCapacity: true)
-        accounts.append(contentsOf: repeatElement(nil, count: pairs.count / 2))
+        accounts.append(contentsOf: repeatElement(nil, count: range.count))
         accounts.withUnsafeMutableBufferPointer { accounts in
-            pairs.withUnsafeBufferPointer { pairs in
-                figures.accounts(pairs: pairs) { p, account in accounts[p] = account }
+            room.pairs.withUnsafeBufferPointer { pairs in
+                room.groups.withUnsafeBufferPointer { groups in
+                    figures.accounts(pairs: pairs, groups: grouped ? groups : nil) { p, account in accounts[p] = account }
+                }
             }
         }
     }
