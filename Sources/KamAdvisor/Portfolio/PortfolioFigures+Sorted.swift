@@ -61,6 +61,57 @@ extension PortfolioFigures {
         let n = entries.count
         guard n > 0, n < Int(UInt32.max), entries.allSatisfy({ $0.radixKey >> 63 == 0 }) else { return nil }
         RadixSort.descending(entries, jobs: jobs)
+        let jobs = max(1, jobs)
+        var figures: PortfolioFigures?
+        var parts: [(start: Int, sums: Prefix)] = []
+        var keys: [UInt64] = []
+        var results: [Result<[Int], Never>] = []
+        let placed = [Placed](unsafeUninitializedCapacity: n) { placed, count in
+            // The figures are one ordered sum, on one core; meanwhile the placements' fresh
+            // pages, each a fault for the kernel, are first written on another.
+            let shared = Shared(entries: entries, keys: .init(start: nil, count: 0), placed: placed)
+            let built = Parallel.map(2, jobs: jobs) { (task: Int, _: Int) -> PortfolioFigures? in
+                if task == 1 {
+                    shared.placed.initialize(repeating: .unplaced)
+                    return nil
+                }
+                return Self.grouped(shared.entries)
+            }
+            count = n
+            guard case .success(let made?) = built[0] else { return }
+            figures = made
+            // Parts that start where a group starts, each summing from the sums before its group.
+            parts = [(0, made.prefix(0))]
+            var g = 0, p = 0
+            for k in 1..<jobs {
+                while p < n * k / jobs {
+                    p += Int(made.count(g))
+                    g += 1
+                }
+                if p < n && p > parts.last!.start { parts.append((p, made.prefix(g))) }
+            }
+            let keyed = ids && made.hasTies
+            let last = made.prefix(made.groupCount - 1)
+            keys = [UInt64](repeating: 0, count: keyed ? last.tiedBefore + (last.count > 1 ? Int(last.count) : 0) : 0)
+            keys.withUnsafeMutableBufferPointer { keys in
+                let shared = Shared(entries: entries, keys: keys, placed: placed), parts = parts
+                results = Parallel.map(parts.count, jobs: parts.count) { (w: Int, _: Int) -> [Int] in
+                    let end = w + 1 < parts.count ? parts[w + 1].start : n
+                    return made.sweep(shared, parts[w].start..<end, from: parts[w].sums, keyed: keyed, long: long)
+                }
+            }
+        }
+        guard var figures else { return Sorted(figures: nil) }
+        var colliding: [Int] = []
+        for case .success(let found) in results { colliding += found }
+        if ids && figures.hasTies { figures.tieKeys = keys }
+        return Sorted(figures: figures, placed: placed, colliding: colliding)
+    }
+
+    /// The figures of the sorted entries: their distinct measures and how many accounts have
+    /// each. Nil when the measures do not add up to a positive total.
+    private static func grouped(_ entries: UnsafeMutableBufferPointer<SortEntry>) -> PortfolioFigures? {
+        let n = entries.count
         // Room for every account: pages never written to cost nothing, and growing by
         // doubling would copy.
         var values: [Double] = [], counts: [Int32] = []
@@ -75,44 +126,7 @@ extension PortfolioFigures {
             counts.append(Int32(j - i))
             i = j
         }
-        guard var figures = PortfolioFigures(descending: values, counts: counts) else { return Sorted(figures: nil) }
-        values = []
-        counts = []
-        let keyed = ids && figures.hasTies
-        // Parts that start where a group starts, each summing from the sums before its group.
-        let jobs = max(1, jobs)
-        var parts: [(start: Int, sums: Prefix)] = [(0, figures.prefix(0))]
-        var g = 0, p = 0
-        for k in 1..<jobs {
-            while p < n * k / jobs {
-                p += Int(figures.count(g))
-                g += 1
-            }
-            if p < n && p > parts.last!.start { parts.append((p, figures.prefix(g))) }
-        }
-        let last = figures.prefix(figures.groupCount - 1)
-        var keys = [UInt64](repeating: 0, count: keyed ? last.tiedBefore + (last.count > 1 ? Int(last.count) : 0) : 0)
-        var results: [Result<[Int], Never>] = []
-        let placed = [Placed](unsafeUninitializedCapacity: n) { placed, count in
-            keys.withUnsafeMutableBufferPointer { keys in
-                let shared = Shared(entries: entries, keys: keys, placed: placed)
-                // Fresh pages, each a fault for the kernel, so they are first written on every
-                // core; then each part sweeps its accounts.
-                _ = Parallel.map(jobs, jobs: jobs) { (part: Int, _: Int) -> Void in
-                    UnsafeMutableBufferPointer(rebasing: shared.placed[(n * part / jobs)..<(n * (part + 1) / jobs)]).initialize(repeating: .unplaced)
-                }
-                let figures = figures, parts = parts
-                results = Parallel.map(parts.count, jobs: parts.count) { (w: Int, _: Int) -> [Int] in
-                    let end = w + 1 < parts.count ? parts[w + 1].start : n
-                    return figures.sweep(shared, parts[w].start..<end, from: parts[w].sums, keyed: keyed, long: long)
-                }
-            }
-            count = n
-        }
-        var colliding: [Int] = []
-        for case .success(let found) in results { colliding += found }
-        if keyed { figures.tieKeys = keys }
-        return Sorted(figures: figures, placed: placed, colliding: colliding)
+        return PortfolioFigures(descending: values, counts: counts)
     }
 
     private struct Shared: @unchecked Sendable {
