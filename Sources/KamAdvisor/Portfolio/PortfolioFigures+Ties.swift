@@ -52,7 +52,7 @@ extension PortfolioFigures {
         }
 
         /// Adds accounts in file order: `groups[p]` is account `p`'s tied group (from
-        /// `tiedGroups`, or -1 for one alone) and `pairs[2p + 1]` its key. Placing a key is a
+        /// `groups(pairs:)`, or -1 for one alone) and `pairs[2p + 1]` its key. Placing a key is a
         /// cache miss or two at millions of accounts, so `jobs` threads share the work, each
         /// placing the keys of its own range of groups: every group's keys stay in file order.
         public mutating func add(groups: [Int32], pairs: UnsafeBufferPointer<UInt64>, jobs: Int) {
