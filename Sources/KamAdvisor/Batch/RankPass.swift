@@ -100,9 +100,9 @@ struct RankPass {
         }
         var long = false
         if let spill {
-            try spill.forEachSlice { (slice) throws(BatchFailure) in
+            try spill.forEachSlice { slice in
                 add(slice, to: &builder)
-                try spill.append(groups: groups)
+                spill.append(groups: groups)
             }
             long = spill.longIds
         } else {

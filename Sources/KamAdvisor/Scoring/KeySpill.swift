@@ -7,7 +7,7 @@ final class KeySpill {
     /// found them all: placing an account then starts from its group, and does not search
     /// for it a second time.
     private lazy var groupFile = ScratchFile("the accounts' groups")
-    private var accounts = 0, grouped = 0
+    private var accounts = 0, grouped = 0, groupsLost = false
 
     init?() {
         guard let file = ScratchFile("the id keys") else { return nil }
@@ -20,16 +20,20 @@ final class KeySpill {
         accounts += pairs.count / 2
     }
 
-    /// Adds the groups of the next accounts, in file order. Without room for them in the
-    /// temporary folder, none are kept, and placing searches as it did.
-    func append(groups: [Int32]) throws(BatchFailure) {
-        guard let groupFile else { return }
-        try groups.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try groupFile.append(raw) } }.get()
-        grouped += groups.count
+    /// Adds the groups of the next accounts, in file order. Where the temporary folder has
+    /// no room for them, none are used, and placing searches as it did: they only save time.
+    func append(groups: [Int32]) {
+        guard !groupsLost, let groupFile else { return }
+        do {
+            try groups.withUnsafeBytes { raw in Result { () throws(BatchFailure) in try groupFile.append(raw) } }.get()
+            grouped += groups.count
+        } catch {
+            groupsLost = true
+        }
     }
 
     /// Whether every account's group was added.
-    var hasGroups: Bool { grouped > 0 && grouped == accounts }
+    var hasGroups: Bool { !groupsLost && grouped > 0 && grouped == accounts }
 
     /// The groups of accounts `range` (counted in file order), into `groups`, whose room is
     /// kept from call to call. Only when `hasGroups`.
