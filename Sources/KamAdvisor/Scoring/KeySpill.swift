@@ -38,20 +38,21 @@ final class KeySpill {
     /// The groups of accounts `range` (counted in file order), into `groups`, whose room is
     /// kept from call to call. Only when `hasGroups`.
     func groups(_ range: Range<Int>, into groups: inout [Int32]) throws(BatchFailure) {
-        groups.removeAll(keepingCapacity: true)
-        groups.append(contentsOf: repeatElement(0, count: range.count))
-        try groups.withUnsafeMutableBytes { raw in
-            Result { () throws(BatchFailure) in try groupFile!.read(raw, at: 4 * range.lowerBound) }
-        }.get()
+        try Self.read(groupFile!, count: range.count, at: 4 * range.lowerBound, into: &groups)
     }
 
     /// The pairs of accounts `range` (counted in file order) as (measure bits, key) words,
     /// into `words`, whose room is kept from call to call.
     func pairs(_ range: Range<Int>, into words: inout [UInt64]) throws(BatchFailure) {
-        words.removeAll(keepingCapacity: true)
-        words.append(contentsOf: repeatElement(0, count: 2 * range.count))
-        try words.withUnsafeMutableBytes { raw in
-            Result { () throws(BatchFailure) in try file.read(raw, at: 16 * range.lowerBound) }
+        try Self.read(file, count: 2 * range.count, at: 16 * range.lowerBound, into: &words)
+    }
+
+    /// `count` values from `file` at byte `offset`, into `values`, whose room is kept.
+    private static func read<T: FixedWidthInteger>(_ file: ScratchFile, count: Int, at offset: Int, into values: inout [T]) throws(BatchFailure) {
+        values.removeAll(keepingCapacity: true)
+        values.append(contentsOf: repeatElement(0, count: count))
+        try values.withUnsafeMutableBytes { raw in
+            Result { () throws(BatchFailure) in try file.read(raw, at: offset) }
         }.get()
     }
 
