@@ -39,14 +39,17 @@ struct MeasurePass {
             }
             measures.values.append(contentsOf: part.measures)
             measures.chunkCounts.append(part.measures.count)
-            if let spill {
-                try spill.append(part.pairs)
-                if part.long { spill.longIds = true }
-            }
             let count = part.measures.count
-            spares.put(part)
+            if let spill {
+                if part.long { spill.longIds = true }
+                // The chunk is reused once its pairs are written.
+                try spill.append(part.pairs) { [spares] in spares.put(part) }
+            } else {
+                spares.put(part)
+            }
             return count
         }
+        try spill?.finishWriting()
         return measures
     }
 
