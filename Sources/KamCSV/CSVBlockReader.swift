@@ -81,6 +81,9 @@ public struct CSVBlockReader {
     private let chunkSize: Int
     private var pending: [UInt8]
     private var raw: [UInt8]
+    /// Where a UTF-8 file's bytes land before they join the pending block (`readMore`).
+    private var staging: [UInt8] = []
+    private static let stagingSize = 256 << 10
     private var transcoder: CSVTranscoder?
     private var eof = false
     private var line = 1
@@ -283,25 +286,24 @@ public struct CSVBlockReader {
     private mutating func readMore(force: Bool = false) throws(CSVError) {
         guard !eof else { return }
         if transcoder == nil {
-            // Straight into the pending buffer's spare room: no copy. Up to a block, so that a
-            // block nearly full already (its header skipped) is not read to twice its size.
+            // Up to a block, so that a block nearly full already (its header skipped) is not
+            // read to twice its size; through a small buffer that stays in the cache, then
+            // appended: the kernel's copy into the block's own cold memory cost more.
             let room = max(blockSize - pending.count, 1 << 16)
-            let old = pending.count
-            var count = 0, end = false
-            var failure: CSVError?
-            pending.append(contentsOf: repeatElement(0, count: room))
-            pending.withUnsafeMutableBufferPointer { buffer in
-                let tail = UnsafeMutableBufferPointer(rebasing: buffer[old...])
-                do throws(CSVError) {
-                    (count, end) = try Self.fill(fd, tail, path, minimum: force ? 1 : room)
-                } catch {
-                    failure = error
+            if staging.isEmpty { staging = [UInt8](repeating: 0, count: Self.stagingSize) }
+            var got = 0, end = false
+            while got < room {
+                let want = min(staging.count, room - got)
+                let (n, done) = try staging.withUnsafeMutableBufferPointer { (buffer) throws(CSVError) in
+                    try Self.fill(fd, UnsafeMutableBufferPointer(rebasing: buffer[..<want]), path, minimum: force ? 1 : want)
                 }
+                pending.append(contentsOf: staging[..<n])
+                got += n
+                if done { end = true; break }
+                if force { break }
             }
-            pending.removeLast(room - count)
-            if let failure { throw failure }
             eof = end
-            bytesRead += count
+            bytesRead += got
             return
         }
         let (count, end) = try Self.fill(fd, &raw, path, minimum: force ? 1 : raw.count)
