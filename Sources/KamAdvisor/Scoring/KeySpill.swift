@@ -10,7 +10,7 @@ final class KeySpill: @unchecked Sendable {
     private let writer = DispatchQueue(label: "kam.key-spill")
     /// Chunks given and not yet written, so that a slow disk holds the pass back instead of
     /// letting them pile up in memory.
-    private let room = DispatchSemaphore(value: 32)
+    private let room = DispatchSemaphore(value: 8)
     private let writes = DispatchGroup()
     private let failure = Mutex<BatchFailure?>(nil)
     var longIds = false
