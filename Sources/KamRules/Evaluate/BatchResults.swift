@@ -31,8 +31,12 @@ final class BatchResults {
     let fallbackIndex: UnsafeMutablePointer<Int32>
     var fallbacks: [Evaluation] = []
 
+    /// How many factors the pack has: the columns of `bands` and `points`.
+    let factors: Int
+
     init(_ pack: RulePack, capacity: Int) {
         self.capacity = capacity
+        factors = pack.factors.count
         func column<T>(_ columns: Int, _ initial: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(columns * capacity, 1))
             p.initialize(repeating: initial, count: max(columns * capacity, 1))

@@ -6,11 +6,13 @@ extension BatchEvaluator {
     /// Valid until the batch is reset or evaluated again.
     public struct RowResult: ScoredResult {
         unowned(unsafe) let evaluator: BatchEvaluator
+        /// The evaluator's results, held here too: read through the evaluator, each access
+        /// retained and released them, several times a row.
+        unowned(unsafe) let results: BatchResults
         public let row: Int
         /// The row's place among the row evaluator's results, -1 when batch code computed it.
         let fallback: Int
 
-        private var results: BatchResults { evaluator.results }
         private var alone: Evaluation { results.fallbacks[fallback] }
 
         public var score: Double { fallback < 0 ? results.scores[row] : alone.score }
@@ -32,7 +34,7 @@ extension BatchEvaluator {
         public func forEachTopReason(count: Int, _ body: (_ factor: Int, _ band: Int) -> Void) {
             guard fallback < 0 else { return alone.forEachTopReason(count: count, body) }
             let r = results, capacity = r.capacity, row = self.row
-            TopReasons.pick(count: count, factors: evaluator.maxima.count, { f in
+            TopReasons.pick(count: count, factors: r.factors, { f in
                 (Int(r.bands[f * capacity + row]), r.points[f * capacity + row])
             }, body)
         }
@@ -54,6 +56,6 @@ extension BatchEvaluator {
     /// Row `row`'s result, read in place; the row must have been evaluated, not skipped.
     public func result(row: Int) -> RowResult {
         precondition(row >= 0 && row < count && results.skipped[row] == 0, "row \(row) was not evaluated")
-        return RowResult(evaluator: self, row: row, fallback: Int(results.fallbackIndex[row]))
+        return RowResult(evaluator: self, results: results, row: row, fallback: Int(results.fallbackIndex[row]))
     }
 }
