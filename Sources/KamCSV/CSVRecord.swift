@@ -67,7 +67,7 @@ public struct CSVRecord: Sendable {
     public func withUnsafeFields<R>(_ body: (Fields) -> R) -> R {
         storage.withUnsafeBufferPointer { bytes in
             fieldEnds.withUnsafeBufferPointer { ends in
-                body(Fields(bytes: bytes.baseAddress!, ends: ends.baseAddress!, count: count))
+                body(Fields(bytes: bytes.baseAddress!, readable: bytes.count, ends: ends.baseAddress!, count: count))
             }
         }
     }
@@ -77,10 +77,14 @@ public struct CSVRecord: Sendable {
         @usableFromInline let bytes: UnsafePointer<UInt8>
         @usableFromInline let ends: UnsafePointer<Int>
         public let count: Int
+        /// The end of the memory the fields lie in, past the last field: a reader may load
+        /// whole words up to it (`CSVWriter.copyClearField`).
+        public let readable: UnsafePointer<UInt8>
 
         @inlinable
-        init(bytes: UnsafePointer<UInt8>, ends: UnsafePointer<Int>, count: Int) {
+        init(bytes: UnsafePointer<UInt8>, readable: Int, ends: UnsafePointer<Int>, count: Int) {
             self.bytes = bytes
+            self.readable = bytes + readable
             self.ends = ends
             self.count = count
         }

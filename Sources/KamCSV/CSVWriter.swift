@@ -198,11 +198,24 @@ public struct CSVWriter: Sendable {
     /// needs `writeField`: an end is a space or a tab, or its first byte could start a formula.
     /// Inline, it spares a renderer writing a record's every cell a call and a scan a cell:
     /// a third of the time of rendering a row of every column.
+    ///
+    /// Where `readable` (the end of the memory the field lies in) allows, a field of up to
+    /// sixteen bytes is copied as two whole words, with no branch on its length: `p` must
+    /// then have room for sixteen bytes, of which those past the field are left to be
+    /// overwritten.
     @inlinable @inline(__always)
-    public static func copyClearField(_ field: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>, neutralizeFormulas: Bool) -> Int? {
+    public static func copyClearField(
+        _ field: UnsafeBufferPointer<UInt8>, readable: UnsafePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>, neutralizeFormulas: Bool
+    ) -> Int? {
         guard let base = field.baseAddress, let first = field.first, let last = field.last else { return 0 }
         if first == 32 || first == 9 || last == 32 || last == 9 || (neutralizeFormulas && mayStartFormula(first)) { return nil }
-        ByteSearch.copy(base, count: field.count, to: p)
+        if field.count <= 16 && readable - base >= 16 {
+            let from = UnsafeRawPointer(base), to = UnsafeMutableRawPointer(p)
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+        } else {
+            ByteSearch.copy(base, count: field.count, to: p)
+        }
         return field.count
     }
 

@@ -79,7 +79,8 @@ public struct CSVRowRenderer: RowRenderer {
         self.reasons = reasons
         self.reasonStart = reasonStart
         let longestReason = reasons.map(\.escaped.count).max() ?? 0
-        var room = columns.columns.count + 1  // delimiters and the line break
+        // Delimiters and the line break, and the sixteen bytes a short cell's copy writes.
+        var room = columns.columns.count + 1 + 16
         var repeats: [Int: Int] = [:]
         for column in columns.columns {
             switch column {
@@ -132,7 +133,7 @@ public struct CSVRowRenderer: RowRenderer {
                     let signed = field.first == UInt8(ascii: "-") || field.first == UInt8(ascii: "+")
                     let guarded = guardFormulas && !(signed && (CSVWriter.isPlainNumber(field, decimal: dialect.decimalSeparator)
                         || CSVWriter.isPlainNumber(field, decimal: otherDecimal)))
-                    if clear, let n = CSVWriter.copyClearField(field, to: w.p + w.count, neutralizeFormulas: guarded) {
+                    if clear, let n = CSVWriter.copyClearField(field, readable: fields.readable, to: w.p + w.count, neutralizeFormulas: guarded) {
                         w.count += n
                     } else {
                         w.count += CSVWriter.writeField(field, to: w.p + w.count, dialect: dialect, neutralizeFormulas: guarded)

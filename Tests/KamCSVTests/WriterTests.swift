@@ -93,4 +93,24 @@ private func written(_ rows: [[String]], dialect: CSVDialect = .comma, options: 
             #expect(try skipping.readAll() == rows)
         }
     }
+
+    /// A clear field is copied whole at every length and at every distance from the end of
+    /// the memory it lies in, where the copy may read sixteen bytes at once and where it may
+    /// not; the bytes past the field are only ever the room it was given.
+    @Test func copiesClearFieldsUpToTheEndOfTheirMemory() {
+        let text = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        for start in 0..<text.count {
+            for end in start + 1...text.count {
+                text.withUnsafeBufferPointer { all in
+                    let field = UnsafeBufferPointer(rebasing: all[start..<end])
+                    var out = [UInt8](repeating: 0, count: max(16, field.count))
+                    let n = out.withUnsafeMutableBufferPointer {
+                        CSVWriter.copyClearField(field, readable: all.baseAddress! + all.count, to: $0.baseAddress!, neutralizeFormulas: true)
+                    }
+                    #expect(n == field.count)
+                    #expect(Array(out[..<field.count]) == Array(field), "\(start)..<\(end)")
+                }
+            }
+        }
+    }
 }
