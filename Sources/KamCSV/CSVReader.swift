@@ -186,7 +186,10 @@ public struct CSVReader: Sendable {
     public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
         record.removeAll()
         if failed { return false }
-        if readsPlainRecords, case .record(let ascii) = plainStep(into: &record) { return try taken(&record, ascii: ascii) }
+        if readsPlainRecords, case .record(let ascii) = plainStep(into: &record) {
+            (record.plainDelimiter, record.plainQuote) = (dialect.delimiter, dialect.quote)
+            return try taken(&record, ascii: ascii)
+        }
         while true {
             let eof = sourceDone && pos == end
             switch parseStep(into: &record, eof: eof) {

@@ -16,6 +16,18 @@ public struct CSVRecord: Sendable {
     public var line: Int = 0
     /// 0-based byte offset of the record's first byte in the input.
     public internal(set) var byteOffset: Int = 0
+    /// The delimiter of a record read whole by the reader's plain path: its fields then hold
+    /// no delimiter, no quote of its dialect and no line end, so a writer of that dialect
+    /// need not look for them. Zero for any other record.
+    public internal(set) var plainDelimiter: UInt8 = 0
+    /// The quote of that dialect.
+    public internal(set) var plainQuote: UInt8 = 0
+
+    /// Whether the fields are known to hold no `delimiter`, no `quote`, CR or LF.
+    @inlinable
+    public func isKnownClear(delimiter: UInt8, quote: UInt8) -> Bool {
+        plainDelimiter != 0 && plainDelimiter == delimiter && plainQuote == quote
+    }
 
     public init(capacity: Int = 4096, fieldCapacity: Int = 64) {
         storage = [UInt8](repeating: 0, count: max(capacity, 16))
@@ -123,6 +135,7 @@ public struct CSVRecord: Sendable {
         } }
         for i in 0..<count { copy.fieldEnds[i] = fieldEnds[i] }
         (copy.byteCount, copy.count, copy.line, copy.byteOffset) = (byteCount, count, line, byteOffset)
+        (copy.plainDelimiter, copy.plainQuote) = (plainDelimiter, plainQuote)
         return copy
     }
 
@@ -137,10 +150,12 @@ public struct CSVRecord: Sendable {
     public mutating func removeAll() {
         byteCount = 0
         count = 0
+        plainDelimiter = 0
     }
 
     /// Adds one field at the end.
     public mutating func append(_ field: some Collection<UInt8>) {
+        plainDelimiter = 0  // the field may hold anything
         let n = field.count
         if byteCount + n > storage.count { growStorage(minimum: byteCount + n) }
         if count == fieldEnds.count { growEnds() }

@@ -115,14 +115,16 @@ public struct CSVRowRenderer: RowRenderer {
     public func end(into out: inout [UInt8]) {}
 
     private func write(_ record: CSVRecord, _ evaluation: some ScoredResult, _ w: inout RowWriter) {
-        record.withUnsafeFields { fields in write(fields, evaluation, &w) }
+        let known = record.isKnownClear(delimiter: dialect.delimiter, quote: dialect.quote)
+        record.withUnsafeFields { fields in write(fields, knownClear: known, evaluation, &w) }
     }
 
-    private func write(_ fields: CSVRecord.Fields, _ evaluation: some ScoredResult, _ w: inout RowWriter) {
+    private func write(_ fields: CSVRecord.Fields, knownClear: Bool, _ evaluation: some ScoredResult, _ w: inout RowWriter) {
         // Most records hold no byte that quotes a field: then each cell needs only its ends
-        // looked at. One scan of the record costs less than a scan a cell when the row writes
-        // at least half of its cells.
-        let clear = 2 * inputCells >= fields.count && !CSVWriter.holdsQuoteTrigger(fields.all, dialect: dialect)
+        // looked at. The reader knows it of a record it read on its plain path, in the same
+        // dialect; else one scan of the record costs less than a scan a cell when the row
+        // writes at least half of its cells.
+        let clear = knownClear || (2 * inputCells >= fields.count && !CSVWriter.holdsQuoteTrigger(fields.all, dialect: dialect))
         for (i, column) in columns.columns.enumerated() {
             if i > 0 { w.put(dialect.delimiter) }
             switch column {

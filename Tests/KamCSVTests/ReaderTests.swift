@@ -266,4 +266,23 @@ func temporaryFile(_ bytes: [UInt8]) -> String {
             }
         }
     }
+
+    /// A record is known clear only for the dialect it was read in, and only when the plain
+    /// path read it: a writer of another delimiter, or a record with a quoted field or a
+    /// field added after, must still be looked at.
+    @Test func knowsWhichRecordsHoldNothingToQuote() throws {
+        var reader = CSVReader(bytes: Array("a,b;c\n\"x,y\",z\nplain,again\n".utf8), dialect: .comma)
+        var record = CSVRecord()
+        #expect(try reader.next(into: &record))
+        #expect(record.isKnownClear(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\"")))
+        #expect(!record.isKnownClear(delimiter: UInt8(ascii: ";"), quote: UInt8(ascii: "\"")))
+        #expect(record.kept().isKnownClear(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\"")))
+        #expect(try reader.next(into: &record))
+        #expect(record.strings == ["x,y", "z"])
+        #expect(!record.isKnownClear(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\"")))
+        #expect(try reader.next(into: &record))
+        #expect(record.isKnownClear(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\"")))
+        record.append(Array("with,comma".utf8))
+        #expect(!record.isKnownClear(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\"")))
+    }
 }
