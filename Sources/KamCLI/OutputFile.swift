@@ -137,7 +137,7 @@ final class Output {
                 try flush()
             case .inPlace:
                 try flush()
-                // A device or pipe cannot be flushed to disk; a close error is still an error.
+                // A close error is an error: on some devices it is where a failed write shows.
                 let closed = close(fd)
                 fd = -1
                 guard closed == 0 else { throw failure(errno) }
