@@ -137,7 +137,7 @@ final class Output {
                 try flush()
             case .inPlace:
                 try flush()
-                // A close error is an error: on some devices it is where a failed write shows.
+                // A close error is still an error.
                 let closed = close(fd)
                 fd = -1
                 guard closed == 0 else { throw failure(errno) }
