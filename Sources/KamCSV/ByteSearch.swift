@@ -110,6 +110,16 @@ enum ByteSearch {
         }
     }
 
+    /// Copies the sixteen bytes at `p` to `out` as two words: a field of up to sixteen bytes
+    /// copied with no branch on its length, where both sides have the sixteen bytes to spare
+    /// and what lands past the field is overwritten next.
+    @inlinable @inline(__always)
+    static func copySixteen(_ p: UnsafePointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(p), to = UnsafeMutableRawPointer(out)
+        to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+    }
+
     /// Four bytes from `p`, the first in the lowest bits.
     @inline(__always)
     static func half(_ p: UnsafePointer<UInt8>) -> UInt32 {

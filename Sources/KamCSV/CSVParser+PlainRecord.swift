@@ -50,9 +50,7 @@ extension CSVParser {
             if stop <= wordsEnd {
                 // Whole words, two at least, so that most fields take no branch: the bytes
                 // past the field are overwritten by the next one.
-                let from = UnsafeRawPointer(p + fieldStart), to = UnsafeMutableRawPointer(q + o)
-                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                ByteSearch.copySixteen(p + fieldStart, to: q + o)
                 var k = 16
                 while k < length {
                     UnsafeMutableRawPointer(q + o + k).storeBytes(of: UnsafeRawPointer(p + fieldStart + k).loadUnaligned(as: UInt64.self), as: UInt64.self)

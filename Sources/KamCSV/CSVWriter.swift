@@ -210,9 +210,7 @@ public struct CSVWriter: Sendable {
         guard let base = field.baseAddress, let first = field.first, let last = field.last else { return 0 }
         if first == 32 || first == 9 || last == 32 || last == 9 || (neutralizeFormulas && mayStartFormula(first)) { return nil }
         if field.count <= 16 && readable - base >= 16 {
-            let from = UnsafeRawPointer(base), to = UnsafeMutableRawPointer(p)
-            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            ByteSearch.copySixteen(base, to: p)
         } else {
             ByteSearch.copy(base, count: field.count, to: p)
         }
